@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from .models import Indicator, Section, Survey
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 0
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_lv", "name_en"]
+    inlines = [SectionInline]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_lv", "name_en", "section", "unit", "aggregation", "first_year", "last_year"]
+    list_filter = ["survey", "section", "aggregation", "unit"]
+    search_fields = ["code", "name_lv", "name_en"]
+    raw_id_fields = ["parent"]

@@ -1,0 +1,24 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from parskats.catalogue.loader import DATA_DIR, CatalogueError, load_catalogue
+
+
+class Command(BaseCommand):
+    help = "Load or update a survey catalogue from its TOML manifest (default: every manifest in catalogue/data)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("manifests", nargs="*", type=Path)
+
+    def handle(self, *args: object, **options: object) -> None:
+        manifests = options["manifests"] or sorted(DATA_DIR.glob("*.toml"))
+        for manifest in manifests:  # type: ignore[attr-defined]
+            try:
+                result = load_catalogue(Path(manifest))
+            except CatalogueError as exc:
+                raise CommandError(f"{manifest} was not loaded:\n{exc}") from None
+            self.stdout.write(
+                f"{result.survey.code}: {result.created} created, {result.updated} updated, "
+                f"{result.unchanged} unchanged."
+            )

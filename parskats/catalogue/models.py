@@ -1,0 +1,121 @@
+"""Surveys (forms) and their bilingual indicator catalogues, versioned by year. Loaded from data
+files in catalogue/data by the load_catalogue command, never written in code."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Bilingual(models.Model):
+    """name_lv / name_en picked by the active language, Latvian as the fallback."""
+
+    name_lv = models.CharField(_("name (Latvian)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    def localised(self, field: str, language: str | None = None) -> str:
+        lang = (language or get_language() or "lv").split("-")[0]
+        value = getattr(self, f"{field}_{lang}", "") if lang in ("lv", "en") else ""
+        return value or getattr(self, f"{field}_lv")
+
+    @property
+    def name(self) -> str:
+        return self.localised("name")
+
+
+class Survey(Bilingual):
+    code = models.SlugField(_("code"), unique=True)
+    source_file = models.CharField(_("loaded from"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        ordering = ["code"]
+
+
+class Section(Bilingual):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="sections", verbose_name=_("survey"))
+    code = models.SlugField(_("code"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["survey", "order"]
+        constraints = [models.UniqueConstraint(fields=["survey", "code"], name="section_code_unique")]
+
+
+class Indicator(Bilingual):
+    class Unit(models.TextChoices):
+        PERSONS = "persons", _("persons")
+        COUNT = "count", _("count")
+        ITEMS = "items", _("items")
+        UNITS = "units", _("units")
+        TITLES = "titles", _("titles")
+        HOURS = "hours", _("hours")
+        DAYS = "days", _("days")
+        FTE = "fte", _("full-time equivalents")
+        EUR = "eur", _("EUR")
+        USD = "usd", _("USD")
+        SQM = "sqm", _("m²")
+
+    class ValueType(models.TextChoices):
+        INTEGER = "integer", _("whole number")
+        DECIMAL = "decimal", _("decimal number")
+
+    class Aggregation(models.TextChoices):
+        SUM = "sum", _("sum")
+        AVERAGE = "average", _("average")
+        NONE = "none", _("not totalled")
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("survey"))
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("section"))
+    code = models.CharField(_("code"), max_length=64)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parts",
+        verbose_name=_("part of"),
+        help_text=_("An “of which” indicator is a part of this one."),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    definition_lv = models.TextField(_("definition (Latvian)"), blank=True)
+    definition_en = models.TextField(_("definition (English)"), blank=True)
+    unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices)
+    value_type = models.CharField(_("value type"), max_length=16, choices=ValueType.choices)
+    aggregation = models.CharField(_("aggregation"), max_length=16, choices=Aggregation.choices)
+    library_types = models.JSONField(_("library types"), default=list, help_text=_("Which library types report it."))
+    first_year = models.PositiveSmallIntegerField(_("first year on the form"))
+    last_year = models.PositiveSmallIntegerField(_("last year on the form"), null=True, blank=True)
+    stable = models.BooleanField(
+        _("stable"), default=False, help_text=_("Changes rarely: can be copied from last year in one action.")
+    )
+    concept = models.CharField(
+        _("shared concept"),
+        max_length=64,
+        blank=True,
+        help_text=_("Links indicators of different surveys that mean the same thing."),
+    )
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["survey", "order"]
+        constraints = [models.UniqueConstraint(fields=["survey", "code"], name="indicator_code_unique")]
+
+    @property
+    def definition(self) -> str:
+        return self.localised("definition")
+
+    def on_form(self, year: int, library_type: str | None = None) -> bool:
+        in_years = self.first_year <= year and (self.last_year is None or year <= self.last_year)
+        return in_years and (library_type is None or library_type in self.library_types)

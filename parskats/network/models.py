@@ -1,0 +1,130 @@
+"""A library network as a tree of organisation units whose parent links are valid over time.
+
+A library's county is not a column of the library: it is a Membership with valid_from / valid_to,
+so the 2021 territorial reform (Strenči county joining Valmiera county) is two rows, and every
+question about "where" is asked at a date. See timeline.py for the queries.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Network(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), unique=True)
+    is_demo = models.BooleanField(
+        _("demo data"), default=False, help_text=_("Pages of a demo network say that its figures are invented.")
+    )
+
+    class Meta:
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrgUnit(models.Model):
+    class Level(models.TextChoices):
+        COUNTRY = "country", _("country")
+        REGION = "region", _("region")
+        COUNTY = "county", _("county / municipality")
+        LIBRARY = "library", _("library")
+        BRANCH = "branch", _("branch or outlet")
+
+    class LibraryType(models.TextChoices):
+        PUBLIC = "public", _("public library")
+        SCHOOL = "school", _("school library")
+        OTHER = "other", _("other library")
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="units", verbose_name=_("network"))
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    library_type = models.CharField(_("library type"), max_length=16, choices=LibraryType.choices, blank=True)
+    code = models.CharField(_("code"), max_length=64, help_text=_("A stable identifier within the network."))
+    name = models.CharField(_("name"), max_length=200)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "code"], name="orgunit_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(level__in=["library", "branch"]) | models.Q(library_type=""),
+                name="orgunit_type_only_for_libraries",
+            ),
+        ]
+        indexes = [models.Index(fields=["network", "level"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_library(self) -> bool:
+        return self.level in (self.Level.LIBRARY, self.Level.BRANCH)
+
+    def clean(self) -> None:
+        if self.is_library and not self.library_type:
+            raise ValidationError({"library_type": _("A library or branch needs a library type.")})
+        if not self.is_library and self.library_type:
+            raise ValidationError({"library_type": _("Only libraries and branches have a library type.")})
+
+
+class Membership(models.Model):
+    """child belongs to parent from valid_from to valid_to, both days included; no valid_to: still does."""
+
+    child = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="parent_links", verbose_name=_("unit"))
+    parent = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="child_links", verbose_name=_("parent"))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["child", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="membership_dates_ordered",
+            ),
+            models.CheckConstraint(condition=~models.Q(child=models.F("parent")), name="membership_not_self"),
+            models.UniqueConstraint(fields=["child", "valid_from"], name="membership_one_start_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        end = self.valid_to.isoformat() if self.valid_to else "…"
+        return f"{self.child} → {self.parent} ({self.valid_from.isoformat()}–{end})"
+
+    def clean(self) -> None:
+        if self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("The end date is before the start date.")})
+        if self.child_id and self.parent_id:
+            if self.child.network_id != self.parent.network_id:
+                raise ValidationError({"parent": _("The parent belongs to another network.")})
+            overlapping = Membership.objects.filter(child_id=self.child_id).exclude(pk=self.pk)
+            overlapping = overlapping.filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=self.valid_from))
+            if self.valid_to:
+                overlapping = overlapping.filter(valid_from__lte=self.valid_to)
+            if overlapping.exists():
+                raise ValidationError(_("This unit already has a parent for part of these dates."))
+
+
+class PopulationServed(models.Model):
+    """The population a library serves in a year: the denominator of every per-capita figure."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="populations", verbose_name=_("unit"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    persons = models.PositiveIntegerField(_("persons"))
+
+    class Meta:
+        verbose_name = _("population served")
+        verbose_name_plural = _("populations served")
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="population_unit_year_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}: {self.persons}"

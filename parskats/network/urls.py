@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "network"
+urlpatterns = [
+    path("<slug:network>/", views.libraries, name="libraries"),
+    path("<slug:network>/libraries/<str:code>/", views.library, name="library"),
+]

@@ -1,0 +1,43 @@
+"""The one way views reach reports: by what the user may read or write."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from parskats.network.access import AnyUser, is_network_admin, reporter_unit_ids, sees_whole_network
+
+from .models import Report
+
+
+def reports_for_user(user: AnyUser) -> QuerySet[Report]:
+    """Every report the user may read: whole networks for admins and viewers, own libraries for reporters."""
+    if not user.is_authenticated:
+        return Report.objects.none()
+    reports = Report.objects.select_related("unit", "period", "period__network", "period__survey")
+    if user.is_superuser:
+        return reports
+    from parskats.accounts.models import Role
+
+    roles = Role.objects.filter(user=user)
+    whole = roles.filter(kind__in=[Role.Kind.ADMIN, Role.Kind.VIEWER]).values("network_id")
+    own = roles.filter(kind=Role.Kind.REPORTER).values("unit_id")
+    return reports.filter(period__network_id__in=whole) | reports.filter(unit_id__in=own)
+
+
+def get_report_for_user(user: AnyUser, report_id: int, write: bool = False) -> Report:
+    """A report the user may read, or with write=True change (its reporter or the network's admin).
+    Anything else is a 404, so that another library's report is not even confirmed to exist."""
+    try:
+        report = reports_for_user(user).get(pk=report_id)
+    except (Report.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such report.") from None
+    if write:
+        network = report.period.network
+        if report.unit_id not in reporter_unit_ids(user, network) and not is_network_admin(user, network):
+            raise Http404("No such report.")
+    elif not sees_whole_network(user, report.period.network) and report.unit_id not in reporter_unit_ids(
+        user, report.period.network
+    ):
+        raise Http404("No such report.")  # pragma: no cover - reports_for_user already filters
+    return report

@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from .models import Report, ReportingPeriod, Value
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    list_display = ["network", "survey", "year", "opens_on", "deadline", "status"]
+    list_filter = ["network", "survey", "status"]
+
+
+class ValueInline(admin.TabularInline):
+    model = Value
+    extra = 0
+    raw_id_fields = ["indicator", "updated_by"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["unit", "period", "status", "updated_at"]
+    list_filter = ["period__network", "period__year", "status"]
+    search_fields = ["unit__name", "unit__code"]
+    raw_id_fields = ["unit"]
+    inlines = [ValueInline]

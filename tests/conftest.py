@@ -1,0 +1,68 @@
+"""Personas shared by every test: a reporter of library A, a reporter of library B, the
+methodologist, a viewer, a methodologist of another network, and the anonymous reader."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.test import Client
+
+from parskats.accounts.models import Role, User
+
+from .factories import World, build_world, give_role, user
+
+# Playwright's sync API runs an event loop in the test thread; Django must still allow DB access there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def reporter_a(world: World) -> User:
+    person = user("reporter.a@example.org", "Anda Parauga")
+    give_role(person, world.network, Role.Kind.REPORTER, world.library_a)
+    return person
+
+
+@pytest.fixture
+def reporter_b(world: World) -> User:
+    person = user("reporter.b@example.org", "Baiba Parauga")
+    give_role(person, world.network, Role.Kind.REPORTER, world.library_b)
+    return person
+
+
+@pytest.fixture
+def methodologist(world: World) -> User:
+    person = user("metodikis@example.org", "Inese Parauga")
+    give_role(person, world.network, Role.Kind.ADMIN)
+    return person
+
+
+@pytest.fixture
+def viewer(world: World) -> User:
+    person = user("skatitajs@example.org", "Jānis Paraugs")
+    give_role(person, world.network, Role.Kind.VIEWER)
+    return person
+
+
+@pytest.fixture
+def other_methodologist(world: World) -> User:
+    person = user("cits@example.org", "Cita Metodiķe")
+    give_role(person, world.other_network, Role.Kind.ADMIN)
+    return person
+
+
+def client_for(person: User | None) -> Client:
+    client = Client()
+    if person is not None:
+        client.force_login(person)
+    return client
