@@ -1,0 +1,88 @@
+"""Server-side benchmarks, printed with a baseline measured in the same run.
+
+    make bench                      # SQLite (a throw-away database in a temp dir)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test make bench
+
+Each figure is the server time of a request through Django's test client (no network), over
+N runs after warm-up, next to the baseline: the anonymous start page, which touches no data.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+
+warnings.filterwarnings("ignore", message="No directory at")
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parskats.settings")
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def measure(client, url: str, runs: int) -> tuple[list[float], int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(5):
+        assert client.get(url).status_code == 200, url
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return samples, len(queries)
+
+
+def main() -> int:
+    runs = int(os.environ.get("BENCH_RUNS", "200"))
+    import django
+    from django.test.utils import get_runner, setup_test_environment
+
+    if "DATABASE_URL" not in os.environ:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+
+    setup_test_environment()
+    runner = get_runner(settings)(verbosity=0, interactive=False)
+    old_config = runner.setup_databases()
+    try:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        with open(os.devnull, "w") as sink:
+            call_command("load_demo", stdout=sink)
+        from parskats.accounts.models import User
+
+        vendor = django.db.connection.vendor
+        anonymous, methodologist = Client(), Client()
+        methodologist.force_login(User.objects.get(email="metodikis@example.org"))
+        cases = [
+            ("baseline: start page (anonymous, no data)", anonymous, "/"),
+            ("libraries grouped by county, 35 libraries, 2021", methodologist, "/n/valka/?year=2021"),
+            ("library page (Sedas bibliotēka)", methodologist, "/n/valka/libraries/seda/"),
+        ]
+        results = [(name, *measure(client, url, runs)) for name, client, url in cases]
+        base_p50 = statistics.median(results[0][1])
+        print(f"Pārskats benchmarks on {vendor}, {runs} requests each (server time through the test client)")
+        print(f"{'case':<52} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'p50 / baseline':>15}")
+        for name, samples, queries in results:
+            p50 = statistics.median(samples)
+            print(f"{name:<52} {p50:8.2f} {percentile(samples, 0.95):8.2f} {queries:8d} {p50 / base_p50:14.1f}x")
+    finally:
+        runner.teardown_databases(old_config)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
