@@ -7,6 +7,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("parskats.core.urls")),
     path("accounts/", include("parskats.accounts.urls")),
     path("n/", include("parskats.network.urls")),
+    # Each domain app owns one prefix; the network slug comes first so access checks start there.
+    path("n/<slug:network>/reports/", include("parskats.reporting.urls")),
+    path("n/<slug:network>/review/", include("parskats.review.urls")),
+    path("n/<slug:network>/figures/", include("parskats.stats.urls")),
+    path("n/<slug:network>/seminars/", include("parskats.seminar.urls")),
+    path("n/<slug:network>/annual-review/", include("parskats.yearbook.urls")),
+    path("n/<slug:network>/pls/", include("parskats.pls.urls")),
+    path("jaunumi/", include("parskats.news.urls")),
+    path("skaitli/<slug:network>/", include("parskats.stats.public_urls")),
+    path("api/", include("parskats.stats.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

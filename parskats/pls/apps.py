@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlsConfig(AppConfig):
+    name = "parskats.pls"
+    label = "pls"
+    verbose_name = _("US Public Libraries Survey")

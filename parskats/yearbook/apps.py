@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class YearbookConfig(AppConfig):
+    name = "parskats.yearbook"
+    label = "yearbook"
+    verbose_name = _("Annual review")
