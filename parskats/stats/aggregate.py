@@ -323,7 +323,8 @@ def aggregate_years(
     for year in years:
         own = net_map.at(year_end(year))
         chosen = own if boundaries is None else net_map.at(boundaries)
-        library_ids = {pk for pk, unit in own.units.items() if unit.level == OrgUnit.Level.LIBRARY}
+        # A library belongs to the year when it was linked into the network on the year's last day.
+        library_ids = {pk for pk in own.parent_of if own.units[pk].level == OrgUnit.Level.LIBRARY}
         library_ids |= {pk for pk in reported_units[year] if pk in net_map.units}
         if within is not None:
             under = {unit.pk for unit in chosen.descendants(within.pk)}

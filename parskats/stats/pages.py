@@ -168,7 +168,8 @@ def section_tables(table: Table) -> list[PageTable]:
 
 
 def performance_table(table: Table) -> PageTable:
-    return page_table("performance", _("Performance indicators"), table, _measure_columns(available_measures(table)))
+    title = _("By library") if table.group_by == "library" else _("By county")
+    return page_table("performance", title, table, _measure_columns(available_measures(table)))
 
 
 @dataclass
