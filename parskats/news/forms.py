@@ -4,11 +4,12 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from parskats.accounts.models import User
 
-from .articles import parse_tags
+from .articles import parse_tags, unique_slug
 from .models import Article, ArticleImage, NewsSettings
 
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
@@ -24,7 +25,7 @@ class DescribedMixin:
             ids = []
             if field.help_text:
                 ids.append(f"{form[name].id_for_label}-help")
-            if form.is_bound and name in form.errors:
+            if form._errors and name in form._errors:
                 ids.append(f"{form[name].id_for_label}-error")
                 field.widget.attrs["aria-invalid"] = "true"
             if ids:
@@ -67,6 +68,13 @@ class ArticleForm(DescribedMixin, forms.ModelForm):
         if self.instance.pk:
             self.fields["tags_text"].initial = ", ".join(t.name for t in self.instance.tags.all())
 
+    def clean_slug(self) -> str:
+        """An empty address is made from the title; a typed one is reduced to Latin letters and hyphens."""
+        typed = slugify(self.cleaned_data.get("slug") or "")
+        if typed:
+            return typed
+        return unique_slug(self.cleaned_data.get("title") or "", exclude_pk=self.instance.pk)
+
     def clean_tags_text(self) -> list[str]:
         names = parse_tags(self.cleaned_data.get("tags_text", ""))
         too_long = [n for n in names if len(n) > 60]
@@ -77,6 +85,8 @@ class ArticleForm(DescribedMixin, forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         status, publish_at = data.get("status"), data.get("publish_at")
+        if status == Article.Status.PUBLISHED and publish_at is None:
+            data["publish_at"] = timezone.now()
         if status == Article.Status.SCHEDULED:
             if publish_at is None:
                 self.add_error("publish_at", _("A scheduled article needs a publication time."))
@@ -89,6 +99,7 @@ class ImageForm(DescribedMixin, forms.ModelForm):
     class Meta:
         model = ArticleImage
         fields = ["image", "alt_text", "caption"]
+        error_messages = {"alt_text": {"required": _("Describe the image for readers who cannot see it.")}}
 
     def clean_image(self) -> Any:
         image = self.cleaned_data["image"]
