@@ -5,7 +5,10 @@ import datetime as dt
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from parskats.reporting.models import Narrative
+
 from .models import Article
+from .stories import public_stories
 
 
 class ArticleSitemap(Sitemap):
@@ -29,4 +32,22 @@ class NewsPagesSitemap(Sitemap):
         return reverse("news:list") if item == "list" else reverse("news:year", args=[int(item)])
 
 
-SITEMAPS: dict[str, type[Sitemap] | Sitemap] = {"news": NewsPagesSitemap, "articles": ArticleSitemap}
+class StorySitemap(Sitemap):
+    changefreq = "yearly"
+
+    def items(self) -> list[Narrative]:
+        return list(public_stories())
+
+    def location(self, item: Narrative) -> str:
+        report = item.report
+        return reverse("site:story", args=[report.period.network.slug, report.period.year, report.unit.code])
+
+    def lastmod(self, item: Narrative) -> dt.datetime:
+        return item.updated_at
+
+
+SITEMAPS: dict[str, type[Sitemap] | Sitemap] = {
+    "news": NewsPagesSitemap,
+    "articles": ArticleSitemap,
+    "stories": StorySitemap,
+}
