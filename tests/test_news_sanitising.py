@@ -76,3 +76,9 @@ def test_plain_text_summary_has_no_markup():
 )
 def test_any_mix_of_payload_fragments_stays_safe(parts):
     assert_safe(render_markdown("".join(parts)))
+
+
+def test_a_sentence_starting_with_a_latvian_date_is_not_a_numbered_list():
+    assert render_markdown("5. martā aizvadīts seminārs.") == "<p>5. martā aizvadīts seminārs.</p>\n"
+    assert render_markdown("2021. gadā bibliotēkas strādāja.") == "<p>2021. gadā bibliotēkas strādāja.</p>\n"
+    assert "<ol>" in render_markdown("1. Pirmais\n2. Otrais")

@@ -9,6 +9,7 @@ alternative text), not from Markdown, so <img> is not allowed here.
 from __future__ import annotations
 
 import html as html_lib
+import re
 
 import nh3
 from markdown_it import MarkdownIt
@@ -22,8 +23,17 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"style"}, "td": {"style"}, "ol": {"start"}}
 
 
+# Latvian sentences often start with a date ("5. martā …", "2021. gadā …"), which Markdown would
+# take for a numbered list; a number followed by a month or "gad…" stays text.
+_LATVIAN_DATE = re.compile(
+    r"^(\s{0,3}\d{1,4})\.(?=[ \t]+(?:janvār|februār|mart|aprīl|maij|jūnij|jūlij|august|septembr|oktobr|novembr"
+    r"|decembr|gad|g\.))",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
 def _markup(source: str) -> str:
-    tokens = _md.parse(source or "")
+    tokens = _md.parse(_LATVIAN_DATE.sub(r"\1\\.", source or ""))
     # The article title is the page's only h1: Markdown headings start one level below it.
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
