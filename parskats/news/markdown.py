@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -41,7 +42,9 @@ def _markup(source: str) -> str:
     return _md.renderer.render(tokens, _md.options, {})
 
 
+@lru_cache(maxsize=512)
 def render_markdown(source: str) -> str:
+    """Cached by text: a page, the feed and the sitemap render the same article many times."""
     html = _markup(source)
     return nh3.clean(
         html,
