@@ -185,3 +185,27 @@ def test_latvian_plural_forms_of_the_count(world, count, words):
     Comment.objects.create(article=item, name="Gaida", text="Nē", status=Comment.Status.PENDING, address_hash="x")
     assert words in client_for(None).get("/jaunumi/").content.decode()
     assert f'<h2 id="comments-heading">{words}</h2>' in client_for(None).get(item.get_absolute_url()).content.decode()
+
+
+def test_an_address_marked_as_spam_waits_for_a_moderator_even_under_post_moderation(item, world, methodologist):
+    NewsSettings.objects.create(network=world.network, moderation=NewsSettings.Moderation.POST)
+    post(item, comment_data("Pērciet lētas zāles"))
+    spam = Comment.objects.get()
+    client_for(methodologist).post(f"/jaunumi/redakcija/komentari/{spam.pk}/", {"decision": "spam"})
+    post(item, comment_data("Atkal es"))
+    assert Comment.objects.get(text="Atkal es").status == Comment.Status.PENDING
+    post(item, comment_data("Cits lasītājs"), address="198.51.100.9")
+    assert Comment.objects.get(text="Cits lasītājs").status == Comment.Status.APPROVED
+
+
+def test_a_moderator_erases_a_comment_for_good(item, methodologist, reporter_a):
+    post(item, comment_data("Lūdzu, izdzēsiet mani"))
+    comment = Comment.objects.get()
+    assert (
+        client_for(reporter_a).post(f"/jaunumi/redakcija/komentari/{comment.pk}/", {"decision": "erase"}).status_code
+        == 404
+    )
+    client_for(methodologist).post(f"/jaunumi/redakcija/komentari/{comment.pk}/", {"decision": "erase"})
+    assert not Comment.objects.exists()
+    entry = AuditEntry.objects.get(target=f"news.comment:{comment.pk}")
+    assert entry.new == "erased" and "izdzēsiet" not in f"{entry.old} {entry.new} {entry.note}"

@@ -29,6 +29,7 @@ from .models import Article, Comment, Editor, NewsSettings
 
 SIGNER_SALT = "parskats.news.comment-form"
 FORM_MAX_AGE = timedelta(days=1)
+SPAM_MEMORY = timedelta(days=30)
 LINK = re.compile(r"https?://|www\.|\b[a-z0-9-]+\.(?:com|net|org|ru|lv|info|xyz|top)\b", re.IGNORECASE)
 
 
@@ -130,18 +131,22 @@ def post_comment(article: Article, submission: Submission, *, base_url: str) -> 
     rules = NewsSettings.for_network(article.network)
     name = " ".join(submission.name.split())
     text = submission.text.strip()
+    address_hash = hash_address(submission.address)
     with transaction.atomic():
         # Lock the article so that concurrent posts are counted one after another by the limits.
         article = Article.objects.select_for_update().get(pk=article.pk)
         check_submission(article, submission, rules)
+        # An address whose comment was marked as spam lately waits for a moderator even under post-moderation.
+        recent_spam = Comment.objects.filter(
+            address_hash=address_hash, status=Comment.Status.SPAM, created_at__gte=timezone.now() - SPAM_MEMORY
+        ).exists()
+        published = rules.moderation == NewsSettings.Moderation.POST and not recent_spam
         comment = Comment.objects.create(
             article=article,
             name=name,
             text=text,
-            address_hash=hash_address(submission.address),
-            status=Comment.Status.PENDING
-            if rules.moderation == NewsSettings.Moderation.PRE
-            else Comment.Status.APPROVED,
+            address_hash=address_hash,
+            status=Comment.Status.APPROVED if published else Comment.Status.PENDING,
         )
         queue_url = base_url + reverse("news:moderation")
         transaction.on_commit(lambda: _notify_moderators(comment, queue_url))
@@ -153,6 +158,23 @@ DECISIONS = {
     "reject": Comment.Status.REJECTED,
     "spam": Comment.Status.SPAM,
 }
+
+
+@transaction.atomic
+def erase_comment(user: AnyUser, comment: Comment) -> None:
+    """Delete a comment for good (a commenter's request to erase it, GDPR art. 17). The audit entry
+    says that a comment was erased, not what it said."""
+    record(
+        actor=user,
+        channel=AuditEntry.Channel.FORM,
+        action=AuditEntry.Action.COMMENT,
+        network=comment.article.network,
+        target=f"news.comment:{comment.pk}",
+        old=comment.status,
+        new="erased",
+        note=comment.article.title,
+    )
+    comment.delete()
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from . import access
 from .articles import add_editor, add_image, remove_editor, remove_image, save_article
-from .comments import DECISIONS, moderate_comment
+from .comments import DECISIONS, erase_comment, moderate_comment
 from .forms import ArticleForm, EditorForm, ImageForm, NewsSettingsForm
 from .models import Article, ArticleImage, Comment, Editor, NewsSettings
 
@@ -112,7 +112,10 @@ def moderation(request: HttpRequest) -> HttpResponse:
 def moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = access.get_comment_for_moderator(request.user, comment_id)
     decision = request.POST.get("decision", "")
-    if decision not in DECISIONS:
+    if decision == "erase":
+        erase_comment(request.user, comment)
+        messages.success(request, _("The comment by %(name)s is erased.") % {"name": comment.name})
+    elif decision not in DECISIONS:
         messages.error(request, _("Choose approve, reject or spam."))
     else:
         moderate_comment(request.user, comment, decision)
