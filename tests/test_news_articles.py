@@ -230,3 +230,10 @@ def test_sitemap_lists_public_articles_only(world):
     assert f"http://testserver{public.get_absolute_url()}" in xml
     assert draft.slug not in xml
     assert "http://testserver/jaunumi/</loc>" in xml
+
+
+def test_the_list_of_a_demo_network_says_its_names_are_invented_and_links_the_stories(world):
+    article(world.network, "Raksts")
+    html = client_for(None).get("/jaunumi/").content.decode()
+    assert "Demonstrācijas dati." in html
+    assert 'href="/stasti/"' in html

@@ -34,6 +34,10 @@ def _page(request: HttpRequest, queryset: QuerySet[Article]) -> Page:
 
 def _render_list(request: HttpRequest, page: Page, heading: str, **extra: object) -> HttpResponse:
     context = {"page": page, "years": _years(), "heading": heading, "can_edit": access.is_any_editor(request.user)}
+    networks = {item.network for item in page}
+    if len(networks) == 1:
+        # One network's news: base.html then says whether its figures and names are invented.
+        context["network"] = networks.pop()
     return render(request, "news/list.html", {**context, **extra})
 
 
