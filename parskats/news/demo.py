@@ -5,11 +5,9 @@ Running it again creates nothing new."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 
 from parskats.network.models import Network
@@ -101,7 +99,6 @@ ARTICLES: list[dict[str, Any]] = [
 
 @transaction.atomic
 def load_news_demo(network: Network) -> None:
-    load_story_demo(network)
     for spec in ARTICLES:
         if Article.objects.filter(slug=spec["slug"]).exists():
             continue
@@ -126,59 +123,3 @@ def load_news_demo(network: Network) -> None:
                 address_hash=hash_address("demo"),
             )
 
-
-# Success stories (invented) for a few approved 2020 reports, so that /stasti/ has something to show
-# until the reporting demo fills narratives in; existing narratives are never touched.
-STORIES = {
-    "jerceni": "Pandēmijas gadā mēs sapratām, ka **izdarīt mēs varam ar darīšanas metodi**: grāmatas "
-    "vedām lasītājiem uz mājām, bet pagasta bērni rīta stundās klausījās pasakas tiešsaistē.\n\n"
-    "Gada beigās pasaku rītos bija piedalījušies 26 bērni. *(Izdomāts demonstrācijas stāsts.)*",
-    "bilska": "Tas, cik populāra būs bibliotēka, ir atkarīgs no tā, cik aktīvs ir pats bibliotekārs. "
-    "Rudenī kopā ar skolu izveidojām novadpētniecības izstādi par pagasta mājām, un to apmeklēja "
-    "arī tie, kuri bibliotēkā nebija bijuši gadiem. *(Izdomāts demonstrācijas stāsts.)*",
-    "seda": "Sedas bibliotēka uzsāka digitālo prasmju konsultācijas senioriem: 40 konsultācijās "
-    "iemācījāmies pieteikties e-pakalpojumiem un sazināties ar tuviniekiem video zvanos. "
-    "*(Izdomāts demonstrācijas stāsts.)*",
-}
-
-
-def _demo_picture(colour: tuple[int, int, int], size: tuple[int, int]) -> ContentFile:
-    from PIL import Image, ImageDraw
-
-    picture = Image.new("RGB", size, (244, 246, 249))
-    draw = ImageDraw.Draw(picture)
-    w, h = size
-    draw.rectangle((w // 8, h // 3, w * 7 // 8, h * 7 // 8), fill=colour)  # a shelf
-    for n in range(12):
-        x = w // 8 + 8 + n * (w * 3 // 4 - 16) // 12
-        draw.rectangle((x, h // 3 - 60 + (n % 3) * 10, x + 18, h // 3), fill=(31 + n * 12, 95, 153 - n * 6))
-    buffer = io.BytesIO()
-    picture.save(buffer, "JPEG", quality=80)
-    return ContentFile(buffer.getvalue(), name="demo.jpg")
-
-
-@transaction.atomic
-def load_story_demo(network: Network) -> None:
-    from parskats.catalogue.models import NarrativeSection
-    from parskats.reporting.models import Narrative, Photo, Report
-
-    for code, text in STORIES.items():
-        report = Report.objects.filter(
-            unit__network=network, unit__code=code, period__year=2020, status=Report.Status.APPROVED
-        ).first()
-        section = NarrativeSection.objects.filter(code="success_story").first()
-        if report is None or section is None or report.period.survey_id != section.survey_id:
-            continue
-        Narrative.objects.get_or_create(report=report, section=section, defaults={"text": text})
-        if code == "jerceni" and not report.photos.exists():
-            # One photo with consent (public) and one without (stays inside the report).
-            for consent, alt in ((True, "Bibliotēkas plaukts ar bērnu grāmatām"), (False, "Pasaku rīta dalībnieki")):
-                Photo.objects.create(
-                    report=report,
-                    image=_demo_picture((120, 72, 40), (960, 640)),
-                    thumbnail=_demo_picture((120, 72, 40), (240, 160)),
-                    alt_text=alt,
-                    caption="Pasaku rīts Jērcēnos (demonstrācijas attēls)" if consent else "",
-                    consent=consent,
-                    credit="Demo" if consent else "",
-                )
