@@ -122,4 +122,3 @@ def load_news_demo(network: Network) -> None:
                 status=Comment.Status.APPROVED,
                 address_hash=hash_address("demo"),
             )
-
