@@ -64,6 +64,8 @@ def main() -> int:
             call_command("load_demo", stdout=sink)
         from parskats.accounts.models import User
 
+        from .news import cases as news_cases
+
         vendor = django.db.connection.vendor
         anonymous, methodologist = Client(), Client()
         methodologist.force_login(User.objects.get(email="metodikis@example.org"))
@@ -72,6 +74,7 @@ def main() -> int:
             ("libraries grouped by county, 35 libraries, 2021", methodologist, "/n/valka/?year=2021"),
             ("library page (Sedas bibliotēka)", methodologist, "/n/valka/libraries/seda/"),
         ]
+        cases += news_cases(anonymous, methodologist)
         results = [(name, *measure(client, url, runs)) for name, client, url in cases]
         from bench.form import form_results
 

@@ -19,6 +19,7 @@ from parskats.accounts.models import Role, User
 from parskats.catalogue.loader import DATA_DIR, load_catalogue
 from parskats.catalogue.models import Indicator, Survey
 from parskats.network.models import Membership, Network, OrgUnit, PopulationServed
+from parskats.news.demo import load_news_demo
 from parskats.reporting.demo import load_report_demo
 from parskats.reporting.models import Report, ReportingPeriod, Value
 
@@ -325,4 +326,5 @@ def load_demo() -> list[DemoAccount]:
     superuser = _user("admin@example.org", "Sistēmas administrators", is_staff=True, is_superuser=True)
     accounts.append(DemoAccount(superuser.email, superuser.full_name, "system administrator (Django admin)"))
     load_report_demo(network)
+    load_news_demo(network)
     return accounts
