@@ -81,11 +81,11 @@ class Tally:
 
     @property
     def reporting_rate(self) -> Decimal | None:
-        return Decimal(self.reported) / self.libraries * 100 if self.libraries else None
+        return Decimal(self.reported) / self.libraries if self.libraries else None
 
     @property
     def on_time_rate(self) -> Decimal | None:
-        return Decimal(self.on_time) / self.libraries * 100 if self.libraries else None
+        return Decimal(self.on_time) / self.libraries if self.libraries else None
 
 
 @dataclass

@@ -75,8 +75,8 @@ def board_workbook(board: Board, rows: list[BoardRow]) -> bytes:
                 tally.reported,
                 tally.approved,
                 tally.on_time,
-                float(tally.reporting_rate / 100) if tally.reporting_rate is not None else None,
-                float(tally.on_time_rate / 100) if tally.on_time_rate is not None else None,
+                float(tally.reporting_rate) if tally.reporting_rate is not None else None,
+                float(tally.on_time_rate) if tally.on_time_rate is not None else None,
             ]
         )
         for col in (6, 7):

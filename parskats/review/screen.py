@@ -22,7 +22,7 @@ class Row:
     indicator: Indicator
     value: Value | None
     last_year: Value | None
-    change: Decimal | None  # percent
+    change: Decimal | None  # a ratio: 0.25 is +25 %
     peer_median: Decimal | None
     peer_count: int
     findings: list[Finding] = field(default_factory=list)
@@ -45,7 +45,7 @@ def last_year_report(report: Report) -> Report | None:
 def change_percent(now: Value | None, before: Value | None) -> Decimal | None:
     if now is None or before is None or now.numeric is None or before.numeric is None or before.numeric == 0:
         return None
-    return (now.numeric - before.numeric) / before.numeric * 100
+    return (now.numeric - before.numeric) / before.numeric
 
 
 def peer_medians(report: Report) -> dict[int, tuple[Decimal, int]]:
