@@ -16,6 +16,8 @@ import tempfile
 import time
 import warnings
 
+from bench import review
+
 warnings.filterwarnings("ignore", message="No directory at")
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parskats.settings")
@@ -72,6 +74,7 @@ def main() -> int:
             ("libraries grouped by county, 35 libraries, 2021", methodologist, "/n/valka/?year=2021"),
             ("library page (Sedas bibliotēka)", methodologist, "/n/valka/libraries/seda/"),
         ]
+        cases += review.cases(methodologist)
         results = [(name, *measure(client, url, runs)) for name, client, url in cases]
         base_p50 = statistics.median(results[0][1])
         print(f"Pārskats benchmarks on {vendor}, {runs} requests each (server time through the test client)")
