@@ -7,6 +7,7 @@ import pytest
 
 from parskats.accounts.models import Invitation, Role
 from parskats.audit.models import AuditEntry
+from parskats.network.models import Membership, OrgUnit
 from parskats.reporting.models import Report, ReportingPeriod
 from parskats.review.models import ReviewComment
 
@@ -50,6 +51,8 @@ def test_read_pages(people, persona, world, report_a):
         f"/n/{net}/review/reports/{report_a.pk}/history/visits/": readers_of_a,
         f"/n/{net}/review/people/": {"methodologist"},
         f"/n/{net}/review/years/": {"methodologist"},
+        f"/n/{net}/review/libraries/": {"methodologist"},
+        f"/n/{net}/review/libraries/ergeme/": {"methodologist"},
         f"/n/{net}/review/years/{world.periods[2021].pk}/": {"methodologist"},
     }
     for url, allowed in pages.items():
@@ -88,8 +91,20 @@ def test_actions_are_refused_and_change_nothing(people, persona, world, report_a
             f"/n/{net}/review/years/{world.periods[2021].pk}/",
             {"opens_on": "2022-01-02", "deadline": "2022-12-31", "status": "open"},
         ),
+        (
+            f"/n/{net}/review/libraries/",
+            {
+                "code": "jauna",
+                "name": "Jauna",
+                "library_type": "public",
+                "county": world.valka.pk,
+                "valid_from": "2022-01-01",
+            },
+        ),
+        (f"/n/{net}/review/libraries/ergeme/", {"form": "move", "county": world.valka.pk, "on": "2022-01-01"}),
     ]
     roles_before = Role.objects.count()
+    memberships_before = Membership.objects.count()
     for url, data in posts:
         response = client.post(url, data)
         assert response.status_code == (302 if persona == "anonymous" else 404), (url, response.status_code)
@@ -103,6 +118,8 @@ def test_actions_are_refused_and_change_nothing(people, persona, world, report_a
     assert Role.objects.count() == roles_before
     assert not ReportingPeriod.objects.filter(year=2022).exists()
     assert ReportingPeriod.objects.get(pk=world.periods[2021].pk).deadline.isoformat() == "2022-02-15"
+    assert Membership.objects.count() == memberships_before
+    assert not OrgUnit.objects.filter(code="jauna").exists()
 
 
 def test_reporter_does_not_see_unsent_review_comments_in_the_history(world, report_a, methodologist, reporter_a):

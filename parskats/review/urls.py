@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import people, views
+from . import libraries, people, views
 
 app_name = "review"
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("people/", people.people, name="people"),
     path("people/invite/", people.invite, name="invite"),
     path("people/roles/<int:role_id>/remove/", people.remove_role, name="remove_role"),
+    path("libraries/", libraries.libraries, name="libraries"),
+    path("libraries/<slug:code>/", libraries.library, name="library"),
     path("years/", people.years, name="years"),
     path("years/<int:period_id>/", people.edit_year, name="edit_year"),
 ]
