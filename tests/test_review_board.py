@@ -15,6 +15,7 @@ from parskats.review.board import build_board, filter_and_sort
 
 from .conftest import client_for
 from .factories import report_with
+from .test_review_workflow import clean_submitted
 
 RIGA = dt.timezone(dt.timedelta(hours=2))
 
@@ -92,8 +93,10 @@ def test_xlsx_export(world, year_2021, viewer):
     assert abs(region[5] - 2 / 3) < 1e-9
 
 
-def test_bulk_approve_from_the_board(world, year_2021, methodologist, other_methodologist):
-    a, b = year_2021
+def test_bulk_approve_from_the_board(world, methodologist, reporter_a, reporter_b):
+    a = clean_submitted(world.library_a, world.periods[2021], reporter_a)
+    b = report_with(world.library_b, world.periods[2021], visits=5)  # errors: not offered, refused if forged
+    set_status(b, "submitted", dt.date(2022, 2, 1))
     other = report_with(
         world.other_library,
         world.other_network.periods.create(
@@ -102,19 +105,30 @@ def test_bulk_approve_from_the_board(world, year_2021, methodologist, other_meth
     )
     set_status(other, "submitted")
     client = client_for(methodologist)
+    html = client.get(f"/n/{world.network.slug}/review/?year=2021").content.decode()
+    assert f'name="report" value="{a.pk}"' in html and f'name="report" value="{b.pk}"' not in html
+    assert "1 pārskats gaida pārbaudi" in html
     url = f"/n/{world.network.slug}/review/approve/"
     # A forged id of another network's report: the lot is refused.
     response = client.post(url, {"year": "2021", "report": [a.pk, other.pk]}, follow=True)
     assert "nekas netika apstiprināts" in response.content.decode()
-    a.refresh_from_db()
-    other.refresh_from_db()
-    assert a.status == other.status == "submitted"
-    # An approved report in the list: refused too.
+    # A report with open errors: refused, with its name.
     response = client.post(url, {"year": "2021", "report": [a.pk, b.pk]}, follow=True)
-    assert "Nekas netika apstiprināts" in response.content.decode()
+    assert "Nekas netika apstiprināts: Ērģemes pagasta bibliotēka" in response.content.decode()
     response = client.post(url, {"year": "2021", "report": ["1; drop"]}, follow=True)
     assert "bojāts" in response.content.decode()
+    assert set(Report.objects.values_list("status", flat=True)) == {"submitted"}
     response = client.post(url, {"year": "2021", "report": [a.pk]}, follow=True)
     assert "Apstiprināts 1 pārskats." in response.content.decode()
     a.refresh_from_db()
     assert a.status == "approved"
+
+
+def test_open_errors_and_unexplained_warnings_are_counted(world, reporter_a):
+    clean = clean_submitted(world.library_a, world.periods[2021], reporter_a)
+    partial = report_with(world.library_b, world.periods[2021], visits=5)
+    board = build_board(world.periods[2021], today=dt.date(2022, 2, 1))
+    rows = {r.unit.code: r for r in board.rows}
+    assert (rows["seda"].errors, rows["seda"].unexplained, rows["seda"].clean) == (0, 0, True)
+    assert rows["ergeme"].errors > 0 and not rows["ergeme"].clean
+    assert rows["ergeme"].report == partial and rows["seda"].report == clean

@@ -7,11 +7,15 @@ import pytest
 from django.core import mail
 
 from parskats.audit.models import AuditEntry, record
-from parskats.reporting.models import Report
+from parskats.reporting.entry import save_value
+from parskats.reporting.models import Explanation, Report
+from parskats.reporting.submission import submit_report
+from parskats.review.board import build_board
 from parskats.review.models import ReviewComment
 
 from .conftest import client_for
 from .factories import report_with, unit
+from .test_report_entry import fill_clean
 
 
 def submit(report: Report) -> Report:
@@ -150,3 +154,27 @@ def test_history_page_and_value_popover(world, report_a, methodologist, reporter
     popover = client.get(f"{base}/visits/", headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in popover and "1\xa0200" in popover and "1\xa0250" in popover and "3\xa0400" not in popover
     assert client.get(f"{base}/no-such-field/").status_code == 404
+
+
+def test_warnings_with_their_explanations(world, reporter_a, methodologist):
+    report = Report.objects.create(unit=world.library_a, period=world.periods[2021])
+    fill_clean(report, reporter_a)
+    save_value(reporter_a, report, "loans", "50000", None)  # 50 loans per inhabitant: a warning
+    Explanation.objects.create(
+        report=report,
+        check_code="loans-per-capita",
+        indicator_code="loans",
+        category="correct",
+        text="Skolēni lasa daudz.",
+    )
+    submit_report(reporter_a, report)
+    html = client_for(methodologist).get(f"/n/{world.network.slug}/review/reports/{report.pk}/").content.decode()
+    row = html[html.index('id="field-loans"') :]
+    row = row[: row.index("</tr>")]
+    assert "Brīdinājums" in row
+    assert "Paskaidrojums: skaitlis ir pareizs: Skolēni lasa daudz." in row
+    # An unexplained warning (the explanation withdrawn after submission) is flagged.
+    Explanation.objects.all().delete()
+    html = client_for(methodologist).get(f"/n/{world.network.slug}/review/reports/{report.pk}/").content.decode()
+    assert "Paskaidrojums nav sniegts." in html
+    assert build_board(world.periods[2021]).rows[1].unexplained == 1

@@ -6,7 +6,9 @@ import pytest
 from django.core import mail
 
 from parskats.audit.models import AuditEntry
-from parskats.reporting.models import Report
+from parskats.reporting.entry import EntryError, save_value
+from parskats.reporting.models import Report, Value
+from parskats.reporting.submission import submit_report
 from parskats.reporting.workflow import (
     WorkflowError,
     approve_report,
@@ -18,6 +20,7 @@ from parskats.reporting.workflow import (
 from parskats.review.models import ReviewComment
 
 from .factories import report_with
+from .test_report_entry import fill_clean
 
 S = Report.Status
 
@@ -153,14 +156,53 @@ def test_only_the_networks_methodologist_reviews(submitted, persona, request):
         reopen_report(person, submitted, "Gribu labot.")
 
 
-def test_bulk_approval_is_all_or_nothing(world, submitted, methodologist):
-    draft = report_with(world.library_b, world.periods[2021], visits=10)
-    with pytest.raises(WorkflowError, match="Ērģemes"):
-        approve_reports(methodologist, [submitted, draft])
-    submitted.refresh_from_db()
-    assert submitted.status == S.SUBMITTED
-    other = report_with(world.library_b, world.periods[2020], visits=10)
-    Report.objects.filter(pk=other.pk).update(status=S.SUBMITTED)
-    done = approve_reports(methodologist, [submitted, other])
+def clean_submitted(unit, period, reporter):
+    """A report that passes every check, submitted through issue 3's submit_report."""
+    report = Report.objects.create(unit=unit, period=period)
+    fill_clean(report, reporter)
+    return submit_report(reporter, report)
+
+
+def test_bulk_approval_is_all_or_nothing(world, reporter_a, reporter_b, methodologist):
+    clean_a = clean_submitted(world.library_a, world.periods[2021], reporter_a)
+    clean_b = clean_submitted(world.library_b, world.periods[2021], reporter_b)
+    dirty = report_with(world.school, world.periods[2021], visits=10)  # most fields missing: errors
+    Report.objects.filter(pk=dirty.pk).update(status=S.SUBMITTED)
+    with pytest.raises(WorkflowError, match="Valkas pamatskolas bibliotēka: pārskatā ir nenovērstas kļūdas"):
+        approve_reports(methodologist, [clean_a, clean_b, dirty])
+    draft = report_with(world.school, world.periods[2020], visits=10)
+    with pytest.raises(WorkflowError, match="Valkas pamatskolas bibliotēka: tas nav iespējams"):
+        approve_reports(methodologist, [clean_a, draft])
+    assert set(Report.objects.filter(pk__in=[clean_a.pk, clean_b.pk]).values_list("status", flat=True)) == {S.SUBMITTED}
+    assert not AuditEntry.objects.filter(action="status", new="approved").exists()
+    done = approve_reports(methodologist, [clean_a, clean_b])
     assert {r.status for r in done} == {S.APPROVED}
     assert AuditEntry.objects.filter(action="status", new="approved").count() == 2
+
+
+def test_submission_emails_and_resubmission(world, reporter_a, methodologist, django_capture_on_commit_callbacks):
+    report = Report.objects.create(unit=world.library_a, period=world.periods[2021])
+    fill_clean(report, reporter_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_report(reporter_a, report)
+    assert mail.outbox[-1].subject == "Saņemts Sedas bibliotēka 2021. gada pārskats"
+    with django_capture_on_commit_callbacks(execute=True):
+        return_report(methodologist, report, "Lūdzu, precizējiet lietotājus.")
+    # Returned: the library can change values again, then resubmits.
+    save_value(reporter_a, report, "users", "110", None)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_report(reporter_a, report)
+    assert mail.outbox[-1].subject == "Saņemts labotais Sedas bibliotēka 2021. gada pārskats"
+    assert [m.to for m in mail.outbox] == [[reporter_a.email]] * 3
+
+
+def test_an_approved_report_is_locked_until_reopened(world, reporter_a, methodologist):
+    report = clean_submitted(world.library_a, world.periods[2021], reporter_a)
+    approve_report(methodologist, report)
+    for person in (reporter_a, methodologist):
+        with pytest.raises(EntryError):
+            save_value(person, report, "users", "999", None)
+    assert Value.objects.get(report=report, indicator__code="users").number == 100
+    reopen_report(methodologist, report, "Jālabo lietotāju skaits.")
+    save_value(reporter_a, report, "users", "120", None)
+    assert Value.objects.get(report=report, indicator__code="users").number == 120

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from parskats.reporting.models import Report
+from parskats.reporting.models import Explanation, Report
 
 
 @dataclass
@@ -29,8 +29,25 @@ class Finding:
 
 
 def findings_for(report: Report) -> list[Finding]:
-    # Until the checks engine (issue 3) is merged there is nothing to read.
-    return []
+    """Every failed check of the report with its explanation, if the library wrote one."""
+    from parskats.reporting.checks import run_checks
+
+    return [
+        Finding(
+            code=result.code,
+            severity=result.severity,
+            message=result.message,
+            fields=[result.field] if result.field else [],
+            explanation=_explanation_text(result.explanation),
+        )
+        for result in run_checks(report)
+    ]
+
+
+def _explanation_text(explanation: Explanation | None) -> str:
+    if explanation is None:
+        return ""
+    return f"{explanation.get_category_display()}: {explanation.text}".strip()
 
 
 def open_findings(report: Report) -> tuple[int, int]:

@@ -88,5 +88,15 @@ def notify_transition(report: Report, old_status: str, actor: User | None, note:
         "field_comments": [c for c in comments if c.target],
         "url": absolute(reverse("review:feedback", args=[report.period.network.slug, report.pk])),
     }
-    messages = [render_email(template, user, context) for user in reporters_of(report) if user != actor]
+    # The submitter too: their copy is the receipt of the submission.
+    messages = [render_email(template, user, context) for user in reporters_of(report)]
     transaction.on_commit(lambda: send_messages(messages))
+
+
+def on_report_submitted(sender: object, report: Report, actor: User | None = None, **kwargs: object) -> None:
+    """Receiver of reporting.signals.report_submitted (sent once the submission has committed)."""
+    from parskats.audit.models import AuditEntry
+
+    last = report.audit_entries.filter(action=AuditEntry.Action.STATUS, new=Report.Status.SUBMITTED).first()
+    old = last.old if last is not None and isinstance(last.old, str) else Report.Status.DRAFT
+    notify_transition(report, old, actor)

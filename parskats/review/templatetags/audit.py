@@ -47,3 +47,13 @@ def audit_value(raw: Any, target: str = "") -> str:
     if number is not None:
         return number
     return Truncator(str(raw)).words(30)
+
+
+@register.inclusion_tag("review/_report_comments.html")
+def review_comments(report: Report) -> dict[str, Any]:
+    """The comments that came with the report's latest return, for the report form:
+    {% load audit %}{% review_comments report %}"""
+    from parskats.review.notifications import sent_with_last_return
+
+    returned = report.status == Report.Status.RETURNED
+    return {"report": report, "comments": sent_with_last_return(report) if returned else []}
