@@ -10,11 +10,13 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from parskats.reporting.models import Report
+from parskats.reporting.entry import save_value
+from parskats.reporting.models import Explanation, Report
 from parskats.review.board import build_board, filter_and_sort
 
 from .conftest import client_for
 from .factories import report_with
+from .test_report_entry import fill_clean
 from .test_review_workflow import clean_submitted
 
 RIGA = dt.timezone(dt.timedelta(hours=2))
@@ -132,3 +134,20 @@ def test_open_errors_and_unexplained_warnings_are_counted(world, reporter_a):
     assert (rows["seda"].errors, rows["seda"].unexplained, rows["seda"].clean) == (0, 0, True)
     assert rows["ergeme"].errors > 0 and not rows["ergeme"].clean
     assert rows["ergeme"].report == partial and rows["seda"].report == clean
+
+
+def test_the_counts_follow_every_change(world, reporter_a, reporter_b):
+    """The board caches the checks' counts under a stamp of the period's data: any change recomputes."""
+    report = Report.objects.create(unit=world.library_b, period=world.periods[2021])
+    before = {r.unit.code: r for r in build_board(world.periods[2021]).rows}["ergeme"].errors
+    assert before > 0
+    fill_clean(report, reporter_b)
+    assert {r.unit.code: r for r in build_board(world.periods[2021]).rows}["ergeme"].errors == 0
+    save_value(reporter_b, report, "loans", "50000", None)  # a warning, unexplained
+    row = {r.unit.code: r for r in build_board(world.periods[2021]).rows}["ergeme"]
+    assert (row.errors, row.unexplained) == (0, 1)
+    Explanation.objects.create(
+        report=report, check_code="loans-per-capita", indicator_code="loans", category="correct", text="Jā."
+    )
+    row = {r.unit.code: r for r in build_board(world.periods[2021]).rows}["ergeme"]
+    assert (row.errors, row.unexplained) == (0, 0)

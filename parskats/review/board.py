@@ -19,7 +19,7 @@ from parskats.network.models import OrgUnit
 from parskats.network.timeline import hierarchy, year_end
 from parskats.reporting.models import Report, ReportingPeriod
 
-from .findings import open_findings
+from .findings import open_findings_by_report
 
 NOT_STARTED = "not_started"
 REPORTED = {Report.Status.SUBMITTED, Report.Status.APPROVED}
@@ -108,13 +108,13 @@ def build_board(period: ReportingPeriod, today: dt.date | None = None) -> Board:
         .annotate(last=Max("at"))
         .values_list("report_id", "last")
     )
+    # Approved reports are locked: their checks were settled at approval.
+    findings = open_findings_by_report(period, [r for r in reports.values() if r.status != Report.Status.APPROVED])
     rows = []
     for unit in libraries:
         report = reports.get(unit.pk)
         status = report.status if report else NOT_STARTED
-        errors = unexplained = 0
-        if report is not None and report.status != Report.Status.APPROVED:
-            errors, unexplained = open_findings(report)
+        errors, unexplained = findings.get(report.pk, (0, 0)) if report is not None else (0, 0)
         days_left = days_late = None
         if status in REPORTED and report is not None and report.submitted_at:
             days_late = (timezone.localdate(report.submitted_at) - period.deadline).days
