@@ -7,8 +7,9 @@ import pytest
 from django.core import mail
 
 from parskats.audit.models import AuditEntry, record
+from parskats.catalogue.models import NarrativeSection
 from parskats.reporting.entry import save_value
-from parskats.reporting.models import Explanation, Report
+from parskats.reporting.models import Explanation, Narrative, Report
 from parskats.reporting.submission import submit_report
 from parskats.review.board import build_board
 from parskats.review.models import ReviewComment
@@ -178,3 +179,28 @@ def test_warnings_with_their_explanations(world, reporter_a, methodologist):
     html = client_for(methodologist).get(f"/n/{world.network.slug}/review/reports/{report.pk}/").content.decode()
     assert "Paskaidrojums nav sniegts." in html
     assert build_board(world.periods[2021]).rows[1].unexplained == 1
+
+
+def test_stories_and_their_history(world, report_a, reporter_a, methodologist):
+    section = NarrativeSection.objects.filter(survey=world.survey).order_by("order").first()
+    Narrative.objects.create(report=report_a, section=section, text="Mēs **darām** <script>x()</script>")
+    record(
+        actor=reporter_a,
+        channel="form",
+        action="narrative",
+        network=world.network,
+        report=report_a,
+        target=section.code,
+        old="",
+        new="Mēs **darām**",
+    )
+    client = client_for(methodologist)
+    html = client.get(f"/n/{world.network.slug}/review/reports/{report_a.pk}/").content.decode()
+    assert section.title in html and "<strong>darām</strong>" in html and "<script>" not in html
+    history = client.get(
+        f"/n/{world.network.slug}/review/reports/{report_a.pk}/history/{section.code}/"
+    ).content.decode()
+    assert "Mēs **darām**" in history and "teksts mainīts" not in history  # the field page lists values, not actions
+    assert (
+        section.title in client.get(f"/n/{world.network.slug}/review/reports/{report_a.pk}/history/").content.decode()
+    )

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from parskats.audit.models import AuditEntry
-from parskats.catalogue.models import Indicator
+from parskats.catalogue.models import Indicator, NarrativeSection
 from parskats.network.access import get_network_for_user, is_network_admin
 from parskats.network.models import Network
 from parskats.reporting.models import Report, ReportingPeriod
@@ -150,6 +150,7 @@ def review(request: HttpRequest, network: str, report_id: int) -> HttpResponse:
             "rows": rows,
             "general_findings": general_findings,
             "general_comments": general_comments,
+            "narratives": report.narratives.select_related("section").order_by("section__order"),
             "pending": report.review_comments.filter(sent_at__isnull=True).count(),
             "can_review": report.status == Report.Status.SUBMITTED,
             "can_reopen": report.status == Report.Status.APPROVED,
@@ -232,8 +233,10 @@ def feedback(request: HttpRequest, network: str, report_id: int) -> HttpResponse
 
 
 def _labels(report: Report) -> dict[str, str]:
+    """What each audit target is called: indicators, narrative sections and the rest."""
     labels = {i.code: i.name for i in Indicator.objects.filter(survey=report.period.survey)}
-    labels["status"] = _("status")
+    labels.update({s.code: s.title for s in NarrativeSection.objects.filter(survey=report.period.survey)})
+    labels.update({"status": _("status"), "activity": _("activity"), "photo": _("photo")})
     return labels
 
 
