@@ -120,9 +120,8 @@ def build_board(period: ReportingPeriod, today: dt.date | None = None) -> Board:
             days_late = (timezone.localdate(report.submitted_at) - period.deadline).days
         elif status not in REPORTED:
             days_left = (period.deadline - today).days
-        last = None
-        if report is not None:
-            last = max(filter(None, [activity.get(report.pk), report.updated_at]))
+        # The audit trail knows when people last acted; a report without one (imported) has its own stamp.
+        last = (activity.get(report.pk) or report.updated_at) if report is not None else None
         rows.append(
             BoardRow(
                 unit=unit,
