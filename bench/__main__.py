@@ -16,6 +16,8 @@ import tempfile
 import time
 import warnings
 
+from bench import review
+
 warnings.filterwarnings("ignore", message="No directory at")
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parskats.settings")
@@ -75,6 +77,7 @@ def main() -> int:
             ("library page (Sedas bibliotēka)", methodologist, "/n/valka/libraries/seda/"),
         ]
         cases += news_cases(anonymous, methodologist)
+        cases += review.cases(methodologist)
         results = [(name, *measure(client, url, runs)) for name, client, url in cases]
         from bench.form import form_results
 

@@ -231,3 +231,4 @@ LOGGING = {
 }
 
 SITE_NAME = "Pārskats"
+PARSKATS_BASE_URL = os.environ.get("PARSKATS_BASE_URL", "http://127.0.0.1:8000")  # links in emails

@@ -111,3 +111,36 @@ class Role(models.Model):
             raise ValidationError({"unit": _("A reporter must be bound to a library.")})
         if self.unit is not None and self.unit.network_id != self.network_id:
             raise ValidationError({"unit": _("The library belongs to another network.")})
+
+
+class Invitation(models.Model):
+    """A one-time link to set a password and take up a role. Only the SHA-256 of the token is
+    stored; the link works once and for INVITATION_DAYS days."""
+
+    email = models.EmailField(_("email"))
+    full_name = models.CharField(_("name"), max_length=150)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="lv")
+    network = models.ForeignKey(
+        "network.Network", on_delete=models.CASCADE, related_name="+", verbose_name=_("network")
+    )
+    kind = models.CharField(_("role"), max_length=16, choices=Role.Kind.choices)
+    unit = models.ForeignKey(
+        "network.OrgUnit", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("library")
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_kind_display()})"
+
+    @property
+    def usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()

@@ -327,4 +327,7 @@ def load_demo() -> list[DemoAccount]:
     accounts.append(DemoAccount(superuser.email, superuser.full_name, "system administrator (Django admin)"))
     load_report_demo(network)
     load_news_demo(network)
+    from parskats.review.demo import load_review_demo  # issue 4: review history
+
+    load_review_demo(network)
     return accounts

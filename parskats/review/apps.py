@@ -6,3 +6,10 @@ class ReviewConfig(AppConfig):
     name = "parskats.review"
     label = "review"
     verbose_name = _("Review and approval")
+
+    def ready(self) -> None:
+        from parskats.reporting.signals import report_submitted
+
+        from .notifications import on_report_submitted
+
+        report_submitted.connect(on_report_submitted, dispatch_uid="review-notify-submitted")

@@ -1,4 +1,25 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from . import libraries, people, views
 
 app_name = "review"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("board.xlsx", views.board_xlsx, name="board_xlsx"),
+    path("approve/", views.approve_many, name="approve_many"),
+    path("reports/<int:report_id>/", views.review, name="review"),
+    path("reports/<int:report_id>/comment/", views.comment, name="comment"),
+    path("reports/<int:report_id>/return/", views.return_view, name="return"),
+    path("reports/<int:report_id>/approve/", views.approve, name="approve"),
+    path("reports/<int:report_id>/reopen/", views.reopen, name="reopen"),
+    path("reports/<int:report_id>/feedback/", views.feedback, name="feedback"),
+    path("reports/<int:report_id>/history/", views.history, name="history"),
+    path("reports/<int:report_id>/history/<slug:target>/", views.value_history, name="value_history"),
+    path("people/", people.people, name="people"),
+    path("people/invite/", people.invite, name="invite"),
+    path("people/roles/<int:role_id>/remove/", people.remove_role, name="remove_role"),
+    path("libraries/", libraries.libraries, name="libraries"),
+    path("libraries/<slug:code>/", libraries.library, name="library"),
+    path("years/", people.years, name="years"),
+    path("years/<int:period_id>/", people.edit_year, name="edit_year"),
+]

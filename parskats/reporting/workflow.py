@@ -1,0 +1,140 @@
+"""Review transitions of a report, as named functions taking the acting user.
+
+    draft ──submit──▶ submitted ──return──▶ returned ──submit──▶ submitted (resubmitted)
+                           └──approve──▶ approved (locked) ──reopen (reason)──▶ returned
+
+Submitting is `reporting.submission.submit_report`. Each function here runs in one transaction,
+locks the report row, refuses a transition that is not allowed from the current status with a
+WorkflowError (a message for the user) and changes nothing then, writes an audit record with
+action "status", and notifies the library's reporters by email once the transaction commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from parskats.accounts.models import User
+from parskats.audit.models import AuditEntry, record
+from parskats.review.rules import (
+    WorkflowError,
+    clean_comment,
+    clean_reason,
+    require_admin,
+    require_clean,
+    require_comments,
+    require_status,
+)
+
+from .models import Report
+
+__all__ = ["WorkflowError", "approve_report", "approve_reports", "comment_on_report", "reopen_report", "return_report"]
+
+
+def _locked(report: Report) -> Report:
+    return Report.objects.select_for_update().select_related("period", "period__network", "unit").get(pk=report.pk)
+
+
+def _set_status(user: User, report: Report, new: str, note: str = "", channel: str = AuditEntry.Channel.FORM) -> None:
+    from parskats.review.notifications import notify_transition
+
+    old = report.status
+    report.status = new
+    report.version += 1
+    report.save(update_fields=["status", "version", "approved_at", "updated_at"])
+    record(
+        actor=user,
+        channel=channel,
+        action=AuditEntry.Action.STATUS,
+        network=report.period.network,
+        report=report,
+        target="status",
+        old=old,
+        new=new,
+        note=note,
+    )
+    notify_transition(report, old, user, note)
+
+
+@transaction.atomic
+def comment_on_report(user: User, report: Report, text: str, target: str = "") -> None:
+    """A review comment, general (target "") or on one indicator; it goes to the library with the
+    next return. Only while the report waits for review."""
+    from parskats.review.models import ReviewComment
+
+    report = _locked(report)
+    require_admin(user, report)
+    require_status(report, Report.Status.SUBMITTED)
+    text = clean_comment(report, text, target)
+    ReviewComment.objects.create(
+        report=report, target=target, text=text, author=user, author_name=user.get_full_name() or user.email
+    )
+    record(
+        actor=user,
+        channel=AuditEntry.Channel.FORM,
+        action=AuditEntry.Action.COMMENT,
+        network=report.period.network,
+        report=report,
+        target=target,
+        new=text,
+    )
+
+
+@transaction.atomic
+def return_report(user: User, report: Report, comment: str = "") -> Report:
+    """Send a submitted report back to the library with the pending comments (at least one: a
+    general comment given here or comments on fields written before)."""
+    from parskats.review.models import ReviewComment
+
+    report = _locked(report)
+    require_admin(user, report)
+    require_status(report, Report.Status.SUBMITTED)
+    if comment.strip():
+        comment_on_report(user, report, comment)
+    pending = ReviewComment.objects.filter(report=report, sent_at__isnull=True)
+    require_comments(pending.exists())
+    pending.update(sent_at=timezone.now())
+    _set_status(user, report, Report.Status.RETURNED, note=comment.strip())
+    return report
+
+
+@transaction.atomic
+def approve_report(user: User, report: Report) -> Report:
+    """Approve a submitted report: from now on none of its values can change until reopened."""
+    report = _locked(report)
+    require_admin(user, report)
+    require_status(report, Report.Status.SUBMITTED)
+    report.approved_at = timezone.now()
+    _set_status(user, report, Report.Status.APPROVED)
+    return report
+
+
+@transaction.atomic
+def approve_reports(user: User, reports: Iterable[Report]) -> list[Report]:
+    """Approve several reports at once, all or none: one that cannot be approved refuses the lot."""
+    from parskats.review.findings import open_findings
+
+    approved = []
+    for report in sorted(reports, key=lambda r: r.pk):  # a fixed lock order: no deadlocks between two bulk runs
+        report = _locked(report)
+        require_admin(user, report)
+        require_status(report, Report.Status.SUBMITTED)
+        errors, unexplained = open_findings(report)
+        require_clean(report, errors, unexplained)
+        approved.append(approve_report(user, report))
+    return approved
+
+
+@transaction.atomic
+def reopen_report(user: User, report: Report, reason: str) -> Report:
+    """Open an approved report again for changes (status returned); the reason is required and
+    goes to the library and into the audit trail."""
+    report = _locked(report)
+    require_admin(user, report)
+    require_status(report, Report.Status.APPROVED)
+    reason = clean_reason(reason)
+    report.approved_at = None
+    _set_status(user, report, Report.Status.RETURNED, note=reason)
+    return report

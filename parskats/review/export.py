@@ -1,0 +1,92 @@
+"""The completeness board as an XLSX workbook: the libraries, then the counts per county."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .board import NOT_STARTED, Board, BoardRow
+
+
+def _status_label(row: BoardRow) -> str:
+    if row.status == NOT_STARTED:
+        return str(_("not started"))
+    return str(row.report.get_status_display()) if row.report else row.status
+
+
+def board_workbook(board: Board, rows: list[BoardRow]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Libraries")[:31]
+    headers = [
+        _("Library"),
+        _("County"),
+        _("Status"),
+        _("Last activity"),
+        _("Open errors"),
+        _("Unexplained warnings"),
+        _("Days to the deadline"),
+        _("Days late"),
+    ]
+    sheet.append([str(h) for h in headers])
+    for row in rows:
+        activity = timezone.localtime(row.last_activity).replace(tzinfo=None) if row.last_activity else None
+        late = row.days_late if row.days_late is not None and row.days_late > 0 else None
+        if row.days_left is not None and row.days_left < 0:
+            late = -row.days_left
+        sheet.append(
+            [
+                row.unit.name,
+                row.county.name if row.county else "",
+                _status_label(row),
+                activity,
+                row.errors,
+                row.unexplained,
+                row.days_left if row.days_left is not None and row.days_left >= 0 else None,
+                late,
+            ]
+        )
+        if activity:
+            sheet.cell(sheet.max_row, 4).number_format = "dd.mm.yyyy hh:mm"
+    summary = book.create_sheet(_("Counts")[:31])
+    summary.append(
+        [
+            str(h)
+            for h in (
+                _("County"),
+                _("Libraries"),
+                _("Reported"),
+                _("Approved"),
+                _("On time"),
+                _("Reporting rate"),
+                _("On-time rate"),
+            )
+        ]
+    )
+    for tally in [*board.counties, board.region]:
+        summary.append(
+            [
+                tally.name or _("Not in a county"),
+                tally.libraries,
+                tally.reported,
+                tally.approved,
+                tally.on_time,
+                float(tally.reporting_rate) if tally.reporting_rate is not None else None,
+                float(tally.on_time_rate) if tally.on_time_rate is not None else None,
+            ]
+        )
+        for col in (6, 7):
+            summary.cell(summary.max_row, col).number_format = "0.0%"
+    for ws in (sheet, summary):
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+        ws.column_dimensions["A"].width = 40
+    summary.cell(summary.max_row, 1).font = Font(bold=True)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

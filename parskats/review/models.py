@@ -1,0 +1,57 @@
+"""Review comments (general or on one field) and the log of reminders already sent."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewComment(models.Model):
+    """A methodologist's remark on a report: general (no target) or on one indicator (its code)."""
+
+    report = models.ForeignKey(
+        "reporting.Report", on_delete=models.CASCADE, related_name="review_comments", verbose_name=_("report")
+    )
+    target = models.CharField(_("field"), max_length=64, blank=True, help_text=_("Indicator code; empty: general."))
+    text = models.TextField(_("comment"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    author_name = models.CharField(_("author"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    # Comments written while the report waits for review are sent with the next return.
+    sent_at = models.DateTimeField(_("sent to the library"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["report", "target"], name="review_comment_target")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.target or '—'}: {self.text[:40]}"
+
+
+class ReminderSent(models.Model):
+    """One row per reminder email: the unique key makes the reminder command safe to run any number
+    of times a day (cron retries, a second server) without sending anything twice."""
+
+    class Kind(models.TextChoices):
+        BEFORE_DEADLINE = "before", _("before the deadline")
+        ON_DEADLINE = "deadline", _("on the deadline")
+        DIGEST = "digest", _("daily digest")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # For deadline reminders "<period id>:<library id>", for the digest the day "YYYY-MM-DD".
+    key = models.CharField(_("key"), max_length=64)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [models.UniqueConstraint(fields=["kind", "recipient", "key"], name="reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} → {self.recipient_id}"

@@ -1,0 +1,185 @@
+"""The methodologist's management pages: people (invite, remove a role) and reporting years."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from parskats.accounts.invitations import InvitationError
+from parskats.accounts.invitations import invite as send_invitation
+from parskats.accounts.models import Invitation, Role
+from parskats.audit.models import AuditEntry, record
+from parskats.catalogue.models import Survey
+from parskats.core.collation import sorted_by_name
+from parskats.network.access import get_network_for_user
+from parskats.network.models import Network, OrgUnit
+from parskats.reporting.models import ReportingPeriod
+
+from . import access
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("Email"))
+    full_name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
+    kind = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.Kind.choices, initial=Role.Kind.REPORTER)
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Library (for a reporter)"), queryset=OrgUnit.objects.none(), required=False
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the emails"), choices=[("lv", "Latviešu"), ("en", "English")]
+    )
+
+    def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        libraries = OrgUnit.objects.filter(network=network, level__in=[OrgUnit.Level.LIBRARY, OrgUnit.Level.BRANCH])
+        self.fields["unit"].queryset = libraries  # type: ignore[attr-defined]
+        self.library_choices = sorted_by_name(libraries, key=lambda u: u.name)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == Role.Kind.REPORTER and not data.get("unit"):
+            self.add_error("unit", _("A reporter must be bound to a library."))
+        return data
+
+
+def _people_context(net: Network, form: InviteForm) -> dict:
+    roles = Role.objects.filter(network=net).select_related("user", "unit")
+    return {
+        "network": net,
+        "roles": sorted_by_name(roles, key=lambda r: r.user.full_name or r.user.email),
+        "invitations": Invitation.objects.filter(network=net, used_at__isnull=True).select_related("unit")[:50],
+        "form": form,
+    }
+
+
+@login_required
+def people(request: HttpRequest, network: str) -> HttpResponse:
+    net = get_network_for_user(request.user, network)
+    access.require_admin(request.user, net)
+    return render(request, "review/people.html", _people_context(net, InviteForm(network=net)))
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, network: str) -> HttpResponse:
+    net = get_network_for_user(request.user, network)
+    access.require_admin(request.user, net)
+    form = InviteForm(request.POST, network=net)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            send_invitation(
+                request.user,  # type: ignore[arg-type]
+                net,
+                data["email"],
+                data["full_name"],
+                data["kind"],
+                data["unit"],
+                data["language"],
+            )
+        except InvitationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": data["email"]})
+            return redirect("review:people", net.slug)
+    return render(request, "review/people.html", _people_context(net, form), status=400)
+
+
+@login_required
+@require_POST
+def remove_role(request: HttpRequest, network: str, role_id: int) -> HttpResponse:
+    net = get_network_for_user(request.user, network)
+    access.require_admin(request.user, net)
+    role = Role.objects.filter(network=net, pk=role_id).select_related("user", "unit").first()
+    if role is None:
+        raise Http404("No such role.")
+    if role.user_id == request.user.pk and role.kind == Role.Kind.ADMIN:
+        messages.error(request, _("You cannot remove your own methodologist role."))
+        return redirect("review:people", net.slug)
+    with transaction.atomic():
+        record(
+            actor=request.user,
+            channel=AuditEntry.Channel.FORM,
+            action=AuditEntry.Action.OTHER,
+            network=net,
+            target="role",
+            old={"email": role.user.email, "role": role.kind, "library": role.unit.code if role.unit else ""},
+            note="role removed",
+        )
+        role.delete()
+    messages.success(request, _("The role was removed."))
+    return redirect("review:people", net.slug)
+
+
+class PeriodForm(forms.ModelForm):
+    class Meta:
+        model = ReportingPeriod
+        fields = ["survey", "year", "opens_on", "deadline", "status"]
+        widgets = {
+            "opens_on": forms.DateInput(attrs={"type": "date"}),
+            "deadline": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.network = network
+        self.fields["survey"].queryset = Survey.objects.all()  # type: ignore[attr-defined]
+        self.fields["opens_on"].input_formats = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%Y."]  # type: ignore[attr-defined]
+        self.fields["deadline"].input_formats = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%Y."]  # type: ignore[attr-defined]
+        if self.instance.pk:
+            del self.fields["survey"]
+            del self.fields["year"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        opens, deadline = data.get("opens_on"), data.get("deadline")
+        if opens and deadline and deadline < opens:
+            self.add_error("deadline", _("The deadline is before the opening day."))
+        year = data.get("year")
+        if year is not None and not 2000 <= year <= 2100:
+            self.add_error("year", _("Enter a year between 2000 and 2100."))
+        survey = data.get("survey")
+        if not self.instance.pk and survey and year:
+            taken = ReportingPeriod.objects.filter(network=self.instance.network, survey=survey, year=year)
+            if taken.exists():
+                self.add_error("year", _("This year already has a reporting period for this form."))
+        return data
+
+
+@login_required
+def years(request: HttpRequest, network: str) -> HttpResponse:
+    net = get_network_for_user(request.user, network)
+    access.require_admin(request.user, net)
+    form = PeriodForm(request.POST or None, network=net)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The reporting year was added."))
+        return redirect("review:years", net.slug)
+    periods = ReportingPeriod.objects.filter(network=net).select_related("survey").order_by("-year")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "review/years.html", {"network": net, "periods": periods, "form": form}, status=status)
+
+
+@login_required
+def edit_year(request: HttpRequest, network: str, period_id: int) -> HttpResponse:
+    net = get_network_for_user(request.user, network)
+    access.require_admin(request.user, net)
+    period = ReportingPeriod.objects.filter(network=net, pk=period_id).select_related("survey").first()
+    if period is None:
+        raise Http404("No such period.")
+    form = PeriodForm(request.POST or None, instance=period, network=net)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The reporting year was saved."))
+        return redirect("review:years", net.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "review/edit_year.html", {"network": net, "period": period, "form": form}, status=status)

@@ -1,0 +1,114 @@
+"""Deadline reminders to reporters and the daily digest of new submissions to the methodologist.
+
+Each email is recorded in ReminderSent under a unique key before it leaves, inside a transaction
+that the sending error rolls back: a reminder is sent once, whatever the number of runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from parskats.accounts.models import Role, User
+from parskats.audit.models import AuditEntry
+from parskats.network.models import Network, OrgUnit
+from parskats.network.timeline import hierarchy, year_end
+from parskats.reporting.models import Report, ReportingPeriod
+
+from .models import ReminderSent
+from .notifications import absolute, render_email, send_messages
+
+DONE = [Report.Status.SUBMITTED, Report.Status.APPROVED]
+
+
+@dataclass
+class Sent:
+    before: int = 0
+    deadline: int = 0
+    digests: int = 0
+
+
+def _send_once(kind: str, user: User, key: str, template: str, context: dict) -> bool:
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(kind=kind, recipient=user, key=key)
+            send_messages([render_email(template, user, context)])
+    except IntegrityError:
+        return False  # sent before
+    return True
+
+
+def deadline_reminders(today: dt.date, days_before: int) -> Sent:
+    sent = Sent()
+    periods = ReportingPeriod.objects.filter(status=ReportingPeriod.Status.OPEN, opens_on__lte=today).select_related(
+        "network"
+    )
+    for period in periods:
+        days_left = (period.deadline - today).days
+        if 0 < days_left <= days_before:
+            kind = ReminderSent.Kind.BEFORE_DEADLINE
+        elif -days_before <= days_left <= 0:
+            kind = ReminderSent.Kind.ON_DEADLINE
+        else:
+            continue
+        tree = hierarchy(period.network, year_end(period.year))
+        library_ids = [u.pk for u in tree.units.values() if u.level == OrgUnit.Level.LIBRARY]
+        done = set(Report.objects.filter(period=period, status__in=DONE).values_list("unit_id", flat=True))
+        roles = Role.objects.filter(
+            network=period.network, kind=Role.Kind.REPORTER, unit_id__in=set(library_ids) - done, user__is_active=True
+        ).select_related("user", "unit")
+        url = absolute(reverse("network:libraries", args=[period.network.slug]))
+        for role in roles:
+            context = {
+                "library": role.unit,
+                "year": period.year,
+                "deadline": period.deadline,
+                "days_left": days_left,
+                "url": url,
+            }
+            if _send_once(kind, role.user, f"{period.pk}:{role.unit_id}", "reminder", context):
+                if kind == ReminderSent.Kind.BEFORE_DEADLINE:
+                    sent.before += 1
+                else:
+                    sent.deadline += 1
+    return sent
+
+
+def daily_digests(today: dt.date, sent: Sent) -> Sent:
+    """To each methodologist, once a day, the submissions since their previous digest (or the last day)."""
+    for network in Network.objects.all():
+        admins = User.objects.filter(roles__network=network, roles__kind=Role.Kind.ADMIN, is_active=True).distinct()
+        for admin in admins:
+            previous = (
+                ReminderSent.objects.filter(kind=ReminderSent.Kind.DIGEST, recipient=admin)
+                .order_by("-sent_at")
+                .values_list("sent_at", flat=True)
+                .first()
+            )
+            since = previous or timezone.now() - dt.timedelta(days=1)
+            entries = list(
+                AuditEntry.objects.filter(
+                    network=network, action=AuditEntry.Action.STATUS, new=Report.Status.SUBMITTED, at__gt=since
+                )
+                .select_related("report__unit", "report__period")
+                .order_by("at")
+            )
+            if not entries:
+                continue
+            context = {
+                "network": network,
+                "entries": entries,
+                "url": absolute(reverse("review:board", args=[network.slug])),
+            }
+            if _send_once(ReminderSent.Kind.DIGEST, admin, f"{network.pk}:{today.isoformat()}", "digest", context):
+                sent.digests += 1
+    return sent
+
+
+def send_reminders(today: dt.date | None = None, days_before: int = 7) -> Sent:
+    today = today or timezone.localdate()
+    return daily_digests(today, deadline_reminders(today, days_before))

@@ -1,0 +1,275 @@
+"""Review pages: the completeness board, the review screen and its actions, the report's feedback
+and history. Thin: access functions find the objects, workflow functions change them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from parskats.audit.models import AuditEntry
+from parskats.catalogue.models import Indicator, NarrativeSection
+from parskats.network.access import get_network_for_user, is_network_admin
+from parskats.network.models import Network
+from parskats.reporting.models import Report, ReportingPeriod
+from parskats.reporting.workflow import (
+    WorkflowError,
+    approve_report,
+    approve_reports,
+    comment_on_report,
+    reopen_report,
+    return_report,
+)
+
+from . import access
+from .board import NOT_STARTED, SORTS, build_board, filter_and_sort
+from .export import board_workbook
+from .screen import review_rows
+
+
+def _period(request: HttpRequest, network: Network) -> tuple[ReportingPeriod, list[int]]:
+    """The period of ?year=, else the latest one; 404 for a year without a period or garbage."""
+    periods = list(
+        ReportingPeriod.objects.filter(network=network).select_related("survey", "network").order_by("-year")
+    )
+    if not periods:
+        raise Http404("No reporting period.")
+    raw = request.GET.get("year") or request.POST.get("year")
+    if raw is None:
+        return periods[0], [p.year for p in periods]
+    chosen = [p for p in periods if str(p.year) == raw]
+    if not chosen:
+        raise Http404("No reporting period for that year.")
+    return chosen[0], [p.year for p in periods]
+
+
+def _board_context(request: HttpRequest, net: Network) -> dict:
+    period, years = _period(request, net)
+    board = build_board(period)
+    status = request.GET.get("status", "")
+    county = request.GET.get("county", "")
+    sort = request.GET.get("sort", "name")
+    late = request.GET.get("late") == "1"
+    statuses = [(NOT_STARTED, _("not started")), *Report.Status.choices]
+    if status and status not in dict(statuses):
+        status = ""
+    rows = filter_and_sort(board.rows, status=status, county=county, late=late, sort=sort if sort in SORTS else "name")
+    return {
+        "network": net,
+        "board": board,
+        "rows": rows,
+        "years": years,
+        "year": period.year,
+        "statuses": statuses,
+        "status": status,
+        "county": county,
+        "counties": sorted({(r.county.code, r.county.name) for r in board.rows if r.county}, key=lambda c: c[1]),
+        "sort": sort,
+        "sorts": [
+            ("name", _("library")),
+            ("county", _("county")),
+            ("status", _("status")),
+            ("activity", _("last activity")),
+            ("days", _("days to the deadline")),
+            ("errors", _("open problems")),
+        ],
+        "late": late,
+        "is_admin": is_network_admin(request.user, net),
+        "clean_count": sum(r.clean for r in board.rows),
+    }
+
+
+@login_required
+def board(request: HttpRequest, network: str) -> HttpResponse:
+    net = get_network_for_user(request.user, network)
+    access.require_whole_network(request.user, net)
+    return render(request, "review/board.html", _board_context(request, net))
+
+
+@login_required
+def board_xlsx(request: HttpRequest, network: str) -> HttpResponse:
+    net = get_network_for_user(request.user, network)
+    access.require_whole_network(request.user, net)
+    context = _board_context(request, net)
+    response = HttpResponse(
+        board_workbook(context["board"], context["rows"]),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{net.slug}-{context["year"]}-board.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def approve_many(request: HttpRequest, network: str) -> HttpResponse:
+    net = get_network_for_user(request.user, network)
+    access.require_admin(request.user, net)
+    period, _years = _period(request, net)
+    back = reverse("review:board", args=[net.slug]) + f"?year={period.year}"
+    ids = request.POST.getlist("report")
+    if not ids:
+        messages.error(request, _("Choose the reports to approve."))
+        return redirect(back)
+    if not all(i.isdigit() for i in ids):
+        messages.error(request, _("The list of reports is malformed; nothing was approved."))
+        return redirect(back)
+    reports = list(Report.objects.filter(pk__in=ids, period=period).select_related("unit"))
+    if len(reports) != len(set(ids)):
+        # An id of another network or year: refuse the lot rather than approve part of it.
+        messages.error(request, _("Some of the chosen reports are not in this year's list; nothing was approved."))
+        return redirect(back)
+    try:
+        done = approve_reports(request.user, reports)  # type: ignore[arg-type]
+    except WorkflowError as error:
+        messages.error(request, _("Nothing was approved: %(reason)s") % {"reason": error})
+        return redirect(back)
+    messages.success(
+        request,
+        ngettext("%(count)d report approved.", "%(count)d reports approved.", len(done)) % {"count": len(done)},
+    )
+    return redirect(back)
+
+
+@login_required
+def review(request: HttpRequest, network: str, report_id: int) -> HttpResponse:
+    net = get_network_for_user(request.user, network)
+    report = access.get_report_for_review(request.user, net, report_id)
+    rows, general_findings, general_comments = review_rows(report)
+    return render(
+        request,
+        "review/review.html",
+        {
+            "network": net,
+            "report": report,
+            "rows": rows,
+            "general_findings": general_findings,
+            "general_comments": general_comments,
+            "narratives": report.narratives.select_related("section").order_by("section__order"),
+            "pending": report.review_comments.filter(sent_at__isnull=True).count(),
+            "can_review": report.status == Report.Status.SUBMITTED,
+            "can_reopen": report.status == Report.Status.APPROVED,
+        },
+    )
+
+
+def _act(request: HttpRequest, network: str, report_id: int, action: str) -> HttpResponse:
+    net = get_network_for_user(request.user, network)
+    report = access.get_report_for_review(request.user, net, report_id)
+    url = reverse("review:review", args=[net.slug, report.pk])
+    user = request.user
+    try:
+        if action == "comment":
+            target = request.POST.get("target", "")
+            comment_on_report(user, report, request.POST.get("text", ""), target)  # type: ignore[arg-type]
+            messages.success(request, _("Comment saved; it goes to the library when you return the report."))
+            return redirect(f"{url}#field-{target}" if target else f"{url}#comments")
+        if action == "return":
+            return_report(user, report, request.POST.get("comment", ""))  # type: ignore[arg-type]
+            messages.success(request, _("The report was returned to the library with your comments."))
+        elif action == "approve":
+            approve_report(user, report)  # type: ignore[arg-type]
+            messages.success(request, _("The report is approved and locked."))
+        elif action == "reopen":
+            reopen_report(user, report, request.POST.get("reason", ""))  # type: ignore[arg-type]
+            messages.success(request, _("The report is open for changes again."))
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, network: str, report_id: int) -> HttpResponse:
+    return _act(request, network, report_id, "comment")
+
+
+@login_required
+@require_POST
+def return_view(request: HttpRequest, network: str, report_id: int) -> HttpResponse:
+    return _act(request, network, report_id, "return")
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, network: str, report_id: int) -> HttpResponse:
+    return _act(request, network, report_id, "approve")
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, network: str, report_id: int) -> HttpResponse:
+    return _act(request, network, report_id, "reopen")
+
+
+@login_required
+def feedback(request: HttpRequest, network: str, report_id: int) -> HttpResponse:
+    """What the library sees: the report's status and the comments sent with returns."""
+    net = get_network_for_user(request.user, network)
+    report = access.get_report_in_network(request.user, net, report_id)
+    comments = list(report.review_comments.filter(sent_at__isnull=False).order_by("-sent_at", "created_at"))
+    names = {
+        i.code: i for i in Indicator.objects.filter(survey=report.period.survey, code__in={c.target for c in comments})
+    }
+    for c in comments:
+        c.indicator = names.get(c.target)  # type: ignore[attr-defined]
+    last_status = report.audit_entries.filter(action=AuditEntry.Action.STATUS).first()
+    return render(
+        request,
+        "review/feedback.html",
+        {
+            "network": net,
+            "report": report,
+            "comments": comments,
+            "last_status": last_status,
+            "is_admin": is_network_admin(request.user, net),
+        },
+    )
+
+
+def _labels(report: Report) -> dict[str, str]:
+    """What each audit target is called: indicators, narrative sections and the rest."""
+    labels = {i.code: i.name for i in Indicator.objects.filter(survey=report.period.survey)}
+    labels.update({s.code: s.title for s in NarrativeSection.objects.filter(survey=report.period.survey)})
+    labels.update({"status": _("status"), "activity": _("activity"), "photo": _("photo")})
+    return labels
+
+
+def _visible_entries(request: HttpRequest, net: Network, report: Report) -> QuerySet[AuditEntry]:
+    """Review comments not yet sent to the library stay the methodologist's draft."""
+    entries = report.audit_entries.all()
+    if not is_network_admin(request.user, net):
+        entries = entries.exclude(action=AuditEntry.Action.COMMENT)
+    return entries
+
+
+@login_required
+def history(request: HttpRequest, network: str, report_id: int) -> HttpResponse:
+    """Every recorded change of the report, newest first: who, when, old and new, through which channel."""
+    net = get_network_for_user(request.user, network)
+    report = access.get_report_in_network(request.user, net, report_id)
+    entries = list(_visible_entries(request, net, report)[:1000])
+    labels = _labels(report)
+    for entry in entries:
+        entry.label = labels.get(entry.target, entry.target)  # type: ignore[attr-defined]
+    return render(request, "review/history.html", {"network": net, "report": report, "entries": entries})
+
+
+@login_required
+def value_history(request: HttpRequest, network: str, report_id: int, target: str) -> HttpResponse:
+    """One field's history: a fragment for the popover (htmx), or a page without JavaScript."""
+    net = get_network_for_user(request.user, network)
+    report = access.get_report_in_network(request.user, net, report_id)
+    entries = list(_visible_entries(request, net, report).filter(target=target)[:200])
+    label = _labels(report).get(target)
+    if label is None:
+        raise Http404("No such field.")
+    template = "review/_value_history.html" if request.headers.get("HX-Request") else "review/value_history.html"
+    return render(
+        request, template, {"network": net, "report": report, "entries": entries, "label": label, "target": target}
+    )

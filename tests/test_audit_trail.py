@@ -1,0 +1,53 @@
+"""The audit trail: every channel records who, when, old and new; the history shows it; nobody can
+edit or delete an entry through the application (the admin is read-only)."""
+
+from __future__ import annotations
+
+import pytest
+
+from parskats.audit.models import AuditEntry
+from parskats.reporting.entry import save_value
+from parskats.reporting.models import Report
+
+from .conftest import client_for
+from .factories import user
+
+
+@pytest.fixture
+def report(world):
+    return Report.objects.create(unit=world.library_a, period=world.periods[2021])
+
+
+def test_each_channel_is_recorded_and_shown(world, report, reporter_a, methodologist):
+    # The form, through HTTP (issue 3's autosave view).
+    client = client_for(reporter_a)
+    client.post(
+        f"/n/{world.network.slug}/reports/{report.pk}/value/visits/",
+        {"v-visits": "1 200", "version-visits": "0"},
+        headers={"HX-Request": "true"},
+    )
+    save_value(reporter_a, report, "visits", "1 250", None, channel="spreadsheet")
+    save_value(methodologist, report, "visits", "1 260", None, channel="admin")
+    save_value(None, report, "loans", "nav zināms", None, channel="api")
+    entries = list(AuditEntry.objects.filter(report=report, action="value").order_by("at", "id"))
+    assert [(e.channel, e.target, e.old, e.new, e.actor_name) for e in entries] == [
+        ("form", "visits", None, "1200", "Anda Parauga"),
+        ("spreadsheet", "visits", "1200", "1250", "Anda Parauga"),
+        ("admin", "visits", "1250", "1260", "Inese Parauga"),
+        ("api", "loans", None, "unknown", ""),
+    ]
+    html = client.get(f"/n/{world.network.slug}/review/reports/{report.pk}/history/").content.decode()
+    for text in ("veidlapa", "izklājlapas augšupielāde", "administrēšana", "API", "1\xa0260", "nav zināms", "sistēma"):
+        assert text in html, text
+
+
+def test_audit_entries_cannot_be_changed_in_the_admin(world, report, reporter_a):
+    save_value(reporter_a, report, "visits", "10", None)
+    entry = AuditEntry.objects.get()
+    admin = client_for(user("root@example.org", "Root", is_staff=True, is_superuser=True))
+    assert admin.get(f"/admin/audit/auditentry/{entry.pk}/change/").status_code == 200  # view only
+    admin.post(f"/admin/audit/auditentry/{entry.pk}/change/", {"new": '"99"', "note": "x"})
+    assert admin.post(f"/admin/audit/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert admin.get("/admin/audit/auditentry/add/").status_code == 403
+    entry.refresh_from_db()
+    assert entry.new == "10" and entry.note == ""

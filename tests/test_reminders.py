@@ -1,0 +1,118 @@
+"""The reminder command: before the deadline and on it, to reporters whose report is not in; the
+daily digest of new submissions to the methodologist; never the same reminder twice."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+from parskats.audit.models import record
+from parskats.reporting.models import Report, ReportingPeriod
+from parskats.review.models import ReminderSent
+
+from .factories import give_role, report_with, user
+
+
+def run(today: str, days: int = 7) -> str:
+    out = StringIO()
+    call_command("send_reminders", f"--today={today}", f"--days={days}", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def open_2021(world, reporter_a, reporter_b, methodologist):
+    period = world.periods[2021]
+    period.status = ReportingPeriod.Status.OPEN
+    period.save()
+    # A has submitted; B has a draft; the school has nothing and its reporter reads English.
+    report = report_with(world.library_a, period, visits=1)
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.SUBMITTED)
+    report_with(world.library_b, period, visits=2)
+    school_reporter = user("skola@example.org", "Skolas Bibliotekāre", language="en")
+    give_role(school_reporter, world.network, "reporter", world.school)
+    return period
+
+
+def test_before_the_deadline_once(open_2021, reporter_b):
+    assert "before the deadline: 2;" in run("2022-02-09")
+    assert sorted(m.to[0] for m in mail.outbox) == ["reporter.b@example.org", "skola@example.org"]
+    by_to = {m.to[0]: m for m in mail.outbox}
+    assert by_to["reporter.b@example.org"].subject == "2021. gada pārskats: līdz termiņam 6 dienas"
+    assert by_to["skola@example.org"].subject == "Report 2021: 6 days to the deadline"
+    assert (
+        "Ērģemes pagasta bibliotēka 2021. gada pārskats vēl nav iesniegts. Termiņš ir 15.02.2022."
+        in by_to["reporter.b@example.org"].body
+    )
+    # Run again the same day and the next: nothing new.
+    assert "before the deadline: 0;" in run("2022-02-09")
+    assert "before the deadline: 0;" in run("2022-02-10")
+    assert len(mail.outbox) == 2
+
+
+def test_on_the_deadline_once_and_not_to_those_who_submitted(open_2021, world):
+    run("2022-02-09")
+    Report.objects.filter(unit=world.library_b).update(status=Report.Status.SUBMITTED)
+    mail.outbox.clear()
+    assert "on the deadline: 1;" in run("2022-02-15")
+    [message] = mail.outbox
+    assert message.to == ["skola@example.org"] and "the deadline is today" in message.subject
+    run("2022-02-15")
+    run("2022-02-16")
+    assert len(mail.outbox) == 1
+
+
+def test_nothing_outside_the_windows_or_for_closed_periods(open_2021):
+    assert run("2022-01-20").startswith("Reminders before the deadline: 0; on the deadline: 0;")
+    open_2021.status = ReportingPeriod.Status.CLOSED
+    open_2021.save()
+    run("2022-02-15")
+    assert not mail.outbox
+
+
+def test_daily_digest_of_new_submissions(open_2021, world, methodologist, reporter_a):
+    report = Report.objects.get(unit=world.library_a, period=open_2021)
+    record(
+        actor=reporter_a,
+        channel="form",
+        action="status",
+        network=world.network,
+        report=report,
+        target="status",
+        old="draft",
+        new="submitted",
+    )
+    out = run("2022-01-20")
+    assert out.endswith("digests: 1.\n")
+    [digest] = mail.outbox
+    assert digest.to == [methodologist.email]
+    assert digest.subject == "1 jauns iesniegums — Testa reģions"
+    assert "Sedas bibliotēka (2021)" in digest.body
+    assert run("2022-01-20").endswith("digests: 0.\n")
+    # Next day with nothing new: no digest; a new submission: a digest with only it.
+    assert run("2022-01-21").endswith("digests: 0.\n")
+    assert ReminderSent.objects.filter(kind="digest").count() == 1
+
+
+def test_bad_arguments():
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("send_reminders", "--today=15.02.2022")
+    with pytest.raises(CommandError, match="--days"):
+        call_command("send_reminders", "--days=0")
+
+
+def test_a_failed_send_is_not_recorded(open_2021, settings):
+    settings.EMAIL_BACKEND = "tests.test_reminders.FailingBackend"
+    with pytest.raises(OSError):
+        run("2022-02-09")
+    assert not ReminderSent.objects.exists()
+
+
+class FailingBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise OSError("SMTP server unreachable")
