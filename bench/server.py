@@ -72,7 +72,7 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int = 2, threads: in
         [
             sys.executable, "-m", "gunicorn", "parskats.wsgi:application",
             "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
-            "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning",
+            "--timeout", "60", "--graceful-timeout", "5", "--keep-alive", "30", "--log-level", "warning",
         ],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
