@@ -131,8 +131,11 @@ class User:
         return True
 
 
-def run_user(user: User, steps: list[Step], stop_at: float, budget: threading.Semaphore, think: float) -> None:
+def run_user(
+    user: User, steps: list[Step], stop_at: float, budget: threading.Semaphore, think: float, ramp: float
+) -> None:
     rng = random.Random(f"{user.email}-{id(user)}")
+    time.sleep(rng.uniform(0, ramp))  # people arrive over the first seconds, not in the same instant
     if user.email and not user.log_in():
         return
     weights = [step.weight for step in steps]
@@ -204,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     parser.add_argument("--max-requests", type=int, default=100_000, help="stop after this many requests")
     parser.add_argument("--think", type=float, default=2.0, help="mean seconds between a user's requests")
+    parser.add_argument("--ramp", type=float, default=10.0, help="users arrive spread over these first seconds")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     parser.add_argument("--database", default="parskats_load")
