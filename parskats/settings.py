@@ -13,6 +13,7 @@ EMAIL_URL-like    EMAIL_BACKEND (console by default) and EMAIL_HOST/PORT/USER/PA
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -244,6 +245,15 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Seconds a browser should wait before retrying while the database is unavailable (503 page).
 DATABASE_RETRY_AFTER = env_int("PARSKATS_RETRY_AFTER", 30)
+
+# Rate limits (parskats/core/ratelimit.py): "count/seconds" per scope, PARSKATS_RATE_<SCOPE> to change.
+RATE_LIMITS = {
+    scope: os.environ.get(f"PARSKATS_RATE_{scope.upper()}", default)
+    for scope, default in {"login": "10/300", "password_reset": "5/3600", "comments": "5/600", "api": "600/60"}.items()
+}
+for _scope, _rate in RATE_LIMITS.items():
+    if not re.fullmatch(r"[1-9][0-9]*/[1-9][0-9]*", _rate):
+        raise ImproperlyConfigured(f"PARSKATS_RATE_{_scope.upper()}={_rate!r}: use count/seconds, e.g. 10/300.")
 
 LOGGING = {
     "version": 1,

@@ -140,7 +140,7 @@ def test_login_with_injections_is_a_plain_failed_login(world, reporter_a, payloa
 @given(username=st.text(max_size=300), password=st.text(max_size=300))
 def test_login_fuzz_never_fails_the_server(world, username, password):
     response = Client().post(reverse("accounts:login"), {"username": username, "password": password})
-    assert response.status_code == 200
+    assert response.status_code in (200, 429)  # a form error, or the rate limit for a repeated name
 
 
 @FUZZ
