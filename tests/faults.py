@@ -69,3 +69,25 @@ class DatabaseCable:
             for sock in (source, sink):
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
+
+
+def kill_while_writing(process, database: str, admin_url: str, timeout: float = 60) -> bool:
+    """SIGKILL `process` as soon as its PostgreSQL session is inside a writing transaction.
+    Returns False if the process finished before it was seen writing."""
+    import time
+
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        while time.monotonic() < deadline and process.poll() is None:
+            writing = admin.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND backend_xid IS NOT NULL",
+                [database],
+            ).fetchone()
+            if writing and writing[0]:
+                process.kill()
+                process.wait()
+                return True
+            time.sleep(0.005)
+    return False
