@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-dev messages lint typecheck migrations-check pytest bench demo clean
+.PHONY: run test install install-dev messages lint typecheck migrations-check pytest bench demo clean loadtest
 
 $(VENV)/.run-deps: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ test: lint typecheck migrations-check pytest
 
 bench: install-dev messages
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Deadline-day load on gunicorn over PostgreSQL (bench/load.py; PARSKATS_POSTGRES=postgres://…/postgres).
+loadtest: install-dev messages
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -18,7 +18,7 @@ def _year_param(request: HttpRequest, years: list[int]) -> int:
     raw = request.GET.get("year")
     if raw is None:
         return years[0] if years else timezone.localdate().year - 1
-    if not raw.isdigit() or int(raw) not in years:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) not in years:  # "²".isdigit() is True
         raise Http404("No reporting period for that year.")
     return int(raw)
 

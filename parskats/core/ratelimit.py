@@ -1,0 +1,75 @@
+"""Rate limits on the doors attackers knock on: login, password reset, comments, the API.
+
+`ratelimit("login", key=...)` wraps a view; POSTs (or every request, methods=None) count against
+a fixed window per key in the cache; over the limit the answer is 429 with Retry-After and a page
+saying when to try again. Rates are settings (RATE_LIMITS, env PARSKATS_RATE_<SCOPE>=count/seconds).
+
+The default cache is per process: with N gunicorn workers a limit is at most N times looser. Point
+CACHES at a shared cache (e.g. Redis or memcached) in a multi-process deployment to make it exact.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template import loader
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    count, _, seconds = rate.partition("/")
+    return int(count), int(seconds)
+
+
+def over_limit(scope: str, key: str) -> int:
+    """Count one hit; 0 when allowed, else seconds until the window ends."""
+    limit, window = parse_rate(settings.RATE_LIMITS[scope])
+    now = int(time.time())
+    start = now - now % window
+    digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]
+    name = f"ratelimit:{scope}:{digest}:{start}"
+    cache.add(name, 0, timeout=window + 1)
+    try:
+        hits = cache.incr(name)
+    except ValueError:  # expired between add and incr
+        cache.set(name, 1, timeout=window + 1)
+        hits = 1
+    return 0 if hits <= limit else max(1, start + window - now)
+
+
+def client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+    response = HttpResponse(loader.render_to_string("429.html", {"retry_after": retry_after}, request), status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def ratelimit(
+    scope: str, key: Callable[[HttpRequest], str] = client_address, methods: tuple[str, ...] | None = ("POST",)
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if methods is None or request.method in methods:
+                wait = over_limit(scope, key(request))
+                if wait:
+                    return too_many(request, wait)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def login_key(request: HttpRequest) -> str:
+    """Per account tried, so that guessing one person's password is slow wherever it comes from."""
+    return request.POST.get("username", "").strip().lower()[:254]

@@ -1,0 +1,37 @@
+"""Security headers Django 5.2 does not set itself, and the answer when the database is away.
+
+SecurityHeadersMiddleware adds the Content-Security-Policy (no inline scripts or styles: every
+script and stylesheet is a static file), Permissions-Policy and Cross-Origin-Resource-Policy to
+every response. The policy is a setting (CONTENT_SECURITY_POLICY) so a page that must embed
+something else says so in one place; CONTENT_SECURITY_POLICY_REPORT_ONLY=True sends it as
+report-only while a new page is being tried out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+
+def policy_header(policy: dict[str, list[str]]) -> str:
+    return "; ".join(f"{name} {' '.join(sources)}".strip() for name, sources in policy.items())
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.csp = policy_header(settings.CONTENT_SECURITY_POLICY)
+        self.csp_name = (
+            "Content-Security-Policy-Report-Only"
+            if settings.CONTENT_SECURITY_POLICY_REPORT_ONLY
+            else "Content-Security-Policy"
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault(self.csp_name, self.csp)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response

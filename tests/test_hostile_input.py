@@ -1,0 +1,199 @@
+"""Hostile input, as attackers and fuzzers send it: no 500, no redirect off the site, no script in a
+page, no data of another library. Each block names the attack it tries."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .conftest import client_for
+from .factories import PASSWORD
+
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+OFF_SITE = [
+    "https://evil.example/",
+    "//evil.example/",
+    "/\\evil.example/",
+    "\\\\evil.example",
+    "https:evil.example",
+    "javascript:alert(document.domain)",
+    "http://testserver@evil.example/",
+    "/%09/evil.example",
+    " //evil.example",
+    "data:text/html,<script>alert(1)</script>",
+]
+
+
+def assert_stays_on_site(location: str) -> None:
+    assert location.startswith("/") and not location.startswith(("//", "/\\")), location
+
+
+# Open redirect ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_language_switch_never_redirects_off_site(db, target):
+    response = Client().post(reverse("set_language"), {"language": "en", "next": target})
+    assert response.status_code in (302, 204)
+    if response.status_code == 302:
+        assert_stays_on_site(response["Location"])
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_login_never_redirects_off_site(world, reporter_a, target):
+    response = Client().post(
+        reverse("accounts:login") + "?next=" + quote(target), {"username": reporter_a.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert_stays_on_site(response["Location"])
+
+
+# Cross-site scripting ---------------------------------------------------------------------------
+
+XSS = [
+    '<script>alert("x")</script>',
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    "<svg/onload=alert(1)>",
+    "{{ 7|add:7 }}{% now 'Y' %}",
+]
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_names_are_escaped_on_every_page_that_shows_them(world, methodologist, payload):
+    world.library_b.name = payload
+    world.library_b.save()
+    methodologist.full_name = payload
+    methodologist.save()
+    client = client_for(methodologist)
+    for url in (
+        reverse("network:libraries", args=[world.network.slug]),
+        reverse("network:library", args=[world.network.slug, world.library_b.code]),
+        reverse("accounts:profile"),
+    ):
+        page = client.get(url).content.decode()
+        assert "<script>alert" not in page and "<img src=x" not in page and "<svg/onload" not in page
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_login_next_parameter_is_escaped(db, payload):
+    page = Client().get(reverse("accounts:login") + "?next=" + quote(payload)).content.decode()
+    assert "<script>alert" not in page and "<img src=x" not in page and "<svg/onload" not in page
+
+
+# Cross-site request forgery ---------------------------------------------------------------------
+
+
+def test_state_changing_posts_without_a_csrf_token_are_refused(world, reporter_a):
+    anonymous = Client(enforce_csrf_checks=True)
+    login = anonymous.post(reverse("accounts:login"), {"username": reporter_a.email, "password": PASSWORD})
+    assert login.status_code == 403 and "_auth_user_id" not in anonymous.session
+    logged_in = Client(enforce_csrf_checks=True)
+    logged_in.force_login(reporter_a)
+    assert logged_in.post(reverse("accounts:logout")).status_code == 403
+    assert logged_in.get(reverse("accounts:profile")).status_code == 200  # still logged in
+    assert logged_in.post(reverse("set_language"), {"language": "en", "next": "/"}).status_code == 403
+
+
+def test_a_foreign_origin_cannot_post_even_with_a_token(world, reporter_a):
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("accounts:login"))
+    token = client.cookies["csrftoken"].value
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": reporter_a.email, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert response.status_code == 403
+
+
+# SQL injection and malformed values ---------------------------------------------------------------
+
+INJECTIONS = [
+    "' OR '1'='1",
+    "admin@example.org'--",
+    "x'; DROP TABLE accounts_user; --",
+    "1 UNION SELECT password FROM accounts_user",
+    "\x00",
+    "a" * 5000,
+    "ā\u202eģ\ufeff",
+]
+
+
+@pytest.mark.parametrize("payload", INJECTIONS)
+def test_login_with_injections_is_a_plain_failed_login(world, reporter_a, payload):
+    client = Client()
+    response = client.post(reverse("accounts:login"), {"username": payload, "password": payload})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    assert "error-summary" in response.content.decode()
+    ok = client.post(reverse("accounts:login"), {"username": reporter_a.email, "password": PASSWORD})
+    assert ok.status_code == 302  # the table is still there
+
+
+@FUZZ
+@given(username=st.text(max_size=300), password=st.text(max_size=300))
+def test_login_fuzz_never_fails_the_server(world, username, password):
+    response = Client().post(reverse("accounts:login"), {"username": username, "password": password})
+    assert response.status_code in (200, 429)  # a form error, or the rate limit for a repeated name
+
+
+@FUZZ
+@given(code=st.text(min_size=1, max_size=200).filter(lambda s: "/" not in s), year=st.text(max_size=30))
+def test_library_pages_fuzz_is_404_or_a_page(world, methodologist, code, year):
+    client = client_for(methodologist)
+    page = client.get(f"/n/{world.network.slug}/libraries/{quote(code, safe='')}/")
+    assert page.status_code in (200, 404)
+    listing = client.get(reverse("network:libraries", args=[world.network.slug]), {"year": year})
+    assert listing.status_code in (200, 404)
+
+
+@pytest.mark.parametrize("year", ["²", "٢٠٢١", "2021' OR '1'='1", "99999999999999999999999", "-1", "2021\x00", "1e3"])
+def test_odd_years_are_404_or_a_page(world, methodologist, year):
+    response = client_for(methodologist).get(reverse("network:libraries", args=[world.network.slug]), {"year": year})
+    assert response.status_code in (200, 404)
+
+
+# Insecure direct object references --------------------------------------------------------------
+
+
+def test_reporter_cannot_reach_another_library_by_guessing(world, reporter_a):
+    client = client_for(reporter_a)
+    for code in (world.library_b.code, world.school.code, world.other_library.code, world.region.code, "SEDA"):
+        assert client.get(reverse("network:library", args=[world.network.slug, code])).status_code == 404
+    assert client.get(reverse("network:libraries", args=[world.other_network.slug])).status_code == 404
+
+
+def test_objects_of_another_network_are_not_reachable_under_ones_own(world, methodologist):
+    client = client_for(methodologist)
+    url = reverse("network:library", args=[world.network.slug, world.other_library.code])
+    assert client.get(url).status_code == 404
+
+
+# Path traversal and host header -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../parskats/settings.py",
+        "/static/%2e%2e/%2e%2e/parskats/settings.py",
+        "/static/..%2f..%2fparskats%2fsettings.py",
+        "/static/parskats/..%5c..%5csettings.py",
+        "/media/../parskats/settings.py",
+        "/static//etc/passwd",
+    ],
+)
+def test_paths_never_escape_the_static_and_media_roots(db, path):
+    response = Client().get(path)
+    assert response.status_code in (400, 404)
+    assert b"SECRET_KEY" not in b"".join(getattr(response, "streaming_content", [response.content]))
+
+
+def test_a_foreign_host_header_is_refused(db):
+    assert Client(raise_request_exception=False).get("/", headers={"Host": "evil.example"}).status_code == 400

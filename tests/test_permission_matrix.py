@@ -1,0 +1,179 @@
+"""The permission matrix, generated from the URL configuration.
+
+Every named URL pattern must have a row in ACCESS below saying what each persona gets, for an
+object of library A / network "testa" ("own") and, where the URL names an object, for library B's
+object or another network's ("other"). A new view without a row fails `test_every_url_has_a_row`.
+
+How to add a row (one line per URL name):
+
+    "app:name": Row({"network": "{network}", "pk": "{report_a}"}, other={"pk": "{report_b}"},
+                    anon=LOGIN, reporter_a=(OK, NOT_FOUND), reporter_b=(NOT_FOUND, OK), ...),
+
+- The first argument holds the URL kwargs for the "own" object; `other` overrides some of them for the
+  "other" object (leave it out when the URL names no object). "{…}" placeholders come from
+  `objects()` below — add a line there when your view needs a new kind of object.
+- Per persona the expected answer is one outcome, or a pair (own, other): OK (200), LOGIN (302 to the
+  login page), REDIRECT (302 elsewhere), FORBIDDEN (403), NOT_FOUND (404), GONE_METHOD (405).
+  A persona left out defaults to `default`. A 500 always fails.
+- `method="post"` and `data={…}` for actions; `prefix` rows ("admin:*") cover a whole namespace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from parskats.accounts.models import User
+
+from .factories import World, report_with
+
+OK, LOGIN, REDIRECT, FORBIDDEN, NOT_FOUND, GONE_METHOD = "200", "login", "302", "403", "404", "405"
+PERSONAS = ("anon", "reporter_a", "reporter_b", "methodologist", "viewer", "other_methodologist")
+Outcome = str | tuple[str, str]
+
+
+@dataclass
+class Row:
+    kwargs: dict[str, str] = field(default_factory=dict)
+    other: dict[str, str] | None = None
+    default: Outcome = NOT_FOUND
+    method: str = "get"
+    data: dict[str, str] | None = None
+    login_url: str = "/accounts/login/"
+    anon: Outcome | None = None
+    reporter_a: Outcome | None = None
+    reporter_b: Outcome | None = None
+    methodologist: Outcome | None = None
+    viewer: Outcome | None = None
+    other_methodologist: Outcome | None = None
+
+    def expected(self, persona: str) -> tuple[str, str | None]:
+        outcome = getattr(self, persona)
+        outcome = self.default if outcome is None else outcome
+        own, other = outcome if isinstance(outcome, tuple) else (outcome, outcome)
+        return own, (other if self.other is not None else None)
+
+
+NETWORK = {"network": "{network}"}
+MEMBER = {"anon": LOGIN, "reporter_a": OK, "reporter_b": OK, "methodologist": OK, "viewer": OK}
+ADMIN_KWARGS = {"app_label": "accounts", "object_id": "1", "id": "1", "content_type_id": "1"}
+
+ACCESS: dict[str, Row] = {
+    "core:home": Row(default=REDIRECT, anon=OK),
+    "core:health": Row(default=OK),
+    "accounts:login": Row(default=OK),
+    "accounts:logout": Row(method="post", default=REDIRECT),
+    "accounts:profile": Row(**MEMBER, other_methodologist=OK),
+    "set_language": Row(method="post", data={"language": "en", "next": "/"}, default=REDIRECT),
+    "network:libraries": Row(
+        NETWORK, other={"network": "{other_network}"}, anon=LOGIN, reporter_a=(OK, NOT_FOUND),
+        reporter_b=(OK, NOT_FOUND), methodologist=(OK, NOT_FOUND), viewer=(OK, NOT_FOUND),
+        other_methodologist=(NOT_FOUND, OK),
+    ),
+    "network:library": Row(
+        {**NETWORK, "code": "{library_a}"}, other={"code": "{library_b}"},
+        anon=LOGIN, reporter_a=(OK, NOT_FOUND), reporter_b=(NOT_FOUND, OK), methodologist=OK, viewer=OK,
+    ),
+    # Django's admin: only staff get in; everyone else is sent to the admin's own login page.
+    "admin:*": Row(ADMIN_KWARGS, default="login", login_url="/admin/login/"),
+    "admin:login": Row(default=OK),
+    "admin:logout": Row(method="post", default=REDIRECT),
+}  # fmt: skip
+
+
+def objects(world: World) -> dict[str, str]:
+    """What "{…}" placeholders in ACCESS stand for: objects of library A (own) and B (other)."""
+    report_a = report_with(world.library_a, world.periods[2021], users=5)
+    report_b = report_with(world.library_b, world.periods[2021], users=7)
+    return {
+        "network": world.network.slug,
+        "other_network": world.other_network.slug,
+        "library_a": world.library_a.code,
+        "library_b": world.library_b.code,
+        "report_a": str(report_a.pk),
+        "report_b": str(report_b.pk),
+        "year": "2021",
+    }
+
+
+def named_urls(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[str]:
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from named_urls(pattern, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name
+
+
+def row_for(name: str) -> Row | None:
+    if name in ACCESS:
+        return ACCESS[name]
+    namespace = name.split(":", 1)[0]
+    return ACCESS.get(f"{namespace}:*") if ":" in name else None
+
+
+URL_NAMES = sorted(set(named_urls()))
+
+
+def test_every_url_has_a_row():
+    missing = [name for name in URL_NAMES if row_for(name) is None]
+    assert not missing, (
+        "These URL names have no row in the permission matrix (tests/test_permission_matrix.py, ACCESS).\n"
+        "Add one line per name saying what each persona gets, e.g.\n"
+        '    "app:name": Row({"network": "{network}"}, anon=LOGIN, reporter_a=OK, reporter_b=OK, '
+        "methodologist=OK, viewer=OK),\n"
+        "Missing: " + ", ".join(missing)
+    )
+
+
+def test_no_row_for_a_url_that_is_gone():
+    stale = [name for name in ACCESS if not name.endswith(":*") and name not in URL_NAMES]
+    assert not stale, f"Rows for URL names that no longer exist: {stale}"
+
+
+def check(client: Client, name: str, row: Row, kwargs: dict[str, str], expected: str) -> str | None:
+    url = reverse(name, kwargs=kwargs or None)
+    response = getattr(client, row.method)(url, row.data or {})
+    got = str(response.status_code)
+    if response.status_code == 302 and response["Location"].startswith(row.login_url):
+        got = LOGIN
+    if got != expected:
+        return f"{row.method.upper()} {url}: expected {expected}, got {got} ({response.get('Location', '')})"
+    return None
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_access(name, persona, request, world):
+    row = row_for(name)
+    if row is None:
+        pytest.fail(f"{name} has no row in ACCESS (see test_every_url_has_a_row)")
+    values = objects(world)
+    user: User | None = None if persona == "anon" else request.getfixturevalue(persona)
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    own_expected, other_expected = row.expected(persona)
+    own = {key: value.format(**values) for key, value in row.kwargs.items() if f"<{key}>" in pattern_of(name)}
+    problems = [check(client, name, row, own, own_expected)]
+    if row.other is not None and other_expected is not None:
+        other = {**own, **{key: value.format(**values) for key, value in row.other.items()}}
+        problems.append(check(client, name, row, other, other_expected))
+    problems = [p for p in problems if p]
+    assert not problems, f"{persona} on {name}:\n" + "\n".join(problems)
+
+
+def pattern_of(name: str) -> str:
+    """The route of a URL name with converters, for picking the kwargs it takes (admin rows share kwargs)."""
+    resolver = get_resolver()
+    *namespaces, view = name.split(":")
+    prefix = ""
+    for namespace in namespaces:
+        pattern_prefix, resolver = resolver.namespace_dict[namespace]
+        prefix += pattern_prefix
+    return prefix + " ".join(
+        f"<{param}>" for possibility in resolver.reverse_dict.getlist(view) for param in possibility[0][0][1]
+    )
