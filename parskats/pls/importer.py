@@ -95,9 +95,13 @@ def fiscal_year_of(directory: Path) -> int | None:
 
 
 def read_year(
-    directory: Path, year: int | None = None, layout: Layout | None = None, progress: Progress | None = None
+    directory: Path,
+    year: int | None = None,
+    layout: Layout | None = None,
+    progress: Progress | None = None,
+    kinds: tuple[str, ...] = ("ae", "outlet", "state"),
 ) -> tuple[Layout, dict[str, ParsedFile]]:
-    """Find and parse the year's files; raise ImportFailed listing every problem."""
+    """Find the year's files and parse those of `kinds`; raise ImportFailed listing every problem."""
     if not directory.is_dir():
         raise ImportFailed([f"{directory}: not a directory."])
     try:
@@ -133,12 +137,14 @@ def read_year(
             problems.append(f"{path.name}: a second {kind} file (the first is {found[kind][0].name}).")
             continue
         found[kind] = (path, text, header, encoding)
-    if "ae" not in found and not problems:
+    if "ae" in kinds and "ae" not in found and not problems:
         problems.append(f"{directory.name}: no AE (library system) file found among {len(csv_files)} CSV files.")
     if problems:
         raise ImportFailed(problems)
     parsed = {}
     for kind, (path, text, header, encoding) in found.items():
+        if kind not in kinds:
+            continue
         try:
             parsed[kind] = parse(path, text, header, encoding, layout.files[kind], layout, codes, progress)
         except ReadError as exc:
