@@ -244,12 +244,13 @@ class _Writer:
         ids = dict(OrgUnit.objects.filter(network=self.network).values_list("code", "pk"))
         return {code: ids[code] for code in wanted}
 
-    def links(self, parent_of: dict[int, int], counts: Counts) -> None:
-        """One membership per unit for this year (1 January – 31 December)."""
+    def links(self, parent_of: dict[int, int], levels: list[str], counts: Counts) -> None:
+        """One membership per unit of `levels` for this year (1 January – 31 December); units of other
+        levels (outlets, when no outlet file is given) keep theirs."""
         existing = {
             child: (pk, parent)
             for pk, child, parent in Membership.objects.filter(
-                child__network=self.network, valid_from=self.start, valid_to=self.end
+                child__network=self.network, child__level__in=levels, valid_from=self.start, valid_to=self.end
             ).values_list("pk", "child_id", "parent_id")
         }
         new, changed = [], []
@@ -479,7 +480,8 @@ def import_year(
         parent_of.update({ids[r.identity["key"]]: ids[r.identity["state"]] for r in ae.records})
         if outlets:
             parent_of.update({ids[outlet_code[r.line]]: ids[r.identity["key"]] for r in outlets.records})
-        writer.links(parent_of, result.links)
+        levels = [OrgUnit.Level.COUNTRY, OrgUnit.Level.COUNTY, OrgUnit.Level.LIBRARY]
+        writer.links(parent_of, [*levels, OrgUnit.Level.BRANCH] if outlets else levels, result.links)
 
         population_indicator = "popu_lsa"
         writer.population(
