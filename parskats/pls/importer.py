@@ -480,7 +480,7 @@ def import_year(
         parent_of.update({ids[r.identity["key"]]: ids[r.identity["state"]] for r in ae.records})
         if outlets:
             parent_of.update({ids[outlet_code[r.line]]: ids[r.identity["key"]] for r in outlets.records})
-        levels = [OrgUnit.Level.COUNTRY, OrgUnit.Level.COUNTY, OrgUnit.Level.LIBRARY]
+        levels: list[str] = [OrgUnit.Level.COUNTRY, OrgUnit.Level.COUNTY, OrgUnit.Level.LIBRARY]
         writer.links(parent_of, [*levels, OrgUnit.Level.BRANCH] if outlets else levels, result.links)
 
         population_indicator = "popu_lsa"
