@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from parskats.audit.models import AuditEntry
+from parskats.catalogue.models import Indicator
 from parskats.network import access
 from parskats.network.models import Network
 from parskats.reporting.models import ReportingPeriod
@@ -81,8 +82,13 @@ def home(request: HttpRequest, network: str) -> HttpResponse:
             status = 400
     rows = []
     if checked is not None:
+        names = {i.code: i.name for i in Indicator.objects.filter(survey__code=SURVEY_CODE, code__in=checked.elements)}
         rows = [
-            {"element": code, "counts": [checked.outcomes[code][outcome] for outcome in OUTCOMES]}
+            {
+                "code": code,
+                "name": names.get(code, code),
+                "counts": [checked.outcomes[code][outcome] for outcome in OUTCOMES],
+            }
             for code in checked.elements
         ]
     return render(
