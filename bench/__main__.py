@@ -91,6 +91,9 @@ def main() -> int:
         from bench import stats as stats_bench
 
         stats_bench.run(runs, measure, percentile, base_p50)
+        from bench import pls  # issue 8: the US Public Libraries Survey at national scale
+
+        pls.run(runs, measure, percentile)
     finally:
         runner.teardown_databases(old_config)
     return 0

@@ -21,6 +21,7 @@ from parskats.catalogue.models import Indicator, Survey
 from parskats.network.models import Membership, Network, OrgUnit, PopulationServed
 from parskats.news.demo import load_news_demo
 from parskats.reporting.demo import load_report_demo
+from parskats.pls.demo import load_pls_demo
 from parskats.reporting.models import Report, ReportingPeriod, Value
 
 DEMO_PASSWORD = "parskats-demo"  # noqa: S105 - printed by `make run`; demo accounts only
@@ -330,4 +331,5 @@ def load_demo() -> list[DemoAccount]:
     from parskats.review.demo import load_review_demo  # issue 4: review history
 
     load_review_demo(network)
+    load_pls_demo()
     return accounts

@@ -1,0 +1,166 @@
+"""The US Public Libraries Survey at national scale (issue 8), each figure next to an in-run baseline:
+
+- import of one fiscal year (AE + outlets + state summary) against only parsing the same files;
+- every state total of a year, every element, by the aggregation core against DuckDB summing the
+  same CSV directly;
+- the reconciliation of each year (states per outcome);
+- pages of the US network with three years loaded against the empty start page.
+
+Needs the PLS files: PLS_DATA=/path/to/imls_pls, else ../shared/data/imls_pls beside the repo.
+Skipped with a message when they are not there.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+YEARS = ("FY1998", "FY2016", "FY2017")
+
+
+def data_dir() -> Path | None:
+    shared = [base / "shared" / "data" / "imls_pls" for base in (REPO.parent, REPO.parent.parent)]
+    for candidate in (os.environ.get("PLS_DATA"), *shared):
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return None
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _timed(function, runs: int) -> list[float]:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def _ae_file(directory: Path, layout) -> tuple[Path, list[str]]:
+    from parskats.pls.reading import classify, read_header
+
+    for path in sorted(directory.glob("*.csv")):
+        _text, header, _encoding = read_header(path)
+        if classify(header, layout) == "ae":
+            return path, header
+    raise FileNotFoundError(f"no AE file in {directory}")
+
+
+def _duckdb_totals(path: Path, header: list[str], layout) -> float:
+    """Per-state sums of every AE element with DuckDB straight from the CSV (negative codes left out)."""
+    import duckdb
+
+    columns = [c for c in layout.files["ae"].elements if c in header]
+    sums = ", ".join(
+        f'SUM(CASE WHEN TRY_CAST("{c}" AS DOUBLE) >= 0 THEN TRY_CAST("{c}" AS DECIMAL(18,3)) END) AS "{c}"'
+        for c in columns
+    )
+    start = time.perf_counter()
+    con = duckdb.connect()
+    rows = con.execute(
+        f"SELECT STABR, {sums} FROM read_csv(?, header=true, all_varchar=true) GROUP BY STABR",  # noqa: S608
+        [str(path)],
+    ).fetchall()
+    con.close()
+    elapsed = (time.perf_counter() - start) * 1000
+    assert len(rows) > 50, rows[:3]
+    return elapsed
+
+
+def run(runs: int, measure, percentile) -> None:
+    directory = data_dir()
+    if directory is None:
+        print("\nPLS benchmarks skipped: no PLS data (set PLS_DATA=/path/to/imls_pls).")
+        return
+    from django.db import connection
+    from django.test import Client
+
+    from parskats.accounts.models import User
+    from parskats.catalogue.models import Survey
+    from parskats.network.models import Network
+    from parskats.pls.importer import import_year, read_year
+    from parskats.pls.reconcile import OUTCOMES, reconcile, state_totals
+
+    vendor = connection.vendor
+    print(f"\nUS Public Libraries Survey on {vendor} (data: {directory})")
+    print(
+        f"{'import of one fiscal year':<34} {'parse s':>8} {'import s':>9} {'ratio':>7} {'values':>8} "
+        f"{'values/s':>9} {'peak RSS MB':>12}"
+    )
+    for year in YEARS:
+        folder = directory / year
+        if not folder.is_dir():
+            continue
+        start = time.perf_counter()
+        read_year(folder)
+        parse_s = time.perf_counter() - start
+        before = _rss_mb()
+        result = import_year(folder)
+        peak = _rss_mb()
+        values = result.values.created + result.values.updated + result.values.unchanged
+        print(
+            f"{year:<34} {parse_s:8.2f} {result.seconds:9.2f} {result.seconds / parse_s:6.1f}x {values:8d} "
+            f"{values / result.seconds:9.0f} {peak:7.0f} (was {before:.0f})"
+        )
+    again = import_year(directory / YEARS[-1])
+    print(f"{YEARS[-1] + ' again (idempotent)':<34} {'':>8} {again.seconds:9.2f}  changed: {again.changed}")
+
+    network = Network.objects.get(slug="us-pls")
+    survey = Survey.objects.get(code="us-pls")
+    totals_runs = max(3, runs // 40)
+    print(f"\nAll state totals of a year, every element ({totals_runs} runs)")
+    print(f"{'year':<10} {'core p50 ms':>12} {'core p95 ms':>12} {'DuckDB p50 ms':>14} {'core / DuckDB':>14}")
+    for year in YEARS:
+        folder = directory / year
+        if not folder.is_dir():
+            continue
+        layout, _ = read_year(folder, kinds=("state",))
+        core = _timed(lambda y=layout.fiscal_year: state_totals(network, survey, y), totals_runs)
+        ae_path, header = _ae_file(folder, layout)
+        duck = [_duckdb_totals(ae_path, header, layout) for _ in range(totals_runs)]
+        print(
+            f"{year:<10} {statistics.median(core):12.0f} {percentile(core, 0.95):12.0f} "
+            f"{statistics.median(duck):14.1f} {statistics.median(core) / statistics.median(duck):13.0f}x"
+        )
+
+    print("\nReconciliation with the official state summary (state × element cells)")
+    print(f"{'year':<10} {'elements':>9} " + " ".join(f"{o:>12}" for o in OUTCOMES) + f" {'not in AE file':>15}")
+    for year in YEARS:
+        folder = directory / year
+        if not folder.is_dir():
+            continue
+        checked = reconcile(folder)
+        counts = {o: sum(c[o] for c in checked.outcomes.values()) for o in OUTCOMES}
+        print(
+            f"{year:<10} {len(checked.elements):9d} "
+            + " ".join(f"{counts[o]:12d}" for o in OUTCOMES)
+            + f" {len(checked.not_in_ae):15d}"
+        )
+
+    admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+        "pls.bench@example.org", "bench-only", full_name="Bench"
+    )
+    client, anonymous = Client(), Client()
+    client.force_login(admin)
+    library = network.units.filter(level="library").order_by("code").first()
+    page_runs = max(5, runs // 40)
+    cases = [
+        ("baseline: start page (anonymous, no data)", anonymous, "/"),
+        ("PLS admin screen (3 years)", client, "/n/us-pls/pls/"),
+        (f"library page ({library.code})", client, f"/n/us-pls/libraries/{library.code}/"),
+        ("libraries by state, FY2017 (~26,700 units)", client, "/n/us-pls/?year=2017"),
+    ]
+    print(f"\nUS network pages, three years loaded ({page_runs} requests each)")
+    print(f"{'case':<52} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'p50 / baseline':>15}")
+    results = [(name, *measure(client_, url, page_runs)) for name, client_, url in cases]
+    base = statistics.median(results[0][1])
+    for name, samples, queries in results:
+        p50 = statistics.median(samples)
+        print(f"{name:<52} {p50:8.1f} {percentile(samples, 0.95):8.1f} {queries:8d} {p50 / base:14.1f}x")

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportForm(forms.Form):
+    year = forms.IntegerField(label=_("Fiscal year"), min_value=1988, max_value=2100)
+    ae_file = forms.FileField(
+        label=_("Library systems (AE) file"), help_text=_("CSV, for example pls_fy2017_libraries.csv.")
+    )
+    outlet_file = forms.FileField(label=_("Outlet file"), required=False, help_text=_("CSV; optional."))
+    state_file = forms.FileField(
+        label=_("State summary file"),
+        required=False,
+        help_text=_("CSV; optional. When given, the state totals are reconciled after the import."),
+    )

@@ -1,0 +1,170 @@
+"""The PLS survey as data: column maps per fiscal year (layouts/fyYYYY.toml), missing-value codes
+(codes.toml), state names (states.csv) and the documented reconciliation rules (reconcile.toml).
+Nothing about a particular fiscal year is written in code."""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+LAYOUT_DIR = DATA_DIR / "layouts"
+SURVEY_MANIFEST = DATA_DIR / "us-pls.toml"
+OUTLET_MANIFEST = DATA_DIR / "us-pls-outlets.toml"
+SURVEY_CODE = "us-pls"
+OUTLET_SURVEY_CODE = "us-pls-outlets"
+FLAGS = {"reported", "imputed", "adjusted", "estimated"}
+KINDS = ("ae", "outlet", "state")
+
+
+class LayoutError(Exception):
+    """A column map or rule file that cannot be used; str() says which file and what."""
+
+
+@dataclass(frozen=True)
+class MissingCode:
+    source: str  # "-1", "-9", "blank", …
+    kind: str  # Value.Code: "na" or "unknown"
+    meaning: str
+    suppressed: bool
+
+
+@dataclass
+class FileLayout:
+    """How one kind of file (ae, outlet, state) of a fiscal year is laid out."""
+
+    kind: str
+    identity: dict[str, str]  # role (key, seq, state, name, city, public, type) → column
+    elements: dict[str, str]  # column → indicator code
+    flags: dict[str, str]  # flag column → element column
+    ignore: set[str]
+    blank_columns: set[str] = field(default_factory=set)
+
+    def known(self, column: str) -> bool:
+        return (
+            column in self.elements or column in self.flags or column in self.ignore or column in self.identity.values()
+        )
+
+
+@dataclass
+class Layout:
+    fiscal_year: int
+    path: Path
+    files: dict[str, FileLayout]
+    flag_values: list[tuple[re.Pattern[str], str]]
+
+    def flag_for(self, raw: str) -> str | None:
+        for pattern, flag in self.flag_values:
+            if pattern.search(raw):
+                return flag
+        return None
+
+
+IDENTITY = {
+    "ae": ("key", "state", "name", "city", "public"),
+    "outlet": ("key", "seq", "state", "name", "city", "type"),
+    "state": ("state",),
+}
+REQUIRED = {"ae": ("key", "state", "name"), "outlet": ("key", "seq", "state", "name"), "state": ("state",)}
+
+
+def _strings(value: object, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise LayoutError(f"{where} must be a list of column names.")
+    return value
+
+
+def read_layout(path: Path) -> Layout:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise LayoutError(f"{path.name}: cannot be read ({exc}).") from None
+    year = data.get("fiscal_year")
+    if not isinstance(year, int) or not 1900 <= year <= 2100:
+        raise LayoutError(f"{path.name}: fiscal_year must be a year.")
+    flag_values = []
+    for item in data.get("flag_values", []):
+        if not (isinstance(item, list) and len(item) == 2 and item[1] in FLAGS):
+            raise LayoutError(f"{path.name}: flag_values items are [pattern, one of {', '.join(sorted(FLAGS))}].")
+        try:
+            flag_values.append((re.compile(item[0]), item[1]))
+        except re.error as exc:
+            raise LayoutError(f"{path.name}: flag pattern {item[0]!r}: {exc}.") from None
+    files = {}
+    for kind in KINDS:
+        section = data.get(kind)
+        if section is None:
+            continue
+        if not isinstance(section, dict):
+            raise LayoutError(f"{path.name}: [{kind}] must be a table.")
+        identity = {role: section[role] for role in IDENTITY[kind] if isinstance(section.get(role), str)}
+        missing = [role for role in REQUIRED[kind] if role not in identity]
+        if missing:
+            raise LayoutError(f"{path.name}: [{kind}] needs {', '.join(missing)}.")
+        elements = section.get("elements", {})
+        flags = section.get("flags", {})
+        if not all(isinstance(v, str) for v in [*elements.values(), *flags.values()]):
+            raise LayoutError(f"{path.name}: [{kind}.elements] and [{kind}.flags] map column names to names.")
+        stray = sorted(set(flags.values()) - set(elements))
+        if stray:
+            raise LayoutError(f"{path.name}: [{kind}.flags] names columns that are not elements: {', '.join(stray)}.")
+        files[kind] = FileLayout(
+            kind=kind,
+            identity=identity,
+            elements=dict(elements),
+            flags=dict(flags),
+            ignore=set(_strings(section.get("ignore", []), f"{path.name}: [{kind}] ignore")),
+            blank_columns=set(_strings(section.get("blank_columns", []), f"{path.name}: [{kind}] blank_columns")),
+        )
+    if "ae" not in files:
+        raise LayoutError(f"{path.name}: an [ae] table is required.")
+    return Layout(fiscal_year=year, path=path, files=files, flag_values=flag_values)
+
+
+def layout_for_year(year: int) -> Layout:
+    path = LAYOUT_DIR / f"fy{year}.toml"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem[2:] for p in LAYOUT_DIR.glob("fy*.toml")))
+        raise LayoutError(
+            f"No column map for fiscal year {year} (known: {known}). Add parskats/pls/data/layouts/fy{year}.toml "
+            "or give one with --layout."
+        )
+    layout = read_layout(path)
+    if layout.fiscal_year != year:
+        raise LayoutError(f"{path.name} says fiscal_year = {layout.fiscal_year}, not {year}.")
+    return layout
+
+
+def missing_codes() -> dict[str, MissingCode]:
+    data = tomllib.loads((DATA_DIR / "codes.toml").read_text(encoding="utf-8"))
+    return {
+        source: MissingCode(source, item["kind"], item["meaning"], bool(item.get("suppressed", False)))
+        for source, item in data["codes"].items()
+    }
+
+
+def state_names() -> dict[str, str]:
+    with (DATA_DIR / "states.csv").open(encoding="utf-8") as handle:
+        return {row["code"]: row["name"] for row in csv.DictReader(handle)}
+
+
+@dataclass(frozen=True)
+class ReconcileRules:
+    prorated: frozenset[str]
+    suppressed: frozenset[str]
+    rounding_per_value: Decimal
+    rounding_minimum: Decimal
+
+
+def reconcile_rules() -> ReconcileRules:
+    data = tomllib.loads((DATA_DIR / "reconcile.toml").read_text(encoding="utf-8"))
+    return ReconcileRules(
+        prorated=frozenset(data.get("prorated", [])),
+        suppressed=frozenset(data.get("suppressed", [])),
+        rounding_per_value=Decimal(data.get("rounding_per_value", "0.5")),
+        rounding_minimum=Decimal(data.get("rounding_minimum", "1")),
+    )

@@ -1,0 +1,162 @@
+"""Give the official state totals back: every state total of a fiscal year recomputed from the
+imported library systems by the aggregation core (parskats.stats), compared with the state summary
+file of the same year, each difference classed as exact, rounding, documented (reconcile.toml) or
+unexplained."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from parskats.catalogue.models import Survey
+from parskats.network.models import Network
+from parskats.reporting.models import Value
+from parskats.stats.aggregate import OFF_MAP, Table, aggregate
+
+from .importer import NETWORK_SLUG, ImportFailed, read_year
+from .layout import SURVEY_CODE, Layout, missing_codes, reconcile_rules
+
+EXACT, ROUNDING, DOCUMENTED, UNEXPLAINED = "exact", "rounding", "documented", "unexplained"
+OUTCOMES = (EXACT, ROUNDING, DOCUMENTED, UNEXPLAINED)
+
+
+@dataclass
+class Difference:
+    state: str
+    element: str
+    ours: Decimal | None
+    official: Decimal | None
+    outcome: str
+    reason: str = ""
+
+
+@dataclass
+class Reconciliation:
+    year: int
+    layout: Layout
+    elements: list[str]  # compared, in state-file order
+    not_in_ae: list[str]  # in the state file but with no value in the imported AE data
+    outcomes: dict[str, Counter[str]] = field(default_factory=dict)  # element → outcome → states
+    differences: list[Difference] = field(default_factory=list)  # everything but exact
+
+    @property
+    def unexplained(self) -> list[Difference]:
+        return [d for d in self.differences if d.outcome == UNEXPLAINED]
+
+
+def state_totals(network: Network, survey: Survey, year: int) -> Table:
+    """The one aggregation core, grouped by state (the county level of the us-pls network)."""
+    return aggregate(network, survey, year, group_by="county", approved_only=True)
+
+
+def _suppressed_counts(table: Table, year: int, elements: set[str]) -> Counter[tuple[str, str]]:
+    """(state, element) → values whose original code marks them suppressed (codes.toml)."""
+    sources = [code.source for code in missing_codes().values() if code.suppressed]
+    counts: Counter[tuple[str, str]] = Counter()
+    rows = Value.objects.filter(
+        report__period__network=table.network,
+        report__period__survey=table.survey,
+        report__period__year=year,
+        indicator__code__in=elements,
+        source_code__in=sources,
+    ).values_list("report__unit_id", "indicator__code")
+    for unit_id, code in rows:
+        counts[(table.group_of.get(unit_id, OFF_MAP), code)] += 1
+    return counts
+
+
+def reconcile(directory: Path, year: int | None = None, layout: Layout | None = None) -> Reconciliation:
+    layout, parsed = read_year(directory, year, layout, kinds=("state",))
+    if "state" not in parsed:
+        raise ImportFailed([f"{directory.name}: no state summary file to reconcile with."])
+    network = Network.objects.filter(slug=NETWORK_SLUG).first()
+    survey = Survey.objects.filter(code=SURVEY_CODE).first()
+    if network is None or survey is None or not network.periods.filter(survey=survey, year=layout.fiscal_year):
+        raise ImportFailed([f"FY{layout.fiscal_year} is not imported yet: run import_pls {directory} first."])
+    rules = reconcile_rules()
+    table = state_totals(network, survey, layout.fiscal_year)
+    summary = parsed["state"]
+    ae_elements = set(layout.files["ae"].elements.values())
+    imported = set(
+        Value.objects.filter(report__period__network=network, report__period__survey=survey)
+        .filter(report__period__year=layout.fiscal_year)
+        .values_list("indicator__code", flat=True)
+        .distinct()
+    )
+    in_state_file = [code for column, code in layout.files["state"].elements.items() if column in summary.header]
+    elements = [code for code in in_state_file if code in imported and code in ae_elements]
+    result = Reconciliation(
+        year=layout.fiscal_year,
+        layout=layout,
+        elements=elements,
+        not_in_ae=[code for code in in_state_file if code not in elements],
+    )
+    suppressed = _suppressed_counts(table, layout.fiscal_year, set(rules.suppressed) & set(elements))
+    official_states = {r.identity["state"]: r for r in summary.records}
+    rows = {row.key: row for row in table.rows}
+    for code in elements:
+        outcomes: Counter[str] = Counter()
+        for state in sorted(set(official_states) | set(rows)):
+            official_record = official_states.get(state)
+            official = official_record.values[code][1] if official_record and code in official_record.values else None
+            row = rows.get(state)
+            cell = row.cell(code) if row else None
+            ours = cell.value if cell else None
+            outcome, reason = EXACT, ""
+            if official_record is None and row is not None and row.reports == 0:
+                continue  # systems open in the span of imported years but absent from this year's files
+            if official_record is None:
+                outcome, reason = UNEXPLAINED, "not in the state summary file"
+            elif ours != official:
+                if ours is None or official is None:
+                    outcome, reason = UNEXPLAINED, "a total on one side only"
+                else:
+                    difference = abs(ours - official)
+                    rounded = (cell.reported if code in rules.prorated else cell.estimated) if cell else 0
+                    tolerance = max(rules.rounding_minimum, rules.rounding_per_value * rounded)
+                    hidden = suppressed[(state, code)]
+                    if difference <= tolerance:
+                        outcome = ROUNDING
+                        reason = "prorated and rounded per library" if code in rules.prorated else "rounded imputations"
+                    elif code in rules.suppressed and hidden and ours < official:
+                        outcome, reason = DOCUMENTED, f"{hidden} suppressed small-library values"
+                    else:
+                        outcome = UNEXPLAINED
+            outcomes[outcome] += 1
+            if outcome != EXACT:
+                result.differences.append(Difference(state, code, ours, official, outcome, reason))
+        result.outcomes[code] = outcomes
+    return result
+
+
+def summary_lines(result: Reconciliation, limit: int = 50) -> list[str]:
+    width = max([len(code) for code in result.elements] + [7])
+    lines = [
+        f"PLS FY{result.year}: {len(result.elements)} elements × states, recomputed by the aggregation core",
+        f"{'element':<{width}} {'exact':>6} {'rounding':>9} {'documented':>11} {'unexplained':>12}",
+    ]
+    totals: Counter[str] = Counter()
+    for code in result.elements:
+        outcomes = result.outcomes[code]
+        totals.update(outcomes)
+        lines.append(
+            f"{code:<{width}} {outcomes[EXACT]:>6} {outcomes[ROUNDING]:>9} {outcomes[DOCUMENTED]:>11} "
+            f"{outcomes[UNEXPLAINED]:>12}"
+        )
+    lines.append(
+        f"{'all':<{width}} {totals[EXACT]:>6} {totals[ROUNDING]:>9} {totals[DOCUMENTED]:>11} {totals[UNEXPLAINED]:>12}"
+    )
+    if result.not_in_ae:
+        lines.append(
+            f"Not compared (in the state summary, not in the imported AE data): {', '.join(result.not_in_ae)}."
+        )
+    for difference in result.unexplained[:limit]:
+        lines.append(
+            f"UNEXPLAINED {difference.state} {difference.element}: ours {difference.ours}, official "
+            f"{difference.official}{' (' + difference.reason + ')' if difference.reason else ''}"
+        )
+    if len(result.unexplained) > limit:
+        lines.append(f"… and {len(result.unexplained) - limit} more unexplained differences.")
+    return lines

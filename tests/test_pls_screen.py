@@ -1,0 +1,85 @@
+"""The network admin's PLS screen: who may use it, importing through it, and bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from parskats.accounts.models import Role
+from parskats.network.models import Network
+from parskats.reporting.models import Value
+
+from .conftest import client_for
+from .factories import give_role, user
+
+DATA = Path(__file__).parent / "data" / "pls"
+URL = "/n/us-pls/pls/"
+
+
+@pytest.fixture
+def us_network(db) -> Network:
+    return Network.objects.create(name="ASV publiskās bibliotēkas (IMLS PLS)", slug="us-pls")
+
+
+@pytest.fixture
+def pls_admin(us_network):
+    person = user("pls.admin@example.org", "Pēteris Paraugs")
+    give_role(person, us_network, Role.Kind.ADMIN)
+    return person
+
+
+def upload(name: str, year: str = "FY2017") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, (DATA / year / name).read_bytes(), content_type="text/csv")
+
+
+def test_only_the_network_admin_sees_the_screen(us_network, pls_admin, methodologist, world):
+    viewer = user("pls.viewer@example.org", "Vija Parauga")
+    give_role(viewer, us_network, Role.Kind.VIEWER)
+    assert client_for(None).get(URL).status_code == 302
+    assert client_for(viewer).get(URL).status_code == 403
+    assert client_for(methodologist).get(URL).status_code == 404  # not a member: not even told it exists
+    assert client_for(methodologist).get(f"/n/{world.network.slug}/pls/").status_code == 404
+    response = client_for(pls_admin).get(URL)
+    assert response.status_code == 200
+    assert "Importēt finanšu gadu" in response.content.decode()
+
+
+def test_import_and_reconcile_through_the_screen(pls_admin):
+    client = client_for(pls_admin)
+    response = client.post(
+        URL,
+        {
+            "year": "2017",
+            "ae_file": upload("pls_fy2017_libraries.csv"),
+            "outlet_file": upload("PLS_FY17_Outlet_pud17i.csv"),
+            "state_file": upload("PLS_FY17_State_pud17i.csv"),
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200, page
+    assert "Finanšu gads 2017 importēts" in page
+    assert "Nav neizskaidrotu atšķirību." in page
+    assert Value.objects.filter(report__period__year=2017).exists()
+    again = client.post(URL, {"year": "2017", "ae_file": upload("pls_fy2017_libraries.csv")})
+    # The same AE file again, outlets left out: nothing changes, the outlets stay as they were.
+    assert "Faili jau bija importēti: nekas nemainījās." in again.content.decode()
+    assert Value.objects.filter(report__period__survey__code="us-pls-outlets").exists()
+
+
+def test_a_bad_file_imports_nothing_and_says_where(pls_admin):
+    raw = (DATA / "FY2017" / "pls_fy2017_libraries.csv").read_bytes()
+    broken = SimpleUploadedFile("ae.csv", raw[: len(raw) - 100], content_type="text/csv")
+    response = client_for(pls_admin).post(URL, {"year": "2017", "ae_file": broken})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Nekas netika importēts" in page
+    assert "ae.csv, line 65:" in page
+    assert not Value.objects.exists()
+
+
+def test_form_errors(pls_admin):
+    response = client_for(pls_admin).post(URL, {"year": "abc"})
+    assert response.status_code == 400
+    assert not Value.objects.exists()
