@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("n/<slug:network>/annual-review/", include("parskats.yearbook.urls")),
     path("n/<slug:network>/pls/", include("parskats.pls.urls")),
     path("jaunumi/", include("parskats.news.urls")),
+    path("", include("parskats.news.site_urls")),
     path("skaitli/<slug:network>/", include("parskats.stats.public_urls")),
     path("api/", include("parskats.stats.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

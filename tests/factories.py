@@ -103,3 +103,19 @@ def report_with(unit: OrgUnit, period: ReportingPeriod, **values: Decimal | int 
 
 def give_role(person: User, network: Network, kind: str, library: OrgUnit | None = None) -> Role:
     return Role.objects.create(user=person, network=network, kind=kind, unit=library)
+
+
+def article(network: Network, title: str = "Semināra jaunumi", **fields: object):
+    """A news article, published an hour ago unless told otherwise."""
+    import datetime as _dt
+
+    from django.utils import timezone
+    from django.utils.text import slugify
+
+    from parskats.news.models import Article
+
+    fields.setdefault("status", Article.Status.PUBLISHED)
+    fields.setdefault("publish_at", timezone.now() - _dt.timedelta(hours=1))
+    fields.setdefault("slug", slugify(title))
+    fields.setdefault("body", "Teksts.")
+    return Article.objects.create(network=network, title=title, **fields)

@@ -1,4 +1,23 @@
-from django.urls import URLPattern, URLResolver
+"""News under /jaunumi/: Latvian clean addresses (/jaunumi/2021/valkas-regiona-bibliotekaru-tiksanas/)."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from . import editor_views, feeds, views
 
 app_name = "news"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.article_list, name="list"),
+    path("<int:year>/", views.archive_year, name="year"),
+    path("<int:year>/<slug:slug>/", views.article, name="article"),
+    path("temats/<slug:slug>/", views.tag, name="tag"),
+    path("rss/", feeds.NewsFeed(), name="rss"),
+    path("atom/", feeds.AtomNewsFeed(), name="atom"),
+    path("redakcija/", editor_views.desk, name="desk"),
+    path("redakcija/<slug:network>/jauns/", editor_views.new, name="new"),
+    path("redakcija/<slug:network>/iestatijumi/", editor_views.network_settings, name="settings"),
+    path("redakcija/raksts/<int:article_id>/", editor_views.edit, name="edit"),
+    path("redakcija/raksts/<int:article_id>/attels/", editor_views.image_add, name="image_add"),
+    path("redakcija/attels/<int:image_id>/dzest/", editor_views.image_remove, name="image_remove"),
+    path("redakcija/komentari/", editor_views.moderation, name="moderation"),
+    path("redakcija/komentari/<int:comment_id>/", editor_views.moderate, name="moderate"),
+]

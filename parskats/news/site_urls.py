@@ -1,0 +1,17 @@
+"""Site-wide addresses the news app answers: the public stories (/stasti/) and the sitemap."""
+
+from functools import partial
+
+from django.contrib.sitemaps.views import sitemap
+from django.urls import URLPattern, URLResolver, path
+
+from . import story_views
+from .sitemaps import SITEMAPS
+
+app_name = "site"
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("stasti/", story_views.index, name="stories"),
+    path("stasti/<slug:network>/<int:year>/", story_views.year, name="stories_year"),
+    path("stasti/<slug:network>/<int:year>/<slug:library>/", story_views.story, name="story"),
+    path("sitemap.xml", partial(sitemap, sitemaps=SITEMAPS, template_name="news/sitemap.xml"), name="sitemap"),
+]

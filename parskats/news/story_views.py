@@ -1,0 +1,43 @@
+"""Public story pages under /stasti/: per network and year, and one library's story."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from parskats.core.collation import sorted_by_name
+
+from .markdown import plain_text
+from .stories import get_public_story, photos_for, stories_of_year, story_years
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "news/stories_index.html", {"years": story_years()})
+
+
+def year(request: HttpRequest, network: str, year: int) -> HttpResponse:
+    stories = stories_of_year(network, year)
+    rows: list[dict[str, Any]] = [
+        {"story": s, "unit": s.report.unit, "name": s.report.unit.name, "excerpt": plain_text(s.text, 220)}
+        for s in stories
+    ]
+    rows = sorted_by_name(rows, key=lambda row: row["name"])
+    net = stories[0].report.period.network
+    return render(request, "news/stories_year.html", {"rows": rows, "network": net, "year": year})
+
+
+def story(request: HttpRequest, network: str, year: int, library: str) -> HttpResponse:
+    item = get_public_story(network, year, library)
+    photos = list(photos_for(item.report))
+    context = {
+        "story": item,
+        "unit": item.report.unit,
+        "network": item.report.period.network,
+        "year": year,
+        "photos": photos,
+        "summary": plain_text(item.text),
+        "og_image": request.build_absolute_uri(photos[0].image.url) if photos else "",
+    }
+    return render(request, "news/story.html", context)

@@ -1,0 +1,129 @@
+"""Public news pages: the list, archive by year, tags, an article with its comments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import access
+from .comments import CommentRefused, Submission, issue_token, post_comment
+from .forms import CommentForm
+from .markdown import plain_text, render_markdown
+from .models import Article, Comment, NewsSettings, Tag
+
+PER_PAGE = 10
+
+
+def _listing(queryset: QuerySet[Article]) -> QuerySet[Article]:
+    return (
+        queryset.order_by("-publish_at", "-id")
+        .select_related("network")
+        .prefetch_related("tags", "images")
+        .annotate(comment_count=Count("comments", filter=Q(comments__status=Comment.Status.APPROVED)))
+    )
+
+
+def _page(request: HttpRequest, queryset: QuerySet[Article]) -> Page:
+    return Paginator(_listing(queryset), PER_PAGE).get_page(request.GET.get("lapa"))
+
+
+def _render_list(request: HttpRequest, page: Page, heading: str, **extra: object) -> HttpResponse:
+    context = {"page": page, "years": _years(), "heading": heading, "can_edit": access.is_any_editor(request.user)}
+    return render(request, "news/list.html", {**context, **extra})
+
+
+def _years() -> list[int]:
+    dates = Article.objects.public().dates("publish_at", "year", order="DESC")
+    return [d.year for d in dates]
+
+
+def article_list(request: HttpRequest) -> HttpResponse:
+    page = _page(request, Article.objects.public())
+    return _render_list(request, page, _("News"))
+
+
+def archive_year(request: HttpRequest, year: int) -> HttpResponse:
+    articles = Article.objects.public().filter(publish_at__year=year)
+    if not articles.exists():
+        raise Http404("No articles that year.")
+    page = _page(request, articles)
+    heading = _("News of %(year)d") % {"year": year}
+    return _render_list(request, page, heading, year=year)
+
+
+def tag(request: HttpRequest, slug: str) -> HttpResponse:
+    chosen = get_object_or_404(Tag, slug=slug)
+    page = _page(request, Article.objects.public().filter(tags=chosen))
+    heading = _("News tagged “%(tag)s”") % {"tag": chosen.name}
+    return _render_list(request, page, heading, tag=chosen)
+
+
+def _article_for_reader(request: HttpRequest, slug: str) -> Article:
+    """A public article; an editor also sees their network's drafts here, as a preview."""
+    try:
+        return access.get_public_article(slug)
+    except Http404:
+        article = Article.objects.filter(slug=slug).select_related("network").first()
+        if article is not None and access.is_editor(request.user, article.network):
+            return article
+        raise
+
+
+def article(request: HttpRequest, year: int, slug: str) -> HttpResponse:
+    item = _article_for_reader(request, slug)
+    if request.path != item.get_absolute_url():
+        return redirect(item, permanent=True)
+    rules = NewsSettings.for_network(item.network)
+    status = 200
+    error = ""
+    if request.method == "POST":
+        form = CommentForm(request.POST, max_length=rules.max_length)
+        if form.is_valid():
+            submission = Submission(
+                name=form.cleaned_data["name"],
+                text=form.cleaned_data["text"],
+                honeypot=form.cleaned_data["website"],
+                issued=form.cleaned_data["issued"],
+                address=request.META.get("REMOTE_ADDR", ""),
+            )
+            try:
+                comment = post_comment(item, submission, base_url=request.build_absolute_uri("/").rstrip("/"))
+            except CommentRefused as refusal:
+                error = str(refusal)
+            else:
+                if comment.status == Comment.Status.PENDING:
+                    messages.success(request, _("Thank you! Your comment will appear once a moderator approves it."))
+                else:
+                    messages.success(request, _("Thank you! Your comment is published."))
+                return redirect(item.get_absolute_url() + "#komentari")
+        status = 400
+        # A fresh time stamp, so that the corrected form is not refused as expired or too early.
+        data = request.POST.copy()
+        data["issued"] = issue_token()
+        form = CommentForm(data, max_length=rules.max_length)
+        form.is_valid()
+    else:
+        form = CommentForm(initial={"issued": issue_token()}, max_length=rules.max_length)
+    comments = list(item.approved_comments())
+    images = list(item.images.all())
+    context = {
+        "article": item,
+        "network": item.network,
+        "body_html": render_markdown(item.body),
+        "summary": item.lead or plain_text(item.body),
+        "images": images,
+        "og_image": request.build_absolute_uri(images[0].image.url) if images else "",
+        "comments": comments,
+        "form": form,
+        "error": error,
+        "rules": rules,
+        "pre_moderation": rules.moderation == NewsSettings.Moderation.PRE,
+        "is_editor": access.is_editor(request.user, item.network),
+        "now": timezone.now(),
+    }
+    return render(request, "news/article.html", context, status=status)
