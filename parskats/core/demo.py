@@ -21,6 +21,7 @@ from parskats.catalogue.models import Indicator, Survey
 from parskats.network.models import Membership, Network, OrgUnit, PopulationServed
 from parskats.news.demo import load_news_demo
 from parskats.reporting.models import Report, ReportingPeriod, Value
+from parskats.seminar.demo import load_seminar_demo
 
 DEMO_PASSWORD = "parskats-demo"  # noqa: S105 - printed by `make run`; demo accounts only
 NETWORK_SLUG = "valka"
@@ -325,4 +326,5 @@ def load_demo() -> list[DemoAccount]:
     superuser = _user("admin@example.org", "Sistēmas administrators", is_staff=True, is_superuser=True)
     accounts.append(DemoAccount(superuser.email, superuser.full_name, "system administrator (Django admin)"))
     load_news_demo(network)
+    load_seminar_demo(network)
     return accounts
