@@ -23,6 +23,7 @@ from parskats.news.demo import load_news_demo
 from parskats.reporting.demo import load_report_demo
 from parskats.pls.demo import load_pls_demo
 from parskats.reporting.models import Report, ReportingPeriod, Value
+from parskats.seminar.demo import load_seminar_demo
 
 DEMO_PASSWORD = "parskats-demo"  # noqa: S105 - printed by `make run`; demo accounts only
 NETWORK_SLUG = "valka"
@@ -332,4 +333,5 @@ def load_demo() -> list[DemoAccount]:
 
     load_review_demo(network)
     load_pls_demo()
+    load_seminar_demo(network)
     return accounts

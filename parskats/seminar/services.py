@@ -1,0 +1,176 @@
+"""Changes to seminars, each a named function taking the acting user, in one transaction, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parskats.audit.models import AuditEntry, record
+from parskats.network.models import Network
+
+from .agenda import proposed_items
+from .models import AgendaItem, Guest, Seminar
+
+
+def _audit(actor: Any, seminar: Seminar, what: str, old: Any = None, new: Any = None, note: str = "") -> None:
+    record(
+        actor=actor,
+        channel=AuditEntry.Channel.FORM,
+        action=AuditEntry.Action.OTHER,
+        network=seminar.network,
+        target=f"seminar:{seminar.pk}:{what}"[:64],
+        old=old,
+        new=new,
+        note=note,
+    )
+
+
+def _changed(seminar: Seminar) -> None:
+    """Calendar programs replace an event only when its SEQUENCE grows."""
+    Seminar.objects.filter(pk=seminar.pk).update(sequence=F("sequence") + 1)
+    seminar.refresh_from_db(fields=["sequence"])
+
+
+FIELDS = ("title", "year", "starts_at", "place", "meeting_url", "slot_minutes", "visibility")
+
+
+@transaction.atomic
+def create_seminar(actor: Any, network: Network, **fields: Any) -> Seminar:
+    """A new seminar with its proposed agenda."""
+    seminar = Seminar(network=network, created_by=actor if actor.is_authenticated else None, **fields)
+    seminar.full_clean()
+    seminar.save()
+    AgendaItem.objects.bulk_create(proposed_items(seminar))
+    _audit(actor, seminar, "created", new={k: str(getattr(seminar, k)) for k in FIELDS})
+    return seminar
+
+
+@transaction.atomic
+def update_seminar(actor: Any, seminar: Seminar, **fields: Any) -> Seminar:
+    old = {k: str(getattr(seminar, k)) for k in FIELDS}
+    for key, value in fields.items():
+        setattr(seminar, key, value)
+    seminar.full_clean()
+    seminar.save()
+    new = {k: str(getattr(seminar, k)) for k in FIELDS}
+    _changed(seminar)
+    _audit(
+        actor,
+        seminar,
+        "details",
+        old={k: v for k, v in old.items() if new[k] != v},
+        new={k: v for k, v in new.items() if old[k] != v},
+    )
+    return seminar
+
+
+@transaction.atomic
+def propose_agenda(actor: Any, seminar: Seminar) -> list[AgendaItem]:
+    """Replace the agenda with a fresh proposal from the data (the page asks for confirmation first)."""
+    old = list(seminar.agenda_items.values_list("title", flat=True))
+    seminar.agenda_items.all().delete()
+    items = AgendaItem.objects.bulk_create(proposed_items(seminar))
+    _changed(seminar)
+    _audit(actor, seminar, "agenda-proposed", old=old, new=[item.title for item in items])
+    return items
+
+
+def _renumber(seminar: Seminar) -> None:
+    for position, pk in enumerate(seminar.agenda_items.order_by("position", "id").values_list("pk", flat=True), 1):
+        AgendaItem.objects.filter(pk=pk).update(position=position)
+
+
+@transaction.atomic
+def move_item(actor: Any, item: AgendaItem, offset: int) -> None:
+    """Move an item up (offset −1) or down (+1), or to a place (any offset): the others close ranks."""
+    seminar = item.seminar
+    ordered = list(seminar.agenda_items.select_for_update().order_by("position", "id"))
+    index = next(i for i, other in enumerate(ordered) if other.pk == item.pk)
+    target = max(0, min(len(ordered) - 1, index + offset))
+    if target == index:
+        return
+    ordered.insert(target, ordered.pop(index))
+    for position, other in enumerate(ordered, start=1):
+        if other.position != position:
+            AgendaItem.objects.filter(pk=other.pk).update(position=position)
+    _changed(seminar)
+    _audit(actor, seminar, "agenda-moved", old=index + 1, new=target + 1, note=item.title)
+
+
+@transaction.atomic
+def update_item(actor: Any, item: AgendaItem, *, title: str, minutes: int, fixed_start: dt.time | None) -> AgendaItem:
+    old = {"title": item.title, "minutes": item.minutes, "fixed_start": str(item.fixed_start or "")}
+    item.title, item.minutes, item.fixed_start = title, minutes, fixed_start
+    item.full_clean()
+    item.save()
+    _changed(item.seminar)
+    _audit(
+        actor,
+        item.seminar,
+        "agenda-item",
+        old=old,
+        new={"title": title, "minutes": minutes, "fixed_start": str(fixed_start or "")},
+    )
+    return item
+
+
+@transaction.atomic
+def add_item(actor: Any, seminar: Seminar, *, kind: str, title: str, minutes: int) -> AgendaItem:
+    """Add a break, a guest's remarks or another item just before the closing (or at the end)."""
+    if kind == AgendaItem.Kind.LIBRARY:
+        raise ValidationError({"kind": _("Library slots come from the proposal; re-propose to add one.")})
+    closing = seminar.agenda_items.filter(kind=AgendaItem.Kind.CLOSING).order_by("position").first()
+    if closing is not None:
+        position = closing.position
+        seminar.agenda_items.filter(position__gte=position).update(position=F("position") + 1)
+    else:
+        position = (seminar.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
+    item = AgendaItem(seminar=seminar, kind=kind, title=title, minutes=minutes, position=position)
+    item.full_clean()
+    item.save()
+    _changed(seminar)
+    _audit(actor, seminar, "agenda-added", new=title)
+    return item
+
+
+@transaction.atomic
+def remove_item(actor: Any, item: AgendaItem) -> None:
+    seminar = item.seminar
+    title = item.title
+    item.delete()
+    _renumber(seminar)
+    _changed(seminar)
+    _audit(actor, seminar, "agenda-removed", old=title)
+
+
+@transaction.atomic
+def add_guest(actor: Any, seminar: Seminar, *, name: str, role: str, email: str, language: str) -> Guest:
+    """A guest, and a slot for their remarks before the closing."""
+    guest = Guest(seminar=seminar, name=name, role=role, email=email.lower(), language=language)
+    guest.full_clean()
+    guest.save()
+    item = add_item(actor, seminar, kind=AgendaItem.Kind.GUEST, title=str(guest), minutes=10)
+    AgendaItem.objects.filter(pk=item.pk).update(guest=guest)
+    _audit(actor, seminar, "guest-added", new=name)
+    return guest
+
+
+@transaction.atomic
+def remove_guest(actor: Any, guest: Guest) -> None:
+    """The guest's personal data go; their agenda slot stays under a neutral title."""
+    seminar = guest.seminar
+    guest.agenda_items.update(title=_("Guest remarks"))
+    guest.delete()
+    _changed(seminar)
+    _audit(actor, seminar, "guest-removed", note=_("personal data erased"))
+
+
+def mark_invitations_sent(actor: Any, seminar: Seminar, count: int) -> None:
+    Seminar.objects.filter(pk=seminar.pk).update(invitations_sent_at=timezone.now())
+    _audit(actor, seminar, "invitations", new=count)

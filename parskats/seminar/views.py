@@ -1,0 +1,297 @@
+"""Seminar pages. Thin: access through access.py, changes through services.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parskats.network.access import get_network_for_user, is_network_admin
+
+from . import access, services
+from .agenda import RIGA, problems, timed
+from .content import build_pack
+from .deck import build_deck
+from .forms import AgendaItemForm, GuestForm, NewItemForm, SeminarForm
+from .handout import build_handout
+from .ics import seminar_ics
+from .invitations import send_invitations
+from .models import AgendaItem, Guest, Seminar
+from .news import draft_news
+from .pack import file_stem
+from .participants import participants
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _agenda_url(request: HttpRequest, seminar: Seminar) -> str:
+    return request.build_absolute_uri(reverse("seminar:agenda", args=[seminar.network.slug, seminar.pk]))
+
+
+@login_required
+def seminar_list(request: HttpRequest, network: str) -> HttpResponse:
+    net = get_network_for_user(request.user, network)
+    return render(
+        request,
+        "seminar/list.html",
+        {
+            "network": net,
+            "seminars": access.seminars_for_user(request.user, net),
+            "can_edit": is_network_admin(request.user, net),
+        },
+    )
+
+
+@login_required
+def seminar_new(request: HttpRequest, network: str) -> HttpResponse:
+    net = get_network_for_user(request.user, network)
+    if not is_network_admin(request.user, net):
+        raise Http404("No such page.")
+    form = SeminarForm(request.POST or None, network=net)
+    if request.method == "POST" and form.is_valid():
+        try:
+            seminar = services.create_seminar(request.user, net, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The seminar is created with a proposed agenda."))
+            return redirect("seminar:detail", net.slug, seminar.pk)
+    return render(request, "seminar/form.html", {"network": net, "form": form, "seminar": None})
+
+
+@login_required
+def seminar_edit(request: HttpRequest, network: str, pk: int) -> HttpResponse:
+    seminar = access.get_seminar_for_user(request.user, network, pk, write=True)
+    form = SeminarForm(request.POST or None, instance=seminar, network=seminar.network)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_seminar(request.user, seminar, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("seminar:detail", network, seminar.pk)
+    return render(request, "seminar/form.html", {"network": seminar.network, "form": form, "seminar": seminar})
+
+
+def _agenda_context(request: HttpRequest, seminar: Seminar) -> dict:
+    rows = timed(seminar)
+    return {
+        "network": seminar.network,
+        "seminar": seminar,
+        "rows": rows,
+        "problems": problems(seminar, rows),
+        "start": seminar.starts_at.astimezone(RIGA),
+        "end": rows[-1].end if rows else None,
+        "can_edit": is_network_admin(request.user, seminar.network),
+    }
+
+
+@login_required
+def seminar_detail(request: HttpRequest, network: str, pk: int) -> HttpResponse:
+    seminar = access.get_seminar_for_user(request.user, network, pk)
+    context = _agenda_context(request, seminar)
+    people = participants(seminar)
+    context.update(
+        {
+            "reporters": [p for p in people if not p.is_guest],
+            "guests": seminar.guests.all(),
+            "guest_form": GuestForm(),
+            "new_item_form": NewItemForm(),
+            "agenda_url": _agenda_url(request, seminar),
+        }
+    )
+    return render(request, "seminar/detail.html", context)
+
+
+def agenda(request: HttpRequest, network: str, pk: int) -> HttpResponse:
+    """The agenda page: public for a public seminar, else for the network's people (login first)."""
+    try:
+        seminar = access.get_agenda_for_reader(request.user, network, pk)
+    except Http404:
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('accounts:login')}?next={request.path}")
+        raise
+    return render(request, "seminar/agenda.html", _agenda_context(request, seminar))
+
+
+def calendar_file(request: HttpRequest, network: str, pk: int) -> HttpResponse:
+    try:
+        seminar = access.get_agenda_for_reader(request.user, network, pk)
+    except Http404:
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('accounts:login')}?next={request.path}")
+        raise
+    response = HttpResponse(seminar_ics(seminar, _agenda_url(request, seminar)), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="{file_stem(seminar)}.ics"'
+    return response
+
+
+def _agenda_response(request: HttpRequest, seminar: Seminar) -> HttpResponse:
+    """htmx gets the agenda table back; a plain form post goes back to the page."""
+    if request.headers.get("HX-Request"):
+        return render(request, "seminar/_agenda.html", {**_agenda_context(request, seminar), "hx_messages": True})
+    return redirect("seminar:detail", seminar.network.slug, seminar.pk)
+
+
+def _item(request: HttpRequest, network: str, pk: int, item_id: int) -> AgendaItem:
+    seminar = access.get_seminar_for_user(request.user, network, pk, write=True)
+    return get_object_or_404(AgendaItem.objects.select_related("seminar__network"), pk=item_id, seminar=seminar)
+
+
+@login_required
+@require_POST
+def item_move(request: HttpRequest, network: str, pk: int, item_id: int) -> HttpResponse:
+    item = _item(request, network, pk, item_id)
+    offset = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
+    if offset is None:
+        messages.error(request, _("Move an item up or down."))
+    else:
+        services.move_item(request.user, item, offset)
+    return _agenda_response(request, item.seminar)
+
+
+@login_required
+@require_POST
+def item_edit(request: HttpRequest, network: str, pk: int, item_id: int) -> HttpResponse:
+    item = _item(request, network, pk, item_id)
+    form = AgendaItemForm(request.POST)
+    if form.is_valid():
+        services.update_item(request.user, item, **form.cleaned_data)
+    else:
+        messages.error(
+            request,
+            _("“%(title)s” was not changed: %(errors)s")
+            % {
+                "title": item.title,
+                "errors": " ".join(
+                    f"{form.fields[f].label}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items()
+                ),
+            },
+        )
+    return _agenda_response(request, item.seminar)
+
+
+@login_required
+@require_POST
+def item_remove(request: HttpRequest, network: str, pk: int, item_id: int) -> HttpResponse:
+    item = _item(request, network, pk, item_id)
+    seminar = item.seminar
+    services.remove_item(request.user, item)
+    return _agenda_response(request, seminar)
+
+
+@login_required
+@require_POST
+def item_add(request: HttpRequest, network: str, pk: int) -> HttpResponse:
+    seminar = access.get_seminar_for_user(request.user, network, pk, write=True)
+    form = NewItemForm(request.POST)
+    if form.is_valid():
+        services.add_item(request.user, seminar, **form.cleaned_data)
+        messages.success(request, _("Added before the closing."))
+    else:
+        messages.error(request, _("Nothing was added: give a kind, a title and the minutes (1–480)."))
+    return redirect("seminar:detail", network, seminar.pk)
+
+
+@login_required
+@require_POST
+def agenda_propose(request: HttpRequest, network: str, pk: int) -> HttpResponse:
+    seminar = access.get_seminar_for_user(request.user, network, pk, write=True)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm that the current agenda is replaced."))
+    else:
+        services.propose_agenda(request.user, seminar)
+        messages.success(request, _("The agenda was proposed again from the data."))
+    return redirect("seminar:detail", network, seminar.pk)
+
+
+@login_required
+@require_POST
+def guest_add(request: HttpRequest, network: str, pk: int) -> HttpResponse:
+    seminar = access.get_seminar_for_user(request.user, network, pk, write=True)
+    form = GuestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_guest(request.user, seminar, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, _("The guest is added, with a slot for their remarks."))
+    else:
+        messages.error(
+            request,
+            _("The guest was not added: %(errors)s")
+            % {
+                "errors": " ".join(
+                    f"{form.fields[f].label}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items()
+                )
+            },
+        )
+    return redirect("seminar:detail", network, seminar.pk)
+
+
+@login_required
+@require_POST
+def guest_remove(request: HttpRequest, network: str, pk: int, guest_id: int) -> HttpResponse:
+    seminar = access.get_seminar_for_user(request.user, network, pk, write=True)
+    guest = get_object_or_404(Guest, pk=guest_id, seminar=seminar)
+    services.remove_guest(request.user, guest)
+    messages.success(request, _("The guest and their contact details are removed."))
+    return redirect("seminar:detail", network, seminar.pk)
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, network: str, pk: int) -> HttpResponse:
+    seminar = access.get_seminar_for_user(request.user, network, pk, write=True)
+    try:
+        count = send_invitations(request.user, seminar, _agenda_url(request, seminar))
+    except ValidationError as error:
+        messages.error(request, _("No invitations were sent: %(reason)s") % {"reason": _errors(error)})
+    else:
+        messages.success(request, _("Invitations sent: %(count)s.") % {"count": count})
+    return redirect("seminar:detail", network, seminar.pk)
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+@login_required
+def deck(request: HttpRequest, network: str, pk: int) -> HttpResponse:
+    seminar = access.get_seminar_for_user(request.user, network, pk)
+    data = build_deck(build_pack(seminar, _base_url(request)))
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{file_stem(seminar)}.pptx"'
+    return response
+
+
+@login_required
+def handout(request: HttpRequest, network: str, pk: int) -> HttpResponse:
+    seminar = access.get_seminar_for_user(request.user, network, pk)
+    response = HttpResponse(build_handout(build_pack(seminar, _base_url(request))), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{file_stem(seminar)}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def write_news(request: HttpRequest, network: str, pk: int) -> HttpResponse:
+    seminar = access.get_seminar_for_user(request.user, network, pk, write=True)
+    try:
+        article = draft_news(request.user, seminar)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+        return redirect("seminar:detail", network, seminar.pk)
+    messages.success(request, _("A draft article is ready; edit it and publish it."))
+    return redirect("news:edit", article.pk)
