@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def catalogue_copy(tmp_path: Path) -> Path:
-    for name in ("lv-annual.toml", "lv-annual-indicators.csv"):
+    for name in ("lv-annual.toml", "lv-annual-indicators.csv", "lv-annual-checks.toml"):
         shutil.copy(DATA_DIR / name, tmp_path / name)
     return tmp_path / "lv-annual.toml"
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Indicator, Section, Survey
+from .models import CheckRule, Indicator, NarrativeSection, Section, Survey
 
 
 class SectionInline(admin.TabularInline):
@@ -20,3 +20,15 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_filter = ["survey", "section", "aggregation", "unit"]
     search_fields = ["code", "name_lv", "name_en"]
     raw_id_fields = ["parent"]
+
+
+@admin.register(NarrativeSection)
+class NarrativeSectionAdmin(admin.ModelAdmin):
+    list_display = ["code", "title_lv", "survey", "max_words", "first_year", "last_year"]
+    list_filter = ["survey"]
+
+
+@admin.register(CheckRule)
+class CheckRuleAdmin(admin.ModelAdmin):
+    list_display = ["code", "severity", "survey", "expression", "first_year", "last_year"]
+    list_filter = ["survey", "severity"]

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
+from .formparts import indicator_infos, read_checks, read_narratives, save_form_parts
 from .models import Indicator, Section, Survey
 
 COLUMNS = [
@@ -173,6 +174,15 @@ def load_catalogue(manifest_path: Path) -> LoadResult:
     manifest = read_manifest(manifest_path)
     sections_data = manifest["sections"]
     rows = read_indicators(manifest_path.parent / manifest["indicators"], {s["code"] for s in sections_data})
+    problems: list[str] = []
+    narratives = read_narratives(manifest, manifest_path.name, problems)
+    checks = (
+        read_checks(manifest_path.parent / manifest["checks"], indicator_infos(rows), problems)
+        if manifest.get("checks")
+        else []
+    )
+    if problems:
+        raise CatalogueError(problems)
 
     survey, _created = Survey.objects.update_or_create(
         code=manifest["code"],
@@ -235,7 +245,13 @@ def load_catalogue(manifest_path: Path) -> LoadResult:
         if indicator.parent_id != parent_id:
             indicator.parent_id = parent_id
             indicator.save(update_fields=["parent"])
+    save_form_parts(survey, narratives, checks)
     return LoadResult(survey=survey, created=created, updated=updated, unchanged=unchanged)
 
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def manifests(directory: Path = DATA_DIR) -> list[Path]:
+    """The survey manifests of a data directory (check files, *-checks.toml, are named by them)."""
+    return sorted(p for p in directory.glob("*.toml") if not p.name.endswith("-checks.toml"))

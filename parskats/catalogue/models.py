@@ -119,3 +119,89 @@ class Indicator(Bilingual):
     def on_form(self, year: int, library_type: str | None = None) -> bool:
         in_years = self.first_year <= year and (self.last_year is None or year <= self.last_year)
         return in_years and (library_type is None or library_type in self.library_types)
+
+
+class FormPart(models.Model):
+    """Something on a survey's form for some years and library types (narrative sections, checks)."""
+
+    library_types = models.JSONField(_("library types"), default=list, help_text=_("Which library types report it."))
+    first_year = models.PositiveSmallIntegerField(_("first year on the form"))
+    last_year = models.PositiveSmallIntegerField(_("last year on the form"), null=True, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def on_form(self, year: int, library_type: str | None = None) -> bool:
+        in_years = self.first_year <= year and (self.last_year is None or year <= self.last_year)
+        return in_years and (library_type is None or library_type in self.library_types)
+
+    def localised(self, field: str, language: str | None = None) -> str:
+        lang = (language or get_language() or "lv").split("-")[0]
+        value = getattr(self, f"{field}_{lang}", "") if lang in ("lv", "en") else ""
+        return value or getattr(self, f"{field}_lv")
+
+
+class NarrativeSection(FormPart):
+    """A written part of the report (success story, pandemic experience, key insight, …), defined as
+    data in the survey's manifest ([[narratives]] tables)."""
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="narrative_sections", verbose_name=_("survey")
+    )
+    code = models.SlugField(_("code"), max_length=64)
+    title_lv = models.CharField(_("title (Latvian)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    guidance_lv = models.TextField(_("guidance (Latvian)"), blank=True)
+    guidance_en = models.TextField(_("guidance (English)"), blank=True)
+    max_words = models.PositiveIntegerField(_("length guide (words)"), null=True, blank=True)
+    single_sentence = models.BooleanField(_("one sentence"), default=False)
+
+    class Meta:
+        verbose_name = _("narrative section")
+        verbose_name_plural = _("narrative sections")
+        ordering = ["survey", "order"]
+        constraints = [models.UniqueConstraint(fields=["survey", "code"], name="narrative_section_code_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.localised("title")
+
+    @property
+    def guidance(self) -> str:
+        return self.localised("guidance")
+
+
+class CheckRule(FormPart):
+    """A check on a report's values: an expression in the check language (reporting/expressions.py)
+    that must hold. Loaded from <survey>-checks.toml; errors block submission, warnings need an
+    explanation."""
+
+    class Severity(models.TextChoices):
+        ERROR = "error", _("error")
+        WARNING = "warning", _("warning")
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="check_rules", verbose_name=_("survey"))
+    code = models.SlugField(_("code"), max_length=64)
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    # "{field}" in the expression and messages stands for each indicator the rule is applied to.
+    expression = models.TextField(_("expression"))
+    fields = models.JSONField(_("applies to"), default=list, help_text=_("Indicator codes, or empty: every field."))
+    message_lv = models.TextField(_("message (Latvian)"))
+    message_en = models.TextField(_("message (English)"), blank=True)
+
+    class Meta:
+        verbose_name = _("check rule")
+        verbose_name_plural = _("check rules")
+        ordering = ["survey", "order"]
+        constraints = [models.UniqueConstraint(fields=["survey", "code"], name="check_rule_code_unique")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def message(self) -> str:
+        return self.localised("message")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Report, ReportingPeriod, Value
+from .models import Activity, Explanation, Narrative, Photo, Report, ReportingPeriod, Value
 
 
 @admin.register(ReportingPeriod)
@@ -15,10 +15,34 @@ class ValueInline(admin.TabularInline):
     raw_id_fields = ["indicator", "updated_by"]
 
 
+class NarrativeInline(admin.StackedInline):
+    model = Narrative
+    extra = 0
+    raw_id_fields = ["updated_by"]
+
+
+class ActivityInline(admin.TabularInline):
+    model = Activity
+    extra = 0
+    raw_id_fields = ["updated_by"]
+
+
+class PhotoInline(admin.TabularInline):
+    model = Photo
+    extra = 0
+    fields = ["image", "caption", "alt_text", "consent", "credit"]
+
+
+class ExplanationInline(admin.TabularInline):
+    model = Explanation
+    extra = 0
+    raw_id_fields = ["updated_by"]
+
+
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     list_display = ["unit", "period", "status", "updated_at"]
     list_filter = ["period__network", "period__year", "status"]
     search_fields = ["unit__name", "unit__code"]
     raw_id_fields = ["unit"]
-    inlines = [ValueInline]
+    inlines = [ValueInline, NarrativeInline, ActivityInline, PhotoInline, ExplanationInline]

@@ -6,6 +6,7 @@ the database itself refuses a number together with a code, or a code without its
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -96,6 +97,8 @@ class Value(models.Model):
     code = models.CharField(_("kind of value"), max_length=8, choices=Code.choices, default=Code.NUMBER)
     number = models.DecimalField(_("number"), max_digits=18, decimal_places=3, null=True, blank=True)
     flag = models.CharField(_("flag"), max_length=12, choices=Flag.choices, default=Flag.REPORTED)
+    # Optimistic locking per field: a save based on an older version is refused (reporting/entry.py).
+    version = models.PositiveIntegerField(_("version"), default=1)
     source_code = models.CharField(
         _("original code"), max_length=16, blank=True, help_text=_("A missing-value code as the source file gave it.")
     )
@@ -127,3 +130,160 @@ class Value(models.Model):
     def numeric(self) -> Decimal | None:
         """The number, or None for "not applicable" and "unknown" (never zero)."""
         return self.number if self.code == self.Code.NUMBER else None
+
+
+class Narrative(models.Model):
+    """The text of one narrative section (catalogue.NarrativeSection) of a report, in Markdown."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="narratives", verbose_name=_("report"))
+    section = models.ForeignKey(
+        "catalogue.NarrativeSection", on_delete=models.PROTECT, related_name="narratives", verbose_name=_("section")
+    )
+    text = models.TextField(_("text"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("narrative")
+        verbose_name_plural = _("narratives")
+        ordering = ["report", "section__order"]
+        constraints = [models.UniqueConstraint(fields=["report", "section"], name="narrative_report_section_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.report} — {self.section.code}"
+
+    @property
+    def html(self) -> str:
+        """The text as sanitised HTML (Markdown without raw HTML, cleaned by nh3)."""
+        from .markdown import render_markdown
+
+        return render_markdown(self.text)
+
+
+class Activity(models.Model):
+    """An event the library held: the list behind the event count and attendance indicators."""
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", _("in person")
+        VIRTUAL = "virtual", _("virtual")
+        HYBRID = "hybrid", _("hybrid")
+
+    class Audience(models.TextChoices):
+        CHILDREN = "children", _("children")
+        YOUTH = "youth", _("youth")
+        ADULTS = "adults", _("adults")
+        SENIORS = "seniors", _("seniors")
+        ALL = "all", _("all ages")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="activities", verbose_name=_("report"))
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"))
+    end_date = models.DateField(_("until"), null=True, blank=True, help_text=_("For an event over several days."))
+    mode = models.CharField(_("format"), max_length=16, choices=Mode.choices)
+    attendance = models.PositiveIntegerField(_("attendance"), null=True, blank=True)
+    audience = models.CharField(_("audience"), max_length=16, choices=Audience.choices, default=Audience.ALL)
+    partners = models.CharField(_("partners"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["report", "date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("date")),
+                name="activity_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d.%m.%Y} {self.title}"
+
+
+def photo_path(instance: Photo, filename: str) -> str:
+    """A generated name: nothing of the uploaded file name reaches the disk."""
+    return f"reports/{instance.report_id}/{uuid.uuid4().hex}.jpg"
+
+
+def thumbnail_path(instance: Photo, filename: str) -> str:
+    return f"reports/{instance.report_id}/{uuid.uuid4().hex}-thumb.jpg"
+
+
+class Photo(models.Model):
+    """A photo of the library's year. Only consented photos of approved reports may go public."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos", verbose_name=_("report"))
+    image = models.ImageField(_("image"), upload_to=photo_path, width_field="width", height_field="height")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=thumbnail_path)
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    alt_text = models.CharField(_("text alternative"), max_length=300)
+    consent = models.BooleanField(
+        _("may be published"),
+        default=False,
+        help_text=_("The people in the photo (or their parents) agreed that it may be published."),
+    )
+    credit = models.CharField(_("author / consent given by"), max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["report", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.caption or self.alt_text
+
+
+def public_photos() -> models.QuerySet[Photo]:
+    """The photos that may be shown publicly: consented ones of approved reports."""
+    return Photo.objects.filter(consent=True, report__status=Report.Status.APPROVED)
+
+
+class Explanation(models.Model):
+    """A reporter's explanation of a check's warning, kept as data to be searched and summarised."""
+
+    class Category(models.TextChoices):
+        PANDEMIC = "pandemic", _("pandemic closure")
+        RENOVATION = "renovation", _("renovation or move")
+        NEW_BRANCH = "new_branch", _("new branch or merger")
+        SERVICE_CHANGE = "service_change", _("change of services or opening hours")
+        STAFF = "staff", _("staff change")
+        COUNTING = "counting", _("new counting method")
+        DATA_ERROR = "data_error", _("earlier data were wrong")
+        CORRECT = "correct", _("the figure is correct")
+        OTHER = "other", _("other")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="explanations", verbose_name=_("report"))
+    check_code = models.CharField(_("check"), max_length=64)
+    indicator_code = models.CharField(_("indicator"), max_length=64)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    text = models.TextField(_("explanation"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("explanation")
+        verbose_name_plural = _("explanations")
+        ordering = ["report", "indicator_code", "check_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "check_code", "indicator_code"], name="explanation_report_check_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.check_code}/{self.indicator_code}: {self.get_category_display()}"

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from parskats.catalogue.loader import DATA_DIR, CatalogueError, load_catalogue
+from parskats.catalogue.loader import CatalogueError, load_catalogue, manifests
 
 
 class Command(BaseCommand):
@@ -12,8 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("manifests", nargs="*", type=Path)
 
     def handle(self, *args: object, **options: object) -> None:
-        manifests = options["manifests"] or sorted(DATA_DIR.glob("*.toml"))
-        for manifest in manifests:  # type: ignore[attr-defined]
+        for manifest in options["manifests"] or manifests():  # type: ignore[attr-defined]
             try:
                 result = load_catalogue(Path(manifest))
             except CatalogueError as exc:
