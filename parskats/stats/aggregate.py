@@ -1,0 +1,465 @@
+"""The one aggregation core: a year's values added up per group of libraries, on a chosen map.
+
+    table = aggregate(network, survey, 2021, group_by="county", boundaries=None, approved_only=True)
+    table.rows[0].cells["loans"].value, .reported, .expected, .includes_estimates
+
+Every page, chart, export, slide, document and API answer reads a `Table` from here, so one figure
+is computed in one place. The rules:
+
+- Which libraries belong to a year: the libraries in the network on the year's last day, plus any
+  library that has a report for that year (e.g. one closed in the autumn).
+- Where a library is counted: its ancestor at the grouping level on the `boundaries` date — the
+  year's own last day by default, or any date (today, say) to re-map a series across a reform.
+  A library not on that date's map (closed, not yet linked) is grouped under "not on this map".
+- Each indicator follows its catalogue rule: `sum` sums, `average` averages the reported numbers,
+  `none` is not totalled (the cell still carries its coverage).
+- "Not applicable" and "unknown" never become zeros. A cell says how many libraries gave a number
+  (n) out of those expected to (N: the indicator is on their form and not "not applicable"),
+  how many said "unknown", and whether any number is estimated/imputed or not yet approved.
+
+It is set-based: a fixed handful of queries whatever the number of libraries or years
+(units, links, indicators, reports, values, population), then one pass in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parskats.catalogue.models import Indicator, Survey
+from parskats.core.collation import sort_key
+from parskats.network.models import Membership, Network, OrgUnit, PopulationServed
+from parskats.network.timeline import Hierarchy, year_end
+from parskats.reporting.models import Report, ReportingPeriod, Value
+
+# Grouping levels: a level of the tree (the library's ancestor there), the library type, each
+# library on its own row, or the whole selection as one row.
+TREE_LEVELS = (OrgUnit.Level.COUNTRY, OrgUnit.Level.REGION, OrgUnit.Level.COUNTY)
+GROUPINGS = ("county", "region", "country", "library_type", "library", "network")
+ESTIMATE_FLAGS = {Value.Flag.ESTIMATED, Value.Flag.IMPUTED}
+OFF_MAP = "-"  # the row key of libraries that are not on the chosen map
+
+
+class StatsError(ValueError):
+    """Bad input to the core (unknown year, unit, indicator, grouping, boundaries): the message says which."""
+
+
+class UnknownYear(StatsError):
+    pass
+
+
+class UnknownUnit(StatsError):
+    pass
+
+
+class UnknownIndicator(StatsError):
+    pass
+
+
+class BadBoundaries(StatsError):
+    pass
+
+
+@dataclass(frozen=True)
+class LibraryValue:
+    """One library's value of one indicator as the core saw it."""
+
+    code: str  # Value.Code: "num", "na", "unknown"
+    number: Decimal | None
+    flag: str
+    approved: bool
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A total (or average, or ratio) with its honesty: coverage n of N and what went into it."""
+
+    value: Decimal | None
+    reported: int  # libraries that gave a number
+    expected: int  # libraries expected to: on their form and not "not applicable"
+    unknown: int = 0
+    not_applicable: int = 0
+    estimated: int = 0  # numbers flagged estimated or imputed
+    pending: int = 0  # numbers from reports not yet approved
+
+    @property
+    def includes_estimates(self) -> bool:
+        return self.estimated > 0
+
+    @property
+    def complete(self) -> bool:
+        return self.reported >= self.expected
+
+    @property
+    def coverage(self) -> float | None:
+        return self.reported / self.expected if self.expected else None
+
+    def as_dict(self) -> dict:
+        return {
+            "value": None if self.value is None else float(self.value),
+            "reported": self.reported,
+            "expected": self.expected,
+            "unknown": self.unknown,
+            "not_applicable": self.not_applicable,
+            "includes_estimates": self.includes_estimates,
+            "pending": self.pending,
+        }
+
+
+EMPTY = Cell(None, 0, 0)
+
+
+@dataclass
+class Row:
+    key: str  # unit code, library type, OFF_MAP or "total"
+    label: str
+    unit: OrgUnit | None
+    library_ids: list[int]
+    reports: int  # libraries of the row whose report is counted
+    cells: dict[str, Cell] = field(default_factory=dict)  # by indicator code
+    measures: dict[str, Cell] = field(default_factory=dict)  # performance indicators by code (performance.py)
+
+    def cell(self, code: str) -> Cell:
+        return self.cells.get(code) or self.measures.get(code) or EMPTY
+
+
+@dataclass
+class Table:
+    network: Network
+    survey: Survey
+    year: int
+    boundaries: dt.date
+    group_by: str
+    approved_only: bool
+    within: OrgUnit | None
+    indicators: list[Indicator]  # on the form that year, in catalogue order
+    rows: list[Row]
+    total: Row
+    units: dict[int, OrgUnit]  # every library counted, by id
+    values: dict[int, dict[str, LibraryValue]]  # library id → indicator code → value
+    group_of: dict[int, str]  # library id → row key
+
+    @property
+    def on_own_boundaries(self) -> bool:
+        return self.boundaries == year_end(self.year)
+
+    def indicator(self, code: str) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.code == code:
+                return indicator
+        raise UnknownIndicator(f"No indicator {code!r} in {self.survey.code} for {self.year}.")
+
+    def row(self, key: str) -> Row | None:
+        return next((row for row in self.rows if row.key == key), None)
+
+
+def indicator_by_concept(indicators: Iterable[Indicator], name: str) -> Indicator | None:
+    """An indicator by shared concept (survey-agnostic), else by its own code."""
+    indicators = list(indicators)
+    return next((i for i in indicators if i.concept == name), None) or next(
+        (i for i in indicators if i.code == name), None
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading: one query per kind of data, whatever the size of the network.
+
+
+@dataclass
+class _NetworkMap:
+    units: dict[int, OrgUnit]
+    links: list[tuple[int, int, dt.date, dt.date | None]]
+
+    def at(self, on: dt.date) -> Hierarchy:
+        units = {
+            pk: unit
+            for pk, unit in self.units.items()
+            if (unit.opened_on is None or unit.opened_on <= on) and (unit.closed_on is None or unit.closed_on >= on)
+        }
+        parent_of = {
+            child: parent
+            for child, parent, start, end in self.links
+            if start <= on and (end is None or end >= on) and child in units and parent in units
+        }
+        return Hierarchy(on=on, units=units, parent_of=parent_of)
+
+
+def _network_map(network_id: int) -> _NetworkMap:
+    units = {unit.pk: unit for unit in OrgUnit.objects.filter(network_id=network_id)}
+    links = list(
+        Membership.objects.filter(child__network_id=network_id).values_list(
+            "child_id", "parent_id", "valid_from", "valid_to"
+        )
+    )
+    return _NetworkMap(units, links)
+
+
+def survey_years(network: Network, survey: Survey | None = None) -> list[int]:
+    """Years with a reporting period in this network (and survey), newest first."""
+    periods = ReportingPeriod.objects.filter(network=network)
+    if survey is not None:
+        periods = periods.filter(survey=survey)
+    return sorted(set(periods.values_list("year", flat=True)), reverse=True)
+
+
+def default_survey(network: Network) -> Survey:
+    period = ReportingPeriod.objects.filter(network=network).select_related("survey").order_by("-year").first()
+    if period is None:
+        raise UnknownYear(_("This network has no reporting periods yet."))
+    return period.survey
+
+
+def parse_boundaries(raw: str | None, year: int | None = None) -> dt.date | None:
+    """ "year" or empty → None (each year on its own map); "today" → today; else an ISO date."""
+    if raw in (None, "", "year"):
+        return None
+    if raw == "today":
+        return timezone.localdate()
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError:
+        raise BadBoundaries(
+            _("Boundaries must be “year”, “today” or a date as YYYY-MM-DD, not “%(value)s”.") % {"value": raw}
+        ) from None
+
+
+def aggregate(
+    network: Network,
+    survey: Survey,
+    year: int,
+    *,
+    group_by: str = "county",
+    boundaries: dt.date | None = None,
+    approved_only: bool = True,
+    within: OrgUnit | None = None,
+    library_type: str | None = None,
+) -> Table:
+    """The year's table: one row per group, one cell per indicator, and the total row."""
+    return aggregate_years(
+        network,
+        survey,
+        [year],
+        group_by=group_by,
+        boundaries=boundaries,
+        approved_only=approved_only,
+        within=within,
+        library_type=library_type,
+    )[year]
+
+
+def aggregate_years(
+    network: Network,
+    survey: Survey,
+    years: Sequence[int],
+    *,
+    group_by: str = "county",
+    boundaries: dt.date | None = None,
+    approved_only: bool = True,
+    within: OrgUnit | None = None,
+    library_type: str | None = None,
+) -> dict[int, Table]:
+    """One table per year. With `boundaries`, every year is counted on that date's map, so a series
+    across a reform compares like with like; without, each year on its own last day."""
+    if group_by not in GROUPINGS:
+        raise StatsError(
+            _("Unknown grouping “%(value)s”; use one of: %(choices)s.")
+            % {"value": group_by, "choices": ", ".join(GROUPINGS)}
+        )
+    known_years = set(survey_years(network, survey))
+    for year in years:
+        if year not in known_years:
+            raise UnknownYear(_("No reporting period for %(year)s.") % {"year": year})
+    if within is not None and within.network_id != network.pk:
+        raise UnknownUnit(_("That unit is not in this network."))
+
+    net_map = _network_map(network.pk)
+    if boundaries is not None and not any(
+        start <= boundaries and (end is None or end >= boundaries) for _c, _p, start, end in net_map.links
+    ):
+        raise BadBoundaries(
+            _("The network had no boundaries on %(date)s.") % {"date": boundaries.strftime("%d.%m.%Y.")}
+        )
+    indicators = list(Indicator.objects.filter(survey=survey).order_by("order", "pk"))
+    by_id = {indicator.pk: indicator for indicator in indicators}
+
+    reports = Report.objects.filter(period__network=network, period__survey=survey, period__year__in=years)
+    if approved_only:
+        reports = reports.filter(status=Report.Status.APPROVED)
+    reported_units: dict[int, dict[int, str]] = defaultdict(dict)  # year → unit → status
+    for year, unit_id, status in reports.values_list("period__year", "unit_id", "status"):
+        reported_units[year][unit_id] = status
+
+    values = Value.objects.filter(
+        report__period__network=network, report__period__survey=survey, report__period__year__in=years
+    )
+    if approved_only:
+        values = values.filter(report__status=Report.Status.APPROVED)
+    raw: dict[int, dict[int, dict[str, LibraryValue]]] = defaultdict(lambda: defaultdict(dict))
+    for year, unit_id, indicator_id, code, number, flag, status in values.values_list(
+        "report__period__year", "report__unit_id", "indicator_id", "code", "number", "flag", "report__status"
+    ).iterator(chunk_size=5000):
+        raw[year][unit_id][by_id[indicator_id].code] = LibraryValue(
+            code, number, flag, status == Report.Status.APPROVED
+        )
+
+    # The population register fills the population indicator of a library whose report lacks it.
+    population = indicator_by_concept(indicators, "population")
+    persons: dict[tuple[int, int], int] = {}
+    if population is not None:
+        for unit_id, year, count in PopulationServed.objects.filter(
+            Q(unit__network=network), year__in=years
+        ).values_list("unit_id", "year", "persons"):
+            persons[(year, unit_id)] = count
+
+    tables = {}
+    for year in years:
+        own = net_map.at(year_end(year))
+        chosen = own if boundaries is None else net_map.at(boundaries)
+        library_ids = {pk for pk, unit in own.units.items() if unit.level == OrgUnit.Level.LIBRARY}
+        library_ids |= {pk for pk in reported_units[year] if pk in net_map.units}
+        if within is not None:
+            under = {unit.pk for unit in chosen.descendants(within.pk)}
+            library_ids &= under
+        if library_type:
+            library_ids = {pk for pk in library_ids if net_map.units[pk].library_type == library_type}
+        year_values = raw[year]
+        if population is not None:
+            for pk in library_ids:
+                registered = persons.get((year, pk))
+                if (
+                    registered is not None
+                    and population.code not in year_values[pk]
+                    and population.on_form(year, net_map.units[pk].library_type)
+                ):
+                    year_values[pk][population.code] = LibraryValue(
+                        Value.Code.NUMBER, Decimal(registered), "reported", True
+                    )
+        tables[year] = _table(
+            network,
+            survey,
+            year,
+            group_by,
+            boundaries or year_end(year),
+            approved_only,
+            within,
+            [i for i in indicators if i.on_form(year)],
+            {pk: net_map.units[pk] for pk in library_ids},
+            chosen,
+            {pk: year_values[pk] for pk in library_ids if pk in year_values},
+            {pk: status for pk, status in reported_units[year].items() if pk in library_ids},
+        )
+    return tables
+
+
+def _group(unit: OrgUnit, group_by: str, tree: Hierarchy, within: OrgUnit | None) -> tuple[str, str, OrgUnit | None]:
+    if group_by == "network":
+        return ("total", within.name if within else _("Total"), within)
+    if group_by == "library":
+        return (unit.code, unit.name, unit)
+    if group_by == "library_type":
+        return (unit.library_type, str(OrgUnit.LibraryType(unit.library_type).label), None)
+    if unit.pk not in tree.units:
+        return (OFF_MAP, _("Not on this map"), None)
+    ancestor = tree.ancestor_at_level(unit.pk, group_by)
+    if ancestor is None:
+        return (OFF_MAP, _("Not on this map"), None)
+    return (ancestor.code, ancestor.name, ancestor)
+
+
+def _table(
+    network: Network,
+    survey: Survey,
+    year: int,
+    group_by: str,
+    boundaries: dt.date,
+    approved_only: bool,
+    within: OrgUnit | None,
+    indicators: list[Indicator],
+    units: dict[int, OrgUnit],
+    tree: Hierarchy,
+    values: dict[int, dict[str, LibraryValue]],
+    statuses: dict[int, str],
+) -> Table:
+    members: dict[str, list[int]] = defaultdict(list)
+    labels: dict[str, tuple[str, OrgUnit | None]] = {}
+    group_of: dict[int, str] = {}
+    for pk, unit in units.items():
+        key, label, group_unit = _group(unit, group_by, tree, within)
+        members[key].append(pk)
+        labels[key] = (label, group_unit)
+        group_of[pk] = key
+
+    def build(key: str, label: str, unit: OrgUnit | None, ids: list[int]) -> Row:
+        return Row(
+            key=key,
+            label=label,
+            unit=unit,
+            library_ids=ids,
+            reports=sum(1 for pk in ids if pk in statuses),
+            cells={ind.code: combine(ind, year, ids, units, values) for ind in indicators},
+        )
+
+    rows = [build(key, labels[key][0], labels[key][1], ids) for key, ids in members.items()]
+    if group_by == "library_type":
+        order = [choice.value for choice in OrgUnit.LibraryType]
+        rows.sort(key=lambda row: order.index(row.key) if row.key in order else len(order))
+    else:
+        rows.sort(key=lambda row: (row.key == OFF_MAP, sort_key(row.label)))
+    total_label = within.name if within is not None else _("Total")
+    total = build("total", total_label, within, list(units))
+    return Table(
+        network=network,
+        survey=survey,
+        year=year,
+        boundaries=boundaries,
+        group_by=group_by,
+        approved_only=approved_only,
+        within=within,
+        indicators=indicators,
+        rows=rows,
+        total=total,
+        units=units,
+        values=values,
+        group_of=group_of,
+    )
+
+
+def combine(
+    indicator: Indicator,
+    year: int,
+    ids: Iterable[int],
+    units: dict[int, OrgUnit],
+    values: dict[int, dict[str, LibraryValue]],
+) -> Cell:
+    """One indicator over a set of libraries, by the indicator's aggregation rule."""
+    numbers: list[Decimal] = []
+    expected = unknown = not_applicable = estimated = pending = 0
+    for pk in ids:
+        if not indicator.on_form(year, units[pk].library_type):
+            continue
+        value = values.get(pk, {}).get(indicator.code)
+        if value is not None and value.code == Value.Code.NOT_APPLICABLE:
+            not_applicable += 1
+            continue
+        expected += 1
+        if value is None:
+            continue
+        if value.code == Value.Code.UNKNOWN or value.number is None:
+            unknown += 1
+            continue
+        numbers.append(value.number)
+        estimated += value.flag in ESTIMATE_FLAGS
+        pending += not value.approved
+    total: Decimal | None = None
+    if numbers and indicator.aggregation == Indicator.Aggregation.SUM:
+        total = sum(numbers, Decimal(0))
+    elif numbers and indicator.aggregation == Indicator.Aggregation.AVERAGE:
+        total = sum(numbers, Decimal(0)) / len(numbers)
+    return Cell(total, len(numbers), expected, unknown, not_applicable, estimated, pending)
