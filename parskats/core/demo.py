@@ -323,4 +323,7 @@ def load_demo() -> list[DemoAccount]:
     accounts.append(DemoAccount(seda.email, seda.full_name, "reporter, Sedas bibliotēka and Plāņu pagasta bibliotēka"))
     superuser = _user("admin@example.org", "Sistēmas administrators", is_staff=True, is_superuser=True)
     accounts.append(DemoAccount(superuser.email, superuser.full_name, "system administrator (Django admin)"))
+    from parskats.yearbook.demo import load_yearbook_demo  # issue 10: texts and a draft 2021 review
+
+    load_yearbook_demo(network, survey)
     return accounts

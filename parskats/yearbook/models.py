@@ -93,9 +93,7 @@ class Excerpt(models.Model):
         verbose_name = _("excerpt")
         verbose_name_plural = _("excerpts")
         ordering = ["review", "section_code", "order", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["review", "section_code", "report"], name="excerpt_unique_text")
-        ]
+        constraints = [models.UniqueConstraint(fields=["review", "section_code", "report"], name="excerpt_unique_text")]
 
     def __str__(self) -> str:
         return f"{self.section_code}/{self.report_id}"

@@ -20,6 +20,7 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(["imag
 # characters (except line breaks) would make an invalid DOCX (XML refuses them).
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_YEAR_START = re.compile(r"^([ \t]*\d{4})\.(?=[ \t])", re.MULTILINE)
 _BLOCK_END = re.compile(r"</(p|div|h[1-6]|li|tr|blockquote)\s*>|<br\s*/?>", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"<li(\s[^>]*)?>", re.IGNORECASE)
 _WORD_BULLET = re.compile(r"^[ \t]*[•·▪◦§o][ \t\u00a0]+", re.MULTILINE)
@@ -74,7 +75,9 @@ def typeset(text: str, language: str = "lv") -> str:
 def paragraphs(text: str, language: str = "lv") -> list[Para]:
     """Markdown (CommonMark, no raw HTML) as paragraphs; headings inside a text become bold lines
     so a library's text never adds entries to the review's own outline."""
-    tokens = _md.parse(clean(text))
+    # "2021. gads …" opens many Latvian sentences: a year is not a list number.
+    source = _YEAR_START.sub(r"\1\\.", clean(text))
+    tokens = _md.parse(source)
     out: list[Para] = []
     kinds: list[str] = []
     quote = 0
