@@ -3,7 +3,9 @@ language. Built from the `Outline`; the DOCX and the PDF are two renderings of t
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,11 +41,23 @@ class TableBlock:
 
 @dataclass
 class FigureBlock:
+    """A chart, drawn when a renderer first asks for it."""
+
     number: int
     caption: str
-    png: bytes
-    svg: str
+    spec: dict
+    language: str
     alt: str
+
+    @property
+    def png(self) -> bytes:
+        return _png(json.dumps(self.spec, sort_keys=True, default=str), self.language)
+
+
+@lru_cache(maxsize=64)
+def _png(spec_json: str, language: str) -> bytes:
+    """PNG drawing is the slow part of a DOCX; the same chart (same data) is drawn once."""
+    return charts.render_png(json.loads(spec_json), scale=2, language=language)
 
 
 Block = Heading | Para | TableBlock | FigureBlock
@@ -104,15 +118,7 @@ def build_document(review: AnnualReview, language: str = "lv", outline: Outline 
             if part.show_figures and part.chart is not None:
                 figures += 1
                 chart = part.chart.chart
-                blocks.append(
-                    FigureBlock(
-                        figures,
-                        part.chart.caption,
-                        charts.render_png(chart.spec, scale=2, language=language),
-                        charts.render_svg(chart.spec, language=language),
-                        _chart_alt(chart),
-                    )
-                )
+                blocks.append(FigureBlock(figures, part.chart.caption, chart.spec, language, _chart_alt(chart)))
             sub = 0
             for group in part.groups:
                 chosen = group.included
