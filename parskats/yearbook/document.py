@@ -139,19 +139,22 @@ def build_document(review: AnnualReview, language: str = "lv", outline: Outline 
             blocks.extend(paragraphs(outline.conclusions, language))
 
         network = review.network
-        status = review.get_status_display()
         return Document(
             title=review.title(language),
-            subtitle=_("Annual review of the libraries of %(network)s for %(year)s")
-            % {"network": network.name, "year": review.year},
+            subtitle=_("Libraries: %(count)s · counties: %(counties)s · year %(year)s")
+            % {
+                "count": len(outline.current.units),
+                "counties": ", ".join(row.label for row in outline.current.rows),
+                "year": review.year,
+            },
             network=network.name,
             year=review.year,
             language=language,
             demo_note=_("Demo data: every figure and name in this document is invented.") if network.is_demo else "",
             draft_note=""
             if review.status != AnnualReview.Status.DRAFT
-            else _("Draft, version %(version)s, %(date)s (%(status)s)")
-            % {"version": review.version, "date": timezone.localdate().strftime("%d.%m.%Y."), "status": status},
+            else _("Draft, version %(version)s, %(date)s")
+            % {"version": review.version, "date": timezone.localdate().strftime("%d.%m.%Y.")},
             blocks=blocks,
             contents_label=_("Contents"),
             table_label=_("Table"),

@@ -196,8 +196,8 @@ def _table(word: object, block: TableBlock) -> None:
     tr_pr.append(repeat)
     for cell, width in zip(header.cells, widths, strict=True):
         cell.width = width
-    for cell, text in zip(header.cells, block.head, strict=True):
-        _cell(cell, text, bold=True, right=cell is not header.cells[0])
+    for index, (cell, text) in enumerate(zip(header.cells, block.head, strict=True)):
+        _cell(cell, text, bold=True, right=index > 0)
     for values in block.rows:
         cells = table.add_row().cells
         for cell, width in zip(cells, widths, strict=True):
