@@ -311,12 +311,12 @@ def _evaluate(node: Node, env: Environment) -> Decimal | bool:
     if tag == "or":
         # A missing value on one side does not hide a failure the other side can decide alone.
         try:
-            left = bool(_evaluate(node[1], env))
+            first = bool(_evaluate(node[1], env))
         except Missing:
             if _evaluate(node[2], env):
                 return True
             raise
-        return left or bool(_evaluate(node[2], env))
+        return first or bool(_evaluate(node[2], env))
     if tag == "call":
         name, args = node[1], node[2]
         if name == "present":

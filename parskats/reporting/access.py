@@ -37,3 +37,9 @@ def get_report_for_user(user: AnyUser, report_id: int, write: bool = False) -> R
         if report.unit_id not in reporter_unit_ids(user, network) and not is_network_admin(user, network):
             raise Http404("No such report.")
     return report
+
+
+def can_write_report(user: AnyUser, report: Report) -> bool:
+    """The library's reporter or the network's admin (the same rule as get_report_for_user(write=True))."""
+    network = report.period.network
+    return report.unit_id in reporter_unit_ids(user, network) or is_network_admin(user, network)

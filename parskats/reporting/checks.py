@@ -1,0 +1,180 @@
+"""Run a report's checks (catalogue.CheckRule, data in catalogue/data/*-checks.toml).
+
+run_checks(report) evaluates every rule on the report's form for every field it applies to and
+returns the failures, each with its explanation if the reporter wrote one. The review screen uses
+the same function.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from django.db.models import Count, Q, Sum
+
+from parskats.catalogue.expressions import Expression, ExpressionError, Missing, compile_expression
+from parskats.catalogue.formparts import IndicatorInfo, expand
+from parskats.catalogue.models import CheckRule, Indicator
+
+from .models import Activity, Explanation, Report, Value
+
+MIN_PEERS = 3
+
+
+@dataclass
+class CheckResult:
+    code: str
+    severity: str
+    field: str
+    message: str
+    label: str = ""  # the field's name, for summaries
+    explanation: Explanation | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == CheckRule.Severity.ERROR
+
+    @property
+    def needs_explanation(self) -> bool:
+        return not self.is_error and self.explanation is None
+
+    @property
+    def key(self) -> str:
+        return f"{self.code}:{self.field}"
+
+
+@lru_cache(maxsize=4096)
+def _compiled(text: str) -> Expression | None:
+    try:
+        return compile_expression(text)
+    except ExpressionError:  # the loader refuses these; a rule edited by hand in the admin is skipped
+        return None
+
+
+class ReportEnvironment:
+    """What a check expression may read about one report; every lookup is lazy and cached."""
+
+    def __init__(self, report: Report, values: dict[str, Value]) -> None:
+        self.report = report
+        self.values = values
+        self._previous: dict[str, Value] | None = None
+        self._peers: dict[str, Decimal | None] = {}
+        self._activities: dict[str, Decimal] | None = None
+
+    def value(self, name: str) -> Decimal:
+        if name.startswith("activities."):
+            return self.activities()[name]
+        value = self.values.get(name)
+        if value is None or value.numeric is None:
+            raise Missing(name)
+        return value.numeric
+
+    def present(self, name: str) -> bool:
+        return name in self.values
+
+    def previous(self, name: str) -> Decimal:
+        if self._previous is None:
+            period = self.report.period
+            self._previous = {
+                v.indicator.code: v
+                for v in Value.objects.filter(
+                    report__unit_id=self.report.unit_id,
+                    report__period__network_id=period.network_id,
+                    report__period__survey_id=period.survey_id,
+                    report__period__year=period.year - 1,
+                ).select_related("indicator")
+            }
+        value = self._previous.get(name)
+        if value is None or value.numeric is None:
+            raise Missing(name)
+        return value.numeric
+
+    def peer_median(self, name: str) -> Decimal:
+        """The median of the same indicator in the other reports of the period from libraries of the
+        same type (at least MIN_PEERS of them)."""
+        if name not in self._peers:
+            numbers = [
+                n
+                for n in Value.objects.filter(
+                    report__period_id=self.report.period_id,
+                    report__unit__library_type=self.report.unit.library_type,
+                    indicator__code=name,
+                    code=Value.Code.NUMBER,
+                )
+                .exclude(report_id=self.report.pk)
+                .values_list("number", flat=True)
+                if n is not None
+            ]
+            self._peers[name] = statistics.median(numbers) if len(numbers) >= MIN_PEERS else None
+        median = self._peers[name]
+        if median is None:
+            raise Missing(name)
+        return median
+
+    def activities(self) -> dict[str, Decimal]:
+        if self._activities is None:
+            totals = Activity.objects.filter(report=self.report).aggregate(
+                count=Count("id"),
+                attendance=Sum("attendance"),
+                in_person=Count("id", filter=Q(mode__in=[Activity.Mode.IN_PERSON, Activity.Mode.HYBRID])),
+                virtual=Count("id", filter=Q(mode=Activity.Mode.VIRTUAL)),
+            )
+            self._activities = {f"activities.{k}": Decimal(v or 0) for k, v in totals.items()}
+        return self._activities
+
+
+def form_indicators(report: Report) -> list[Indicator]:
+    """The indicators on this report's form (its year and library type), in form order."""
+    year, kind = report.period.year, report.unit.library_type
+    return [
+        i
+        for i in Indicator.objects.filter(survey_id=report.period.survey_id).select_related("parent", "section")
+        if i.on_form(year, kind)
+    ]
+
+
+def run_checks(report: Report, indicators: list[Indicator] | None = None) -> list[CheckResult]:
+    """Every failed check of the report, in form order, with its explanation (if any)."""
+    indicators = indicators if indicators is not None else form_indicators(report)
+    infos = {i.code: IndicatorInfo(i.code, i.parent.code if i.parent else "") for i in indicators}
+    order = {code: index for index, code in enumerate(infos)}
+    labels = {i.code: i.name for i in indicators}
+    values = {v.indicator.code: v for v in Value.objects.filter(report=report).select_related("indicator")}
+    env = ReportEnvironment(report, values)
+    year, kind = report.period.year, report.unit.library_type
+    results: list[CheckResult] = []
+    for rule in CheckRule.objects.filter(survey_id=report.period.survey_id):
+        if not rule.on_form(year, kind):
+            continue
+        for field, text in expand(rule.fields, rule.expression, infos):
+            if field not in infos:
+                continue
+            expression = _compiled(text)
+            if expression is None:
+                continue
+            try:
+                holds = expression.evaluate(env)
+            except Missing:
+                continue
+            if not holds:
+                results.append(CheckResult(rule.code, rule.severity, field, rule.message, labels[field]))
+    if results:
+        explanations = {(e.check_code, e.indicator_code): e for e in Explanation.objects.filter(report=report)}
+        for result in results:
+            result.explanation = explanations.get((result.code, result.field))
+    results.sort(key=lambda r: (order.get(r.field, 0), r.severity != CheckRule.Severity.ERROR))
+    return results
+
+
+def by_field(results: list[CheckResult]) -> dict[str, list[CheckResult]]:
+    out: dict[str, list[CheckResult]] = {}
+    for result in results:
+        out.setdefault(result.field, []).append(result)
+    return out
+
+
+def blocking(results: list[CheckResult]) -> list[CheckResult]:
+    """What stops submission: errors, and warnings nobody has explained."""
+    return [r for r in results if r.is_error or r.needs_explanation]

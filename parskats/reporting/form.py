@@ -1,0 +1,129 @@
+"""What the report form page shows: sections of fields with last year's values, the check results
+per field, narratives, activities and photos. One place, used by the page, the autosave responses
+and the benchmark."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from parskats.catalogue.models import Indicator, NarrativeSection
+
+from .checks import CheckResult, blocking, by_field, form_indicators, run_checks
+from .entry import EDITABLE, display
+from .models import Narrative, Report, Value
+
+
+@dataclass
+class FieldRow:
+    indicator: Indicator
+    value: Value | None
+    previous: Value | None
+    results: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def code(self) -> str:
+        return self.indicator.code
+
+    @property
+    def kind(self) -> str:
+        return self.value.code if self.value else Value.Code.NUMBER
+
+    @property
+    def text(self) -> str:
+        """What the input shows: the number the Latvian way (no thousands separator to trip over)."""
+        if self.value is None or self.value.code != Value.Code.NUMBER or self.value.number is None:
+            return ""
+        return format(self.value.number.normalize(), "f").replace(".", ",")
+
+    @property
+    def version(self) -> int:
+        return self.value.version if self.value else 0
+
+    @property
+    def previous_display(self) -> str:
+        return display(self.previous)
+
+    @property
+    def is_part(self) -> bool:
+        return self.indicator.parent_id is not None
+
+
+@dataclass
+class Summary:
+    results: list[CheckResult]
+
+    @property
+    def errors(self) -> list[CheckResult]:
+        return [r for r in self.results if r.is_error]
+
+    @property
+    def warnings(self) -> list[CheckResult]:
+        return [r for r in self.results if not r.is_error]
+
+    @property
+    def unexplained(self) -> list[CheckResult]:
+        return [r for r in self.results if r.needs_explanation]
+
+    @property
+    def ready(self) -> bool:
+        return not blocking(self.results)
+
+    @property
+    def signature(self) -> str:
+        """Changes whenever the set of failed checks or their explanations changes."""
+        text = "|".join(f"{r.key}:{bool(r.explanation)}" for r in self.results)
+        return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:12]
+
+
+def previous_values(report: Report) -> dict[str, Value]:
+    period = report.period
+    return {
+        v.indicator.code: v
+        for v in Value.objects.filter(
+            report__unit_id=report.unit_id,
+            report__period__network_id=period.network_id,
+            report__period__survey_id=period.survey_id,
+            report__period__year=period.year - 1,
+        ).select_related("indicator")
+    }
+
+
+def field_rows(report: Report, indicators: list[Indicator] | None = None) -> tuple[list[FieldRow], Summary]:
+    indicators = indicators if indicators is not None else form_indicators(report)
+    values = {v.indicator_id: v for v in Value.objects.filter(report=report)}
+    previous = previous_values(report)
+    results = run_checks(report, indicators)
+    grouped = by_field(results)
+    rows = [
+        FieldRow(indicator, values.get(indicator.pk), previous.get(indicator.code), grouped.get(indicator.code, []))
+        for indicator in indicators
+    ]
+    return rows, Summary(results)
+
+
+def sections(rows: list[FieldRow]) -> list[dict]:
+    out: list[dict] = []
+    for row in rows:
+        if not out or out[-1]["section"].pk != row.indicator.section_id:
+            out.append({"section": row.indicator.section, "rows": []})
+        out[-1]["rows"].append(row)
+    return out
+
+
+def narrative_sections(report: Report) -> list[dict]:
+    texts = {n.section_id: n for n in Narrative.objects.filter(report=report)}
+    year, kind = report.period.year, report.unit.library_type
+    return [
+        {
+            "section": section,
+            "narrative": texts.get(section.pk),
+            "words": len((texts.get(section.pk) or Narrative()).text.split()),
+        }
+        for section in NarrativeSection.objects.filter(survey_id=report.period.survey_id)
+        if section.on_form(year, kind)
+    ]
+
+
+def is_editable(report: Report) -> bool:
+    return report.status in EDITABLE
