@@ -145,6 +145,7 @@ class Table:
     units: dict[int, OrgUnit]  # every library counted, by id
     values: dict[int, dict[str, LibraryValue]]  # library id → indicator code → value
     group_of: dict[int, str]  # library id → row key
+    statuses: dict[int, str]  # library id → status of its counted report
 
     @property
     def on_own_boundaries(self) -> bool:
@@ -191,7 +192,7 @@ class _NetworkMap:
         return Hierarchy(on=on, units=units, parent_of=parent_of)
 
 
-def _network_map(network_id: int) -> _NetworkMap:
+def network_map(network_id: int) -> _NetworkMap:
     units = {unit.pk: unit for unit in OrgUnit.objects.filter(network_id=network_id)}
     links = list(
         Membership.objects.filter(child__network_id=network_id).values_list(
@@ -279,7 +280,7 @@ def aggregate_years(
     if within is not None and within.network_id != network.pk:
         raise UnknownUnit(_("That unit is not in this network."))
 
-    net_map = _network_map(network.pk)
+    net_map = network_map(network.pk)
     if boundaries is not None and not any(
         start <= boundaries and (end is None or end >= boundaries) for _c, _p, start, end in net_map.links
     ):
@@ -322,7 +323,8 @@ def aggregate_years(
     for year in years:
         own = net_map.at(year_end(year))
         chosen = own if boundaries is None else net_map.at(boundaries)
-        library_ids = {pk for pk, unit in own.units.items() if unit.level == OrgUnit.Level.LIBRARY}
+        # A library belongs to the year when it was linked into the network on the year's last day.
+        library_ids = {pk for pk in own.parent_of if own.units[pk].level == OrgUnit.Level.LIBRARY}
         library_ids |= {pk for pk in reported_units[year] if pk in net_map.units}
         if within is not None:
             under = {unit.pk for unit in chosen.descendants(within.pk)}
@@ -428,6 +430,7 @@ def _table(
         units=units,
         values=values,
         group_of=group_of,
+        statuses=statuses,
     )
 
 
