@@ -294,3 +294,14 @@ def test_approve_lock_publish_and_reopen(world, review, region, methodologist, r
     assert review.status == "draft"
     assert AuditEntry.objects.filter(target="review2021:status", new="draft", note="Labojums skaitļos").exists()
     assert client_for(None).get(f"{BASE}/2021/public/").status_code == 404
+
+
+def test_review_figures_equal_the_dashboard(world, review, region, methodologist):
+    client = client_for(methodologist)
+    dashboard = client.get("/n/testa/figures/?year=2021")
+    assert dashboard.status_code == 200
+    part = client.get(f"{BASE}/2021/s/general/").context["outline"].section("general")
+    loans = next(row for row in part.table.rows if row[0].startswith("Izsniegumu"))
+    shown = loans[-3].rstrip("*")
+    assert shown == format_number(Decimal(12000), 0, "lv")
+    assert shown in dashboard.content.decode()
