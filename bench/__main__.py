@@ -94,6 +94,9 @@ def main() -> int:
         from bench import pls  # issue 8: the US Public Libraries Survey at national scale
 
         pls.run(runs, measure, percentile)
+        from bench.yearbook import report as yearbook_report  # issue 10: the annual review documents
+
+        yearbook_report(methodologist, base_p50)
     finally:
         runner.teardown_databases(old_config)
     return 0

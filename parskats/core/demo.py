@@ -334,4 +334,7 @@ def load_demo() -> list[DemoAccount]:
     load_review_demo(network)
     load_pls_demo()
     load_seminar_demo(network)
+    from parskats.yearbook.demo import load_yearbook_demo  # issue 10: texts and a draft 2021 review
+
+    load_yearbook_demo(network, survey)
     return accounts

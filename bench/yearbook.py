@@ -1,0 +1,56 @@
+"""The annual review: time and peak memory to build the DOCX and the PDF of the 33-library demo
+region's 2021 review (target: under 10 s for both together), next to the in-run baseline."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+import tracemalloc
+
+
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def report(client, base_p50_ms: float) -> None:
+    from parskats.yearbook.document import build_document
+    from parskats.yearbook.docx_export import render_docx
+    from parskats.yearbook.models import AnnualReview
+    from parskats.yearbook.pdf_export import render_pdf
+
+    runs = int(os.environ.get("BENCH_DOCUMENT_RUNS", "5"))
+    review = AnnualReview.objects.get(network__slug="valka", year=2021)
+    # Cold: the first build in the process, no chart drawn yet.
+    start = time.perf_counter()
+    document = build_document(review, "lv")
+    docx, pdf = render_docx(document), render_pdf(document)
+    cold = time.perf_counter() - start
+    # Peak memory of Python objects while building both again in English (tracemalloc slows it down,
+    # so it is measured apart from the times).
+    tracemalloc.start()
+    english = build_document(review, "en")
+    render_docx(english), render_pdf(english)
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    sizes = f"{len(docx) / 1024:.0f} KiB DOCX, {len(pdf) / 1024:.0f} KiB PDF"
+    print(f"\nAnnual review 2021 (33 libraries): {len(document.headings)} headings, "
+          f"{len(document.tables)} tables, {len(document.figures)} figures; {sizes}")  # fmt: skip
+    print(f"cold build of both: {cold:.2f} s (target: under 10 s); peak Python memory {peak:.0f} MiB")
+    url = "/n/valka/annual-review/2021/export"
+    print(f"{'case':<52} {'p50 ms':>8} {'p95 ms':>8} {'p50 / baseline':>15}")
+    both = []
+    for fmt in ("docx", "pdf"):
+        samples = []
+        for _ in range(runs):
+            begin = time.perf_counter()
+            response = client.get(f"{url}.{fmt}?lang=lv")
+            samples.append((time.perf_counter() - begin) * 1000)
+            assert response.status_code == 200
+        both.append(samples)
+        p50 = statistics.median(samples)
+        print(f"{'review ' + fmt.upper() + ' download (lv), ' + str(runs) + ' runs':<52} {p50:8.0f} "
+              f"{_p95(samples):8.0f} {p50 / base_p50_ms:14.0f}x")  # fmt: skip
+    together = [a + b for a, b in zip(*both, strict=True)]
+    print(f"{'DOCX + PDF together':<52} {statistics.median(together):8.0f} {_p95(together):8.0f}")

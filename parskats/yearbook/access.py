@@ -1,0 +1,40 @@
+"""Who may see and change annual reviews. Methodologists (network admins) edit; viewers read and
+download; reporters see only a published review, like the public."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from parskats.network.access import AnyUser, get_network_for_user, is_network_admin, sees_whole_network
+from parskats.network.models import Network
+
+from .models import AnnualReview
+
+
+def network_for_reviews(user: AnyUser, slug: str, write: bool = False) -> Network:
+    network = get_network_for_user(user, slug)
+    allowed = is_network_admin(user, network) if write else sees_whole_network(user, network)
+    if not allowed:
+        raise Http404("No such network.")
+    return network
+
+
+def get_review_for_user(user: AnyUser, slug: str, year: int, write: bool = False) -> AnnualReview:
+    network = network_for_reviews(user, slug, write)
+    reviews = AnnualReview.objects.filter(network=network, year=year).select_related("network", "survey")
+    review = reviews.order_by("survey__code").first()
+    if review is None:
+        raise Http404("No review for that year.")
+    return review
+
+
+def get_published_review(slug: str, year: int) -> AnnualReview:
+    """A published review, for anyone (the public site)."""
+    review = (
+        AnnualReview.objects.filter(network__slug=slug, year=year, status=AnnualReview.Status.PUBLISHED)
+        .select_related("network", "survey")
+        .first()
+    )
+    if review is None:
+        raise Http404("No published review for that year.")
+    return review

@@ -1,0 +1,230 @@
+"""The review as a DOCX the methodologist can keep editing: real Heading 1/2 styles, a table of
+contents field (filled in already, refreshed by Word on opening), numbered captions (SEQ fields),
+the charts as images with text alternatives, page numbers in the footer, Latvian as the proofing
+language, A4."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from docx import Document as new_docx
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+
+from .document import Document, FigureBlock, Heading, TableBlock
+from .text import Para
+
+PARA_STYLES = {
+    "p": "Normal",
+    "bullet": "List Bullet",
+    "number": "List Number",
+    "quote": "Quote",
+    "attribution": "Normal",
+    "lead": "Normal",
+}
+LANG_TAGS = {"lv": "lv-LV", "en": "en-GB"}
+
+
+def render_docx(doc: Document) -> bytes:
+    word = new_docx()
+    _setup(word, doc)
+    _title_page(word, doc)
+    _contents(word, doc)
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            word.add_heading(block.numbered, level=block.level)
+        elif isinstance(block, Para):
+            _para(word, block)
+        elif isinstance(block, TableBlock):
+            _caption(word, doc, doc.table_label, "Table", block.number, block.caption)
+            _table(word, block)
+            for note in block.notes:
+                note_para = word.add_paragraph(style="Normal")
+                run = note_para.add_run(note)
+                run.italic = True
+                run.font.size = Pt(8.5)
+        elif isinstance(block, FigureBlock):
+            _figure(word, block)
+            _caption(word, doc, doc.figure_label, "Figure", block.number, block.caption)
+    out = BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+def _setup(word: object, doc: Document) -> None:
+    styles = word.styles  # type: ignore[attr-defined]
+    normal = styles["Normal"]
+    normal.font.name = "Liberation Serif"
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+    # The proofing language of every style that inherits from Normal (Latvian hyphenation/spelling).
+    rpr = normal.element.get_or_add_rPr()
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), LANG_TAGS[doc.language])
+    lang.set(qn("w:eastAsia"), LANG_TAGS[doc.language])
+    rpr.append(lang)
+    for name in ("Heading 1", "Heading 2", "Title", "Subtitle"):
+        styles[name].font.name = "Liberation Sans"
+        styles[name].font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
+    styles["Caption"].font.size = Pt(9.5)
+    styles["Caption"].font.color.rgb = RGBColor(0x1D, 0x23, 0x30)
+    section = word.sections[0]  # type: ignore[attr-defined]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(2.5)
+    section.top_margin = section.bottom_margin = Cm(2.2)
+    section.different_first_page_header_footer = True
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(footer, "PAGE", "1")
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    header_run = header.add_run(doc.title)
+    header_run.font.size = Pt(8.5)
+    props = word.core_properties  # type: ignore[attr-defined]
+    props.title = doc.title
+    props.subject = doc.subtitle
+    props.language = LANG_TAGS[doc.language]
+    props.author = doc.network
+    # Word refreshes the contents and the page numbers in it when the document is opened.
+    settings = word.settings.element  # type: ignore[attr-defined]
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+
+
+def _title_page(word: object, doc: Document) -> None:
+    word.add_paragraph(doc.title, style="Title")  # type: ignore[attr-defined]
+    word.add_paragraph(doc.subtitle, style="Subtitle")  # type: ignore[attr-defined]
+    for note in (doc.demo_note, doc.draft_note):
+        if note:
+            para = word.add_paragraph()  # type: ignore[attr-defined]
+            para.add_run(note).italic = True
+    word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)  # type: ignore[attr-defined]
+
+
+def _contents(word: object, doc: Document) -> None:
+    """A TOC field whose result is already the list of headings, so the contents show even where
+    fields are not refreshed; Word fills in the page numbers."""
+    heading = word.add_paragraph(doc.contents_label, style="TOC Heading")  # type: ignore[attr-defined]
+    heading.paragraph_format.space_after = Pt(12)
+    entries = doc.headings
+    first = word.add_paragraph()  # type: ignore[attr-defined]
+    _fld_char(first, "begin")
+    instr = first.add_run()._r
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = ' TOC \\o "1-2" \\h \\z \\u '
+    instr.append(text)
+    _fld_char(first, "separate")
+    paragraph = first
+    for index, entry in enumerate(entries):
+        if index:
+            paragraph = word.add_paragraph()  # type: ignore[attr-defined]
+        paragraph.paragraph_format.left_indent = Cm(0.6 * (entry.level - 1))
+        paragraph.add_run(entry.numbered)
+    _fld_char(paragraph, "end")
+    word.add_section(WD_SECTION.NEW_PAGE)  # type: ignore[attr-defined]
+
+
+def _fld_char(paragraph: Paragraph, kind: str) -> None:
+    run = paragraph.add_run()._r
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    run.append(char)
+
+
+def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:
+    _fld_char(paragraph, "begin")
+    run = paragraph.add_run()._r
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    run.append(text)
+    _fld_char(paragraph, "separate")
+    paragraph.add_run(shown)
+    _fld_char(paragraph, "end")
+
+
+def _caption(word: object, doc: Document, label: str, sequence: str, number: int, text: str) -> None:
+    """“1. tabula. …” (Latvian) or “Table 1. …” with a SEQ field Word renumbers when edited."""
+    para = word.add_paragraph(style="Caption")  # type: ignore[attr-defined]
+    para.paragraph_format.keep_with_next = sequence == "Table"
+    if doc.language == "lv":
+        _field(para, f"SEQ {sequence} \\* ARABIC", str(number))
+        para.add_run(f". {label.lower()}. {text}")
+    else:
+        para.add_run(f"{label} ")
+        _field(para, f"SEQ {sequence} \\* ARABIC", str(number))
+        para.add_run(f". {text}")
+
+
+def _para(word: object, block: Para) -> None:
+    para = word.add_paragraph(style=PARA_STYLES.get(block.kind, "Normal"))  # type: ignore[attr-defined]
+    if block.kind == "attribution":
+        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if block.kind == "lead":
+        para.paragraph_format.keep_with_next = True
+        para.paragraph_format.space_before = Pt(6)
+    for item in block.runs:
+        run = para.add_run(item.text)
+        run.bold = item.bold or None
+        run.italic = item.italic or None
+
+
+def _table(word: object, block: TableBlock) -> None:
+    table = word.add_table(rows=1, cols=len(block.head))  # type: ignore[attr-defined]
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    # 16 cm of text width: the indicator names get the room, the numbers share the rest.
+    first = Cm(4.4)
+    other = Cm(11.6 / max(1, len(block.head) - 1))
+    widths = [first] + [other] * (len(block.head) - 1)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    header = table.rows[0]
+    # The header row repeats on every page the table runs over.
+    tr_pr = header._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    tr_pr.append(repeat)
+    for cell, width in zip(header.cells, widths, strict=True):
+        cell.width = width
+    for index, (cell, text) in enumerate(zip(header.cells, block.head, strict=True)):
+        _cell(cell, text, bold=True, right=index > 0)
+    for values in block.rows:
+        cells = table.add_row().cells
+        for cell, width in zip(cells, widths, strict=True):
+            cell.width = width
+        for index, (cell, text) in enumerate(zip(cells, values, strict=True)):
+            _cell(cell, text.strip(), indent=index == 0 and text.startswith("  "), right=index > 0)
+
+
+def _cell(cell: object, text: str, bold: bool = False, right: bool = False, indent: bool = False) -> None:
+    para = cell.paragraphs[0]  # type: ignore[attr-defined]
+    para.paragraph_format.space_after = Pt(0)
+    if right:
+        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if indent:
+        para.paragraph_format.left_indent = Cm(0.4)
+    run = para.add_run(text)
+    run.bold = bold or None
+    run.font.size = Pt(8.5)
+
+
+def _figure(word: object, block: FigureBlock) -> None:
+    para = word.add_paragraph()  # type: ignore[attr-defined]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.paragraph_format.keep_with_next = True
+    run = para.add_run()
+    picture = run.add_picture(BytesIO(block.png), width=Cm(15))
+    # The text alternative a screen reader announces (Word's "alt text").
+    doc_pr = picture._inline.docPr
+    doc_pr.set("descr", block.alt[:1000])
+    doc_pr.set("title", block.caption[:250])

@@ -1,0 +1,309 @@
+"""What the review is made of, gathered once per request: the year's narrative sections in catalogue
+order, under each the region's figures (from the one aggregation core, with change against the
+previous year) and the libraries' texts grouped by county, with the methodologist's choices.
+
+The editor page and both exports read this same `Outline`, so what is edited is what is exported.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from parskats.catalogue.models import Indicator, NarrativeSection
+from parskats.core.collation import sort_key
+from parskats.core.numbers import format_number, format_percentage
+from parskats.network.models import OrgUnit
+from parskats.reporting.models import Narrative, Report
+from parskats.stats import charts
+from parskats.stats.aggregate import OFF_MAP, Cell, Table, aggregate_years, survey_years
+from parskats.stats.compare import change
+
+from .models import CONCLUSIONS, SUMMARY, AnnualReview, Excerpt, ReviewSection
+from .text import word_count
+
+FIGURES_FILE = Path(__file__).resolve().parent / "data" / "figures.toml"
+
+
+@lru_cache(maxsize=1)
+def figure_rules() -> dict[str, dict]:
+    data = tomllib.loads(FIGURES_FILE.read_text(encoding="utf-8"))
+    return data.get("sections", {})
+
+
+@dataclass
+class FigureTable:
+    caption: str
+    head: list[str]
+    rows: list[list[str]]
+    notes: list[str] = field(default_factory=list)
+    # The raw numbers behind the region's column, by indicator code, for checks against the core.
+    totals: dict[str, Decimal | None] = field(default_factory=dict)
+
+
+@dataclass
+class FigureChart:
+    caption: str
+    chart: charts.Chart
+
+
+@dataclass
+class LibraryText:
+    report: Report
+    unit: OrgUnit
+    text: str  # the library's whole text
+    excerpt: Excerpt | None
+
+    @property
+    def included(self) -> bool:
+        return bool(self.excerpt and self.excerpt.included)
+
+    @property
+    def shown_text(self) -> str:
+        return (self.excerpt.text if self.excerpt and self.excerpt.text.strip() else "") or self.text
+
+    @property
+    def words(self) -> int:
+        return word_count(self.text)
+
+
+@dataclass
+class CountyGroup:
+    key: str
+    label: str
+    texts: list[LibraryText] = field(default_factory=list)
+    missing: list[OrgUnit] = field(default_factory=list)
+
+    @property
+    def included(self) -> list[LibraryText]:
+        chosen = [t for t in self.texts if t.included]
+        return sorted(chosen, key=lambda t: (t.excerpt.order if t.excerpt else 0, sort_key(t.unit.name)))
+
+
+@dataclass
+class SectionPart:
+    code: str
+    title: str
+    guidance: str = ""
+    own: ReviewSection | None = None
+    table: FigureTable | None = None
+    chart: FigureChart | None = None
+    problems: list[str] = field(default_factory=list)
+    groups: list[CountyGroup] = field(default_factory=list)
+    removed: bool = False  # saved choices for a section no longer on this year's form
+
+    @property
+    def own_text(self) -> str:
+        return self.own.text if self.own else ""
+
+    @property
+    def show_figures(self) -> bool:
+        return self.own.show_figures if self.own else True
+
+    @property
+    def has_content(self) -> bool:
+        figures = self.show_figures and (self.table is not None or self.chart is not None)
+        return bool(self.own_text.strip() or figures or any(g.included for g in self.groups))
+
+    @property
+    def missing_count(self) -> int:
+        return sum(len(g.missing) for g in self.groups)
+
+
+@dataclass
+class Outline:
+    review: AnnualReview
+    language: str
+    current: Table
+    previous: Table | None
+    sections: list[SectionPart]
+    summary: str
+    conclusions: str
+
+    def section(self, code: str) -> SectionPart | None:
+        return next((s for s in self.sections if s.code == code), None)
+
+
+def narrative_sections(review: AnnualReview) -> list[NarrativeSection]:
+    sections = NarrativeSection.objects.filter(survey=review.survey).order_by("order")
+    return [section for section in sections if section.on_form(review.year)]
+
+
+def build_outline(review: AnnualReview, language: str = "lv") -> Outline:
+    """Everything the editor and the exports show, in `language` (lv or en)."""
+    with override(language):
+        years = [review.year]
+        has_previous = review.year - 1 in survey_years(review.network, review.survey)
+        if has_previous:
+            years.insert(0, review.year - 1)
+        tables = aggregate_years(review.network, review.survey, years, group_by="county")
+        current, previous = tables[review.year], tables.get(review.year - 1)
+
+        own = {s.code: s for s in review.sections.all()}
+        excerpts = {(e.section_code, e.report_id): e for e in review.excerpts.all()}
+        texts = _texts(review)
+        sections = []
+        on_form = narrative_sections(review)
+        for section in on_form:
+            part = SectionPart(
+                code=section.code,
+                title=section.localised("title", language),
+                guidance=section.localised("guidance", language),
+                own=own.get(section.code),
+            )
+            rule = figure_rules().get(section.code)
+            if rule:
+                part.table = _figure_table(part, rule, current, previous, language)
+                part.chart = _figure_chart(part, rule, tables, language)
+            part.groups = _groups(section, current, texts.get(section.code, {}), excerpts)
+            sections.append(part)
+        # Choices saved for sections that left the form are kept, and said to be out of the document.
+        known = {s.code for s in on_form} | {SUMMARY, CONCLUSIONS}
+        removed_codes = sorted(
+            ({code for code in own if own[code].text.strip()} | {code for code, _r in excerpts}) - known
+        )
+        for code in removed_codes:
+            part = SectionPart(code=code, title=_section_title(review, code, language), own=own.get(code), removed=True)
+            part.problems.append(
+                _("This section is not on the %(year)s form any more; what was saved for it is kept but not exported.")
+                % {"year": review.year}
+            )
+            sections.append(part)
+        return Outline(review, language, current, previous, sections, review.summary, review.conclusions)
+
+
+def _section_title(review: AnnualReview, code: str, language: str) -> str:
+    section = NarrativeSection.objects.filter(survey=review.survey, code=code).first()
+    return section.localised("title", language) if section else code
+
+
+def _texts(review: AnnualReview) -> dict[str, dict[int, tuple[Report, str]]]:
+    """section code → library id → (report, text) of the year's approved reports."""
+    out: dict[str, dict[int, tuple[Report, str]]] = {}
+    narratives = Narrative.objects.filter(
+        report__period__network=review.network,
+        report__period__survey=review.survey,
+        report__period__year=review.year,
+        report__status=Report.Status.APPROVED,
+    ).select_related("report", "report__unit", "section")
+    for narrative in narratives:
+        if narrative.text.strip():
+            out.setdefault(narrative.section.code, {})[narrative.report.unit_id] = (narrative.report, narrative.text)
+    return out
+
+
+def _groups(
+    section: NarrativeSection,
+    table: Table,
+    texts: dict[int, tuple[Report, str]],
+    excerpts: dict[tuple[str, int], Excerpt],
+) -> list[CountyGroup]:
+    labels = {row.key: row.label for row in table.rows}
+    groups: dict[str, CountyGroup] = {}
+    for library_id, unit in table.units.items():
+        if not section.on_form(table.year, unit.library_type):
+            continue
+        key = table.group_of.get(library_id, OFF_MAP)
+        group = groups.setdefault(key, CountyGroup(key, labels.get(key, _("Not on this map"))))
+        found = texts.get(library_id)
+        if found is None:
+            group.missing.append(unit)
+        else:
+            report, text = found
+            group.texts.append(LibraryText(report, unit, text, excerpts.get((section.code, report.pk))))
+    for group in groups.values():
+        group.texts.sort(key=lambda t: sort_key(t.unit.name))
+        group.missing.sort(key=lambda u: sort_key(u.name))
+    return sorted(groups.values(), key=lambda g: (g.key == OFF_MAP, sort_key(g.label)))
+
+
+def _indicators(codes: list[str], table: Table) -> list[Indicator]:
+    on_form = {i.code: i for i in table.indicators}
+    return [on_form[code] for code in codes if code in on_form]
+
+
+def _decimals(indicator: Indicator) -> int:
+    return 1 if indicator.value_type == Indicator.ValueType.DECIMAL else 0
+
+
+def _cell_text(cell: Cell, indicator: Indicator, language: str) -> str:
+    if cell.value is None:
+        return "—"
+    text = format_number(cell.value, _decimals(indicator), language)
+    return text if cell.complete else f"{text}*"
+
+
+def _figure_table(
+    part: SectionPart, rule: dict, current: Table, previous: Table | None, language: str
+) -> FigureTable | None:
+    indicators = _indicators(list(rule.get("indicators", [])), current)
+    if not indicators:
+        part.problems.append(_("None of this section's indicators is on the %(year)s form.") % {"year": current.year})
+        return None
+    rows_by_group = list(current.rows)
+    head = [_("Indicator")] + [row.label for row in rows_by_group] + [_("Region %(year)s") % {"year": current.year}]
+    if previous is not None:
+        head += [_("Region %(year)s") % {"year": previous.year}, _("Change")]
+    rows: list[list[str]] = []
+    totals: dict[str, Decimal | None] = {}
+    incomplete = False
+    not_comparable = False
+    for indicator in indicators:
+        name = indicator.localised("name", language)
+        if indicator.parent_id:
+            name = f"  {name}"
+        cells = [_cell_text(row.cell(indicator.code), indicator, language) for row in rows_by_group]
+        total = current.total.cell(indicator.code)
+        totals[indicator.code] = total.value
+        incomplete |= not total.complete or any(not row.cell(indicator.code).complete for row in rows_by_group)
+        line = [name, *cells, _cell_text(total, indicator, language)]
+        if previous is not None:
+            before = previous.total.cell(indicator.code)
+            delta = change(total, before)
+            ratio = format_percentage(delta.ratio, 1, language) if delta.ratio is not None else "—"
+            if delta.ratio is not None and delta.ratio > 0:
+                ratio = f"+{ratio}"
+            if delta.ratio is not None and not delta.comparable:
+                ratio = f"{ratio}†"
+                not_comparable = True
+            line += [_cell_text(before, indicator, language), ratio]
+        rows.append(line)
+    if all(all(c == "—" for c in line[1:]) for line in rows):
+        part.problems.append(_("No approved report gives these figures for %(year)s yet.") % {"year": current.year})
+        return None
+    notes = []
+    if incomplete:
+        notes.append(_("* Not every library expected to gave this figure; the total covers those that did."))
+    if not_comparable:
+        notes.append(_("† Not the same libraries reported in both years, so the change is not like for like."))
+    caption = _("%(section)s: the region's figures by county, %(year)s") % {"section": part.title, "year": current.year}
+    return FigureTable(caption, head, rows, notes, totals)
+
+
+def _figure_chart(part: SectionPart, rule: dict, tables: dict[int, Table], language: str) -> FigureChart | None:
+    code = rule.get("chart")
+    if not code:
+        return None
+    current = tables[max(tables)]
+    indicators = _indicators([code], current)
+    if not indicators:
+        return None
+    indicator = indicators[0]
+    points: dict[str, dict[int, Decimal | None]] = {}
+    for year, table in sorted(tables.items()):
+        for row in table.rows:
+            points.setdefault(row.label, {})[year] = row.cell(indicator.code).value
+    if not any(value is not None for by_year in points.values() for value in by_year.values()):
+        message = _("The chart of “%(indicator)s” has no data for these years.")
+        part.problems.append(message % {"indicator": indicator.localised("name", language)})
+        return None
+    name = indicator.localised("name", language)
+    title = _("%(indicator)s by county") % {"indicator": name}
+    chart = charts.series(f"yearbook-{part.code}", title, name, points, _decimals(indicator))
+    return FigureChart(title, chart)

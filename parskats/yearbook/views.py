@@ -1,0 +1,269 @@
+"""Thin views over the annual review: access through access.py, changes through workflow.py,
+content through outline.py / document.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parskats.network.access import is_network_admin
+from parskats.stats.aggregate import StatsError, default_survey, survey_years
+
+from . import access, workflow
+from .document import build_document
+from .docx_export import render_docx
+from .models import AnnualReview
+from .outline import build_outline
+from .pdf_export import render_pdf
+
+FORMATS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+MAX_TEXT = 50_000
+
+
+def download_links(review: AnnualReview, public: bool = False) -> list[tuple[str, str]]:
+    name = "yearbook:public_download" if public else "yearbook:export"
+    labels = {
+        ("docx", "lv"): _("DOCX in Latvian"),
+        ("pdf", "lv"): _("PDF in Latvian"),
+        ("docx", "en"): _("DOCX in English"),
+        ("pdf", "en"): _("PDF in English"),
+    }
+    return [
+        (label, reverse(name, args=[review.network.slug, review.year, fmt]) + f"?lang={lang}")
+        for (fmt, lang), label in labels.items()
+    ]
+
+
+def _language(request: HttpRequest) -> str:
+    lang = request.GET.get("lang") or (get_language() or "lv")
+    return "en" if lang.startswith("en") else "lv"
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
+@login_required
+def index(request: HttpRequest, network: str) -> HttpResponse:
+    net = access.network_for_reviews(request.user, network)
+    can_edit = is_network_admin(request.user, net)
+    reviews = list(AnnualReview.objects.filter(network=net).order_by("-year"))
+    taken = {r.year for r in reviews}
+    try:
+        survey = default_survey(net)
+        years = [y for y in survey_years(net, survey) if y not in taken]
+    except StatsError:
+        survey, years = None, []
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404("No such network.")
+        raw = request.POST.get("year", "")
+        if survey is None or not raw.isdigit() or int(raw) not in years:
+            messages.error(request, _("Choose one of the years offered."))
+            return redirect("yearbook:index", network=net.slug)
+        try:
+            review = workflow.create_review(request.user, net, survey, int(raw))
+        except ValidationError as exc:
+            for message in _errors(exc):
+                messages.error(request, message)
+            return redirect("yearbook:index", network=net.slug)
+        messages.success(request, _("The review for %(year)s was started.") % {"year": review.year})
+        return redirect("yearbook:editor", network=net.slug, year=review.year)
+    return render(
+        request,
+        "yearbook/index.html",
+        {"network": net, "reviews": reviews, "years": years, "can_edit": can_edit},
+    )
+
+
+@login_required
+def editor(request: HttpRequest, network: str, year: int) -> HttpResponse:
+    review = access.get_review_for_user(request.user, network, year)
+    return _editor(request, review)
+
+
+def _editor(request: HttpRequest, review: AnnualReview, posted: dict | None = None, status: int = 200) -> HttpResponse:
+    outline = build_outline(review, _language(request))
+    context = {
+        "network": review.network,
+        "review": review,
+        "outline": outline,
+        "can_edit": is_network_admin(request.user, review.network) and review.is_editable,
+        "is_admin": is_network_admin(request.user, review.network),
+        "posted": posted or {},
+        "downloads": download_links(review),
+    }
+    return render(request, "yearbook/editor.html", context, status=status)
+
+
+def _text(request: HttpRequest, name: str) -> str:
+    value = request.POST.get(name, "")
+    if len(value) > MAX_TEXT:
+        raise ValidationError(_("The text is too long (at most %(max)s characters).") % {"max": MAX_TEXT})
+    return value
+
+
+def _version(request: HttpRequest) -> int | None:
+    raw = request.POST.get("version", "")
+    if not raw.isdigit():
+        raise ValidationError(_("The form is missing its version; reload the page."))
+    return int(raw)
+
+
+@login_required
+@require_POST
+def texts(request: HttpRequest, network: str, year: int) -> HttpResponse:
+    review = access.get_review_for_user(request.user, network, year, write=True)
+    posted = {k: request.POST.get(k, "") for k in ("title_lv", "title_en", "summary", "conclusions")}
+    try:
+        workflow.save_texts(
+            request.user,
+            review,
+            _version(request),
+            title_lv=_text(request, "title_lv"),
+            title_en=_text(request, "title_en"),
+            summary=_text(request, "summary"),
+            conclusions=_text(request, "conclusions"),
+        )
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+        review.refresh_from_db()
+        return _editor(request, review, posted, status=409 if isinstance(exc, workflow.StaleVersion) else 400)
+    messages.success(request, _("Saved."))
+    return redirect("yearbook:editor", network=network, year=year)
+
+
+@login_required
+def section(request: HttpRequest, network: str, year: int, code: str) -> HttpResponse:
+    review = access.get_review_for_user(request.user, network, year, write=request.method == "POST")
+    outline = build_outline(review, _language(request))
+    part = outline.section(code)
+    if part is None:
+        raise Http404("No such section.")
+    posted: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        try:
+            excerpts = _excerpts(request, part)
+            posted = {"text": request.POST.get("text", ""), "excerpts": excerpts}
+            workflow.save_section(
+                request.user,
+                review,
+                _version(request),
+                code,
+                text=_text(request, "text"),
+                show_figures=request.POST.get("show_figures") == "on",
+                excerpts=excerpts,
+            )
+        except ValidationError as exc:
+            for message in _errors(exc):
+                messages.error(request, message)
+            review.refresh_from_db()
+            status = 409 if isinstance(exc, workflow.StaleVersion) else 400
+        else:
+            messages.success(request, _("Section saved."))
+            return redirect("yearbook:section", network=network, year=year, code=code)
+    context = {
+        "network": review.network,
+        "review": review,
+        "outline": outline,
+        "part": part,
+        "can_edit": is_network_admin(request.user, review.network) and review.is_editable,
+        "posted": posted,
+    }
+    return render(request, "yearbook/section.html", context, status=status)
+
+
+def _excerpts(request: HttpRequest, part: Any) -> dict[int, dict[str, Any]]:
+    """The choices for each library text of the section, from fields named by the report id."""
+    out = {}
+    for group in part.groups:
+        for item in group.texts:
+            pk = item.report.pk
+            order = request.POST.get(f"order-{pk}", "").strip() or "0"
+            if not order.isdigit() or int(order) > 999:
+                raise ValidationError(
+                    _("%(library)s: the order must be a whole number from 0 to 999.") % {"library": item.unit.name}
+                )
+            short = request.POST.get(f"short-{pk}", "")
+            if len(short) > MAX_TEXT:
+                raise ValidationError(_("%(library)s: the shortened text is too long.") % {"library": item.unit.name})
+            out[pk] = {
+                "included": request.POST.get(f"include-{pk}") == "on",
+                "order": int(order),
+                "text": short.strip(),
+                "quote": request.POST.get(f"quote-{pk}") == "on",
+            }
+    return out
+
+
+@login_required
+@require_POST
+def status(request: HttpRequest, network: str, year: int) -> HttpResponse:
+    review = access.get_review_for_user(request.user, network, year, write=True)
+    try:
+        workflow.set_status(request.user, review, request.POST.get("status", ""), request.POST.get("note", ""))
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The status was changed."))
+    return redirect("yearbook:editor", network=network, year=year)
+
+
+@login_required
+def history(request: HttpRequest, network: str, year: int) -> HttpResponse:
+    review = access.get_review_for_user(request.user, network, year)
+    versions = review.versions.order_by("-number")[:200]
+    return render(request, "yearbook/history.html", {"network": review.network, "review": review, "versions": versions})
+
+
+def _download(review: AnnualReview, fmt: str, language: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404("No such format.")
+    document = build_document(review, language)
+    body = render_docx(document) if fmt == "docx" else render_pdf(document)
+    response = HttpResponse(body, content_type=FORMATS[fmt])
+    name = f"{slugify(review.network.slug)}-parskats-{review.year}-{language}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def export(request: HttpRequest, network: str, year: int, fmt: str) -> HttpResponse:
+    review = access.get_review_for_user(request.user, network, year)
+    return _download(review, fmt, _language(request))
+
+
+def public(request: HttpRequest, network: str, year: int) -> HttpResponse:
+    review = access.get_published_review(network, year)
+    document = build_document(review, _language(request))
+    return render(
+        request,
+        "yearbook/public.html",
+        {
+            "network": review.network,
+            "review": review,
+            "doc": document,
+            "downloads": download_links(review, public=True),
+        },
+    )
+
+
+def public_download(request: HttpRequest, network: str, year: int, fmt: str) -> HttpResponse:
+    review = access.get_published_review(network, year)
+    return _download(review, fmt, _language(request))

@@ -1,0 +1,238 @@
+"""Changes to an annual review: each is one named function taking the acting user, running in one
+transaction, refusing a save based on an older version, storing the new version's content and
+writing who changed what to the shared audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parskats.audit.models import AuditEntry, record
+from parskats.catalogue.models import Survey
+from parskats.network.models import Network
+from parskats.reporting.models import Report
+
+from .models import AnnualReview, Excerpt, ReviewSection, ReviewVersion
+
+CHANNEL = AuditEntry.Channel.FORM
+
+
+class StaleVersion(ValidationError):
+    """Someone saved the review since this page was loaded."""
+
+
+def snapshot(review: AnnualReview) -> dict[str, Any]:
+    """The whole editable content of the review, as stored with every version."""
+    return {
+        "title_lv": review.title_lv,
+        "title_en": review.title_en,
+        "summary": review.summary,
+        "conclusions": review.conclusions,
+        "sections": {
+            s.code: {"text": s.text, "show_figures": s.show_figures} for s in review.sections.order_by("code")
+        },
+        "excerpts": {
+            f"{e.section_code}:{e.report_id}": {
+                "included": e.included,
+                "order": e.order,
+                "text": e.text,
+                "quote": e.quote,
+            }
+            for e in review.excerpts.order_by("section_code", "report_id")
+        },
+    }
+
+
+def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """(target, old, new) for every part that differs between two snapshots."""
+    out = []
+    for key in ("title_lv", "title_en", "summary", "conclusions"):
+        if old.get(key) != new.get(key):
+            out.append((key, old.get(key), new.get(key)))
+    for group in ("sections", "excerpts"):
+        before, after = old.get(group, {}), new.get(group, {})
+        for key in sorted(set(before) | set(after)):
+            if before.get(key) != after.get(key):
+                out.append((f"{group[:-1]}:{key}", before.get(key), after.get(key)))
+    return out
+
+
+def _save_version(user: Any, review: AnnualReview, old: dict[str, Any], note: str = "") -> ReviewVersion | None:
+    new = snapshot(review)
+    changes = _changes(old, new)
+    if not changes and review.versions.exists():
+        return None
+    number = (review.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    review.version = number
+    review.save(update_fields=["version", "updated_at"])
+    for target, before, after in changes:
+        record(
+            actor=user,
+            channel=CHANNEL,
+            action=AuditEntry.Action.NARRATIVE,
+            network=review.network,
+            target=f"review{review.year}:{target}"[:64],
+            old=before,
+            new=after,
+            note=note,
+        )
+    name = (user.get_full_name() or user.email) if getattr(user, "is_authenticated", False) else ""
+    return ReviewVersion.objects.create(
+        review=review,
+        number=number,
+        saved_by=user if getattr(user, "is_authenticated", False) else None,
+        saved_by_name=name,
+        changes=[{"target": target} for target, _b, _a in changes],
+        snapshot=new,
+    )
+
+
+def default_titles(network: Network, year: int) -> tuple[str, str]:
+    return (
+        f"{network.name}: bibliotēku darba pārskats par {year}. gadu",
+        f"{network.name}: annual review of the libraries, {year}",
+    )
+
+
+@transaction.atomic
+def create_review(user: Any, network: Network, survey: Survey, year: int) -> AnnualReview:
+    if not survey.periods.filter(network=network, year=year).exists():
+        raise ValidationError(_("There is no reporting period for %(year)s.") % {"year": year})
+    if AnnualReview.objects.filter(network=network, survey=survey, year=year).exists():
+        raise ValidationError(_("The review for %(year)s exists already.") % {"year": year})
+    title_lv, title_en = default_titles(network, year)
+    review = AnnualReview.objects.create(
+        network=network, survey=survey, year=year, title_lv=title_lv, title_en=title_en, version=0
+    )
+    _save_version(user, review, {}, note=_("review started"))
+    return review
+
+
+def _lock(review: AnnualReview, expected_version: int | None) -> AnnualReview:
+    locked = AnnualReview.objects.select_for_update().get(pk=review.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion(
+            _(
+                "Someone saved this review since you opened it (now version %(now)s, yours %(yours)s). "
+                "Your changes were not saved: open the review again and repeat them."
+            )
+            % {"now": locked.version, "yours": expected_version}
+        )
+    if not locked.is_editable:
+        raise ValidationError(_("An approved review is locked; reopen it to change it."))
+    return locked
+
+
+@transaction.atomic
+def save_texts(
+    user: Any,
+    review: AnnualReview,
+    expected_version: int | None,
+    *,
+    title_lv: str | None = None,
+    title_en: str | None = None,
+    summary: str | None = None,
+    conclusions: str | None = None,
+) -> AnnualReview:
+    """The title, the methodologist's own summary and conclusions."""
+    locked = _lock(review, expected_version)
+    old = snapshot(locked)
+    if title_lv is not None:
+        if not title_lv.strip():
+            raise ValidationError({"title_lv": _("The review needs a title.")})
+        locked.title_lv = title_lv.strip()
+    if title_en is not None:
+        locked.title_en = title_en.strip()
+    if summary is not None:
+        locked.summary = summary
+    if conclusions is not None:
+        locked.conclusions = conclusions
+    locked.save()
+    _save_version(user, locked, old)
+    return locked
+
+
+@transaction.atomic
+def save_section(
+    user: Any,
+    review: AnnualReview,
+    expected_version: int | None,
+    code: str,
+    *,
+    text: str,
+    show_figures: bool,
+    excerpts: dict[int, dict[str, Any]],
+) -> AnnualReview:
+    """One section: the methodologist's text, whether figures show, and per report (id) whether its
+    text is included, its order, a shortened text and whether it is quoted. Reports must be this
+    network's approved reports of the review's year."""
+    locked = _lock(review, expected_version)
+    old = snapshot(locked)
+    allowed = set(
+        Report.objects.filter(
+            pk__in=list(excerpts),
+            period__network=locked.network,
+            period__survey=locked.survey,
+            period__year=locked.year,
+            status=Report.Status.APPROVED,
+        ).values_list("pk", flat=True)
+    )
+    unknown = sorted(set(excerpts) - allowed)
+    if unknown:
+        message = _("These texts are not approved texts of this review's year: %(ids)s.")
+        raise ValidationError(message % {"ids": ", ".join(map(str, unknown))})
+    ReviewSection.objects.update_or_create(
+        review=locked, code=code, defaults={"text": text, "show_figures": show_figures}
+    )
+    existing = {e.report_id: e for e in Excerpt.objects.filter(review=locked, section_code=code)}
+    for report_id, data in excerpts.items():
+        excerpt = existing.get(report_id) or Excerpt(review=locked, section_code=code, report_id=report_id)
+        excerpt.included = bool(data.get("included"))
+        excerpt.order = int(data.get("order") or 0)
+        excerpt.text = str(data.get("text") or "")
+        excerpt.quote = bool(data.get("quote"))
+        # An untouched text needs no row; a row once made stays, so the history shows its removal.
+        if excerpt.pk or excerpt.included or excerpt.text or excerpt.quote:
+            excerpt.save()
+    _save_version(user, locked, old)
+    return locked
+
+
+STATUS_MOVES = {
+    (AnnualReview.Status.DRAFT, AnnualReview.Status.APPROVED),
+    (AnnualReview.Status.APPROVED, AnnualReview.Status.PUBLISHED),
+    (AnnualReview.Status.PUBLISHED, AnnualReview.Status.APPROVED),
+    (AnnualReview.Status.APPROVED, AnnualReview.Status.DRAFT),
+}
+
+
+@transaction.atomic
+def set_status(user: Any, review: AnnualReview, status: str, note: str = "") -> AnnualReview:
+    """Approve (locks), publish, withdraw from the public site, or reopen (needs a reason)."""
+    locked = AnnualReview.objects.select_for_update().get(pk=review.pk)
+    if (locked.status, status) not in STATUS_MOVES:
+        labels = dict(AnnualReview.Status.choices)
+        message = _("A review cannot go from “%(old)s” to “%(new)s”.")
+        raise ValidationError(message % {"old": labels.get(locked.status), "new": labels.get(status, status)})
+    if status == AnnualReview.Status.DRAFT and not note.strip():
+        raise ValidationError({"note": _("Say why the review is reopened.")})
+    old = locked.status
+    locked.status = status
+    if status == AnnualReview.Status.PUBLISHED:
+        locked.published_at = timezone.now()
+    locked.save()
+    record(
+        actor=user,
+        channel=CHANNEL,
+        action=AuditEntry.Action.STATUS,
+        network=locked.network,
+        target=f"review{locked.year}:status",
+        old=old,
+        new=status,
+        note=note,
+    )
+    return locked
