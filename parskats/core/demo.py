@@ -20,8 +20,8 @@ from parskats.catalogue.loader import DATA_DIR, load_catalogue
 from parskats.catalogue.models import Indicator, Survey
 from parskats.network.models import Membership, Network, OrgUnit, PopulationServed
 from parskats.news.demo import load_news_demo
-from parskats.reporting.demo import load_report_demo
 from parskats.pls.demo import load_pls_demo
+from parskats.reporting.demo import load_report_demo
 from parskats.reporting.models import Report, ReportingPeriod, Value
 from parskats.seminar.demo import load_seminar_demo
 
