@@ -245,3 +245,8 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_newsroom
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in text
     assert "Disallow: /jaunumi/redakcija/" in text
+
+
+def test_the_newsroom_names_its_columns_in_latvian(world, methodologist):
+    html = client_for(methodologist).get("/jaunumi/redakcija/").content.decode()
+    assert '<th scope="col">Virsraksts</th>' in html and '<th scope="col">Publicēšanas laiks</th>' in html
