@@ -237,3 +237,16 @@ def test_the_list_of_a_demo_network_says_its_names_are_invented_and_links_the_st
     html = client_for(None).get("/jaunumi/").content.decode()
     assert "Demonstrācijas dati." in html
     assert 'href="/stasti/"' in html
+
+
+def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_newsroom(db):
+    response = client_for(None).get("/robots.txt")
+    text = response.content.decode()
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert "Disallow: /jaunumi/redakcija/" in text
+
+
+def test_the_newsroom_names_its_columns_in_latvian(world, methodologist):
+    html = client_for(methodologist).get("/jaunumi/redakcija/").content.decode()
+    assert '<th scope="col">Virsraksts</th>' in html and '<th scope="col">Publicēšanas laiks</th>' in html

@@ -42,7 +42,7 @@ def test_pre_moderation_hides_a_comment_until_approved_and_emails_the_moderators
     assert mail.outbox[0].subject == f"Jauns komentārs moderēšanai: {item.title}"
 
     queue = client_for(methodologist).get("/jaunumi/redakcija/komentari/").content.decode()
-    assert "Malači!" in queue
+    assert "Malači!" in queue and "Gaida moderēšanu (1)" in queue and "Apstiprināts (0)" in queue
     client_for(methodologist).post(f"/jaunumi/redakcija/komentari/{comment.pk}/", {"decision": "approve"})
     comment.refresh_from_db()
     assert comment.status == Comment.Status.APPROVED and comment.moderated_by == methodologist

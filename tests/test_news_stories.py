@@ -80,3 +80,12 @@ def test_stories_are_in_the_sitemap(reports):
     xml = client_for(None).get("/sitemap.xml").content.decode()
     assert "http://testserver/stasti/testa/2020/seda/" in xml
     assert "/stasti/testa/2020/ergeme/" not in xml
+
+
+def test_the_public_figures_can_link_the_years_stories(reports, world):
+    from django.template import Context, Template
+
+    template = Template("{% load news_links %}{% stories_link network year %}")
+    html = template.render(Context({"network": world.network, "year": 2020}))
+    assert 'href="/stasti/testa/2020/"' in html and "1 veiksmes stāsts" in html
+    assert template.render(Context({"network": world.network, "year": 2021})).strip() == ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -102,7 +103,9 @@ def moderation(request: HttpRequest) -> HttpResponse:
         status = Comment.Status.PENDING
     comments = access.comments_for_moderator(request.user).filter(status=status).order_by("-created_at")
     page = Paginator(comments, 50).get_page(request.GET.get("lapa"))
-    counts = {s: access.comments_for_moderator(request.user).filter(status=s).count() for s in statuses}
+    counts = dict.fromkeys(statuses, 0)
+    grouped = access.comments_for_moderator(request.user).order_by().values_list("status").annotate(n=Count("id"))
+    counts.update(dict(grouped))
     tabs = [(s, label, counts[s]) for s, label in statuses.items()]
     return render(request, "news/moderation.html", {"page": page, "status": status, "tabs": tabs})
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parskats.accounts.models import User
 
@@ -115,8 +116,8 @@ class ImageForm(DescribedMixin, forms.ModelForm):
 
 
 class CommentForm(DescribedMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80)
-    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 5}))
+    name = forms.CharField(label=pgettext_lazy("commenter", "Name"), max_length=80)
+    text = forms.CharField(label=pgettext_lazy("comment text", "Comment"), widget=forms.Textarea(attrs={"rows": 5}))
     # The honeypot: hidden from people (and screen readers); bots fill in every field.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
     issued = forms.CharField(widget=forms.HiddenInput)

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NewsSettings(models.Model):
@@ -97,7 +98,7 @@ class Article(models.Model):
     network = models.ForeignKey(
         "network.Network", on_delete=models.CASCADE, related_name="articles", verbose_name=_("network")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("news article", "title"), max_length=200)
     slug = models.SlugField(
         _("address"),
         max_length=120,

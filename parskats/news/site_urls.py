@@ -1,4 +1,4 @@
-"""Site-wide addresses the news app answers: the public stories (/stasti/) and the sitemap."""
+"""Site-wide addresses the news app answers: the public stories (/stasti/), robots.txt and the sitemap."""
 
 from functools import partial
 
@@ -13,5 +13,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("stasti/", story_views.index, name="stories"),
     path("stasti/<slug:network>/<int:year>/", story_views.year, name="stories_year"),
     path("stasti/<slug:network>/<int:year>/<slug:library>/", story_views.story, name="story"),
+    path("robots.txt", story_views.robots, name="robots"),
     path("sitemap.xml", partial(sitemap, sitemaps=SITEMAPS, template_name="news/sitemap.xml"), name="sitemap"),
 ]

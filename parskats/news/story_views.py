@@ -6,11 +6,25 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from parskats.core.collation import sorted_by_name
 
 from .markdown import plain_text
 from .stories import get_public_story, photos_for, stories_of_year, story_years
+
+
+def robots(request: HttpRequest) -> HttpResponse:
+    """Crawlers: the public pages via the sitemap; nothing behind a login."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /n/",
+        f"Disallow: {reverse('news:desk')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('site:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def index(request: HttpRequest) -> HttpResponse:
