@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +23,7 @@ from .checks import form_indicators
 from .entry import EntryError, VersionConflict, field_indicator, save_value
 from .form import field_rows, is_editable, narrative_sections, sections
 from .models import Activity, Explanation, Report, ReportingPeriod, Value
+from .rows import render_checks, render_row
 from .submission import SubmissionError, submit_report
 
 
@@ -73,19 +75,35 @@ def start(request: HttpRequest, network: str, period: int, unit: int) -> HttpRes
 
 def form_context(request: HttpRequest, report: Report, write: bool) -> dict:
     rows, summary = field_rows(report)
+    labels = field_labels(report)
+    editable = write and is_editable(report)
+    grouped = sections(rows)
+    for group in grouped:
+        group["html"] = [render_row(row, labels, editable) for row in group["rows"]]
     return {
         "network": report.period.network,
         "report": report,
-        "sections": sections(rows),
+        "sections": grouped,
         "summary": summary,
         "narratives": narrative_sections(report),
         "activities": Activity.objects.filter(report=report),
         "photos": report.photos.all(),
         "can_write": write,
-        "editable": write and is_editable(report),
+        "editable": editable,
         "has_stable": any(row.indicator.stable and row.previous for row in rows),
         "categories": Explanation.Category.choices,
-        "kinds": Value.Code.choices,
+        **labels,
+    }
+
+
+def field_labels(report: Report) -> dict:
+    """Strings every field row repeats, translated and reversed once per page rather than per field."""
+    return {
+        "save_base": reverse("reporting:form", kwargs={"network": report.period.network.slug, "report": report.pk})
+        + "value/",
+        "previous_label": _("In %(year)s:") % {"year": report.period.year - 1},
+        "kinds": [(value, str(label)) for value, label in Value.Code.choices],
+        "definition_label": _("Definition"),
     }
 
 
@@ -165,10 +183,11 @@ def save_field(request: HttpRequest, network: str, report: int, code: str) -> Ht
         request,
         "reporting/_saved.html",
         {
+            **field_labels(found),
             "network": found.period.network,
             "report": found,
             "row": row,
-            "rows": rows if changed else [row],
+            "checks_html": [render_checks(r, oob=True) for r in (rows if changed else [row])],
             "summary": summary,
             "status": status,
             "message": message,
@@ -224,6 +243,4 @@ def submit(request: HttpRequest, network: str, report: int) -> HttpResponse:
 
 
 def found_url(report: Report) -> str:
-    from django.urls import reverse
-
     return reverse("reporting:form", kwargs={"network": report.period.network.slug, "report": report.pk})
