@@ -46,7 +46,7 @@ def cell_value(value: Value | Figure | None) -> object:
     if value is None:
         return None
     if value.code == Value.Code.NOT_APPLICABLE:
-        return "nav attiecināms"
+        return "neattiecas"
     if value.code == Value.Code.UNKNOWN:
         return "nav zināms"
     return value.number
@@ -59,7 +59,10 @@ def add_report_sheet(workbook: Workbook, report: Report) -> None:
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"] = f"{MARKER}{report.pk}"
     sheet["A2"].font = Font(color="666666", size=8)
-    sheet["A3"] = _("Fill in column F only. A number, or “nav attiecināms” / “nav zināms”. Empty cells change nothing.")
+    sheet["A3"] = _(
+        "Fill in column F only. A number, or “neattiecas” (not applicable) / “nav zināms” (unknown). "
+        "Empty cells change nothing."
+    )
     headers = [_("Code"), _("Indicator"), _("Unit"), _("Definition"), str(year - 1), str(year)]
     for column, text in enumerate(headers, start=1):
         cell = sheet.cell(row=FIRST_ROW - 1, column=column, value=text)

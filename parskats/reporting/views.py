@@ -20,7 +20,7 @@ from parskats.network.access import get_network_for_user, is_network_admin, libr
 
 from .access import can_write_report, get_report_for_user, reports_for_user
 from .checks import form_indicators
-from .entry import EntryError, VersionConflict, field_indicator, save_value
+from .entry import EntryError, VersionConflict, save_value
 from .form import field_rows, is_editable, narrative_sections, sections
 from .models import Activity, Explanation, Report, ReportingPeriod, Value
 from .rows import render_checks, render_row
@@ -163,10 +163,10 @@ def save_all(request: HttpRequest, report: Report) -> HttpResponse:
 def save_field(request: HttpRequest, network: str, report: int, code: str) -> HttpResponse:
     """Autosave of one field (htmx): the field's status, and its new version and the checks out of band."""
     found = report_in_network(request, network, report, write=True)
-    try:
-        indicator = field_indicator(found, code)
-    except EntryError:
-        raise Http404("No such field.") from None
+    indicators = form_indicators(found)
+    indicator = next((i for i in indicators if i.code == code), None)
+    if indicator is None:
+        raise Http404("No such field.")
     status, message, conflict = "saved", "", None
     try:
         save_value(request.user, found, code, raw_from(request, code), version_from(request, code), indicator=indicator)
@@ -174,10 +174,8 @@ def save_field(request: HttpRequest, network: str, report: int, code: str) -> Ht
         status, message, conflict = "conflict", error.message, error
     except EntryError as error:
         status, message = "error", error.message
-    rows, summary = field_rows(found)
-    row = next((r for r in rows if r.code == code), None)
-    if row is None:
-        raise Http404("No such field.")
+    rows, summary = field_rows(found, indicators)
+    row = next(r for r in rows if r.code == code)
     changed = request.POST.get("checks-signature") != summary.signature
     return render(
         request,
