@@ -220,3 +220,12 @@ def test_the_form_in_english(reporter_a, report):
     client.cookies["parskats_language"] = "en"
     page = client.get(url(report), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Total visits" in page and "Success story" in page and "Submit the report" in page
+
+
+def test_the_key_insight_is_guided_to_one_sentence(reporter_a, report):
+    client = client_for(reporter_a)
+    one = htmx(client, url(report, "narrative/insight/"), {"text": "Darām pēc principa — darot.", "version": "0"})
+    assert "viens teikums" not in one.content.decode()
+    version = Narrative.objects.get(report=report).version
+    two = htmx(client, url(report, "narrative/insight/"), {"text": "Darām. Un darām vēl.", "version": version})
+    assert "ieteicams viens teikums" in two.content.decode()

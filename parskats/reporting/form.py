@@ -5,6 +5,7 @@ and the benchmark."""
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -105,15 +106,26 @@ def sections(rows: list[FieldRow]) -> list[dict]:
     return out
 
 
+SENTENCE_END = re.compile(r"[.!?…][\"”“»)]*(?:\s|$)")
+
+
+def narrative_item(section: NarrativeSection, narrative: Narrative | None, text: str) -> dict:
+    """A narrative section with its text's length against the guide (words, and one sentence)."""
+    stripped = text.strip()
+    sentences = len(SENTENCE_END.findall(stripped)) or (1 if stripped else 0)
+    return {
+        "section": section,
+        "narrative": narrative,
+        "words": len(stripped.split()),
+        "too_many_sentences": section.single_sentence and sentences > 1,
+    }
+
+
 def narrative_sections(report: Report) -> list[dict]:
     texts = {n.section_id: n for n in Narrative.objects.filter(report=report)}
     year, kind = report.period.year, report.unit.library_type
     return [
-        {
-            "section": section,
-            "narrative": texts.get(section.pk),
-            "words": len((texts.get(section.pk) or Narrative()).text.split()),
-        }
+        narrative_item(section, texts.get(section.pk), texts[section.pk].text if section.pk in texts else "")
         for section in NarrativeSection.objects.filter(survey_id=report.period.survey_id)
         if section.on_form(year, kind)
     ]

@@ -72,7 +72,7 @@ def render_row(row: FieldRow, labels: dict, editable: bool) -> SafeString:
         part=" is-part" if row.is_part else "",
         code=code,
         name=indicator.name,
-        unit=indicator.get_unit_display(),
+        unit=labels["units"].get(indicator.unit, indicator.unit),
         definition=format_html(
             '\n    <details class="definition"><summary>{}<span class="visually-hidden">: {}</span></summary>'
             "<p>{}</p></details>",

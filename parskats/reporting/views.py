@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parskats.catalogue.models import Indicator
 from parskats.network.access import get_network_for_user, is_network_admin, libraries_for_user, reporter_unit_ids
 
 from .access import can_write_report, get_report_for_user, reports_for_user
@@ -104,6 +105,7 @@ def field_labels(report: Report) -> dict:
         "previous_label": _("In %(year)s:") % {"year": report.period.year - 1},
         "kinds": [(value, str(label)) for value, label in Value.Code.choices],
         "definition_label": _("Definition"),
+        "units": {value: str(label) for value, label in Indicator.Unit.choices},
     }
 
 

@@ -20,7 +20,7 @@ from parskats.audit.models import record
 from parskats.catalogue.models import NarrativeSection
 
 from .entry import EntryError, ensure_editable, save_value
-from .form import field_rows
+from .form import field_rows, narrative_item
 from .models import Activity, Explanation, Narrative, Photo, Report
 from .photos import process_photo
 from .rows import render_checks
@@ -93,7 +93,7 @@ def save_narrative(request: HttpRequest, network: str, report: int, code: str) -
         request,
         "reporting/_narrative_status.html",
         {
-            "item": {"section": section, "narrative": narrative, "words": len(text.split())},
+            "item": narrative_item(section, narrative, text),
             "status": status,
             "message": message,
             "now": timezone.localtime(),

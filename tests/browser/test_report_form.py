@@ -78,3 +78,24 @@ def test_phone_width(phone_page, report, reporter_a):
     type_into(phone_page, "users_u18", "10")
     assert_accessible(phone_page)
     screenshot(phone_page, "report-form-phone")
+
+
+def test_two_people_on_one_field_see_the_conflict(browser, live_server, page, report, reporter_a, methodologist):
+    log_in(page, reporter_a.email, PASSWORD)
+    page.goto(f"/n/testa/reports/{report.pk}/")
+    other_context = browser.new_context(base_url=live_server.url, locale="lv-LV")
+    other = other_context.new_page()
+    log_in(other, methodologist.email, PASSWORD)
+    other.goto(f"/n/testa/reports/{report.pk}/")
+    type_into(page, "visits_virtual", "250")
+    field = other.locator("#v-visits_virtual")
+    field.fill("300")
+    field.press("Tab")
+    status = other.locator("#status-visits_virtual")
+    expect(status).to_contain_text("tagad tajā ir 250")
+    expect(status).to_contain_text("jūs ievadījāt 300")
+    assert Value.objects.get(report=report, indicator__code="visits_virtual").number == 250
+    status.get_by_role("button", name="Saglabāt manu vērtību").click()
+    expect(status).to_contain_text("saglabāts")
+    assert Value.objects.get(report=report, indicator__code="visits_virtual").number == 300
+    other_context.close()
