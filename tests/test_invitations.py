@@ -147,3 +147,17 @@ def test_login_attempts_are_rate_limited(world, reporter_a):
     assert "_auth_user_id" not in client.session
     cache.clear()
     assert client.post("/accounts/login/", {"username": reporter_a.email, "password": PASSWORD}).status_code == 302
+
+
+def test_a_person_downloads_their_data(world, reporter_a, methodologist):
+    from parskats.reporting.entry import save_value
+    from parskats.reporting.models import Report
+
+    report = Report.objects.create(unit=world.library_a, period=world.periods[2021])
+    save_value(reporter_a, report, "visits", "12", None)
+    data = client_for(reporter_a).get("/accounts/me/data.json").json()
+    assert data["email"] == reporter_a.email and data["name"] == "Anda Parauga"
+    assert data["roles"] == [{"network": "Testa reģions", "role": "reporter", "library": "Sedas bibliotēka"}]
+    assert [(c["what"], c["channel"]) for c in data["changes_made"]] == [("visits", "form")]
+    assert client_for(methodologist).get("/accounts/me/data.json").json()["changes_made"] == []
+    assert client_for(None).get("/accounts/me/data.json").status_code == 302

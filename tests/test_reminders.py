@@ -43,7 +43,7 @@ def test_before_the_deadline_once(open_2021, reporter_b):
     assert by_to["reporter.b@example.org"].subject == "2021. gada pārskats: līdz termiņam 6 dienas"
     assert by_to["skola@example.org"].subject == "Report 2021: 6 days to the deadline"
     assert (
-        "Ērģemes pagasta bibliotēka 2021. gada pārskats vēl nav iesniegts. Termiņš ir 15.02.2022."
+        "2021. gada pārskats (Ērģemes pagasta bibliotēka) vēl nav iesniegts; termiņš ir 15.02.2022."
         in by_to["reporter.b@example.org"].body
     )
     # Run again the same day and the next: nothing new.

@@ -151,3 +151,16 @@ def test_the_counts_follow_every_change(world, reporter_a, reporter_b):
     )
     row = {r.unit.code: r for r in build_board(world.periods[2021]).rows}["ergeme"]
     assert (row.errors, row.unexplained) == (0, 0)
+
+
+def test_a_corrected_report_is_marked(world, reporter_a, methodologist):
+    from parskats.reporting.submission import submit_report
+    from parskats.reporting.workflow import return_report
+
+    report = clean_submitted(world.library_a, world.periods[2021], reporter_a)
+    html = client_for(methodologist).get(f"/n/{world.network.slug}/review/?year=2021").content.decode()
+    assert "(labots)" not in html
+    return_report(methodologist, report, "Pārbaudiet.")
+    submit_report(reporter_a, report)
+    html = client_for(methodologist).get(f"/n/{world.network.slug}/review/?year=2021").content.decode()
+    assert "(labots)" in html

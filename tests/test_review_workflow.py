@@ -185,14 +185,14 @@ def test_submission_emails_and_resubmission(world, reporter_a, methodologist, dj
     fill_clean(report, reporter_a)
     with django_capture_on_commit_callbacks(execute=True):
         submit_report(reporter_a, report)
-    assert mail.outbox[-1].subject == "Saņemts Sedas bibliotēka 2021. gada pārskats"
+    assert mail.outbox[-1].subject == "Saņemts 2021. gada pārskats — Sedas bibliotēka"
     with django_capture_on_commit_callbacks(execute=True):
         return_report(methodologist, report, "Lūdzu, precizējiet lietotājus.")
     # Returned: the library can change values again, then resubmits.
     save_value(reporter_a, report, "users", "110", None)
     with django_capture_on_commit_callbacks(execute=True):
         submit_report(reporter_a, report)
-    assert mail.outbox[-1].subject == "Saņemts labotais Sedas bibliotēka 2021. gada pārskats"
+    assert mail.outbox[-1].subject == "Saņemts labotais 2021. gada pārskats — Sedas bibliotēka"
     assert [m.to for m in mail.outbox] == [[reporter_a.email]] * 3
 
 

@@ -8,12 +8,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .invitations import InvitationError, accept, find_invitation
+from .models import User
 
 # Failed logins allowed per address and per client in the window, before the form refuses.
 LOGIN_ATTEMPTS = 5
@@ -24,6 +25,37 @@ LOGIN_WINDOW_SECONDS = 15 * 60
 def profile(request: HttpRequest) -> HttpResponse:
     roles = request.user.roles.select_related("network", "unit").order_by("network__name", "kind")  # type: ignore[union-attr]
     return render(request, "accounts/profile.html", {"roles": roles})
+
+
+@login_required
+def my_data(request: HttpRequest) -> JsonResponse:
+    """Everything we hold about the person, as JSON (GDPR right of access and portability)."""
+    from parskats.audit.models import AuditEntry
+    from parskats.review.models import ReviewComment
+
+    user: User = request.user  # type: ignore[assignment]  # login_required
+    roles = user.roles.select_related("network", "unit")
+    data = {
+        "email": user.email,
+        "name": user.full_name,
+        "language": user.language,
+        "joined": user.date_joined.isoformat(),
+        "last_login": user.last_login.isoformat() if user.last_login else None,
+        "roles": [
+            {"network": r.network.name, "role": r.kind, "library": r.unit.name if r.unit else None} for r in roles
+        ],
+        "changes_made": [
+            {"at": e.at.isoformat(), "channel": e.channel, "action": e.action, "report": e.report_id, "what": e.target}
+            for e in AuditEntry.objects.filter(actor=user).order_by("at")[:10000]
+        ],
+        "review_comments_written": [
+            {"at": c.created_at.isoformat(), "report": c.report_id, "field": c.target, "text": c.text}
+            for c in ReviewComment.objects.filter(author=user).order_by("created_at")
+        ],
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="parskats-my-data.json"'
+    return response
 
 
 class RateLimitedLoginView(auth_views.LoginView):
@@ -73,8 +105,6 @@ class SetPasswordForm(forms.Form):
             self.add_error("password2", _("The two passwords differ."))
         elif first:
             try:
-                from .models import User
-
                 password_validation.validate_password(first, User(email=self.email))
             except ValidationError as error:
                 self.add_error("password1", error)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from parskats.audit.models import AuditEntry
@@ -37,6 +37,7 @@ class BoardRow:
     unexplained: int
     days_left: int | None  # not yet reported: days to the deadline, negative when late
     days_late: int | None  # reported: days after the deadline it came in (0 or less: on time)
+    submissions: int = 0  # how many times it was submitted: more than one is a corrected report
 
     @property
     def overdue(self) -> int:
@@ -108,6 +109,12 @@ def build_board(period: ReportingPeriod, today: dt.date | None = None) -> Board:
         .annotate(last=Max("at"))
         .values_list("report_id", "last")
     )
+    submissions = dict(
+        AuditEntry.objects.filter(report__period=period, action=AuditEntry.Action.STATUS, new=Report.Status.SUBMITTED)
+        .values("report_id")
+        .annotate(n=Count("id"))
+        .values_list("report_id", "n")
+    )
     # Approved reports are locked: their checks were settled at approval.
     findings = open_findings_by_report(period, [r for r in reports.values() if r.status != Report.Status.APPROVED])
     rows = []
@@ -133,6 +140,7 @@ def build_board(period: ReportingPeriod, today: dt.date | None = None) -> Board:
                 unexplained=unexplained,
                 days_left=days_left,
                 days_late=days_late,
+                submissions=submissions.get(report.pk, 0) if report is not None else 0,
             )
         )
     rows.sort(key=lambda r: sort_key(r.unit.name))

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from parskats.audit.models import AuditEntry, record
 from parskats.core.collation import sorted_by_name
@@ -43,7 +43,7 @@ class LibraryForm(forms.Form):
         max_length=64,
         help_text=gettext_lazy("Letters, digits and hyphens; it never changes."),
     )
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("library", "Name"), max_length=200)
     library_type = forms.ChoiceField(label=gettext_lazy("Library type"), choices=OrgUnit.LibraryType.choices)
     county = CountyField(label=gettext_lazy("County"), queryset=OrgUnit.objects.none())
     valid_from = forms.DateField(label=gettext_lazy("In the network from"), input_formats=DATE_FORMATS)
@@ -61,7 +61,7 @@ class LibraryForm(forms.Form):
 
 
 class EditForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("library", "Name"), max_length=200)
     library_type = forms.ChoiceField(label=gettext_lazy("Library type"), choices=OrgUnit.LibraryType.choices)
     closed_on = forms.DateField(
         label=gettext_lazy("Closed on"),

@@ -60,7 +60,10 @@ def sent_with_last_return(report: Report) -> list[ReviewComment]:
     latest = sent.order_by("-sent_at").values_list("sent_at", flat=True).first()
     comments = list(sent.filter(sent_at=latest).order_by("created_at")) if latest else []
     names = {
-        i.code: i for i in Indicator.objects.filter(survey=report.period.survey, code__in={c.target for c in comments})
+        i.code: i
+        for i in Indicator.objects.filter(
+            survey=report.period.survey, code__in={c.target for c in comments}
+        ).select_related("parent")
     }
     for comment in comments:
         comment.indicator = names.get(comment.target)  # type: ignore[attr-defined]
@@ -87,6 +90,9 @@ def notify_transition(report: Report, old_status: str, actor: User | None, note:
         "comments": [c for c in comments if not c.target],
         "field_comments": [c for c in comments if c.target],
         "url": absolute(reverse("review:feedback", args=[report.period.network.slug, report.pk])),
+        "form_url": absolute(
+            reverse("reporting:form", kwargs={"network": report.period.network.slug, "report": report.pk})
+        ),
     }
     # The submitter too: their copy is the receipt of the submission.
     messages = [render_email(template, user, context) for user in reporters_of(report)]

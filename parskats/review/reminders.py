@@ -61,7 +61,7 @@ def deadline_reminders(today: dt.date, days_before: int) -> Sent:
         roles = Role.objects.filter(
             network=period.network, kind=Role.Kind.REPORTER, unit_id__in=set(library_ids) - done, user__is_active=True
         ).select_related("user", "unit")
-        url = absolute(reverse("network:libraries", args=[period.network.slug]))
+        url = absolute(reverse("reporting:index", kwargs={"network": period.network.slug}))
         for role in roles:
             context = {
                 "library": role.unit,

@@ -110,3 +110,32 @@ def test_bulk_approve_on_the_board(page, world, reporter_a, reporter_b, methodol
     with page.expect_download() as download:
         page.get_by_role("link", name="Lejupielādēt XLSX").click()
     assert download.value.suggested_filename == f"{world.network.slug}-2021-board.xlsx"
+
+
+def test_management_and_history_pages_are_accessible(page, world, reporter_a, methodologist):
+    report = clean_submitted(world.library_a, world.periods[2021], reporter_a)
+    log_in(page, methodologist.email, PASSWORD)
+    net = world.network.slug
+    for url, heading in (
+        (f"/n/{net}/review/people/", "Cilvēki"),
+        (f"/n/{net}/review/libraries/", "Bibliotēkas"),
+        (f"/n/{net}/review/libraries/seda/", "Sedas bibliotēka"),
+        (f"/n/{net}/review/years/", "Pārskata gadi"),
+        (f"/n/{net}/review/years/{world.periods[2021].pk}/", "2021"),
+        (f"/n/{net}/review/reports/{report.pk}/history/", "Izmaiņu vēsture"),
+        (f"/n/{net}/review/reports/{report.pk}/history/visits/", "“Apmeklējumu kopskaits” vēsture"),
+    ):
+        page.goto(url)
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        assert_accessible(page)
+    # Invite a reporter: a form error first (no library), then the invitation.
+    page.goto(f"/n/{net}/review/people/")
+    page.get_by_label("E-pasts").fill("jauna@example.org")
+    page.get_by_label("Vārds").fill("Jaunā Parauga")
+    page.get_by_role("button", name="Nosūtīt ielūgumu").click()
+    expect(page.get_by_text("Atskaitītājam jābūt piesaistītam bibliotēkai.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Bibliotēka (atskaitītājam)").select_option(label="Sedas bibliotēka")
+    page.get_by_role("button", name="Nosūtīt ielūgumu").click()
+    expect(page.get_by_text("Ielūgums nosūtīts uz jauna@example.org.")).to_be_visible()
+    screenshot(page, "review-people")
