@@ -22,6 +22,12 @@ def _fast_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files (photos) of a test go to its own temporary directory, never into the repo."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters (parskats/core/ratelimit.py) live in the cache; each test starts at zero."""
     from django.core.cache import cache

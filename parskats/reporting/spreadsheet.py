@@ -29,7 +29,7 @@ from parskats.network.models import Network
 from .access import get_report_for_user
 from .checks import form_indicators
 from .entry import EntryError, ensure_editable, parse_raw, save_value
-from .form import previous_values
+from .figures import Figure, previous_figures
 from .models import Report, Value
 
 MARKER = "parskats:report:"
@@ -42,7 +42,7 @@ MAX_ROWS = 2000
 NUMBER_FORMATS: dict[str, str] = {"integer": "#,##0", "decimal": "#,##0.###"}
 
 
-def cell_value(value: Value | None) -> object:
+def cell_value(value: Value | Figure | None) -> object:
     if value is None:
         return None
     if value.code == Value.Code.NOT_APPLICABLE:
@@ -65,7 +65,7 @@ def add_report_sheet(workbook: Workbook, report: Report) -> None:
         cell = sheet.cell(row=FIRST_ROW - 1, column=column, value=text)
         cell.font = Font(bold=True)
     values = {v.indicator_id: v for v in Value.objects.filter(report=report)}
-    previous = previous_values(report)
+    previous = previous_figures(report)
     open_fill = PatternFill("solid", fgColor="FFF8DC")
     for offset, indicator in enumerate(form_indicators(report)):
         row: int = FIRST_ROW + offset
