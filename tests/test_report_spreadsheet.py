@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import load_workbook
 
 from parskats.audit.models import AuditEntry
@@ -14,6 +15,13 @@ from parskats.reporting.models import Report, Value
 from parskats.reporting.spreadsheet import FIRST_ROW, ImportFailed, export_workbook, import_workbook
 from tests.conftest import client_for
 from tests.factories import report_with
+
+
+@pytest.fixture(autouse=True)
+def _latvian():
+    """Messages in Latvian, whatever language an earlier request left active in this thread."""
+    with translation.override("lv"):
+        yield
 
 
 @pytest.fixture

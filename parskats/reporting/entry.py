@@ -151,7 +151,7 @@ def save_value(
             locked = Report.objects.select_for_update().get(pk=report.pk)
             ensure_editable(locked)
             current = (
-                Value.objects.select_for_update()
+                Value.objects.select_for_update(of=("self",))
                 .select_related("updated_by")
                 .filter(report=report, indicator=indicator)
                 .first()
