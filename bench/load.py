@@ -98,6 +98,13 @@ def autosave(user: User, rng: random.Random) -> None:
             user.result.refused += 1
 
 
+def reload_form(user: User, rng: random.Random) -> None:
+    if user.report is None:
+        open_report(user)
+    else:
+        read_form(user)
+
+
 def submit(user: User, rng: random.Random) -> None:
     """Submit once; the checks may refuse it (errors or unexplained warnings), which is an answer too."""
     if user.submitted or user.report is None:
@@ -116,7 +123,7 @@ MIX: list[Step] = [
     Step("reporter", "libraries of the network", f"/n/{NETWORK}/", 1),
     Step("reporter", "own library", f"/n/{NETWORK}/libraries/{{library}}/", 2),
     Step("reporter", "autosave", f"/n/{NETWORK}/reports/", 30, action=autosave),
-    Step("reporter", "report form", f"/n/{NETWORK}/reports/", 3, action=lambda user, rng: (read_form(user), None)[1]),
+    Step("reporter", "report form", f"/n/{NETWORK}/reports/", 3, action=reload_form),
     Step("reporter", "submit", f"/n/{NETWORK}/reports/", 1, action=submit),
 ]
 
