@@ -118,7 +118,10 @@ def submit(user: User, rng: random.Random) -> None:
 MIX: list[Step] = [
     Step("reader", "start page", "/", 1),
     Step("reader", "public figures", f"/skaitli/{NETWORK}/", 4),
+    Step("reader", "public library page", f"/skaitli/{NETWORK}/biblioteka/valka/", 2),
     Step("reader", "news", "/jaunumi/", 4),
+    Step("reader", "news feed", "/jaunumi/rss/", 1),
+    Step("reader", "API: values", f"/api/networks/{NETWORK}/values/", 1),
     Step("reader", "login page", "/accounts/login/", 1),
     Step("reporter", "libraries of the network", f"/n/{NETWORK}/", 1),
     Step("reporter", "own library", f"/n/{NETWORK}/libraries/{{library}}/", 2),
