@@ -8,6 +8,7 @@ build) joins here with one case each as it lands: start it with `start()`, `kill
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -58,7 +59,7 @@ def row_counts(env: dict[str, str]) -> dict[str, int]:
 
 @pytest.fixture
 def database(tmp_path):
-    name = "parskats_fault_kill"
+    name = f"parskats_fault_kill_{os.getpid()}"  # one per xdist worker and run
     env = server.server_env(server.create_database(name), PARSKATS_MEDIA_ROOT=str(tmp_path / "media"))
     run(env, "migrate", "--noinput", "-v0")
     yield name, env
