@@ -21,6 +21,7 @@ How to add a row (one line per URL name):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -226,3 +227,38 @@ def pattern_of(name: str) -> str:
     return prefix + " ".join(
         f"<{param}>" for possibility in resolver.reverse_dict.getlist(view) for param in possibility[0][0][1]
     )
+
+
+# Placeholders the probe below tries for a URL kwarg of that name; anything else needs a new object.
+GUESSES = {"network": "{network}", "code": "{library_a}", "report": "{report_a}", "year": "{year}", "unit": "{unit_a}"}
+
+
+def test_probe_rows_for_missing_urls(request, world):
+    """PARSKATS_MATRIX_PROBE=1 pytest tests/test_permission_matrix.py -k probe -s prints, for every URL
+    without a row, what each persona gets today (GET) as a row to paste — to be read and judged, not
+    pasted blindly: the row states what SHOULD happen."""
+    import os
+
+    if not os.environ.get("PARSKATS_MATRIX_PROBE"):
+        pytest.skip("set PARSKATS_MATRIX_PROBE=1 to print suggested rows")
+    values = objects(world)
+    for name in (n for n in URL_NAMES if row_for(n) is None):
+        params = list(dict.fromkeys(re.findall(r"<(\w+)>", pattern_of(name))))
+        unknown = [p for p in params if p not in GUESSES]
+        if unknown:
+            print(f'    # "{name}": needs objects for {unknown} in objects()')
+            continue
+        kwargs = {p: GUESSES[p] for p in params}
+        seen = {}
+        for persona in PERSONAS:
+            client = Client()
+            if persona != "anon":
+                client.force_login(request.getfixturevalue(persona))
+            response = client.get(reverse(name, kwargs={k: v.format(**values) for k, v in kwargs.items()} or None))
+            got = str(response.status_code)
+            if response.status_code == 302 and response["Location"].startswith("/accounts/login/"):
+                got = "login"
+            names = {"200": "OK", "login": "LOGIN", "302": "REDIRECT", "403": "FORBIDDEN", "404": "NOT_FOUND"}
+            seen[persona] = names.get(got, got)
+        outcomes = ", ".join(f"{p}={o if o.isupper() else repr(o)}" for p, o in seen.items())
+        print(f'    "{name}": Row({kwargs or ""}{", " if kwargs else ""}{outcomes}),')
