@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import random
+import re
 import statistics
 import sys
 import threading
@@ -42,17 +43,91 @@ class Step:
     weight: int
     method: str = "GET"
     expect: tuple[int, ...] = (200,)
-    # For writes: builds the form and returns what an acknowledgement promises is stored.
-    write: Callable[[User, random.Random], tuple[dict[str, str], tuple]] | None = None
+    # A step that is more than one GET (autosave, submit): does its requests and records its results.
+    action: Callable[[User, random.Random], None] | None = None
+
+
+VERSION = re.compile(r'name="version-([\w.-]+)" value="(\d+)"')
+SAVED_VERSION = 'id="version-{code}" name="version-{code}" value="'
+
+
+def open_report(user: User) -> bool:
+    """Start (or find) the reporter's report for the open year and read its form."""
+    status, location, _ = user.request(
+        "start report", "POST", f"/n/{NETWORK}/reports/start/{user.period}/{user.unit}/", {}
+    )
+    found = re.search(r"/reports/(\d+)/", location)
+    if status != 302 or not found:
+        user.fail("start report", f"{user.email}: {status} {location}")
+        return False
+    user.report = int(found.group(1))
+    return read_form(user)
+
+
+def read_form(user: User) -> bool:
+    status, _, page = user.request("report form", "GET", f"/n/{NETWORK}/reports/{user.report}/")
+    if status != 200:
+        user.fail("report form", f"{user.email}: {status}")
+        return False
+    user.versions = {code: int(version) for code, version in VERSION.findall(page)}
+    return bool(user.versions)
+
+
+def autosave(user: User, rng: random.Random) -> None:
+    """One field typed and left: saved (acknowledged, with its new version) or a reported conflict."""
+    if user.submitted or (not user.versions and not open_report(user)):
+        return
+    code = rng.choice(sorted(user.versions))
+    number = rng.randint(0, 99_999)
+    form = {f"v-{code}": str(number), f"kind-{code}": "number", f"version-{code}": str(user.versions[code])}
+    status, _, page = user.request("autosave", "POST", f"/n/{NETWORK}/reports/{user.report}/value/{code}/", form)
+    if status != 200:
+        user.fail("autosave", f"{code}: {status}")
+    elif "status-saved" in page:
+        start = page.find(SAVED_VERSION.format(code=code))
+        version = int(re.match(r"\d+", page[start + len(SAVED_VERSION.format(code=code)) :]).group())  # type: ignore[union-attr]
+        user.versions[code] = version
+        with user.result.lock:
+            user.result.acknowledged.append((user.report, code, version, number))
+    elif "status-conflict" in page:
+        with user.result.lock:
+            user.result.conflicts += 1
+        read_form(user)  # the person reloads to see the other value
+    else:
+        with user.result.lock:
+            user.result.refused += 1
+
+
+def reload_form(user: User, rng: random.Random) -> None:
+    if user.report is None:
+        open_report(user)
+    else:
+        read_form(user)
+
+
+def submit(user: User, rng: random.Random) -> None:
+    """Submit once; the checks may refuse it (errors or unexplained warnings), which is an answer too."""
+    if user.submitted or user.report is None:
+        return
+    status, location, _ = user.request("submit", "POST", f"/n/{NETWORK}/reports/{user.report}/submit/", {})
+    if status != 302:
+        user.fail("submit", f"{user.email}: {status} {location}")
+    user.submitted = True
 
 
 MIX: list[Step] = [
     Step("reader", "start page", "/", 1),
     Step("reader", "public figures", f"/skaitli/{NETWORK}/", 4),
+    Step("reader", "public library page", f"/skaitli/{NETWORK}/biblioteka/valka/", 2),
     Step("reader", "news", "/jaunumi/", 4),
+    Step("reader", "news feed", "/jaunumi/rss/", 1),
+    Step("reader", "API: values", f"/api/networks/{NETWORK}/values/", 1),
     Step("reader", "login page", "/accounts/login/", 1),
     Step("reporter", "libraries of the network", f"/n/{NETWORK}/", 1),
     Step("reporter", "own library", f"/n/{NETWORK}/libraries/{{library}}/", 2),
+    Step("reporter", "autosave", f"/n/{NETWORK}/reports/", 30, action=autosave),
+    Step("reporter", "report form", f"/n/{NETWORK}/reports/", 3, action=reload_form),
+    Step("reporter", "submit", f"/n/{NETWORK}/reports/", 1, action=submit),
 ]
 
 
@@ -61,7 +136,9 @@ class Result:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     sessions: list[str] = field(default_factory=list)  # acknowledged logins: session keys
-    acknowledged: dict[tuple, tuple] = field(default_factory=dict)  # write key -> (ack time, stored value)
+    acknowledged: list[tuple[int, str, int, int]] = field(default_factory=list)  # (report, field, version, number)
+    conflicts: int = 0  # saves refused because someone else saved the field first (reported to the person)
+    refused: int = 0  # saves refused by validation
     lock: threading.Lock = field(default_factory=threading.Lock)
     requests: int = 0
 
@@ -69,8 +146,14 @@ class Result:
 class User:
     """One virtual user: a keep-alive connection and its cookies."""
 
-    def __init__(self, port: int, result: Result, email: str = "", library: str = "") -> None:
+    def __init__(
+        self, port: int, result: Result, email: str = "", library: str = "", unit: int = 0, period: int = 0
+    ) -> None:
         self.port, self.result, self.email, self.library = port, result, email, library
+        self.unit, self.period = unit, period
+        self.report: int | None = None
+        self.versions: dict[str, int] = {}
+        self.submitted = False
         self.cookies: dict[str, str] = {}
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
@@ -134,6 +217,15 @@ class User:
 def run_user(
     user: User, steps: list[Step], stop_at: float, budget: threading.Semaphore, think: float, ramp: float
 ) -> None:
+    try:
+        behave(user, steps, stop_at, budget, think, ramp)
+    except Exception as exc:  # a crash of the load generator is an error of the run, never silence
+        user.fail("load generator", f"{type(exc).__name__}: {exc}")
+
+
+def behave(
+    user: User, steps: list[Step], stop_at: float, budget: threading.Semaphore, think: float, ramp: float
+) -> None:
     rng = random.Random(f"{user.email}-{id(user)}")
     time.sleep(rng.uniform(0, ramp))  # people arrive over the first seconds, not in the same instant
     if user.email and not user.log_in():
@@ -141,15 +233,13 @@ def run_user(
     weights = [step.weight for step in steps]
     while time.monotonic() < stop_at and budget.acquire(blocking=False):
         step = rng.choices(steps, weights)[0]
-        path = step.path.format(library=user.library)
-        form, promise = step.write(user, rng) if step.write else (None, None)
-        status, location, _ = user.request(step.name, step.method, path, form)
-        if status and status not in step.expect:
-            user.fail(step.name, f"{step.method} {path}: {status} {location}")
-        elif promise is not None:
-            key, value = promise
-            with user.result.lock:
-                user.result.acknowledged[key] = value
+        if step.action is not None:
+            step.action(user, rng)
+        else:
+            path = step.path.format(library=user.library)
+            status, location, _ = user.request(step.name, step.method, path)
+            if status and status not in step.expect:
+                user.fail(step.name, f"{step.method} {path}: {status} {location}")
         time.sleep(rng.uniform(0.5, 1.5) * think)
 
 
@@ -165,15 +255,28 @@ def present(port: int, steps: list[Step], library: str, email: str) -> tuple[lis
     return found, missing
 
 
-def reporters(url: str, count: int) -> list[tuple[str, str]]:
-    """(email, library code) of demo reporters with exactly one library, repeated to `count`."""
+def deadline_day(url: str) -> None:
+    """The scenario: the open year's reports are all still being filled in."""
+    import psycopg
+
+    with psycopg.connect(url) as db:
+        db.execute(
+            "UPDATE reporting_report SET status = 'draft' FROM reporting_reportingperiod p "
+            "WHERE reporting_report.period_id = p.id AND p.status = 'open'"
+        )
+
+
+def reporters(url: str, count: int) -> list[tuple[str, str, int, int]]:
+    """(email, library code, library id, open period id) of demo reporters with one library, repeated
+    to `count` (so two people may fill in one report at once, as happens)."""
     import psycopg
 
     with psycopg.connect(url) as db:
         rows = db.execute(
-            "SELECT u.email, min(o.code) FROM accounts_user u JOIN accounts_role r ON r.user_id = u.id "
-            "JOIN network_orgunit o ON o.id = r.unit_id WHERE r.kind = 'reporter' "
-            "GROUP BY u.email HAVING count(*) = 1 ORDER BY u.email"
+            "SELECT u.email, min(o.code), min(o.id), min(p.id) FROM accounts_user u "
+            "JOIN accounts_role r ON r.user_id = u.id JOIN network_orgunit o ON o.id = r.unit_id "
+            "JOIN reporting_reportingperiod p ON p.network_id = r.network_id AND p.status = 'open' "
+            "WHERE r.kind = 'reporter' GROUP BY u.email HAVING count(*) = 1 ORDER BY u.email"
         ).fetchall()
     return [rows[i % len(rows)] for i in range(count)]
 
@@ -224,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Preparing {args.database}: migrate, demo data …", flush=True)
         server.manage(env, "migrate", "--noinput", "-v0")
         server.manage(env, "load_demo")
+        deadline_day(url)
         port = server.free_port()
         process = server.start_gunicorn(env, port, workers=args.workers, threads=args.threads)
         people = reporters(url, args.reporters)
@@ -232,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  skipped (not in this build yet): {step.who} {step.name} {step.path}")
         result = Result()
         budget = threading.Semaphore(args.max_requests)
-        users = [User(port, result, email, code) for email, code in people]
+        users = [User(port, result, email, code, unit, period) for email, code, unit, period in people]
         users += [User(port, result) for _ in range(args.readers)]
         print(
             f"Load: {args.reporters} reporters + {args.readers} readers, {args.duration:.0f} s, gunicorn "
@@ -250,6 +354,7 @@ def main(argv: list[str] | None = None) -> int:
                     stop_at,
                     budget,
                     args.think,
+                    args.ramp,
                 ),
                 daemon=True,
             )
@@ -280,10 +385,13 @@ def main(argv: list[str] | None = None) -> int:
     for name, messages in result.errors.items():
         for message in messages[:3]:
             print(f"  error: {name}: {message}")
-    print(f"Acknowledged writes: {len(result.sessions)} logins, {len(result.acknowledged)} saves; lost: {len(lost)}")
+    print(
+        f"Acknowledged writes: {len(result.sessions)} logins, {len(result.acknowledged)} saves; "
+        f"conflicts reported: {result.conflicts}; refused by validation: {result.refused}; lost: {len(lost)}"
+    )
     for message in lost[:10]:
         print(f"  LOST: {message}")
-    return 1 if errors or lost else 0
+    return 1 if errors or lost or not result.requests else 0
 
 
 if __name__ == "__main__":

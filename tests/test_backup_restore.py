@@ -125,7 +125,7 @@ DIGESTS = "import json; from parskats.core.backup import table_digests; print(js
 @pytest.mark.skipif(not server.postgres_reachable(), reason="needs PostgreSQL on 127.0.0.1:5432")
 def test_demo_moves_from_sqlite_to_postgresql_through_the_commands(tmp_path):
     """The archive is portable: the demo backed up from SQLite restores into PostgreSQL unchanged."""
-    name = "parskats_restore_target"
+    name = f"parskats_restore_target_{os.getpid()}"
     base = {k: v for k, v in os.environ.items() if k not in server.NOT_INHERITED}
     base["PARSKATS_MEDIA_ROOT"] = str(tmp_path / "media")
     sqlite = {**base, "DATABASE_URL": f"sqlite:///{tmp_path / 'source.sqlite3'}"}

@@ -4,6 +4,7 @@ answers again by itself once the database is back — no restart."""
 from __future__ import annotations
 
 import http.cookiejar
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -64,7 +65,7 @@ def _status(opener: urllib.request.OpenerDirector, url: str, data: dict | None =
 @pytest.mark.skipif(not server.postgres_reachable(), reason="needs PostgreSQL on 127.0.0.1:5432")
 def test_gunicorn_over_postgresql_survives_the_database_going_away():
     """gunicorn with persistent connections, PostgreSQL behind a cable we cut and restore."""
-    name = "parskats_fault_unavailable"
+    name = f"parskats_fault_unavailable_{os.getpid()}"
     cable = DatabaseCable(("127.0.0.1", 5432))
     cable.restore()
     process = None

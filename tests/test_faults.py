@@ -8,7 +8,7 @@ build) joins here with one case each as it lands: start it with `start()`, `kill
 
 from __future__ import annotations
 
-import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,15 +16,16 @@ from pathlib import Path
 import pytest
 
 from bench import server
+from parskats.core.backup import all_models
 
 from .faults import kill_while_writing
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(not server.postgres_reachable(), reason="needs PostgreSQL on 127.0.0.1:5432")
-COUNTS = (
-    "import json; from parskats.core.backup import table_digests; "
-    "print(json.dumps({k: v['rows'] for k, v in table_digests().items()}))"
-)
+
+
+# Our data tables (table names come from the database itself, not from input).
+TABLES = {m._meta.db_table for m in all_models()}
 
 
 def start(env: dict[str, str], *args: str) -> subprocess.Popen:
@@ -41,12 +42,24 @@ def run(env: dict[str, str], *args: str) -> str:
 
 
 def row_counts(env: dict[str, str]) -> dict[str, int]:
-    return json.loads(run(env, "shell", "-c", COUNTS).splitlines()[-1])
+    """Rows of every table, read straight from the database (SQLite or PostgreSQL)."""
+    url = env["DATABASE_URL"]
+    if url.startswith("sqlite:"):
+        import sqlite3
+
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as lite:
+            names = [r[0] for r in lite.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            return {t: lite.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in names if t in TABLES}  # noqa: S608
+    import psycopg
+
+    with psycopg.connect(url) as db:
+        names = [r[0] for r in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()]
+        return {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in names if t in TABLES}  # type: ignore[index]  # noqa: S608
 
 
 @pytest.fixture
 def database(tmp_path):
-    name = "parskats_fault_kill"
+    name = f"parskats_fault_kill_{os.getpid()}"  # one per xdist worker and run
     env = server.server_env(server.create_database(name), PARSKATS_MEDIA_ROOT=str(tmp_path / "media"))
     run(env, "migrate", "--noinput", "-v0")
     yield name, env
@@ -77,3 +90,47 @@ def test_restore_killed_midway_leaves_an_empty_database_and_runs_again(database,
     assert row_counts(env) == empty
     assert "every table matches" in run(env, "restore", str(archive))
     assert row_counts(env) == row_counts(source)
+
+
+EXPORT = """
+from django.db.models import F
+from parskats.reporting.models import Report, Value
+from parskats.reporting.spreadsheet import export_workbook
+open_reports = Report.objects.filter(period__status="open")
+open_reports.update(status="draft")
+open(PATH, "wb").write(export_workbook(list(open_reports.order_by("unit__code"))))
+# What the workbook will change back: every number of the open year, one more than in the workbook.
+Value.objects.filter(report__in=open_reports, code=Value.Code.NUMBER).update(number=F("number") + 1)
+"""
+IMPORT = """
+from parskats.accounts.models import User
+from parskats.network.models import Network
+from parskats.reporting.spreadsheet import import_workbook
+admin = User.objects.get(email="metodikis@example.org")
+result = import_workbook(admin, Network.objects.get(slug="valka"), open(PATH, "rb").read())
+print("changed", result.changed)
+"""
+
+
+def values(name: str) -> list[tuple]:
+    import psycopg
+
+    with psycopg.connect(server.database_url(name)) as db:
+        return db.execute(
+            "SELECT report_id, indicator_id, code, number FROM reporting_value ORDER BY report_id, indicator_id"
+        ).fetchall()
+
+
+def test_spreadsheet_import_killed_midway_changes_nothing_and_runs_again(database, tmp_path):
+    name, env = database
+    run(env, "load_demo")
+    workbook = tmp_path / "region.xlsx"
+    before = values(name)
+    run(env, "shell", "-c", f"PATH = {str(workbook)!r}\n" + EXPORT)
+    bumped = values(name)
+    assert bumped != before
+    importing = start(env, "shell", "-c", f"PATH = {str(workbook)!r}\n" + IMPORT)
+    assert kill_while_writing(importing, name, server.POSTGRES), "the import was never seen writing"
+    assert values(name) == bumped  # all or nothing: nothing
+    assert "changed" in run(env, "shell", "-c", f"PATH = {str(workbook)!r}\n" + IMPORT)
+    assert values(name) == before  # repeated, the import did all of its work

@@ -20,6 +20,8 @@ How to add a row (one line per URL name):
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -28,6 +30,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from parskats.accounts.models import User
+from parskats.catalogue.models import NarrativeSection
+from parskats.reporting.models import Activity, Photo, ReportingPeriod
 
 from .factories import World, report_with
 
@@ -59,7 +63,15 @@ class Row:
 
 
 NETWORK = {"network": "{network}"}
-MEMBER = {"anon": LOGIN, "reporter_a": OK, "reporter_b": OK, "methodologist": OK, "viewer": OK}
+REPORT_A = {**NETWORK, "report": "{report_a}"}
+REPORT_B = {"report": "{report_b}"}
+# Changing a report: its library's reporter and the methodologist only.
+WRITE_A = {"anon": LOGIN, "reporter_a": (OK, NOT_FOUND), "reporter_b": (NOT_FOUND, OK), "methodologist": OK}
+# Reading a report: the same people and the network's viewers.
+READ_A = {**WRITE_A, "viewer": OK}
+# The same for a form post without htmx: back to the report form.
+WRITE_A_THEN_FORM = {**WRITE_A, "reporter_a": (REDIRECT, NOT_FOUND), "reporter_b": (NOT_FOUND, REDIRECT)}
+WRITE_A_THEN_FORM["methodologist"] = REDIRECT
 ADMIN_KWARGS = {"app_label": "accounts", "object_id": "1", "id": "1", "content_type_id": "1"}
 
 ACCESS: dict[str, Row] = {
@@ -67,7 +79,7 @@ ACCESS: dict[str, Row] = {
     "core:health": Row(default=OK),
     "accounts:login": Row(default=OK),
     "accounts:logout": Row(method="post", default=REDIRECT),
-    "accounts:profile": Row(**MEMBER, other_methodologist=OK),
+    "accounts:profile": Row(anon=LOGIN, default=OK),
     "set_language": Row(method="post", data={"language": "en", "next": "/"}, default=REDIRECT),
     "network:libraries": Row(
         NETWORK, other={"network": "{other_network}"}, anon=LOGIN, reporter_a=(OK, NOT_FOUND),
@@ -78,6 +90,33 @@ ACCESS: dict[str, Row] = {
         {**NETWORK, "code": "{library_a}"}, other={"code": "{library_b}"},
         anon=LOGIN, reporter_a=(OK, NOT_FOUND), reporter_b=(NOT_FOUND, OK), methodologist=OK, viewer=OK,
     ),
+    # Report form (issue 3). Writes: the library's reporter and the methodologist; viewers read only.
+    "reporting:index": Row(
+        NETWORK, other={"network": "{other_network}"}, anon=LOGIN, reporter_a=(OK, NOT_FOUND),
+        reporter_b=(OK, NOT_FOUND), methodologist=(OK, NOT_FOUND), viewer=(OK, NOT_FOUND),
+        other_methodologist=(NOT_FOUND, OK),
+    ),
+    "reporting:start": Row({**NETWORK, "period": "{period_2020}", "unit": "{unit_a}"}, other={"unit": "{unit_b}"},
+        method="post", **WRITE_A_THEN_FORM),
+    "reporting:form": Row(REPORT_A, other=REPORT_B, **READ_A),
+    "reporting:xlsx": Row(REPORT_A, other=REPORT_B, **READ_A),
+    "reporting:save_field": Row({**REPORT_A, "code": "users"}, other=REPORT_B, method="post", **WRITE_A),
+    "reporting:copy_stable": Row(REPORT_A, other=REPORT_B, method="post", **WRITE_A_THEN_FORM),
+    "reporting:submit": Row(REPORT_A, other=REPORT_B, method="post", **WRITE_A_THEN_FORM),
+    "reporting:save_narrative": Row({**REPORT_A, "code": "{narrative}"}, other=REPORT_B, method="post",
+        **WRITE_A_THEN_FORM),
+    "reporting:add_activity": Row(REPORT_A, other=REPORT_B, method="post", **WRITE_A),  # empty form: errors shown
+    "reporting:compute_events": Row(REPORT_A, other=REPORT_B, method="post", **WRITE_A_THEN_FORM),
+    "reporting:delete_activity": Row({**REPORT_A, "activity": "{activity_a}"}, other={**REPORT_B, "activity":
+        "{activity_b}"}, method="post", **WRITE_A_THEN_FORM),
+    "reporting:add_photo": Row(REPORT_A, other=REPORT_B, method="post", **WRITE_A_THEN_FORM),
+    "reporting:delete_photo": Row({**REPORT_A, "photo": "{photo_a}"}, other={**REPORT_B, "photo": "{photo_b}"},
+        method="post", **WRITE_A_THEN_FORM),
+    "reporting:explain": Row(REPORT_A, other=REPORT_B, method="post", **WRITE_A_THEN_FORM),
+    "reporting:upload": Row(NETWORK, method="post", anon=LOGIN, default=OK, other_methodologist=NOT_FOUND),
+    # The whole region's workbook is the methodologist's (viewers read report by report).
+    "reporting:region_xlsx": Row({**NETWORK, "year": "2021"}, other={"network": "{other_network}"}, anon=LOGIN,
+        methodologist=(OK, NOT_FOUND)),
     # Django's admin: only staff get in; everyone else is sent to the admin's own login page.
     "admin:*": Row(ADMIN_KWARGS, default="login", login_url="/admin/login/"),
     "admin:login": Row(default=OK),
@@ -89,7 +128,18 @@ def objects(world: World) -> dict[str, str]:
     """What "{…}" placeholders in ACCESS stand for: objects of library A (own) and B (other)."""
     report_a = report_with(world.library_a, world.periods[2021], users=5)
     report_b = report_with(world.library_b, world.periods[2021], users=7)
+    activity = {"date": dt.date(2021, 5, 4), "mode": "in_person", "title": "Dzejas diena"}
+    photo = {"image": "photos/x.jpg", "thumbnail": "photos/x-t.jpg", "width": 1, "height": 1, "alt_text": "Lasītava"}
+    ReportingPeriod.objects.filter(pk=world.periods[2020].pk).update(status=ReportingPeriod.Status.OPEN)
     return {
+        "period_2020": str(world.periods[2020].pk),
+        "unit_a": str(world.library_a.pk),
+        "unit_b": str(world.library_b.pk),
+        "narrative": NarrativeSection.objects.filter(survey=world.survey).order_by("pk").first().code,  # type: ignore[union-attr]
+        "activity_a": str(Activity.objects.create(report=report_a, **activity).pk),
+        "activity_b": str(Activity.objects.create(report=report_b, **activity).pk),
+        "photo_a": str(Photo.objects.create(report=report_a, **photo).pk),
+        "photo_b": str(Photo.objects.create(report=report_b, **photo).pk),
         "network": world.network.slug,
         "other_network": world.other_network.slug,
         "library_a": world.library_a.code,
@@ -177,3 +227,38 @@ def pattern_of(name: str) -> str:
     return prefix + " ".join(
         f"<{param}>" for possibility in resolver.reverse_dict.getlist(view) for param in possibility[0][0][1]
     )
+
+
+# Placeholders the probe below tries for a URL kwarg of that name; anything else needs a new object.
+GUESSES = {"network": "{network}", "code": "{library_a}", "report": "{report_a}", "year": "{year}", "unit": "{unit_a}"}
+
+
+def test_probe_rows_for_missing_urls(request, world):
+    """PARSKATS_MATRIX_PROBE=1 pytest tests/test_permission_matrix.py -k probe -s prints, for every URL
+    without a row, what each persona gets today (GET) as a row to paste — to be read and judged, not
+    pasted blindly: the row states what SHOULD happen."""
+    import os
+
+    if not os.environ.get("PARSKATS_MATRIX_PROBE"):
+        pytest.skip("set PARSKATS_MATRIX_PROBE=1 to print suggested rows")
+    values = objects(world)
+    for name in (n for n in URL_NAMES if row_for(n) is None):
+        params = list(dict.fromkeys(re.findall(r"<(\w+)>", pattern_of(name))))
+        unknown = [p for p in params if p not in GUESSES]
+        if unknown:
+            print(f'    # "{name}": needs objects for {unknown} in objects()')
+            continue
+        kwargs = {p: GUESSES[p] for p in params}
+        seen = {}
+        for persona in PERSONAS:
+            client = Client()
+            if persona != "anon":
+                client.force_login(request.getfixturevalue(persona))
+            response = client.get(reverse(name, kwargs={k: v.format(**values) for k, v in kwargs.items()} or None))
+            got = str(response.status_code)
+            if response.status_code == 302 and response["Location"].startswith("/accounts/login/"):
+                got = "login"
+            names = {"200": "OK", "login": "LOGIN", "302": "REDIRECT", "403": "FORBIDDEN", "404": "NOT_FOUND"}
+            seen[persona] = names.get(got, got)
+        outcomes = ", ".join(f"{p}={o if o.isupper() else repr(o)}" for p, o in seen.items())
+        print(f'    "{name}": Row({kwargs or ""}{", " if kwargs else ""}{outcomes}),')
