@@ -201,3 +201,13 @@ def test_query_count_does_not_grow_with_libraries(figures):
         approved(report_with(library, figures.periods[2020], loans=index, users=5))
     assert queries() == before
     assert ReportingPeriod.objects.count() == 2
+
+
+def test_a_library_that_joined_later_is_not_expected_before(figures):
+    ape = unit(figures.network, "ape", OrgUnit.Level.LIBRARY, "Apes bibliotēka", OrgUnit.LibraryType.PUBLIC)
+    link(ape, figures.valka, dt.date(2021, 7, 1))
+    tables = aggregate_years(figures.network, figures.survey, [2020, 2021], group_by="network", boundaries=None)
+    assert ape.pk not in tables[2020].units
+    assert ape.pk in tables[2021].units
+    assert tables[2020].total.cells["loans"].expected == 3
+    assert tables[2021].total.cells["loans"].expected == 4

@@ -1,4 +1,12 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from . import opendata, views
 
 app_name = "public_stats"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.public_dashboard, name="dashboard"),
+    path("teritorija/<str:code>/", views.public_area, name="area"),
+    path("biblioteka/<str:code>/", views.public_library, name="library"),
+    path("eksports/<slug:key>.<str:fmt>", views.public_export, name="export"),
+    path("atvertie-dati/<int:year>/datapackage.zip", opendata.datapackage_zip, name="datapackage"),
+]

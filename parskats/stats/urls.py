@@ -1,4 +1,11 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from . import views
 
 app_name = "stats"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.dashboard, name="dashboard"),
+    path("area/<str:code>/", views.area, name="area"),
+    path("library/<str:code>/", views.library, name="library"),
+    path("export/<slug:key>.<str:fmt>", views.export, name="export"),
+]

@@ -1,0 +1,119 @@
+"""Every page table as CSV and XLSX, from the same PageTable the page shows: one line per group and
+indicator, with the coverage and flags beside the value, rounded as on the page."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .aggregate import Cell
+from .pages import Figures, PageTable
+
+FIELDS = [
+    "year",
+    "boundaries",
+    "group_code",
+    "group",
+    "indicator",
+    "indicator_name",
+    "unit",
+    "value",
+    "reported",
+    "expected",
+    "unknown",
+    "not_applicable",
+    "includes_estimates",
+    "pending_approval",
+]
+
+
+def rounded(value: Decimal | None, decimals: int) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
+
+
+def find_table(figures: Figures, key: str) -> PageTable | None:
+    if key == "performance":
+        return figures.performance
+    return next((t for t in figures.sections if t.key == key), None)
+
+
+def records(figures: Figures, table: PageTable) -> list[list[object]]:
+    out: list[list[object]] = []
+    rows = [*table.rows, *([table.total] if table.total else [])]
+    for row in rows:
+        for column, (cell, decimals, _percent) in zip(table.columns, row.cells, strict=True):
+            out.append(_record(figures, row.key, row.label, column.code, column.name, column.unit, cell, decimals))
+    return out
+
+
+def _record(
+    figures: Figures, key: str, label: str, code: str, name: str, unit: str, cell: Cell, decimals: int
+) -> list[object]:
+    return [
+        figures.query.year,
+        figures.table.boundaries.isoformat(),
+        key,
+        label,
+        code,
+        name,
+        unit,
+        rounded(cell.value, decimals),
+        cell.reported,
+        cell.expected,
+        cell.unknown,
+        cell.not_applicable,
+        cell.includes_estimates,
+        cell.pending,
+    ]
+
+
+def to_csv(rows: list[list[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(FIELDS)
+    for row in rows:
+        writer.writerow(
+            ["" if value is None else str(value).lower() if isinstance(value, bool) else value for value in row]
+        )
+    return buffer.getvalue()
+
+
+def to_xlsx(rows: list[list[object]], title: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title[:31] or "data"
+    headings = [
+        _("Year"),
+        _("Boundaries"),
+        _("Group code"),
+        _("Group"),
+        _("Indicator code"),
+        _("Indicator"),
+        _("Unit"),
+        _("Value"),
+        _("Libraries reported"),
+        _("Libraries expected"),
+        _("Unknown"),
+        _("Not applicable"),
+        _("Includes estimates"),
+        _("Not yet approved"),
+    ]
+    sheet.append(headings)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([float(value) if isinstance(value, Decimal) else value for value in row])
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFGHIJKLMN", [6, 11, 16, 30, 18, 40, 10, 14, 10, 10, 9, 9, 9, 9], strict=True):
+        sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,278 @@
+"""The API's OpenAPI 3.1 description, served at /api/openapi.json; tests check every answer
+against these schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+NULLABLE_NUMBER = {"type": ["number", "null"]}
+
+
+def _page_of(item: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["count", "page", "page_size", "next", "previous", "results"],
+        "properties": {
+            "count": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1},
+            "page_size": {"type": "integer", "minimum": 1},
+            "next": {"type": ["string", "null"]},
+            "previous": {"type": ["string", "null"]},
+            "results": {"type": "array", "items": {"$ref": f"#/components/schemas/{item}"}},
+        },
+    }
+
+
+def _param(name: str, description: str, schema: dict[str, Any], where: str = "query", required: bool = False) -> dict:
+    return {"name": name, "in": where, "required": required, "description": description, "schema": schema}
+
+
+NETWORK = _param("network", "The network's short name (slug).", {"type": "string"}, "path", True)
+YEAR = _param("year", "Reporting year; default: the latest.", {"type": "integer", "minimum": 1900, "maximum": 2100})
+UNIT = _param("unit", "Code of a unit (county, region or library): only what lies under it.", {"type": "string"})
+INDICATOR = _param("indicator", "Comma-separated indicator (or performance indicator) codes.", {"type": "string"})
+STATUS = _param(
+    "status",
+    "approved (default) or all; all needs a bearer token of the network's methodologist or viewer.",
+    {"type": "string", "enum": ["approved", "all"]},
+)
+BOUNDARIES = _param(
+    "boundaries",
+    "Map to count on: year (the year's last day, default), today, or a date YYYY-MM-DD.",
+    {"type": "string"},
+)
+PAGE = _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1})
+PAGE_SIZE = _param(
+    "page_size", "Items per page (1–1000, default 100).", {"type": "integer", "minimum": 1, "maximum": 1000}
+)
+ERRORS = {
+    status: {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    for status, text in (
+        ("400", "A malformed parameter."),
+        ("401", "An invalid token."),
+        ("403", "Not allowed with this token."),
+        ("404", "Unknown network, year, unit, indicator or page."),
+    )
+}
+
+
+def _get(summary: str, schema: str, parameters: list[dict]) -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": parameters,
+            "responses": {
+                "200": {
+                    "description": "OK",
+                    "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+                },
+                **ERRORS,
+            },
+        }
+    }
+
+
+def document(base_url: str) -> dict[str, Any]:
+    cell = {
+        "type": "object",
+        "required": ["value", "reported", "expected", "unknown", "not_applicable", "includes_estimates", "pending"],
+        "properties": {
+            "value": {
+                **NULLABLE_NUMBER,
+                "description": "Sum, average or ratio; null when not totalled or nothing reported.",
+            },
+            "reported": {"type": "integer", "description": "Libraries that gave a number."},
+            "expected": {
+                "type": "integer",
+                "description": "Libraries expected to (on their form, not not-applicable).",
+            },
+            "unknown": {"type": "integer"},
+            "not_applicable": {"type": "integer"},
+            "includes_estimates": {"type": "boolean"},
+            "pending": {"type": "integer", "description": "Numbers from reports not yet approved."},
+        },
+    }
+    schemas: dict[str, Any] = {
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["status", "message"],
+                    "properties": {
+                        "status": {"type": "integer"},
+                        "message": {"type": "string"},
+                        "parameter": {"type": "string"},
+                    },
+                }
+            },
+        },
+        "Root": {
+            "type": "object",
+            "required": ["openapi", "networks"],
+            "properties": {"openapi": {"type": "string"}, "networks": {"type": "string"}},
+        },
+        "Network": {
+            "type": "object",
+            "required": ["slug", "name", "is_demo", "years"],
+            "properties": {
+                "slug": {"type": "string"},
+                "name": {"type": "string"},
+                "is_demo": {"type": "boolean", "description": "Demo data: every figure is invented."},
+                "years": {"type": "array", "items": {"type": "integer"}},
+            },
+        },
+        "Unit": {
+            "type": "object",
+            "required": ["code", "name", "level", "library_type", "parent"],
+            "properties": {
+                "code": {"type": "string"},
+                "name": {"type": "string"},
+                "level": {"type": "string", "enum": ["country", "region", "county", "library", "branch"]},
+                "library_type": {"type": ["string", "null"], "enum": ["public", "school", "other", None]},
+                "parent": {"type": ["string", "null"]},
+            },
+        },
+        "Indicator": {
+            "type": "object",
+            "required": [
+                "code",
+                "parent",
+                "section",
+                "name_lv",
+                "name_en",
+                "unit",
+                "value_type",
+                "aggregation",
+                "library_types",
+                "first_year",
+                "last_year",
+                "concept",
+            ],
+            "properties": {
+                "code": {"type": "string"},
+                "parent": {"type": ["string", "null"]},
+                "section": {"type": "string"},
+                "name_lv": {"type": "string"},
+                "name_en": {"type": "string"},
+                "definition_lv": {"type": "string"},
+                "definition_en": {"type": "string"},
+                "unit": {"type": "string"},
+                "value_type": {"type": "string", "enum": ["integer", "decimal"]},
+                "aggregation": {"type": "string", "enum": ["sum", "average", "none"]},
+                "library_types": {"type": "array", "items": {"type": "string"}},
+                "first_year": {"type": "integer"},
+                "last_year": {"type": ["integer", "null"]},
+                "concept": {"type": ["string", "null"]},
+            },
+        },
+        "Value": {
+            "type": "object",
+            "required": ["library", "indicator", "value", "value_code", "flag", "approved"],
+            "properties": {
+                "library": {"type": "string"},
+                "indicator": {"type": "string"},
+                "value": {**NULLABLE_NUMBER, "description": "null for na and unknown (never zero)."},
+                "value_code": {"type": "string", "enum": ["num", "na", "unknown"]},
+                "flag": {"type": "string", "enum": ["reported", "estimated", "imputed", "adjusted"]},
+                "approved": {"type": "boolean"},
+            },
+        },
+        "Cell": cell,
+        "AggregateRow": {
+            "type": "object",
+            "required": ["key", "label", "libraries", "reports", "cells"],
+            "properties": {
+                "key": {"type": "string", "description": "Unit code, library type, “-” (not on this map) or “total”."},
+                "label": {"type": "string"},
+                "libraries": {"type": "integer"},
+                "reports": {"type": "integer"},
+                "cells": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Cell"}},
+            },
+        },
+    }
+    networks = _page_of("Network")
+    units = _page_of("Unit")
+    units["required"] = [*units["required"], "on"]
+    units["properties"]["on"] = {"type": "string", "format": "date"}
+    indicators = _page_of("Indicator")
+    indicators["required"] = [*indicators["required"], "survey"]
+    indicators["properties"]["survey"] = {"type": "string"}
+    values = _page_of("Value")
+    values["required"] = [*values["required"], "year"]
+    values["properties"]["year"] = {"type": "integer"}
+    aggregates = _page_of("AggregateRow")
+    aggregates["required"] = [*aggregates["required"], "year", "boundaries", "group_by", "approved_only"]
+    aggregates["properties"].update(
+        {
+            "year": {"type": "integer"},
+            "boundaries": {"type": "string", "format": "date"},
+            "group_by": {"type": "string"},
+            "approved_only": {"type": "boolean"},
+        }
+    )
+    schemas.update(
+        {
+            "NetworkPage": networks,
+            "UnitPage": units,
+            "IndicatorPage": indicators,
+            "ValuePage": values,
+            "AggregatePage": aggregates,
+        }
+    )
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Pārskats API",
+            "version": "1.0.0",
+            "description": (
+                "Read API of a regional library network's annual reports: the catalogue, the network over time, "
+                "approved values and aggregates with their coverage. Public data needs no token; "
+                "status=all needs `Authorization: Bearer <token>` of the network's methodologist or viewer."
+            ),
+        },
+        "servers": [{"url": base_url.rstrip("/")}],
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{}, {"bearer": []}],
+        "paths": {
+            "/": _get("Where to start", "Root", []),
+            "/networks/": _get("Networks", "NetworkPage", [PAGE, PAGE_SIZE]),
+            "/networks/{network}/units/": _get(
+                "Units on a date", "UnitPage", [NETWORK, YEAR, BOUNDARIES, PAGE, PAGE_SIZE]
+            ),
+            "/networks/{network}/indicators/": _get(
+                "The indicator catalogue", "IndicatorPage", [NETWORK, YEAR, PAGE, PAGE_SIZE]
+            ),
+            "/networks/{network}/values/": _get(
+                "Values per library and indicator",
+                "ValuePage",
+                [NETWORK, YEAR, UNIT, INDICATOR, STATUS, PAGE, PAGE_SIZE],
+            ),
+            "/networks/{network}/aggregates/": _get(
+                "Totals per group with coverage",
+                "AggregatePage",
+                [
+                    NETWORK,
+                    YEAR,
+                    _param(
+                        "group_by",
+                        "county (default), region, country, library_type, library or network.",
+                        {
+                            "type": "string",
+                            "enum": ["county", "region", "country", "library_type", "library", "network"],
+                        },
+                    ),
+                    BOUNDARIES,
+                    UNIT,
+                    INDICATOR,
+                    STATUS,
+                    PAGE,
+                    PAGE_SIZE,
+                ],
+            ),
+        },
+    }

@@ -1,0 +1,421 @@
+"""What the figure pages show, built from the core: query parameters, headline figures with change,
+charts, one table per section, performance indicators, the year-over-year view, a library's series
+and peers. Views (signed-in and public) only pick the network, the access rule and the template."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from parskats.catalogue.models import Indicator, Section, Survey
+from parskats.network.models import Network, OrgUnit
+from parskats.network.timeline import year_end
+
+from . import charts
+from .aggregate import (
+    Cell,
+    LibraryValue,
+    Row,
+    StatsError,
+    Table,
+    UnknownYear,
+    aggregate_years,
+    default_survey,
+    indicator_by_concept,
+    parse_boundaries,
+    survey_years,
+)
+from .compare import Change, change, place
+from .performance import Measure, add_measures, available_measures
+
+SERIES_LENGTH = 5  # years shown in the year-over-year view
+DASHBOARD_FILE = Path(__file__).resolve().parent / "data" / "dashboard.toml"
+
+
+@lru_cache(maxsize=1)
+def dashboard_config() -> dict:
+    return tomllib.loads(DASHBOARD_FILE.read_text(encoding="utf-8"))
+
+
+def decimals_for(indicator: Indicator) -> int:
+    if indicator.aggregation == Indicator.Aggregation.AVERAGE:
+        return 1
+    return 2 if indicator.value_type == Indicator.ValueType.DECIMAL else 0
+
+
+@dataclass
+class Query:
+    """The page's choices, from the query string; bad values raise StatsError with a reason."""
+
+    survey: Survey
+    years: list[int]
+    year: int
+    boundaries: dt.date | None  # None: each year on its own map
+    boundaries_choice: str  # "year", "today" or a date as given
+    approved_only: bool
+
+    @property
+    def map_date(self) -> dt.date:
+        return self.boundaries or year_end(self.year)
+
+    def params(self, **overrides: object) -> str:
+        values: dict[str, object] = {"year": self.year, "boundaries": self.boundaries_choice}
+        if not self.approved_only:
+            values["status"] = "all"
+        values.update(overrides)
+        return "&".join(f"{key}={value}" for key, value in values.items())
+
+
+def parse_query(request: HttpRequest, network: Network, may_see_unapproved: bool) -> Query:
+    survey = default_survey(network)
+    years = survey_years(network, survey)
+    raw_year = request.GET.get("year", "")
+    if not raw_year:
+        year = years[0]
+    elif not raw_year.isdigit() or int(raw_year) not in years:
+        raise UnknownYear(_("No reporting period for the year “%(year)s”.") % {"year": raw_year[:20]})
+    else:
+        year = int(raw_year)
+    choice = request.GET.get("boundaries", "year") or "year"
+    boundaries = parse_boundaries(choice)
+    status = request.GET.get("status", "approved")
+    if status not in ("approved", "all"):
+        raise StatsError(_("Status must be “approved” or “all”."))
+    return Query(survey, years, year, boundaries, choice[:20], not (status == "all" and may_see_unapproved))
+
+
+@dataclass
+class Column:
+    code: str
+    name: str
+    unit: str
+    decimals: int
+    percent: bool = False
+    part: bool = False  # an "of which" indicator
+    definition: str = ""
+
+
+@dataclass
+class TableRow:
+    label: str
+    key: str
+    unit: OrgUnit | None
+    cells: list[tuple[Cell, int, bool]]
+    reports: int
+    libraries: int
+
+
+@dataclass
+class PageTable:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[TableRow]
+    total: TableRow | None
+
+
+def _columns_for(indicators: list[Indicator]) -> list[Column]:
+    return [
+        Column(
+            i.code, i.name, i.get_unit_display(), decimals_for(i), part=i.parent_id is not None, definition=i.definition
+        )
+        for i in indicators
+    ]
+
+
+def _measure_columns(found: list[Measure]) -> list[Column]:
+    return [
+        Column(m.code, m.name, "%" if m.is_percent else "", m.decimals, m.is_percent, definition=m.definition)
+        for m in found
+    ]
+
+
+def _page_row(row: Row, columns: list[Column]) -> TableRow:
+    return TableRow(
+        row.label,
+        row.key,
+        row.unit,
+        [(row.cell(c.code), c.decimals, c.percent) for c in columns],
+        row.reports,
+        len(row.library_ids),
+    )
+
+
+def page_table(key: str, title: str, table: Table, columns: list[Column], with_total: bool = True) -> PageTable:
+    return PageTable(
+        key,
+        title,
+        columns,
+        [_page_row(row, columns) for row in table.rows],
+        _page_row(table.total, columns) if with_total else None,
+    )
+
+
+def section_tables(table: Table) -> list[PageTable]:
+    by_section: dict[int, list[Indicator]] = {}
+    for indicator in table.indicators:
+        by_section.setdefault(indicator.section_id, []).append(indicator)
+    sections = Section.objects.filter(survey=table.survey, pk__in=by_section).order_by("order")
+    return [page_table(section.code, section.name, table, _columns_for(by_section[section.pk])) for section in sections]
+
+
+def performance_table(table: Table) -> PageTable:
+    title = _("By library") if table.group_by == "library" else _("By county")
+    return page_table("performance", title, table, _measure_columns(available_measures(table)))
+
+
+@dataclass
+class Headline:
+    code: str
+    name: str
+    unit: str
+    decimals: int
+    cell: Cell
+    change: Change | None
+
+
+@dataclass
+class SeriesLine:
+    code: str
+    name: str
+    decimals: int
+    percent: bool
+    cells: list[Cell]
+    change: Change | None  # last year against the one before
+    since_first: Change | None  # last year against the first year shown (2019: before the pandemic)
+
+
+@dataclass
+class Figures:
+    query: Query
+    table: Table
+    tables: dict[int, Table]
+    headline: list[Headline]
+    charts: list[charts.Chart]
+    sections: list[PageTable]
+    performance: PageTable
+    series_years: list[int]
+    series: list[SeriesLine]
+    series_boundaries: dt.date
+    within: OrgUnit | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _pick(indicators: list[Indicator], names: list[str]) -> list[Indicator]:
+    found = [indicator_by_concept(indicators, name) for name in names]
+    return [indicator for indicator in found if indicator is not None]
+
+
+def _localised(entry: dict, key: str) -> str:
+    lang = (get_language() or "lv").split("-")[0]
+    return str(entry.get(f"{key}_{lang}") or entry.get(f"{key}_lv") or "")
+
+
+def build_figures(network: Network, query: Query, within: OrgUnit | None = None) -> Figures:
+    """Everything a dashboard (region, or one unit with `within`) shows for the chosen year."""
+    series_years = sorted(y for y in query.years if y <= query.year)[-SERIES_LENGTH:]
+    # The series is counted on one map (the chosen one, or the chosen year's) so that it compares
+    # like with like across a reform; the year's own table is part of it.
+    boundaries = query.map_date
+    tables = aggregate_years(
+        network,
+        query.survey,
+        series_years,
+        group_by="library" if within is not None else "county",
+        boundaries=boundaries,
+        approved_only=query.approved_only,
+        within=within,
+    )
+    for table in tables.values():
+        add_measures(table)
+    table = tables[query.year]
+    previous = tables.get(series_years[-2]) if len(series_years) > 1 else None
+    config = dashboard_config()
+
+    headline = [
+        Headline(
+            i.code,
+            i.name,
+            i.get_unit_display(),
+            decimals_for(i),
+            table.total.cell(i.code),
+            change(table.total.cell(i.code), previous.total.cell(i.code)) if previous else None,
+        )
+        for i in _pick(table.indicators, config["headline"])
+    ]
+
+    figures_charts: list[charts.Chart] = []
+    group_word = _("by library") if within is not None else _("by county")
+    compared = indicator_by_concept(table.indicators, config["compare"])
+    if compared is not None:
+        figures_charts.append(
+            charts.bar(
+                "compare",
+                f"{compared.name} {group_word}, {query.year}",
+                compared.get_unit_display(),
+                [(row.label, row.cell(compared.code).value) for row in table.rows],
+                decimals_for(compared),
+            )
+        )
+    measure = next((m for m in available_measures(table) if m.code == config["compare_measure"]), None)
+    if measure is not None:
+        figures_charts.append(
+            charts.bar(
+                "measure",
+                f"{measure.name} {group_word}, {query.year}",
+                measure.name,
+                [(row.label, row.cell(measure.code).value) for row in table.rows],
+                measure.decimals,
+            )
+        )
+    for split in config.get("split", []):
+        parts = _pick(table.indicators, split["parts"])
+        if len(parts) < 2 or len(series_years) < 2:
+            continue
+        points: dict[str, dict[int, Decimal | None]] = {
+            _part_name(p): {y: tables[y].total.cell(p.code).value for y in series_years} for p in parts
+        }
+        figures_charts.append(
+            charts.series(split["code"], _localised(split, "title"), parts[0].get_unit_display(), points)
+        )
+
+    series_lines = [
+        _series_line(i.code, i.name, decimals_for(i), False, [tables[y].total.cell(i.code) for y in series_years])
+        for i in _pick(table.indicators, config["headline"])
+    ] + [
+        _series_line(m.code, m.name, m.decimals, m.is_percent, [tables[y].total.cell(m.code) for y in series_years])
+        for m in available_measures(table)
+    ]
+    return Figures(
+        query=query,
+        table=table,
+        tables=tables,
+        headline=headline,
+        charts=figures_charts,
+        sections=section_tables(table),
+        performance=performance_table(table),
+        series_years=series_years,
+        series=series_lines,
+        series_boundaries=boundaries,
+        within=within,
+    )
+
+
+def _part_name(indicator: Indicator) -> str:
+    """ "t.sk. klātienē" → "klātienē": the part's own words, for a chart legend."""
+    return indicator.name.removeprefix("t.sk. ").removeprefix("of which ")
+
+
+def _series_line(code: str, name: str, decimals: int, percent: bool, cells: list[Cell]) -> SeriesLine:
+    last = change(cells[-1], cells[-2]) if len(cells) > 1 else None
+    first = change(cells[-1], cells[0]) if len(cells) > 2 else None
+    return SeriesLine(code, name, decimals, percent, cells, last, first)
+
+
+@dataclass
+class LibraryLine:
+    code: str
+    name: str
+    decimals: int
+    part: bool
+    values: list[LibraryValue | None]
+
+
+@dataclass
+class PeerLine:
+    measure: Measure
+    value: Decimal
+    group: str
+    rank: int
+    of: int
+    quartile: int
+    q1: Decimal
+    median: Decimal
+    q3: Decimal
+
+
+@dataclass
+class LibraryFigures:
+    query: Query
+    unit: OrgUnit
+    years: list[int]
+    lines: list[LibraryLine]
+    measures: list[SeriesLine]
+    peers: list[PeerLine]
+    charts: list[charts.Chart]
+    statuses: list[bool]  # a counted report per year
+
+
+def build_library(network: Network, query: Query, unit: OrgUnit) -> LibraryFigures:
+    """One library: every indicator over the years, its performance indicators and its peers."""
+    years = sorted(y for y in query.years if y <= query.year)[-SERIES_LENGTH:]
+    tables = aggregate_years(
+        network, query.survey, years, group_by="library", boundaries=query.boundaries, approved_only=query.approved_only
+    )
+    for table in tables.values():
+        add_measures(table)
+    table = tables[query.year]
+    seen: dict[str, Indicator] = {}
+    for y in years:
+        for indicator in tables[y].indicators:
+            if indicator.on_form(y, unit.library_type):
+                seen.setdefault(indicator.code, indicator)
+    ordered = sorted(seen.values(), key=lambda i: (i.order, i.pk))
+    lines = [
+        LibraryLine(
+            i.code,
+            i.name,
+            decimals_for(i),
+            i.parent_id is not None,
+            [tables[y].values.get(unit.pk, {}).get(i.code) for y in years],
+        )
+        for i in ordered
+    ]
+    row_of = {y: tables[y].row(unit.code) or Row(unit.code, unit.name, unit, [], 0) for y in years}
+    measure_lines = [
+        _series_line(m.code, m.name, m.decimals, m.is_percent, [row_of[y].cell(m.code) for y in years])
+        for m in available_measures(table)
+    ]
+    peer_lines = []
+    for m in available_measures(table):
+        found = place(table, m, unit.pk)
+        if found is None:
+            continue
+        spot, stats = found
+        q1, q2, q3 = stats.quartiles() or (spot.value, spot.value, spot.value)
+        peer_lines.append(PeerLine(m, spot.value, spot.group.name, spot.rank, spot.of, spot.quartile, q1, q2, q3))
+    library_charts = []
+    config = dashboard_config()
+    for split in config.get("split", []):
+        parts = _pick(table.indicators, split["parts"])
+        parts = [p for p in parts if p.code in seen]
+        if len(parts) < 2 or len(years) < 2:
+            continue
+        points: dict[str, dict[int, Decimal | None]] = {}
+        for part in parts:
+            name = _part_name(part)
+            points[name] = {}
+            for y in years:
+                value = tables[y].values.get(unit.pk, {}).get(part.code)
+                points[name][y] = value.number if value else None
+        library_charts.append(
+            charts.series(split["code"], _localised(split, "title"), parts[0].get_unit_display(), points)
+        )
+    return LibraryFigures(
+        query=query,
+        unit=unit,
+        years=years,
+        lines=lines,
+        measures=measure_lines,
+        peers=peer_lines,
+        charts=library_charts,
+        statuses=[bool(row_of[y].reports) for y in years],
+    )

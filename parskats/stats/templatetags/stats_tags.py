@@ -1,0 +1,79 @@
+"""Figures with their honesty marks: coverage when incomplete, estimates, values not yet approved."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from parskats.core.numbers import format_number, format_percentage
+from parskats.stats.aggregate import Cell, LibraryValue
+from parskats.stats.compare import Change
+
+register = template.Library()
+
+
+def _marks(estimated: bool, pending: bool) -> SafeString:
+    out = ""
+    if estimated:
+        out += format_html(
+            '<span class="mark" aria-hidden="true">*</span><span class="visually-hidden"> {}</span>',
+            _("includes estimates"),
+        )
+    if pending:
+        out += format_html(
+            '<span class="mark" aria-hidden="true">†</span><span class="visually-hidden"> {}</span>',
+            _("includes values not yet approved"),
+        )
+    return mark_safe(out)  # noqa: S308 - built from format_html pieces above
+
+
+@register.simple_tag
+def cell(value: Cell, decimals: int = 0, percent: bool = False) -> SafeString:
+    """12 345 · "12 no 15" when not every library reported · * estimates · † not yet approved."""
+    if value.value is None:
+        text = format_html('<span class="muted" title="{}">—</span>', _("no total"))
+    else:
+        figure = format_number(value.value, decimals) + ("\u00a0%" if percent else "")
+        text = format_html("{}", figure)
+    coverage = ""
+    if value.expected and value.reported < value.expected:
+        coverage = format_html(
+            '<span class="coverage">{}</span>',
+            _("%(n)s of %(total)s") % {"n": value.reported, "total": value.expected},
+        )
+    return format_html("{}{}{}", text, _marks(value.includes_estimates, value.pending > 0), coverage)
+
+
+@register.simple_tag
+def library_value(value: LibraryValue | None, decimals: int = 0) -> SafeString:
+    if value is None:
+        return format_html('<span class="muted">{}</span>', _("not reported"))
+    if value.code == "na":
+        return format_html('<span class="muted">{}</span>', _("not applicable"))
+    if value.code == "unknown" or value.number is None:
+        return format_html('<span class="muted">{}</span>', _("unknown"))
+    return format_html(
+        "{}{}",
+        format_number(value.number, decimals),
+        _marks(value.flag in ("estimated", "imputed"), not value.approved),
+    )
+
+
+@register.simple_tag
+def change_text(value: Change | None, decimals: int = 0) -> SafeString:
+    """+1 234 (+5,2 %), with a note when the two years rest on different reporting libraries."""
+    if value is None or value.absolute is None:
+        return mark_safe('<span class="muted">—</span>')
+    absolute = value.absolute
+    sign = "+" if absolute > 0 else "−" if absolute < 0 else "±"
+    text = sign + format_number(abs(absolute), decimals)
+    if value.ratio is not None:
+        ratio = value.ratio
+        text += f" ({'+' if ratio > 0 else '−' if ratio < 0 else '±'}{format_percentage(abs(Decimal(ratio)))})"
+    if not value.comparable:
+        return format_html('{}<span class="coverage">{}</span>', text, _("not all libraries reported in both years"))
+    return format_html("{}", text)

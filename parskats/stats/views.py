@@ -1,0 +1,154 @@
+"""Figure pages, signed-in (n/<network>/figures/) and public (skaitli/<network>/, approved data only).
+
+Both are thin: pick the network and what the reader may see, build from pages.py, render. Bad
+query parameters become a 400 (or 404 for an unknown year or unit) page that says what was wrong.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from parskats.network import access
+from parskats.network.models import Network, OrgUnit
+
+from . import exports
+from .aggregate import StatsError, UnknownUnit, UnknownYear
+from .pages import build_figures, build_library, parse_query
+
+AREA_LEVELS = [OrgUnit.Level.COUNTRY, OrgUnit.Level.REGION, OrgUnit.Level.COUNTY]
+
+
+def _error(request: HttpRequest, network: Network, error: StatsError) -> HttpResponse:
+    status = 404 if isinstance(error, UnknownYear | UnknownUnit) else 400
+    return render(request, "stats/error.html", {"network": network, "message": str(error)}, status=status)
+
+
+def _area(network: Network, code: str) -> OrgUnit:
+    try:
+        return OrgUnit.objects.get(network=network, code=code, level__in=AREA_LEVELS)
+    except OrgUnit.DoesNotExist:
+        raise Http404(_("No such county or region.")) from None
+
+
+def _figures(
+    request: HttpRequest, net: Network, public: bool, may_see_unapproved: bool, within: OrgUnit | None = None
+) -> HttpResponse:
+    try:
+        query = parse_query(request, net, may_see_unapproved)
+        figures = build_figures(net, query, within)
+    except StatsError as error:
+        return _error(request, net, error)
+    return render(
+        request,
+        "stats/dashboard.html",
+        {
+            "network": net,
+            "figures": figures,
+            "query": query,
+            "public": public,
+            "ns": "public_stats" if public else "stats",
+            "may_see_unapproved": may_see_unapproved,
+        },
+    )
+
+
+def _library(request: HttpRequest, net: Network, unit: OrgUnit, public: bool, may_see_unapproved: bool) -> HttpResponse:
+    try:
+        query = parse_query(request, net, may_see_unapproved)
+        figures = build_library(net, query, unit)
+    except StatsError as error:
+        return _error(request, net, error)
+    return render(
+        request,
+        "stats/library.html",
+        {
+            "network": net,
+            "figures": figures,
+            "query": query,
+            "public": public,
+            "ns": "public_stats" if public else "stats",
+            "may_see_unapproved": may_see_unapproved,
+        },
+    )
+
+
+def _export(
+    request: HttpRequest, net: Network, key: str, fmt: str, may_see_unapproved: bool, within: OrgUnit | None = None
+) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404(_("Exports are CSV or XLSX."))
+    try:
+        query = parse_query(request, net, may_see_unapproved)
+        figures = build_figures(net, query, within)
+    except StatsError as error:
+        return _error(request, net, error)
+    table = exports.find_table(figures, key)
+    if table is None:
+        raise Http404(_("No such table."))
+    rows = exports.records(figures, table)
+    stem = f"{net.slug}-{within.code + '-' if within else ''}{key}-{query.year}"
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            exports.to_xlsx(rows, table.title),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+# Signed in: the network's members; admins and viewers may include reports not yet approved.
+
+
+@login_required
+def dashboard(request: HttpRequest, network: str) -> HttpResponse:
+    net = access.get_network_for_user(request.user, network)
+    return _figures(request, net, False, access.sees_whole_network(request.user, net))
+
+
+@login_required
+def area(request: HttpRequest, network: str, code: str) -> HttpResponse:
+    net = access.get_network_for_user(request.user, network)
+    return _figures(request, net, False, access.sees_whole_network(request.user, net), _area(net, code))
+
+
+@login_required
+def library(request: HttpRequest, network: str, code: str) -> HttpResponse:
+    net = access.get_network_for_user(request.user, network)
+    unit = access.get_library_for_user(request.user, net, code)
+    return _library(request, net, unit, False, access.sees_whole_network(request.user, net))
+
+
+@login_required
+def export(request: HttpRequest, network: str, key: str, fmt: str) -> HttpResponse:
+    net = access.get_network_for_user(request.user, network)
+    within = _area(net, request.GET["unit"]) if request.GET.get("unit") else None
+    return _export(request, net, key, fmt, access.sees_whole_network(request.user, net), within)
+
+
+# Public: anyone, approved reports only.
+
+
+def public_dashboard(request: HttpRequest, network: str) -> HttpResponse:
+    return _figures(request, get_object_or_404(Network, slug=network), True, False)
+
+
+def public_area(request: HttpRequest, network: str, code: str) -> HttpResponse:
+    net = get_object_or_404(Network, slug=network)
+    return _figures(request, net, True, False, _area(net, code))
+
+
+def public_library(request: HttpRequest, network: str, code: str) -> HttpResponse:
+    net = get_object_or_404(Network, slug=network)
+    unit = get_object_or_404(OrgUnit, network=net, code=code, level=OrgUnit.Level.LIBRARY)
+    return _library(request, net, unit, True, False)
+
+
+def public_export(request: HttpRequest, network: str, key: str, fmt: str) -> HttpResponse:
+    net = get_object_or_404(Network, slug=network)
+    within = _area(net, request.GET["unit"]) if request.GET.get("unit") else None
+    return _export(request, net, key, fmt, False, within)
