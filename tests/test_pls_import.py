@@ -260,3 +260,36 @@ def test_survey_catalogue_links_shared_concepts(db):
         "event_attendance": "totatten",
     }
     assert set(pls) <= latvian
+
+
+def test_another_year_imports_and_reconciles_with_its_own_column_map(tmp_path, db):
+    """Nothing in the code is tuned to the three given years: a year with its own map goes the same way."""
+    from parskats.pls.layout import LAYOUT_DIR, read_layout
+    from parskats.pls.reconcile import reconcile
+
+    directory = tmp_path / "FY2018"
+    shutil.copytree(DATA / "FY2017", directory)
+    layout_path = tmp_path / "fy2018.toml"
+    layout_path.write_text(
+        (LAYOUT_DIR / "fy2017.toml").read_text(encoding="utf-8").replace("fiscal_year = 2017", "fiscal_year = 2018"),
+        encoding="utf-8",
+    )
+    assert "No column map for fiscal year 2018" in problems_of(directory)
+    result = import_year(directory, layout_path=layout_path)
+    assert result.year == 2018 and Report.objects.filter(period__year=2018).count() > 0
+    assert reconcile(directory, layout=read_layout(layout_path)).unexplained == []
+
+
+def test_a_column_map_naming_an_element_off_the_form_is_refused(tmp_path, db):
+    from parskats.pls.layout import LAYOUT_DIR
+
+    directory = tmp_path / "FY2000"
+    shutil.copytree(DATA / "FY2017", directory)
+    layout_path = tmp_path / "fy2000.toml"
+    layout_path.write_text(
+        (LAYOUT_DIR / "fy2017.toml").read_text(encoding="utf-8").replace("fiscal_year = 2017", "fiscal_year = 2000"),
+        encoding="utf-8",
+    )
+    message = problems_of(directory, layout_path=layout_path)
+    assert "EBOOK maps to 'ebook', which the catalogue has from 2016" in message
+    assert not Value.objects.exists()

@@ -48,6 +48,9 @@ NETWORK_SLUG = "us-pls"
 NETWORK_NAME = "ASV publiskās bibliotēkas (IMLS PLS)"
 COUNTRY_CODE = "us"
 BATCH = 5000
+# bulk_update writes one CASE per field over the batch; PostgreSQL slows down sharply on big CASEs
+# (measured: 44 s for 7,600 renamed units at 5,000 a batch), so updates go in small batches.
+UPDATE_BATCH = 500
 YEAR_IN_NAME = re.compile(r"(?:FY|fy)?((?:19|20)\d\d)(?!\d)")
 
 
@@ -181,17 +184,23 @@ def check_catalogue(layout: Layout, indicators: dict[str, dict[str, Indicator]])
 
 
 def _insert(model: type[Any], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """INSERT rows with one executemany. Django's bulk_create spends most of an import building
-    SQL field by field (measured: 60% of a FY2017 import); values arrive adapted by the caller."""
+    """Insert many rows fast: COPY on PostgreSQL, one executemany elsewhere. Django's bulk_create
+    spends most of an import building SQL field by field (measured: 60% of a FY2017 import on
+    SQLite; on PostgreSQL row-by-row executemany took 90 s for FY1998). Values arrive adapted."""
     if not rows:
         return
     quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
     names = ", ".join(quote(c) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
-    # Table and column names come from the model, every value is a bound parameter.
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        # Table and column names come from the model, every value is a bound parameter.
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
 
 def _chunks(items: list[Any], size: int = BATCH) -> Iterator[list[Any]]:
@@ -224,21 +233,20 @@ class _Writer:
             .annotate(last=Max("valid_from"))
             .values_list("child_id", "last")
         )
-        new, changed = [], []
+        new: list[tuple[Any, ...]] = []
+        changed: list[OrgUnit] = []
         for code, fields in wanted.items():
             row = existing.get(code)
             if row is None:
-                new.append(OrgUnit(network=self.network, code=code, **fields))
+                new.append((self.network.pk, fields["level"], fields["library_type"], code, fields["name"]))
             elif latest.get(row[0], self.start) > self.start:
                 counts.unchanged += 1
             elif (row[1], row[2], row[3]) != (fields["level"], fields["library_type"], fields["name"]):
                 changed.append(OrgUnit(pk=row[0], code=code, network=self.network, **fields))
             else:
                 counts.unchanged += 1
-        for batch in _chunks(new):
-            OrgUnit.objects.bulk_create(batch, batch_size=BATCH)
-        for batch in _chunks(changed):
-            OrgUnit.objects.bulk_update(batch, ["level", "library_type", "name"], batch_size=BATCH)
+        _insert(OrgUnit, ["network_id", "level", "library_type", "code", "name"], new)
+        OrgUnit.objects.bulk_update(changed, ["level", "library_type", "name"], batch_size=UPDATE_BATCH)
         counts.created += len(new)
         counts.updated += len(changed)
         ids = dict(OrgUnit.objects.filter(network=self.network).values_list("code", "pk"))
@@ -253,17 +261,19 @@ class _Writer:
                 child__network=self.network, child__level__in=levels, valid_from=self.start, valid_to=self.end
             ).values_list("pk", "child_id", "parent_id")
         }
-        new, changed = [], []
+        start, end = (connection.ops.adapt_datefield_value(day) for day in (self.start, self.end))
+        new: list[tuple[Any, ...]] = []
+        changed: list[Membership] = []
         for child, parent in parent_of.items():
             row = existing.pop(child, None)
             if row is None:
-                new.append(Membership(child_id=child, parent_id=parent, valid_from=self.start, valid_to=self.end))
+                new.append((child, parent, start, end))
             elif row[1] != parent:
                 changed.append(Membership(pk=row[0], child_id=child, parent_id=parent))
             else:
                 counts.unchanged += 1
-        Membership.objects.bulk_create(new, batch_size=BATCH)
-        Membership.objects.bulk_update(changed, ["parent"], batch_size=BATCH)
+        _insert(Membership, ["child_id", "parent_id", "valid_from", "valid_to"], new)
+        Membership.objects.bulk_update(changed, ["parent"], batch_size=UPDATE_BATCH)
         stale = [pk for pk, _parent in existing.values()]
         for batch in _chunks(stale):
             Membership.objects.filter(pk__in=batch).delete()
@@ -312,12 +322,13 @@ class _Writer:
         for batch in _chunks(stale):
             Value.objects.filter(report_id__in=batch).delete()
             Report.objects.filter(pk__in=batch).delete()
-        now = timezone.now()
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
         new = [
-            Report(unit_id=unit, period=period, status=Report.Status.APPROVED, approved_at=now)
+            (unit, period.pk, Report.Status.APPROVED.value, 1, now, now, now)
             for unit in sorted(unit_ids - set(existing))
         ]
-        Report.objects.bulk_create(new, batch_size=BATCH)
+        columns = ["unit_id", "period_id", "status", "version", "created_at", "updated_at", "approved_at"]
+        _insert(Report, columns, new)
         counts.created += len(new)
         counts.deleted += len(stale)
         counts.unchanged += len(unit_ids & set(existing))
@@ -362,7 +373,9 @@ class _Writer:
         _insert(Value, columns, new)
         counts.created += len(new)
         for batch in _chunks(changed):
-            Value.objects.bulk_update(batch, ["code", "number", "flag", "source_code", "updated_at"])
+            Value.objects.bulk_update(
+                batch, ["code", "number", "flag", "source_code", "updated_at"], batch_size=UPDATE_BATCH
+            )
         counts.updated += len(changed)
         stale = [row[0] for row in existing.values()]
         for batch in _chunks(stale):
@@ -378,15 +391,16 @@ class _Writer:
                 unit__network=self.network, year=self.year
             ).values_list("pk", "unit_id", "persons")
         }
-        new, changed = [], []
+        new: list[tuple[int, int, int]] = []
+        changed: list[PopulationServed] = []
         for unit, count in persons.items():
             row = existing.get(unit)
             if row is None:
-                new.append(PopulationServed(unit_id=unit, year=self.year, persons=count))
+                new.append((unit, self.year, count))
             elif row[1] != count:
                 changed.append(PopulationServed(pk=row[0], persons=count))
-        PopulationServed.objects.bulk_create(new, batch_size=BATCH)
-        PopulationServed.objects.bulk_update(changed, ["persons"], batch_size=BATCH)
+        _insert(PopulationServed, ["unit_id", "year", "persons"], new)
+        PopulationServed.objects.bulk_update(changed, ["persons"], batch_size=UPDATE_BATCH)
 
 
 OUTLET_NAMES = {"CE": "central", "BR": "branch", "BS": "bookmobile", "BM": "books by mail"}
