@@ -28,6 +28,7 @@ from parskats.stats.pages import Figures, Query, build_figures, dashboard_config
 from .agenda import TimedItem, timed
 from .models import AgendaItem, Seminar
 
+NOT_COMPARABLE = "≠"  # shown as "not comparable": the years rest on different sets of libraries
 STORY_CHARS = 420  # what fits the story box of a library slide in large type
 INSIGHT_CHARS = 200
 COUNTY_CHART_CONCEPTS = ("users", "visits", "loans")
@@ -63,7 +64,7 @@ class LibrarySlide:
 
     @property
     def shortened(self) -> bool:
-        return self.story != self.story_full
+        return self.story != " ".join(self.story_full.split())
 
 
 @dataclass
@@ -91,6 +92,11 @@ class Pack:
     insights: list[tuple[str, str]]  # (library names, quote)
 
 
+def has_data(chart: charts.Chart) -> bool:
+    """A chart without a single value is left out (nothing approved yet) rather than drawn empty."""
+    return bool(chart.spec.get("data", {}).get("values"))
+
+
 def plain(markdown: str) -> str:
     """Markdown as plain text: paragraphs kept, marks dropped."""
     html = render_markdown(markdown)
@@ -111,8 +117,11 @@ def shorten(text: str, limit: int) -> str:
 
 
 def change_text(found: Change | None, decimals: int = 1) -> str:
-    if found is None or not found.comparable or found.ratio is None:
+    """ "+12,3 %"; "" without a previous figure; a word when the two years rest on different libraries."""
+    if found is None or found.ratio is None:
         return ""
+    if not found.comparable:
+        return NOT_COMPARABLE
     sign = "+" if found.ratio > 0 else ("−" if found.ratio < 0 else "±")
     return f"{sign}{format_percentage(abs(found.ratio), decimals)}"
 
@@ -201,8 +210,8 @@ def build_pack(seminar: Seminar, base_url: str = "") -> Pack:
         previous_year,
         agenda,
         headline,
-        figures.charts,
-        county_charts,
+        [chart for chart in figures.charts if has_data(chart)],
+        [chart for chart in county_charts if has_data(chart)],
         completeness,
         libraries,
         insights,
