@@ -24,11 +24,13 @@ It is set-based: a fixed handful of queries whatever the number of libraries or 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,9 +69,8 @@ class BadBoundaries(StatsError):
     pass
 
 
-@dataclass(frozen=True)
-class LibraryValue:
-    """One library's value of one indicator as the core saw it."""
+class LibraryValue(NamedTuple):
+    """One library's value of one indicator as the core saw it (a tuple: there are many)."""
 
     code: str  # Value.Code: "num", "na", "unknown"
     number: Decimal | None
@@ -288,27 +289,25 @@ def aggregate_years(
             _("The network had no boundaries on %(date)s.") % {"date": boundaries.strftime("%d.%m.%Y.")}
         )
     indicators = list(Indicator.objects.filter(survey=survey).order_by("order", "pk"))
-    by_id = {indicator.pk: indicator for indicator in indicators}
 
-    reports = Report.objects.filter(period__network=network, period__survey=survey, period__year__in=years)
+    periods = dict(
+        ReportingPeriod.objects.filter(network=network, survey=survey, year__in=years).values_list("id", "year")
+    )
+    reports = Report.objects.filter(period_id__in=list(periods))
     if approved_only:
         reports = reports.filter(status=Report.Status.APPROVED)
     reported_units: dict[int, dict[int, str]] = defaultdict(dict)  # year → unit → status
-    for year, unit_id, status in reports.values_list("period__year", "unit_id", "status"):
+    report_of: dict[int, tuple[int, int, bool]] = {}  # report id → (year, unit, approved)
+    for report_id, period_id, unit_id, status in reports.values_list("id", "period_id", "unit_id", "status"):
+        year = periods[period_id]
         reported_units[year][unit_id] = status
+        report_of[report_id] = (year, unit_id, status == Report.Status.APPROVED)
 
-    values = Value.objects.filter(
-        report__period__network=network, report__period__survey=survey, report__period__year__in=years
-    )
-    if approved_only:
-        values = values.filter(report__status=Report.Status.APPROVED)
     raw: dict[int, dict[int, dict[str, LibraryValue]]] = defaultdict(lambda: defaultdict(dict))
-    for year, unit_id, indicator_id, code, number, flag, status in values.values_list(
-        "report__period__year", "report__unit_id", "indicator_id", "code", "number", "flag", "report__status"
-    ).iterator(chunk_size=5000):
-        raw[year][unit_id][by_id[indicator_id].code] = LibraryValue(
-            code, number, flag, status == Report.Status.APPROVED
-        )
+    codes = {indicator.pk: indicator.code for indicator in indicators}
+    for report_id, indicator_id, code, number, flag in _value_rows(list(periods), approved_only):
+        year, unit_id, is_approved = report_of[report_id]
+        raw[year][unit_id][codes[indicator_id]] = LibraryValue(code, _decimal(number), flag, is_approved)
 
     # The population register fills the population indicator of a library whose report lacks it.
     population = indicator_by_concept(indicators, "population")
@@ -360,6 +359,28 @@ def aggregate_years(
     return tables
 
 
+def _value_rows(period_ids: list[int], approved_only: bool) -> Iterator[tuple]:
+    """The value rows of these periods as the database returns them: the ORM's per-field
+    converters cost more than the aggregation itself at national scale, so the SQL the ORM builds
+    is run on a plain cursor and numbers are converted once, in _decimal."""
+    values = Value.objects.filter(report__period_id__in=period_ids)
+    if approved_only:
+        values = values.filter(report__status=Report.Status.APPROVED)
+    sql, params = values.values_list("report_id", "indicator_id", "code", "number", "flag").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(10000):
+            yield from rows
+
+
+def _decimal(number: object) -> Decimal | None:
+    if number is None or isinstance(number, Decimal):
+        return number
+    if isinstance(number, int):
+        return Decimal(number)
+    return Decimal(str(number))  # SQLite gives a float for a non-integral NUMERIC; its shortest repr is exact
+
+
 def _group(unit: OrgUnit, group_by: str, tree: Hierarchy, within: OrgUnit | None) -> tuple[str, str, OrgUnit | None]:
     if group_by == "network":
         return ("total", within.name if within else _("Total"), within)
@@ -398,14 +419,41 @@ def _table(
         labels[key] = (label, group_unit)
         group_of[pk] = key
 
+    # One pass over the values into per-group tallies; "expected" comes from how many libraries
+    # of each type a group has (minus the "not applicable" answers), not from a loop per cell.
+    applies = {(i.code, t): i.on_form(year, t) for i in indicators for t in {u.library_type for u in units.values()}}
+    tallies: dict[str, dict[str, Tally]] = defaultdict(dict)
+    types: dict[str, Counter[str]] = defaultdict(Counter)
+    for pk, unit in units.items():
+        key = group_of[pk]
+        # With group_by="network" the one group is the total itself: count it once.
+        targets = [tallies["total"]] if key == "total" else [tallies[key], tallies["total"]]
+        types["total"][unit.library_type] += 1
+        if key != "total":
+            types[key][unit.library_type] += 1
+        library_type = unit.library_type
+        for code, value in values.get(pk, {}).items():
+            if not applies.get((code, library_type)):
+                continue
+            for target in targets:
+                tally = target.get(code)
+                if tally is None:
+                    tally = target[code] = Tally()
+                tally.add(value)
+
     def build(key: str, label: str, unit: OrgUnit | None, ids: list[int]) -> Row:
+        counts = types[key]
+        cells = {}
+        for indicator in indicators:
+            expected = sum(n for library_type, n in counts.items() if applies[(indicator.code, library_type)])
+            cells[indicator.code] = tallies[key].get(indicator.code, EMPTY_TALLY).cell(indicator, expected)
         return Row(
             key=key,
             label=label,
             unit=unit,
             library_ids=ids,
             reports=sum(1 for pk in ids if pk in statuses),
-            cells={ind.code: combine(ind, year, ids, units, values) for ind in indicators},
+            cells=cells,
         )
 
     rows = [build(key, labels[key][0], labels[key][1], ids) for key, ids in members.items()]
@@ -434,35 +482,35 @@ def _table(
     )
 
 
-def combine(
-    indicator: Indicator,
-    year: int,
-    ids: Iterable[int],
-    units: dict[int, OrgUnit],
-    values: dict[int, dict[str, LibraryValue]],
-) -> Cell:
-    """One indicator over a set of libraries, by the indicator's aggregation rule."""
-    numbers: list[Decimal] = []
-    expected = unknown = not_applicable = estimated = pending = 0
-    for pk in ids:
-        if not indicator.on_form(year, units[pk].library_type):
-            continue
-        value = values.get(pk, {}).get(indicator.code)
-        if value is not None and value.code == Value.Code.NOT_APPLICABLE:
-            not_applicable += 1
-            continue
-        expected += 1
-        if value is None:
-            continue
-        if value.code == Value.Code.UNKNOWN or value.number is None:
-            unknown += 1
-            continue
-        numbers.append(value.number)
-        estimated += value.flag in ESTIMATE_FLAGS
-        pending += not value.approved
-    total: Decimal | None = None
-    if numbers and indicator.aggregation == Indicator.Aggregation.SUM:
-        total = sum(numbers, Decimal(0))
-    elif numbers and indicator.aggregation == Indicator.Aggregation.AVERAGE:
-        total = sum(numbers, Decimal(0)) / len(numbers)
-    return Cell(total, len(numbers), expected, unknown, not_applicable, estimated, pending)
+class Tally:
+    """Running totals of one indicator over one group of libraries."""
+
+    __slots__ = ("estimated", "not_applicable", "pending", "reported", "total", "unknown")
+
+    def __init__(self) -> None:
+        self.total = Decimal(0)
+        self.reported = self.unknown = self.not_applicable = self.estimated = self.pending = 0
+
+    def add(self, value: LibraryValue) -> None:
+        if value.code == Value.Code.NOT_APPLICABLE:
+            self.not_applicable += 1
+        elif value.number is None:
+            self.unknown += 1
+        else:
+            self.total += value.number
+            self.reported += 1
+            self.estimated += value.flag in ESTIMATE_FLAGS
+            self.pending += not value.approved
+
+    def cell(self, indicator: Indicator, libraries: int) -> Cell:
+        """By the indicator's rule: `sum` sums, `average` averages, `none` is not totalled."""
+        value: Decimal | None = None
+        if self.reported and indicator.aggregation == Indicator.Aggregation.SUM:
+            value = self.total
+        elif self.reported and indicator.aggregation == Indicator.Aggregation.AVERAGE:
+            value = self.total / self.reported
+        expected = libraries - self.not_applicable
+        return Cell(value, self.reported, expected, self.unknown, self.not_applicable, self.estimated, self.pending)
+
+
+EMPTY_TALLY = Tally()
