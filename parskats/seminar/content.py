@@ -90,6 +90,19 @@ class Pack:
     completeness: list[Completeness]
     libraries: list[LibrarySlide]
     insights: list[tuple[str, str]]  # (library names, quote)
+    _pictures: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def all_charts(self) -> list[charts.Chart]:
+        return self.region_charts + self.county_charts
+
+    def picture(self, chart: charts.Chart) -> bytes:
+        """The chart drawn for a slide, once per pack: the deck and the handout share it."""
+        if chart.key not in self._pictures:
+            from .deck import slide_spec
+
+            self._pictures[chart.key] = charts.render_png(slide_spec(chart.spec), scale=2)
+        return self._pictures[chart.key]
 
 
 def has_data(chart: charts.Chart) -> bool:

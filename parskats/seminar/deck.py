@@ -136,10 +136,9 @@ def slide_spec(spec: dict) -> dict:
     return spec
 
 
-def _chart_slide(deck: Deck, chart: charts.Chart, note: str) -> None:
+def _chart_slide(deck: Deck, chart: charts.Chart, png: bytes, note: str) -> None:
     slide = _blank(deck)
     top = _title(slide, chart.title)
-    png = charts.render_png(slide_spec(chart.spec), scale=2)
     picture = slide.shapes.add_picture(io.BytesIO(png), MARGIN, Emu(top))
     # Fit inside the free area, keeping the proportions.
     box_w, box_h = WIDTH - 2 * MARGIN, HEIGHT - top - Inches(0.4)
@@ -278,8 +277,8 @@ def build_deck(pack: Pack) -> bytes:
     )
     _notes(slide, _("Libraries without an approved report are not in the totals."))
 
-    for chart in pack.region_charts + pack.county_charts:
-        _chart_slide(deck, chart, _("The same chart as on the region's figures page."))
+    for chart in pack.all_charts:
+        _chart_slide(deck, chart, pack.picture(chart), _("The same chart as on the region's figures page."))
 
     for lib in pack.libraries:
         _library_slide(deck, lib)
