@@ -188,7 +188,8 @@ def test_the_calendar_file_parses_and_holds_the_meeting(world, seminar, reporter
     assert list(calendar.walk("VTIMEZONE"))
 
 
-def test_invitations_go_to_every_participant_in_their_language(world, seminar, methodologist, reporter_a):
+def test_invitations_go_to_every_participant_in_their_language(world, seminar, methodologist, reporter_a, settings):
+    settings.DEFAULT_FROM_EMAIL = "Pārskats <parskats@localhost>"
     reporter_a.language = "en"
     reporter_a.save()
     both = user("divas@example.org", "Dace Parauga")
@@ -208,7 +209,8 @@ def test_invitations_go_to_every_participant_in_their_language(world, seminar, m
     assert "https://meet.example.org/testa" in latvian.body and "Sedas bibliotēka" in latvian.body
     name, content, kind = latvian.attachments[0]
     assert name.endswith(".ics") and kind.startswith("text/calendar")
-    assert Calendar.from_ical(content).walk("VEVENT")
+    invited = Calendar.from_ical(content).walk("VEVENT")[0]
+    assert str(invited["organizer"]) == "mailto:parskats@localhost"  # DEFAULT_FROM_EMAIL "Pārskats <…>"
     assert Seminar.objects.get(pk=seminar.pk).invitations_sent_at is not None
 
 

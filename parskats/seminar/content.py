@@ -199,7 +199,7 @@ def build_pack(seminar: Seminar, base_url: str = "") -> Pack:
         unit = events[0].get_unit_display() if events[0] else ""
         spec = charts.series_chart(data, title=title, value_title=unit)
         # Counties, not years, along the axis: wider bands and labels that do not collide.
-        spec["width"] = {"step": 110}
+        spec["width"] = 480
         spec["encoding"]["x"]["axis"] = {"labelAngle": 0, "labelLimit": 200}
         rows = [
             [row.label, *[_value(row.cell(ind.code), 0) for ind in events if ind is not None]] for row in table.rows
