@@ -97,6 +97,9 @@ def main() -> int:
         from bench.yearbook import report as yearbook_report  # issue 10: the annual review documents
 
         yearbook_report(methodologist, base_p50)
+        from bench import seminar as seminar_bench
+
+        seminar_bench.run(runs, measure, percentile, base_p50)
     finally:
         runner.teardown_databases(old_config)
     return 0

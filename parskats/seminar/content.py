@@ -28,6 +28,7 @@ from parskats.stats.pages import Figures, Query, build_figures, dashboard_config
 from .agenda import TimedItem, timed
 from .models import AgendaItem, Seminar
 
+NOT_COMPARABLE = "≠"  # shown as "not comparable": the years rest on different sets of libraries
 STORY_CHARS = 420  # what fits the story box of a library slide in large type
 INSIGHT_CHARS = 200
 COUNTY_CHART_CONCEPTS = ("users", "visits", "loans")
@@ -63,7 +64,7 @@ class LibrarySlide:
 
     @property
     def shortened(self) -> bool:
-        return self.story != self.story_full
+        return self.story != " ".join(self.story_full.split())
 
 
 @dataclass
@@ -89,6 +90,24 @@ class Pack:
     completeness: list[Completeness]
     libraries: list[LibrarySlide]
     insights: list[tuple[str, str]]  # (library names, quote)
+    _pictures: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def all_charts(self) -> list[charts.Chart]:
+        return self.region_charts + self.county_charts
+
+    def picture(self, chart: charts.Chart) -> bytes:
+        """The chart drawn for a slide, once per pack: the deck and the handout share it."""
+        if chart.key not in self._pictures:
+            from .deck import slide_spec
+
+            self._pictures[chart.key] = charts.render_png(slide_spec(chart.spec), scale=2)
+        return self._pictures[chart.key]
+
+
+def has_data(chart: charts.Chart) -> bool:
+    """A chart without a single value is left out (nothing approved yet) rather than drawn empty."""
+    return bool(chart.spec.get("data", {}).get("values"))
 
 
 def plain(markdown: str) -> str:
@@ -111,8 +130,11 @@ def shorten(text: str, limit: int) -> str:
 
 
 def change_text(found: Change | None, decimals: int = 1) -> str:
-    if found is None or not found.comparable or found.ratio is None:
+    """ "+12,3 %"; "" without a previous figure; a word when the two years rest on different libraries."""
+    if found is None or found.ratio is None:
         return ""
+    if not found.comparable:
+        return NOT_COMPARABLE
     sign = "+" if found.ratio > 0 else ("−" if found.ratio < 0 else "±")
     return f"{sign}{format_percentage(abs(found.ratio), decimals)}"
 
@@ -177,7 +199,7 @@ def build_pack(seminar: Seminar, base_url: str = "") -> Pack:
         unit = events[0].get_unit_display() if events[0] else ""
         spec = charts.series_chart(data, title=title, value_title=unit)
         # Counties, not years, along the axis: wider bands and labels that do not collide.
-        spec["width"] = {"step": 110}
+        spec["width"] = 480
         spec["encoding"]["x"]["axis"] = {"labelAngle": 0, "labelLimit": 200}
         rows = [
             [row.label, *[_value(row.cell(ind.code), 0) for ind in events if ind is not None]] for row in table.rows
@@ -201,8 +223,8 @@ def build_pack(seminar: Seminar, base_url: str = "") -> Pack:
         previous_year,
         agenda,
         headline,
-        figures.charts,
-        county_charts,
+        [chart for chart in figures.charts if has_data(chart)],
+        [chart for chart in county_charts if has_data(chart)],
         completeness,
         libraries,
         insights,

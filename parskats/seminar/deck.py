@@ -22,7 +22,7 @@ from pptx.util import Emu, Inches, Pt
 from parskats.stats import charts
 
 from .agenda import RIGA
-from .content import LibrarySlide, Pack, shorten
+from .content import NOT_COMPARABLE, LibrarySlide, Pack, shorten
 from .fit import EMU_PER_POINT, best_size, fits
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -110,7 +110,10 @@ def _figure_cards(slide: Slide, figures: list, top: int, height: int, columns: i
         y = top + (index // columns) * (card_height + gap)
         _text(slide, figure.value, left, y, width, Inches(0.8), (40, 34, 28), bold=True, color=ACCENT)
         _text(slide, figure.name, left, y + Inches(0.85), width, Inches(0.75), (20, 18, 16))
-        if figure.change:
+        if figure.change == NOT_COMPARABLE:
+            label = _("not comparable with the previous year: other libraries reported")
+            _text(slide, label, left, y + Inches(1.6), width, Inches(0.6), (16, 14), color=MUTED)
+        elif figure.change:
             colour = GOOD if figure.change.startswith("+") else BAD if figure.change.startswith("−") else MUTED
             label = _("%(change)s on the previous year") % {"change": figure.change}
             _text(slide, label, left, y + Inches(1.6), width, Inches(0.45), (18, 16), color=colour)
@@ -133,10 +136,9 @@ def slide_spec(spec: dict) -> dict:
     return spec
 
 
-def _chart_slide(deck: Deck, chart: charts.Chart, note: str) -> None:
+def _chart_slide(deck: Deck, chart: charts.Chart, png: bytes, note: str) -> None:
     slide = _blank(deck)
     top = _title(slide, chart.title)
-    png = charts.render_png(slide_spec(chart.spec), scale=2)
     picture = slide.shapes.add_picture(io.BytesIO(png), MARGIN, Emu(top))
     # Fit inside the free area, keeping the proportions.
     box_w, box_h = WIDTH - 2 * MARGIN, HEIGHT - top - Inches(0.4)
@@ -175,7 +177,7 @@ def _library_slide(deck: Deck, lib: LibrarySlide) -> None:
     for index, figure in enumerate(lib.figures[:4]):
         x = MARGIN + (index % 2) * (card_w + gap)
         y = top + (index // 2) * Inches(1.05)
-        line = f"{figure.value}  {figure.change}".strip()
+        line = f"{figure.value}  {figure.change if figure.change != NOT_COMPARABLE else ''}".strip()
         _text(slide, line, x, y, card_w, Inches(0.55), (28, 24, 20), bold=True, color=ACCENT, name="figure")
         _text(slide, figure.name, x, y + Inches(0.55), card_w, Inches(0.4), (16, 14), color=MUTED)
     story_top = top + Inches(2.2)
@@ -189,7 +191,7 @@ def _library_slide(deck: Deck, lib: LibrarySlide) -> None:
     y = top
     if lib.photo:
         picture = slide.shapes.add_picture(io.BytesIO(lib.photo), Emu(right_x), Emu(y))
-        ratio = min(right_w / picture.width, Inches(2.6) / picture.height)
+        ratio = min(right_w / picture.width, Inches(2.4) / picture.height)
         picture.width, picture.height = Emu(int(picture.width * ratio)), Emu(int(picture.height * ratio))
         picture.left = Emu(right_x + (right_w - picture.width) // 2)
         picture._element.xpath("./p:nvPicPr/p:cNvPr")[0].set("descr", lib.photo_alt)  # the text alternative
@@ -197,17 +199,18 @@ def _library_slide(deck: Deck, lib: LibrarySlide) -> None:
     elif lib.photo_note:
         _text(slide, lib.photo_note, right_x, y, right_w, Inches(0.6), (14,), color=BAD)
         y += Inches(0.7)
-    if lib.insight:
+    events_top = HEIGHT - Inches(1.3)
+    if lib.insight and events_top - y > Inches(0.6):
         quote = f"„{lib.insight}“"
         _text(
-            slide, quote, right_x, y, right_w, Inches(2.0), (24, 22, 20, 18), italic=True, color=ACCENT, name="insight"
-        )
-        y += Inches(2.1)
+            slide, quote, right_x, y, right_w, events_top - Inches(0.1) - y, (24, 22, 20, 18), italic=True,
+            color=ACCENT, name="insight",
+        )  # fmt: skip
     events = _("Events: %(in_person)s in person, %(online)s online") % {
         "in_person": lib.events_in_person,
         "online": lib.events_virtual,
     }
-    _text(slide, events, right_x, max(y, HEIGHT - Inches(1.5)), right_w, Inches(0.9), (20, 18, 16), name="events")
+    _text(slide, events, right_x, events_top, right_w, Inches(0.9), (20, 18, 16), name="events")
 
     notes = [lib.story_full or _("No success story was written.")]
     if lib.pandemic:
@@ -274,8 +277,8 @@ def build_deck(pack: Pack) -> bytes:
     )
     _notes(slide, _("Libraries without an approved report are not in the totals."))
 
-    for chart in pack.region_charts + pack.county_charts:
-        _chart_slide(deck, chart, _("The same chart as on the region's figures page."))
+    for chart in pack.all_charts:
+        _chart_slide(deck, chart, pack.picture(chart), _("The same chart as on the region's figures page."))
 
     for lib in pack.libraries:
         _library_slide(deck, lib)

@@ -23,6 +23,7 @@ def _font(size_pt: float, bold: bool) -> ImageFont.FreeTypeFont | ImageFont.Imag
         return ImageFont.load_default()
 
 
+@lru_cache(maxsize=65536)
 def text_width_pt(text: str, size_pt: float, bold: bool = False) -> float:
     return _font(size_pt, bold).getlength(text) / 10
 

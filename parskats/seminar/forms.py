@@ -18,6 +18,7 @@ class SeminarForm(forms.ModelForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     year = forms.TypedChoiceField(label=_("Reporting year"), coerce=int)
+    meeting_url = forms.URLField(label=_("Online meeting link"), required=False, max_length=500, assume_scheme="https")
 
     class Meta:
         model = Seminar

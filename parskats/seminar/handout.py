@@ -7,8 +7,6 @@ import base64
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
-from parskats.stats import charts
-
 from .agenda import RIGA
 from .content import Pack
 
@@ -18,10 +16,7 @@ def _data_uri(data: bytes, kind: str) -> str:
 
 
 def build_handout(pack: Pack) -> bytes:
-    chart_images = [
-        (chart, _data_uri(charts.render_png(chart.spec, scale=2), "image/png"))
-        for chart in pack.region_charts + pack.county_charts
-    ]
+    chart_images = [(chart, _data_uri(pack.picture(chart), "image/png")) for chart in pack.all_charts]
     photos = {lib.code: _data_uri(lib.photo, "image/jpeg") for lib in pack.libraries if lib.photo}
     html = render_to_string(
         "seminar/handout.html",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from email.utils import parseaddr
 
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -37,8 +38,9 @@ def seminar_ics(seminar: Seminar, agenda_url: str = "", organiser_email: str = "
     if agenda_url:
         lines.append(agenda_url)
     event.add("description", "\n".join(lines))
-    if organiser_email:
-        organiser = vCalAddress(f"mailto:{organiser_email}")
+    _name, address = parseaddr(organiser_email)  # "Pārskats <parskats@example.org>" → the address
+    if address:
+        organiser = vCalAddress(f"mailto:{address}")
         organiser.params["cn"] = vText(seminar.network.name)
         event["organizer"] = organiser
     calendar.add_component(event)

@@ -1,0 +1,153 @@
+"""The seminar pack (issue 6): time and peak memory to build the deck (.pptx) and the handout (PDF)
+for the 33-library demo seminar and for a synthetic 300-library network, next to a baseline of the
+same run: the region's dashboard figures (`build_figures`), which the pack reads once.
+
+Target: deck and PDF together under 10 s and 500 MB for the demo.
+Wall time depends on what else runs on the machine; "cpu s" is this process's CPU time (p50).
+Memory: the Python heap's peak while building (tracemalloc) and the whole process's peak resident
+size (ru_maxrss, which also counts the chart renderer and WeasyPrint outside the Python heap, and
+everything loaded before, so it is an upper bound).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import resource
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from decimal import Decimal
+
+SYNTHETIC_LIBRARIES = int(os.environ.get("BENCH_SEMINAR_LIBRARIES", "300"))
+RUNS = int(os.environ.get("BENCH_SEMINAR_RUNS", "3"))
+COUNTIES = 10
+HEADLINE = {"users": (50, 3000), "visits": (500, 60000), "loans": (800, 50000), "events": (5, 200),
+            "events_inperson": (3, 150), "events_virtual": (0, 60), "event_attendance": (50, 4000)}  # fmt: skip
+
+
+def build_synthetic(libraries: int):
+    """A network of `libraries` public libraries in 10 counties, approved 2019 and 2020 reports with
+    the headline figures, a success story, an insight and an activity each, and its seminar."""
+    from parskats.accounts.models import Role, User
+    from parskats.catalogue.models import Indicator, NarrativeSection, Survey
+    from parskats.network.models import Membership, Network, OrgUnit
+    from parskats.reporting.models import Activity, Narrative, Report, ReportingPeriod, Value
+    from parskats.seminar import services
+
+    survey = Survey.objects.get(code="lv-annual")
+    network = Network.objects.create(name="Sintētiskais semināra tīkls", slug="seminars-300", is_demo=True)
+    start = dt.date(2015, 1, 1)
+    region = OrgUnit.objects.create(network=network, level="region", code="r", name="Reģions")
+    counties = OrgUnit.objects.bulk_create(
+        [OrgUnit(network=network, level="county", code=f"c{i}", name=f"Novads {i:02d}") for i in range(COUNTIES)]
+    )
+    Membership.objects.bulk_create([Membership(child=c, parent=region, valid_from=start) for c in counties])
+    units = OrgUnit.objects.bulk_create(
+        [
+            OrgUnit(network=network, level="library", library_type="public", code=f"l{i}", name=f"Bibliotēka {i:04d}")
+            for i in range(libraries)
+        ]
+    )
+    Membership.objects.bulk_create(
+        [Membership(child=u, parent=counties[i % COUNTIES], valid_from=start) for i, u in enumerate(units)]
+    )
+    indicators = {i.code: i for i in Indicator.objects.filter(survey=survey, code__in=HEADLINE)}
+    sections = {s.code: s for s in NarrativeSection.objects.filter(survey=survey)}
+    rng = random.Random(6)
+    for year in (2019, 2020):
+        period = ReportingPeriod.objects.create(
+            network=network, survey=survey, year=year, opens_on=dt.date(year + 1, 1, 2),
+            deadline=dt.date(year + 1, 2, 15),
+        )  # fmt: skip
+        reports = Report.objects.bulk_create([Report(unit=u, period=period, status="approved") for u in units])
+        Value.objects.bulk_create(
+            [
+                Value(report=r, indicator=indicators[code], number=Decimal(rng.randint(*span)))
+                for r in reports
+                for code, span in HEADLINE.items()
+                if code in indicators
+            ],
+            batch_size=2000,
+        )
+        if year == 2020:
+            story = "Ļoti veiksmīgs gads: pasaku rīti, ģimeņu dienas un digitālo prasmju nodarbības. " * 6
+            insights = [
+                Narrative(report=r, section=sections["insight"], text=f"Atziņa {i % 40}.")
+                for i, r in enumerate(reports)
+            ]
+            Narrative.objects.bulk_create(
+                [Narrative(report=r, section=sections["success_story"], text=story) for r in reports] + insights
+            )
+            Activity.objects.bulk_create(
+                [Activity(report=r, title="Pasaku rīts", date=dt.date(2020, 5, 1), mode="virtual") for r in reports]
+            )
+    admin = User.objects.create_user("bench-seminars@example.org", "x", full_name="Bench")
+    Role.objects.create(user=admin, network=network, kind=Role.Kind.ADMIN)
+    starts = dt.datetime(2030, 3, 5, 8, 0, tzinfo=dt.UTC)
+    return services.create_seminar(
+        admin, network, title="Mana bibliotēka 2020. gadā", year=2020, starts_at=starts,
+        meeting_url="https://meet.example.org/b", slot_minutes=1,
+    )  # fmt: skip
+
+
+def _timed(function: Callable[[], object]) -> tuple[float, int]:
+    """Seconds and the Python heap's peak (bytes) of one call."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    function()
+    elapsed = time.perf_counter() - started
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return elapsed, peak
+
+
+def run(runs: int, measure: Callable, percentile: Callable, base_p50: float) -> None:
+    from parskats.seminar.models import Seminar
+
+    demo = Seminar.objects.get(network__slug="valka", year=2020)
+    cases = [("demo, 33 libraries", demo), (f"synthetic, {SYNTHETIC_LIBRARIES} libraries", None)]
+    print()
+    print(f"Seminar pack: deck (.pptx) + handout (PDF), {RUNS} builds each (time without tracing; heap traced once)")
+    print(
+        f"{'case':<44} {'p50 s':>7} {'p95 s':>7} {'cpu s':>7} {'heap MB':>8} {'max RSS MB':>11} {'p50 / baseline':>15}"
+    )
+    for label, seminar in cases:
+        _case(label, seminar or build_synthetic(SYNTHETIC_LIBRARIES), percentile)
+
+
+def _case(label: str, seminar, percentile: Callable) -> None:
+    from parskats.seminar.content import build_pack
+    from parskats.seminar.deck import build_deck
+    from parskats.seminar.handout import build_handout
+    from parskats.stats.aggregate import default_survey, survey_years
+    from parskats.stats.pages import Query, build_figures
+
+    network = seminar.network
+    survey = default_survey(network)
+    query = Query(survey, survey_years(network, survey), seminar.year, None, "year", True)
+    build_figures(network, query)  # warm-up: catalogue, fonts
+    baseline = [_timed(lambda: build_figures(network, query))[0] for _ in range(RUNS)]
+
+    def both() -> None:
+        pack = build_pack(seminar, "http://127.0.0.1:8000")
+        build_deck(pack)
+        build_handout(pack)
+
+    _elapsed, heap = _timed(both)
+    samples, cpu = [], []
+    for _ in range(RUNS):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        both()
+        samples.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    base = statistics.median(baseline)
+    p50 = statistics.median(samples)
+    print(f"{'baseline: dashboard figures, ' + label:<44} {base:7.3f} {percentile(baseline, 0.95):7.3f}")
+    print(
+        f"{'deck + PDF, ' + label:<44} {p50:7.2f} {percentile(samples, 0.95):7.2f} {statistics.median(cpu):7.2f} "
+        f"{heap / 2**20:8.1f} {rss_mb:11.0f} {p50 / base:14.1f}x"
+    )
