@@ -305,3 +305,31 @@ def test_review_figures_equal_the_dashboard(world, review, region, methodologist
     shown = loans[-3].rstrip("*")
     assert shown == format_number(Decimal(12000), 0, "lv")
     assert shown in dashboard.content.decode()
+
+
+def test_an_earlier_version_can_be_restored(world, review, region, methodologist, viewer):
+    client = client_for(methodologist)
+    a = region["a"]
+    review = workflow.save_texts(methodologist, review, review.version, summary="Pirmais kopsavilkums.")
+    first = review.version
+    review = workflow.save_section(
+        methodologist, review, review.version, "general", text="Ievads", show_figures=False,
+        excerpts={a.pk: {"included": True, "text": "Īsāk."}},
+    )  # fmt: skip
+    review = workflow.save_texts(methodologist, review, review.version, summary="Otrais kopsavilkums.")
+    assert (
+        client_for(viewer).post(f"{BASE}/2021/history/", {"version": review.version, "number": first}).status_code
+        == 404
+    )
+    response = client.post(f"{BASE}/2021/history/", {"version": str(review.version), "number": str(first)})
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.summary == "Pirmais kopsavilkums."
+    assert not Excerpt.objects.get(review=review, report=a).included
+    assert ReviewSection.objects.get(review=review, code="general").show_figures
+    assert review.versions.count() == first + 3  # nothing is lost: the restore is a version too
+    # A stale or unknown version is refused with a message.
+    response = client.post(f"{BASE}/2021/history/", {"version": "1", "number": str(first)}, follow=True)
+    assert "Kāds saglabāja" in response.content.decode()
+    response = client.post(f"{BASE}/2021/history/", {"version": str(review.version), "number": "99"}, follow=True)
+    assert "Nav versijas 99" in response.content.decode()

@@ -227,9 +227,26 @@ def status(request: HttpRequest, network: str, year: int) -> HttpResponse:
 
 @login_required
 def history(request: HttpRequest, network: str, year: int) -> HttpResponse:
-    review = access.get_review_for_user(request.user, network, year)
-    versions = review.versions.order_by("-number")[:200]
-    return render(request, "yearbook/history.html", {"network": review.network, "review": review, "versions": versions})
+    review = access.get_review_for_user(request.user, network, year, write=request.method == "POST")
+    if request.method == "POST":
+        raw = request.POST.get("number", "")
+        try:
+            if not raw.isdigit():
+                raise ValidationError(_("Choose a version to restore."))
+            workflow.restore_version(request.user, review, _version(request), int(raw))
+        except ValidationError as exc:
+            for message in _errors(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Version %(number)s restored as a new version.") % {"number": raw})
+        return redirect("yearbook:history", network=network, year=year)
+    context = {
+        "network": review.network,
+        "review": review,
+        "versions": review.versions.order_by("-number")[:200],
+        "can_edit": is_network_admin(request.user, review.network) and review.is_editable,
+    }
+    return render(request, "yearbook/history.html", context)
 
 
 def _download(review: AnnualReview, fmt: str, language: str) -> HttpResponse:

@@ -236,3 +236,46 @@ def set_status(user: Any, review: AnnualReview, status: str, note: str = "") -> 
         note=note,
     )
     return locked
+
+
+@transaction.atomic
+def restore_version(user: Any, review: AnnualReview, expected_version: int | None, number: int) -> AnnualReview:
+    """Make an earlier version's content the current one, as a new version (nothing is lost)."""
+    locked = _lock(review, expected_version)
+    version = locked.versions.filter(number=number).first()
+    if version is None:
+        raise ValidationError(_("There is no version %(number)s.") % {"number": number})
+    old = snapshot(locked)
+    content = version.snapshot
+    locked.title_lv = content.get("title_lv") or locked.title_lv
+    locked.title_en = content.get("title_en", "")
+    locked.summary = content.get("summary", "")
+    locked.conclusions = content.get("conclusions", "")
+    locked.save()
+    sections = content.get("sections", {})
+    for section in locked.sections.all():
+        saved = sections.get(section.code, {"text": "", "show_figures": True})
+        section.text, section.show_figures = saved["text"], saved["show_figures"]
+        section.save()
+    for code, saved in sections.items():
+        ReviewSection.objects.get_or_create(
+            review=locked, code=code, defaults={"text": saved["text"], "show_figures": saved["show_figures"]}
+        )
+    excerpts = content.get("excerpts", {})
+    existing = {f"{e.section_code}:{e.report_id}": e for e in locked.excerpts.all()}
+    live_reports = set(
+        Report.objects.filter(pk__in=[int(k.split(":")[1]) for k in excerpts]).values_list("pk", flat=True)
+    )
+    for key, saved in excerpts.items():
+        code, report_id = key.split(":")
+        if int(report_id) not in live_reports:
+            continue  # the report is gone; its choice cannot come back
+        excerpt = existing.pop(key, None) or Excerpt(review=locked, section_code=code, report_id=int(report_id))
+        excerpt.included, excerpt.order = saved["included"], saved["order"]
+        excerpt.text, excerpt.quote = saved["text"], saved["quote"]
+        excerpt.save()
+    for excerpt in existing.values():
+        excerpt.included, excerpt.order, excerpt.text, excerpt.quote = False, 0, "", False
+        excerpt.save()
+    _save_version(user, locked, old, note=_("version %(number)s restored") % {"number": number})
+    return locked
