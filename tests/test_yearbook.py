@@ -87,6 +87,7 @@ def test_who_may_see_and_edit(world, review, reporter_a, viewer, other_methodolo
     assert client_for(None).get(f"{BASE}/2021/").status_code == 302  # to the login page
     # Not published yet: no public page for anyone.
     assert client_for(None).get(f"{BASE}/2021/public/").status_code == 404
+    assert "Neviens gada pārskats vēl nav publicēts." in client_for(None).get(f"{BASE}/published/").content.decode()
 
 
 def test_outline_follows_the_sections_and_figures_equal_the_core(world, review, methodologist):
@@ -139,16 +140,17 @@ def test_saving_a_section_is_versioned_and_audited(world, review, region, method
     assert entry.actor == methodologist and entry.new["text"] == "Sedas bibliotēka strādāja."
 
     # A save based on version 1 is refused, says why, and keeps what was typed on the page.
-    stale = {**data, "version": "1", "text": "Cits ievads"}
+    stale = {**data, "version": "1", "text": "Cits ievads", f"short-{a.pk}": "Cits īsinājums"}
     response = client.post(f"{BASE}/2021/s/general/", stale)
     assert response.status_code == 409
-    assert "Cits ievads" in response.content.decode()
+    assert "Cits ievads" in response.content.decode() and "Cits īsinājums" in response.content.decode()
     assert ReviewSection.objects.get(review=review, code="general").text == "Ievads par vispārīgo."
 
     # Bad order numbers name the library and change nothing.
     response = client.post(f"{BASE}/2021/s/general/", {**data, "version": "2", f"order-{a.pk}": "pirmais"})
     assert response.status_code == 400
-    assert "Sedas bibliotēka" in response.content.decode()
+    content = response.content.decode()
+    assert "Sedas bibliotēka: secībai jābūt veselam skaitlim" in content and 'value="pirmais"' in content
     assert ReviewVersion.objects.filter(review=review).count() == 2
     # The history page lists who changed what.
     history = client.get(f"{BASE}/2021/history/").content.decode()
@@ -282,6 +284,8 @@ def test_approve_lock_publish_and_reopen(world, review, region, methodologist, r
     client.post(f"{BASE}/2021/status/", {"status": "published"})
     public = client_for(None).get(f"{BASE}/2021/public/")
     assert public.status_code == 200 and "2021" in public.content.decode()
+    listing = client_for(None).get(f"{BASE}/published/").content.decode()
+    assert f"{BASE}/2021/public/review.pdf?lang=lv" in listing
     pdf = client_for(reporter_a).get(f"{BASE}/2021/public/review.pdf?lang=lv")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     # Reopening needs a reason.
@@ -294,6 +298,7 @@ def test_approve_lock_publish_and_reopen(world, review, region, methodologist, r
     assert review.status == "draft"
     assert AuditEntry.objects.filter(target="review2021:status", new="draft", note="Labojums skaitļos").exists()
     assert client_for(None).get(f"{BASE}/2021/public/").status_code == 404
+    assert "Neviens gada pārskats vēl nav publicēts." in client_for(None).get(f"{BASE}/published/").content.decode()
 
 
 def test_review_figures_equal_the_dashboard(world, review, region, methodologist):

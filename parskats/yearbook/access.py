@@ -28,6 +28,15 @@ def get_review_for_user(user: AnyUser, slug: str, year: int, write: bool = False
     return review
 
 
+def published_reviews(slug: str) -> tuple[Network, list[AnnualReview]]:
+    """A network's published reviews, for anyone; 404 for an unknown network."""
+    network = Network.objects.filter(slug=slug).first()
+    if network is None:
+        raise Http404("No such network.")
+    reviews = AnnualReview.objects.filter(network=network, status=AnnualReview.Status.PUBLISHED).order_by("-year")
+    return network, list(reviews)
+
+
 def get_published_review(slug: str, year: int) -> AnnualReview:
     """A published review, for anyone (the public site)."""
     review = (

@@ -157,9 +157,11 @@ def section(request: HttpRequest, network: str, year: int, code: str) -> HttpRes
     posted: dict[str, Any] = {}
     status = 200
     if request.method == "POST":
+        excerpts, problems = _excerpts(request, part)
+        posted = {"text": request.POST.get("text", "")}
         try:
-            excerpts = _excerpts(request, part)
-            posted = {"text": request.POST.get("text", ""), "excerpts": excerpts}
+            if problems:
+                raise ValidationError(problems)
             workflow.save_section(
                 request.user,
                 review,
@@ -174,6 +176,10 @@ def section(request: HttpRequest, network: str, year: int, code: str) -> HttpRes
                 messages.error(request, message)
             review.refresh_from_db()
             status = 409 if isinstance(exc, workflow.StaleVersion) else 400
+            # Nothing typed is lost: the refused choices are shown again.
+            for group in part.groups:
+                for item in group.texts:
+                    item.posted = excerpts.get(item.report.pk)
         else:
             messages.success(request, _("Section saved."))
             return redirect("yearbook:section", network=network, year=year, code=code)
@@ -188,27 +194,29 @@ def section(request: HttpRequest, network: str, year: int, code: str) -> HttpRes
     return render(request, "yearbook/section.html", context, status=status)
 
 
-def _excerpts(request: HttpRequest, part: Any) -> dict[int, dict[str, Any]]:
-    """The choices for each library text of the section, from fields named by the report id."""
-    out = {}
+def _excerpts(request: HttpRequest, part: Any) -> tuple[dict[int, dict[str, Any]], list[str]]:
+    """The choices for each library text of the section (fields named by the report id), and what
+    is wrong with them, each problem naming its library."""
+    out: dict[int, dict[str, Any]] = {}
+    problems = []
     for group in part.groups:
         for item in group.texts:
             pk = item.report.pk
             order = request.POST.get(f"order-{pk}", "").strip() or "0"
-            if not order.isdigit() or int(order) > 999:
-                raise ValidationError(
-                    _("%(library)s: the order must be a whole number from 0 to 999.") % {"library": item.unit.name}
-                )
             short = request.POST.get(f"short-{pk}", "")
-            if len(short) > MAX_TEXT:
-                raise ValidationError(_("%(library)s: the shortened text is too long.") % {"library": item.unit.name})
             out[pk] = {
                 "included": request.POST.get(f"include-{pk}") == "on",
-                "order": int(order),
+                "order": int(order) if order.isdigit() and int(order) <= 999 else order,
                 "text": short.strip(),
                 "quote": request.POST.get(f"quote-{pk}") == "on",
             }
-    return out
+            if not isinstance(out[pk]["order"], int):
+                problems.append(
+                    _("%(library)s: the order must be a whole number from 0 to 999.") % {"library": item.unit.name}
+                )
+            if len(short) > MAX_TEXT:
+                problems.append(_("%(library)s: the shortened text is too long.") % {"library": item.unit.name})
+    return out, problems
 
 
 @login_required
@@ -264,6 +272,13 @@ def _download(review: AnnualReview, fmt: str, language: str) -> HttpResponse:
 def export(request: HttpRequest, network: str, year: int, fmt: str) -> HttpResponse:
     review = access.get_review_for_user(request.user, network, year)
     return _download(review, fmt, _language(request))
+
+
+def published(request: HttpRequest, network: str) -> HttpResponse:
+    net, reviews = access.published_reviews(network)
+    language = _language(request)
+    rows = [(review, review.title(language), download_links(review, public=True)) for review in reviews]
+    return render(request, "yearbook/published.html", {"network": net, "rows": rows})
 
 
 def public(request: HttpRequest, network: str, year: int) -> HttpResponse:
