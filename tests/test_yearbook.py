@@ -338,3 +338,25 @@ def test_an_earlier_version_can_be_restored(world, review, region, methodologist
     assert "Kāds saglabāja" in response.content.decode()
     response = client.post(f"{BASE}/2021/history/", {"version": str(review.version), "number": "99"}, follow=True)
     assert "Nav versijas 99" in response.content.decode()
+
+
+def test_two_people_on_different_sections_do_not_conflict(world, review, region, methodologist):
+    first, second = client_for(methodologist), client_for(methodologist)
+    a = region["a"]
+    general = first.get(f"{BASE}/2021/s/general/").context
+    story = second.get(f"{BASE}/2021/s/success_story/").context
+    also_general = second.get(f"{BASE}/2021/s/general/").context
+
+    def form(context, text):
+        return {"version": str(context["review"].version), "fingerprint": context["fingerprint"], "text": text}
+
+    assert first.post(f"{BASE}/2021/s/general/", form(general, "Pirmā ievads")).status_code == 302
+    # Another section, loaded before that save: saved, nothing of the first is lost.
+    story_form = {**form(story, "Stāstu ievads"), f"include-{a.pk}": "on"}
+    assert second.post(f"{BASE}/2021/s/success_story/", story_form).status_code == 302
+    # The same section, loaded before that save: refused.
+    response = second.post(f"{BASE}/2021/s/general/", form(also_general, "Otrā ievads"))
+    assert response.status_code == 409
+    sections = {s.code: s.text for s in ReviewSection.objects.filter(review=review)}
+    assert sections == {"general": "Pirmā ievads", "success_story": "Stāstu ievads"}
+    assert Excerpt.objects.get(review=review, section_code="success_story", report=a).included

@@ -170,6 +170,7 @@ def section(request: HttpRequest, network: str, year: int, code: str) -> HttpRes
                 text=_text(request, "text"),
                 show_figures=request.POST.get("show_figures") == "on",
                 excerpts=excerpts,
+                fingerprint=request.POST.get("fingerprint", "")[:64] or None,
             )
         except ValidationError as exc:
             for message in _errors(exc):
@@ -190,6 +191,7 @@ def section(request: HttpRequest, network: str, year: int, code: str) -> HttpRes
         "part": part,
         "can_edit": is_network_admin(request.user, review.network) and review.is_editable,
         "posted": posted,
+        "fingerprint": workflow.section_fingerprint(workflow.snapshot(review), code),
     }
     return render(request, "yearbook/section.html", context, status=status)
 

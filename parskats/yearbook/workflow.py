@@ -4,6 +4,8 @@ writing who changed what to the shared audit trail."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -112,9 +114,21 @@ def create_review(user: Any, network: Network, survey: Survey, year: int) -> Ann
     return review
 
 
-def _lock(review: AnnualReview, expected_version: int | None) -> AnnualReview:
+def section_fingerprint(content: dict[str, Any], code: str) -> str:
+    """What one section's saved state looks like: two people editing different sections do not
+    conflict, only a change to the same section since the page was loaded does."""
+    own = content.get("sections", {}).get(code)
+    excerpts = {k: v for k, v in content.get("excerpts", {}).items() if k.split(":")[0] == code}
+    raw = json.dumps([own, excerpts], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def _lock(
+    review: AnnualReview, expected_version: int | None, fingerprint: tuple[str, str] | None = None
+) -> AnnualReview:
     locked = AnnualReview.objects.select_for_update().get(pk=review.pk)
-    if expected_version is not None and locked.version != expected_version:
+    unchanged = fingerprint is not None and section_fingerprint(snapshot(locked), fingerprint[0]) == fingerprint[1]
+    if expected_version is not None and locked.version != expected_version and not unchanged:
         raise StaleVersion(
             _(
                 "Someone saved this review since you opened it (now version %(now)s, yours %(yours)s). "
@@ -166,11 +180,13 @@ def save_section(
     text: str,
     show_figures: bool,
     excerpts: dict[int, dict[str, Any]],
+    fingerprint: str | None = None,
 ) -> AnnualReview:
     """One section: the methodologist's text, whether figures show, and per report (id) whether its
     text is included, its order, a shortened text and whether it is quoted. Reports must be this
-    network's approved reports of the review's year."""
-    locked = _lock(review, expected_version)
+    network's approved reports of the review's year. With the section's `fingerprint` as loaded, a
+    save is refused only when this section changed meanwhile, not when another one did."""
+    locked = _lock(review, expected_version, (code, fingerprint) if fingerprint else None)
     old = snapshot(locked)
     allowed = set(
         Report.objects.filter(
