@@ -73,6 +73,9 @@ def main() -> int:
             ("library page (Sedas bibliotēka)", methodologist, "/n/valka/libraries/seda/"),
         ]
         results = [(name, *measure(client, url, runs)) for name, client, url in cases]
+        from bench.form import form_results
+
+        results += form_results(runs)
         base_p50 = statistics.median(results[0][1])
         print(f"Pārskats benchmarks on {vendor}, {runs} requests each (server time through the test client)")
         print(f"{'case':<52} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'p50 / baseline':>15}")

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from parskats.audit.models import AuditEntry
 from parskats.catalogue.models import CheckRule
@@ -12,6 +13,13 @@ from parskats.reporting.models import Activity, Explanation, Report, Value
 from parskats.reporting.signals import report_submitted
 from parskats.reporting.submission import SubmissionError, submit_report
 from tests.factories import report_with
+
+
+@pytest.fixture(autouse=True)
+def _latvian():
+    """Messages in Latvian, whatever language an earlier request left active in this thread."""
+    with translation.override("lv"):
+        yield
 
 
 @pytest.fixture

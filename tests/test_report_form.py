@@ -195,3 +195,28 @@ def test_explain_a_warning_then_submit(world, reporter_a, report):
     # Submitted: no more changes.
     htmx(client, url(report, "value/users/"), {"v-users": "1", "version-users": "0"})
     assert Value.objects.get(report=report, indicator__code="users").number == 100
+
+
+def test_index_lists_only_own_reports_and_starts_open_periods(world, reporter_a, reporter_b):
+    from tests.factories import report_with
+
+    other = report_with(world.library_b, world.periods[2020], users=1)
+    world.periods[2021].status = "open"
+    world.periods[2021].save()
+    client = client_for(reporter_a)
+    page = client.get("/n/testa/reports/").content.decode()
+    assert "Sedas bibliotēka" in page and f"/reports/{other.pk}/" not in page
+    assert client.post(f"/n/testa/reports/start/{world.periods[2021].pk}/{world.library_b.pk}/").status_code == 404
+    response = client.post(f"/n/testa/reports/start/{world.periods[2021].pk}/{world.library_a.pk}/")
+    created = Report.objects.get(unit=world.library_a, period=world.periods[2021])
+    assert response.status_code == 302 and response["Location"].endswith(f"/reports/{created.pk}/")
+    assert client_for(reporter_b).get(f"/n/testa/reports/{created.pk}/").status_code == 404
+    # A report is reached only under its own network's address.
+    assert client.get(f"/n/cits/reports/{created.pk}/").status_code == 404
+
+
+def test_the_form_in_english(reporter_a, report):
+    client = client_for(reporter_a)
+    client.cookies["parskats_language"] = "en"
+    page = client.get(url(report), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Total visits" in page and "Success story" in page and "Submit the report" in page

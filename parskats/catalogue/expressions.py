@@ -278,6 +278,24 @@ class Expression:
         walk(self.tree)
         return found
 
+    @property
+    def peer_names(self) -> list[str]:
+        """The codes whose peer-group median the expression reads."""
+        found: list[str] = []
+
+        def walk(node: Node) -> None:
+            if node[0] == "call":
+                if node[1] == "peer_median":
+                    found.append(node[2][0][1])
+                for arg in node[2]:
+                    walk(arg)
+            elif node[0] not in ("num", "name"):
+                for child in node[1:]:
+                    walk(child)
+
+        walk(self.tree)
+        return found
+
     def evaluate(self, env: Environment) -> bool:
         """True when the check holds; Missing when a value it needs is absent."""
         try:

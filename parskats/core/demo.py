@@ -19,6 +19,7 @@ from parskats.accounts.models import Role, User
 from parskats.catalogue.loader import DATA_DIR, load_catalogue
 from parskats.catalogue.models import Indicator, Survey
 from parskats.network.models import Membership, Network, OrgUnit, PopulationServed
+from parskats.reporting.demo import load_report_demo
 from parskats.reporting.models import Report, ReportingPeriod, Value
 
 DEMO_PASSWORD = "parskats-demo"  # noqa: S105 - printed by `make run`; demo accounts only
@@ -323,6 +324,7 @@ def load_demo() -> list[DemoAccount]:
     accounts.append(DemoAccount(seda.email, seda.full_name, "reporter, Sedas bibliotēka and Plāņu pagasta bibliotēka"))
     superuser = _user("admin@example.org", "Sistēmas administrators", is_staff=True, is_superuser=True)
     accounts.append(DemoAccount(superuser.email, superuser.full_name, "system administrator (Django admin)"))
+    load_report_demo(network)
     from parskats.yearbook.demo import load_yearbook_demo  # issue 10: texts and a draft 2021 review
 
     load_yearbook_demo(network, survey)

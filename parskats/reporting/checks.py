@@ -18,6 +18,7 @@ from parskats.catalogue.expressions import Expression, ExpressionError, Missing,
 from parskats.catalogue.formparts import IndicatorInfo, expand
 from parskats.catalogue.models import CheckRule, Indicator
 
+from .figures import Figure, figures, previous_figures
 from .models import Activity, Explanation, Report, Value
 
 MIN_PEERS = 3
@@ -56,10 +57,10 @@ def _compiled(text: str) -> Expression | None:
 class ReportEnvironment:
     """What a check expression may read about one report; every lookup is lazy and cached."""
 
-    def __init__(self, report: Report, values: dict[str, Value]) -> None:
+    def __init__(self, report: Report, values: dict[str, Figure], previous: dict[str, Figure] | None = None) -> None:
         self.report = report
         self.values = values
-        self._previous: dict[str, Value] | None = None
+        self._previous = previous
         self._peers: dict[str, Decimal | None] = {}
         self._activities: dict[str, Decimal] | None = None
 
@@ -76,38 +77,39 @@ class ReportEnvironment:
 
     def previous(self, name: str) -> Decimal:
         if self._previous is None:
-            period = self.report.period
-            self._previous = {
-                v.indicator.code: v
-                for v in Value.objects.filter(
-                    report__unit_id=self.report.unit_id,
-                    report__period__network_id=period.network_id,
-                    report__period__survey_id=period.survey_id,
-                    report__period__year=period.year - 1,
-                ).select_related("indicator")
-            }
+            self._previous = previous_figures(self.report)
         value = self._previous.get(name)
         if value is None or value.numeric is None:
             raise Missing(name)
         return value.numeric
 
+    def prefetch_peers(self, names: set[str]) -> None:
+        """Read the peer values of every indicator the checks compare with peers, in one query."""
+        names = names - set(self._peers)
+        if not names:
+            return
+        numbers: dict[str, list[Decimal]] = {name: [] for name in names}
+        rows = (
+            Value.objects.filter(
+                report__period_id=self.report.period_id,
+                report__unit__library_type=self.report.unit.library_type,
+                indicator__code__in=names,
+                code=Value.Code.NUMBER,
+            )
+            .exclude(report_id=self.report.pk)
+            .values_list("indicator__code", "number")
+        )
+        for code, number in rows:
+            if number is not None:
+                numbers[code].append(number)
+        for name, found in numbers.items():
+            self._peers[name] = statistics.median(found) if len(found) >= MIN_PEERS else None
+
     def peer_median(self, name: str) -> Decimal:
         """The median of the same indicator in the other reports of the period from libraries of the
         same type (at least MIN_PEERS of them)."""
         if name not in self._peers:
-            numbers = [
-                n
-                for n in Value.objects.filter(
-                    report__period_id=self.report.period_id,
-                    report__unit__library_type=self.report.unit.library_type,
-                    indicator__code=name,
-                    code=Value.Code.NUMBER,
-                )
-                .exclude(report_id=self.report.pk)
-                .values_list("number", flat=True)
-                if n is not None
-            ]
-            self._peers[name] = statistics.median(numbers) if len(numbers) >= MIN_PEERS else None
+            self.prefetch_peers({name})
         median = self._peers[name]
         if median is None:
             raise Missing(name)
@@ -126,40 +128,56 @@ class ReportEnvironment:
 
 
 def form_indicators(report: Report) -> list[Indicator]:
-    """The indicators on this report's form (its year and library type), in form order."""
+    """The indicators on this report's form (its year and library type), in form order; each knows
+    its total's code as `parent_code` (no extra query)."""
     year, kind = report.period.year, report.unit.library_type
-    return [
-        i
-        for i in Indicator.objects.filter(survey_id=report.period.survey_id).select_related("parent", "section")
-        if i.on_form(year, kind)
-    ]
+    every = list(Indicator.objects.filter(survey_id=report.period.survey_id).select_related("section"))
+    codes = {i.pk: i.code for i in every}
+    for indicator in every:
+        indicator.parent_code = codes.get(indicator.parent_id or 0, "")  # type: ignore[attr-defined]
+    return [i for i in every if i.on_form(year, kind)]
 
 
-def run_checks(report: Report, indicators: list[Indicator] | None = None) -> list[CheckResult]:
-    """Every failed check of the report, in form order, with its explanation (if any)."""
+def parent_code(indicator: Indicator) -> str:
+    known = getattr(indicator, "parent_code", None)
+    if known is not None:
+        return known
+    return indicator.parent.code if indicator.parent else ""
+
+
+def run_checks(
+    report: Report,
+    indicators: list[Indicator] | None = None,
+    values: dict[str, Figure] | None = None,
+    previous: dict[str, Figure] | None = None,
+) -> list[CheckResult]:
+    """Every failed check of the report, in form order, with its explanation (if any). The form
+    passes the indicators and values (by code) it has already read."""
     indicators = indicators if indicators is not None else form_indicators(report)
-    infos = {i.code: IndicatorInfo(i.code, i.parent.code if i.parent else "") for i in indicators}
+    infos = {i.code: IndicatorInfo(i.code, parent_code(i)) for i in indicators}
     order = {code: index for index, code in enumerate(infos)}
     labels = {i.code: i.name for i in indicators}
-    values = {v.indicator.code: v for v in Value.objects.filter(report=report).select_related("indicator")}
-    env = ReportEnvironment(report, values)
+    if values is None:
+        values = figures(report=report)
+    env = ReportEnvironment(report, values, previous)
     year, kind = report.period.year, report.unit.library_type
-    results: list[CheckResult] = []
+    planned: list[tuple[CheckRule, str, Expression]] = []
     for rule in CheckRule.objects.filter(survey_id=report.period.survey_id):
         if not rule.on_form(year, kind):
             continue
         for field, text in expand(rule.fields, rule.expression, infos):
-            if field not in infos:
-                continue
             expression = _compiled(text)
-            if expression is None:
-                continue
-            try:
-                holds = expression.evaluate(env)
-            except Missing:
-                continue
-            if not holds:
-                results.append(CheckResult(rule.code, rule.severity, field, rule.message, labels[field]))
+            if field in infos and expression is not None:
+                planned.append((rule, field, expression))
+    env.prefetch_peers({name for _rule, _field, expression in planned for name in expression.peer_names})
+    results: list[CheckResult] = []
+    for rule, field, expression in planned:
+        try:
+            holds = expression.evaluate(env)
+        except Missing:
+            continue
+        if not holds:
+            results.append(CheckResult(rule.code, rule.severity, field, rule.message, labels[field]))
     if results:
         explanations = {(e.check_code, e.indicator_code): e for e in Explanation.objects.filter(report=report)}
         for result in results:

@@ -20,6 +20,7 @@ from parskats.catalogue.models import Indicator
 from parskats.core.numbers import NumberParseError, format_number, parse_number
 from parskats.network.access import AnyUser
 
+from .figures import Figure
 from .models import Report, Value
 
 EDITABLE = (Report.Status.DRAFT, Report.Status.RETURNED)
@@ -60,7 +61,7 @@ class Parsed:
     number: Decimal | None
 
 
-def display(value: Value | None) -> str:
+def display(value: Value | Figure | None) -> str:
     """A value as a person reads it: 12 345,5, “not applicable”, “unknown” or empty."""
     if value is None:
         return ""
@@ -150,7 +151,7 @@ def save_value(
             locked = Report.objects.select_for_update().get(pk=report.pk)
             ensure_editable(locked)
             current = (
-                Value.objects.select_for_update()
+                Value.objects.select_for_update(of=("self",))
                 .select_related("updated_by")
                 .filter(report=report, indicator=indicator)
                 .first()

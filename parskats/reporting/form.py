@@ -7,18 +7,21 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from parskats.catalogue.models import Indicator, NarrativeSection
 
 from .checks import CheckResult, blocking, by_field, form_indicators, run_checks
 from .entry import EDITABLE, display
+from .figures import Figure, figures, previous_figures
 from .models import Narrative, Report, Value
 
 
 @dataclass
 class FieldRow:
     indicator: Indicator
-    value: Value | None
-    previous: Value | None
+    value: Figure | None
+    previous: Figure | None
     results: list[CheckResult] = field(default_factory=list)
 
     @property
@@ -43,6 +46,10 @@ class FieldRow:
     @property
     def previous_display(self) -> str:
         return display(self.previous)
+
+    @property
+    def kind_label(self) -> str:
+        return _("Kind of value: %(name)s") % {"name": self.indicator.name}
 
     @property
     def is_part(self) -> bool:
@@ -76,27 +83,14 @@ class Summary:
         return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:12]
 
 
-def previous_values(report: Report) -> dict[str, Value]:
-    period = report.period
-    return {
-        v.indicator.code: v
-        for v in Value.objects.filter(
-            report__unit_id=report.unit_id,
-            report__period__network_id=period.network_id,
-            report__period__survey_id=period.survey_id,
-            report__period__year=period.year - 1,
-        ).select_related("indicator")
-    }
-
-
 def field_rows(report: Report, indicators: list[Indicator] | None = None) -> tuple[list[FieldRow], Summary]:
     indicators = indicators if indicators is not None else form_indicators(report)
-    values = {v.indicator_id: v for v in Value.objects.filter(report=report)}
-    previous = previous_values(report)
-    results = run_checks(report, indicators)
+    values = figures(report=report)
+    previous = previous_figures(report)
+    results = run_checks(report, indicators, values, previous)
     grouped = by_field(results)
     rows = [
-        FieldRow(indicator, values.get(indicator.pk), previous.get(indicator.code), grouped.get(indicator.code, []))
+        FieldRow(indicator, values.get(indicator.code), previous.get(indicator.code), grouped.get(indicator.code, []))
         for indicator in indicators
     ]
     return rows, Summary(results)

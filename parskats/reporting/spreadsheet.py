@@ -29,7 +29,7 @@ from parskats.network.models import Network
 from .access import get_report_for_user
 from .checks import form_indicators
 from .entry import EntryError, ensure_editable, parse_raw, save_value
-from .form import previous_values
+from .figures import Figure, previous_figures
 from .models import Report, Value
 
 MARKER = "parskats:report:"
@@ -42,11 +42,11 @@ MAX_ROWS = 2000
 NUMBER_FORMATS: dict[str, str] = {"integer": "#,##0", "decimal": "#,##0.###"}
 
 
-def cell_value(value: Value | None) -> object:
+def cell_value(value: Value | Figure | None) -> object:
     if value is None:
         return None
     if value.code == Value.Code.NOT_APPLICABLE:
-        return "nav attiecināms"
+        return "neattiecas"
     if value.code == Value.Code.UNKNOWN:
         return "nav zināms"
     return value.number
@@ -59,13 +59,16 @@ def add_report_sheet(workbook: Workbook, report: Report) -> None:
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"] = f"{MARKER}{report.pk}"
     sheet["A2"].font = Font(color="666666", size=8)
-    sheet["A3"] = _("Fill in column F only. A number, or “nav attiecināms” / “nav zināms”. Empty cells change nothing.")
+    sheet["A3"] = _(
+        "Fill in column F only. A number, or “neattiecas” (not applicable) / “nav zināms” (unknown). "
+        "Empty cells change nothing."
+    )
     headers = [_("Code"), _("Indicator"), _("Unit"), _("Definition"), str(year - 1), str(year)]
     for column, text in enumerate(headers, start=1):
         cell = sheet.cell(row=FIRST_ROW - 1, column=column, value=text)
         cell.font = Font(bold=True)
     values = {v.indicator_id: v for v in Value.objects.filter(report=report)}
-    previous = previous_values(report)
+    previous = previous_figures(report)
     open_fill = PatternFill("solid", fgColor="FFF8DC")
     for offset, indicator in enumerate(form_indicators(report)):
         row: int = FIRST_ROW + offset

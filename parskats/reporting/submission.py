@@ -32,7 +32,11 @@ def notify_submission(report: Report, actor: object) -> None:
 @transaction.atomic
 def submit_report(user: AnyUser, report: Report) -> Report:
     """Submit the report as `user`. Raises SubmissionError naming the errors and unexplained warnings."""
-    locked = Report.objects.select_for_update().select_related("unit", "period", "period__network").get(pk=report.pk)
+    locked = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("unit", "period", "period__network")
+        .get(pk=report.pk)
+    )
     if not can_write_report(user, locked):
         raise SubmissionError(_("You may not submit this report."))
     if locked.status not in SUBMITTABLE:

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,9 +20,10 @@ from parskats.network.access import get_network_for_user, is_network_admin, libr
 
 from .access import can_write_report, get_report_for_user, reports_for_user
 from .checks import form_indicators
-from .entry import EntryError, VersionConflict, field_indicator, save_value
+from .entry import EntryError, VersionConflict, save_value
 from .form import field_rows, is_editable, narrative_sections, sections
 from .models import Activity, Explanation, Report, ReportingPeriod, Value
+from .rows import render_checks, render_row
 from .submission import SubmissionError, submit_report
 
 
@@ -73,19 +75,35 @@ def start(request: HttpRequest, network: str, period: int, unit: int) -> HttpRes
 
 def form_context(request: HttpRequest, report: Report, write: bool) -> dict:
     rows, summary = field_rows(report)
+    labels = field_labels(report)
+    editable = write and is_editable(report)
+    grouped = sections(rows)
+    for group in grouped:
+        group["html"] = [render_row(row, labels, editable) for row in group["rows"]]
     return {
         "network": report.period.network,
         "report": report,
-        "sections": sections(rows),
+        "sections": grouped,
         "summary": summary,
         "narratives": narrative_sections(report),
         "activities": Activity.objects.filter(report=report),
         "photos": report.photos.all(),
         "can_write": write,
-        "editable": write and is_editable(report),
+        "editable": editable,
         "has_stable": any(row.indicator.stable and row.previous for row in rows),
         "categories": Explanation.Category.choices,
-        "kinds": Value.Code.choices,
+        **labels,
+    }
+
+
+def field_labels(report: Report) -> dict:
+    """Strings every field row repeats, translated and reversed once per page rather than per field."""
+    return {
+        "save_base": reverse("reporting:form", kwargs={"network": report.period.network.slug, "report": report.pk})
+        + "value/",
+        "previous_label": _("In %(year)s:") % {"year": report.period.year - 1},
+        "kinds": [(value, str(label)) for value, label in Value.Code.choices],
+        "definition_label": _("Definition"),
     }
 
 
@@ -145,10 +163,10 @@ def save_all(request: HttpRequest, report: Report) -> HttpResponse:
 def save_field(request: HttpRequest, network: str, report: int, code: str) -> HttpResponse:
     """Autosave of one field (htmx): the field's status, and its new version and the checks out of band."""
     found = report_in_network(request, network, report, write=True)
-    try:
-        indicator = field_indicator(found, code)
-    except EntryError:
-        raise Http404("No such field.") from None
+    indicators = form_indicators(found)
+    indicator = next((i for i in indicators if i.code == code), None)
+    if indicator is None:
+        raise Http404("No such field.")
     status, message, conflict = "saved", "", None
     try:
         save_value(request.user, found, code, raw_from(request, code), version_from(request, code), indicator=indicator)
@@ -156,19 +174,18 @@ def save_field(request: HttpRequest, network: str, report: int, code: str) -> Ht
         status, message, conflict = "conflict", error.message, error
     except EntryError as error:
         status, message = "error", error.message
-    rows, summary = field_rows(found)
-    row = next((r for r in rows if r.code == code), None)
-    if row is None:
-        raise Http404("No such field.")
+    rows, summary = field_rows(found, indicators)
+    row = next(r for r in rows if r.code == code)
     changed = request.POST.get("checks-signature") != summary.signature
     return render(
         request,
         "reporting/_saved.html",
         {
+            **field_labels(found),
             "network": found.period.network,
             "report": found,
             "row": row,
-            "rows": rows if changed else [row],
+            "checks_html": [render_checks(r, oob=True) for r in (rows if changed else [row])],
             "summary": summary,
             "status": status,
             "message": message,
@@ -224,6 +241,4 @@ def submit(request: HttpRequest, network: str, report: int) -> HttpResponse:
 
 
 def found_url(report: Report) -> str:
-    from django.urls import reverse
-
     return reverse("reporting:form", kwargs={"network": report.period.network.slug, "report": report.pk})

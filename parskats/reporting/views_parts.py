@@ -23,6 +23,7 @@ from .entry import EntryError, ensure_editable, save_value
 from .form import field_rows
 from .models import Activity, Explanation, Narrative, Photo, Report
 from .photos import process_photo
+from .rows import render_checks
 from .views import found_url, report_in_network
 
 MAX_NARRATIVE_CHARS = 20_000
@@ -305,7 +306,7 @@ def explain(request: HttpRequest, network: str, report: int) -> HttpResponse:
         {
             "network": found.period.network,
             "report": found,
-            "rows": rows,
+            "checks_html": [render_checks(row, oob=True) for row in rows],
             "summary": summary,
             "editable": True,
             "explain_error": error,
