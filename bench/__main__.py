@@ -82,6 +82,9 @@ def main() -> int:
         for name, samples, queries in results:
             p50 = statistics.median(samples)
             print(f"{name:<52} {p50:8.2f} {percentile(samples, 0.95):8.2f} {queries:8d} {p50 / base_p50:14.1f}x")
+        from bench import stats as stats_bench
+
+        stats_bench.run(runs, measure, percentile, base_p50)
         from bench.yearbook import report as yearbook_report  # issue 10: the annual review documents
 
         yearbook_report(methodologist, base_p50)

@@ -24,11 +24,13 @@ It is set-based: a fixed handful of queries whatever the number of libraries or 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,7 +45,8 @@ from parskats.reporting.models import Report, ReportingPeriod, Value
 # library on its own row, or the whole selection as one row.
 TREE_LEVELS = (OrgUnit.Level.COUNTRY, OrgUnit.Level.REGION, OrgUnit.Level.COUNTY)
 GROUPINGS = ("county", "region", "country", "library_type", "library", "network")
-ESTIMATE_FLAGS = {Value.Flag.ESTIMATED, Value.Flag.IMPUTED}
+ESTIMATE_FLAGS = {Value.Flag.ESTIMATED.value, Value.Flag.IMPUTED.value}
+NOT_APPLICABLE = Value.Code.NOT_APPLICABLE.value
 OFF_MAP = "-"  # the row key of libraries that are not on the chosen map
 
 
@@ -67,9 +70,8 @@ class BadBoundaries(StatsError):
     pass
 
 
-@dataclass(frozen=True)
-class LibraryValue:
-    """One library's value of one indicator as the core saw it."""
+class LibraryValue(NamedTuple):
+    """One library's value of one indicator as the core saw it (a tuple: there are many)."""
 
     code: str  # Value.Code: "num", "na", "unknown"
     number: Decimal | None
@@ -288,27 +290,29 @@ def aggregate_years(
             _("The network had no boundaries on %(date)s.") % {"date": boundaries.strftime("%d.%m.%Y.")}
         )
     indicators = list(Indicator.objects.filter(survey=survey).order_by("order", "pk"))
-    by_id = {indicator.pk: indicator for indicator in indicators}
 
-    reports = Report.objects.filter(period__network=network, period__survey=survey, period__year__in=years)
+    periods = dict(
+        ReportingPeriod.objects.filter(network=network, survey=survey, year__in=years).values_list("id", "year")
+    )
+    reports = Report.objects.filter(period_id__in=list(periods))
     if approved_only:
         reports = reports.filter(status=Report.Status.APPROVED)
     reported_units: dict[int, dict[int, str]] = defaultdict(dict)  # year → unit → status
-    for year, unit_id, status in reports.values_list("period__year", "unit_id", "status"):
+    report_of: dict[int, tuple[int, int, bool]] = {}  # report id → (year, unit, approved)
+    for report_id, period_id, unit_id, status in reports.values_list("id", "period_id", "unit_id", "status"):
+        year = periods[period_id]
         reported_units[year][unit_id] = status
+        report_of[report_id] = (year, unit_id, status == Report.Status.APPROVED)
 
-    values = Value.objects.filter(
-        report__period__network=network, report__period__survey=survey, report__period__year__in=years
-    )
-    if approved_only:
-        values = values.filter(report__status=Report.Status.APPROVED)
-    raw: dict[int, dict[int, dict[str, LibraryValue]]] = defaultdict(lambda: defaultdict(dict))
-    for year, unit_id, indicator_id, code, number, flag, status in values.values_list(
-        "report__period__year", "report__unit_id", "indicator_id", "code", "number", "flag", "report__status"
-    ).iterator(chunk_size=5000):
-        raw[year][unit_id][by_id[indicator_id].code] = LibraryValue(
-            code, number, flag, status == Report.Status.APPROVED
-        )
+    raw: dict[int, dict[int, dict[str, LibraryValue]]] = defaultdict(dict)
+    target = {report_id: raw[year].setdefault(unit_id, {}) for report_id, (year, unit_id, _ok) in report_of.items()}
+    is_approved = {report_id: ok for report_id, (_year, _unit, ok) in report_of.items()}
+    codes = {indicator.pk: indicator.code for indicator in indicators}
+    # The hot loop at national scale (hundreds of thousands of rows): plain lookups only.
+    for report_id, indicator_id, code, number, flag in _value_rows(list(periods), approved_only):
+        if number is not None and number.__class__ is not Decimal:
+            number = Decimal(number) if number.__class__ is int else Decimal(str(number))
+        target[report_id][codes[indicator_id]] = LibraryValue(code, number, flag, is_approved[report_id])
 
     # The population register fills the population indicator of a library whose report lacks it.
     population = indicator_by_concept(indicators, "population")
@@ -337,7 +341,7 @@ def aggregate_years(
                 registered = persons.get((year, pk))
                 if (
                     registered is not None
-                    and population.code not in year_values[pk]
+                    and population.code not in year_values.setdefault(pk, {})
                     and population.on_form(year, net_map.units[pk].library_type)
                 ):
                     year_values[pk][population.code] = LibraryValue(
@@ -358,6 +362,21 @@ def aggregate_years(
             {pk: status for pk, status in reported_units[year].items() if pk in library_ids},
         )
     return tables
+
+
+def _value_rows(period_ids: list[int], approved_only: bool) -> Iterator[tuple]:
+    """The value rows of these periods as the database returns them: the ORM's per-field
+    converters cost more than the aggregation itself at national scale, so the SQL the ORM builds
+    is run on a plain cursor and numbers are made Decimals once, by the caller (SQLite gives an
+    int or a float for NUMERIC, whose shortest repr is exact; PostgreSQL a Decimal)."""
+    values = Value.objects.filter(report__period_id__in=period_ids)
+    if approved_only:
+        values = values.filter(report__status=Report.Status.APPROVED)
+    sql, params = values.values_list("report_id", "indicator_id", "code", "number", "flag").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(10000):
+            yield from rows
 
 
 def _group(unit: OrgUnit, group_by: str, tree: Hierarchy, within: OrgUnit | None) -> tuple[str, str, OrgUnit | None]:
@@ -398,14 +417,57 @@ def _table(
         labels[key] = (label, group_unit)
         group_of[pk] = key
 
+    # One pass over the values into per-group tallies; "expected" comes from how many libraries
+    # of each type a group has (minus the "not applicable" answers), not from a loop per cell.
+    library_types = {u.library_type for u in units.values()}
+    applicable = {t: {i.code for i in indicators if i.on_form(year, t)} for t in library_types}
+    tallies: dict[str, dict[str, list]] = defaultdict(dict)
+    types: dict[str, Counter[str]] = defaultdict(Counter)
+    no_values: dict[str, LibraryValue] = {}
+    for pk, unit in units.items():
+        key = group_of[pk]
+        library_type = unit.library_type
+        types[key][library_type] += 1
+        on_form, group = applicable[library_type], tallies[key]
+        for code, value in values.get(pk, no_values).items():
+            if code not in on_form:
+                continue
+            tally = group.get(code)
+            if tally is None:
+                tally = group[code] = [Decimal(0), 0, 0, 0, 0, 0]  # total, reported, unknown, n/a, estimated, pending
+            if value.code == NOT_APPLICABLE:
+                tally[3] += 1
+            elif value.number is None:
+                tally[2] += 1
+            else:
+                tally[0] += value.number
+                tally[1] += 1
+                if value.flag in ESTIMATE_FLAGS:
+                    tally[4] += 1
+                if not value.approved:
+                    tally[5] += 1
+    if group_by != "network":  # otherwise the one group is the total itself
+        for group in list(tallies.values()):
+            for code, tally in group.items():
+                merged = tallies["total"].setdefault(code, [Decimal(0), 0, 0, 0, 0, 0])
+                for index in range(6):
+                    merged[index] += tally[index]
+        for counts in list(types.values()):
+            types["total"].update(counts)
+
     def build(key: str, label: str, unit: OrgUnit | None, ids: list[int]) -> Row:
+        counts = types[key]
+        cells = {}
+        for indicator in indicators:
+            expected = sum(n for library_type, n in counts.items() if indicator.code in applicable[library_type])
+            cells[indicator.code] = _cell(indicator, tallies[key].get(indicator.code), expected)
         return Row(
             key=key,
             label=label,
             unit=unit,
             library_ids=ids,
             reports=sum(1 for pk in ids if pk in statuses),
-            cells={ind.code: combine(ind, year, ids, units, values) for ind in indicators},
+            cells=cells,
         )
 
     rows = [build(key, labels[key][0], labels[key][1], ids) for key, ids in members.items()]
@@ -434,35 +496,14 @@ def _table(
     )
 
 
-def combine(
-    indicator: Indicator,
-    year: int,
-    ids: Iterable[int],
-    units: dict[int, OrgUnit],
-    values: dict[int, dict[str, LibraryValue]],
-) -> Cell:
-    """One indicator over a set of libraries, by the indicator's aggregation rule."""
-    numbers: list[Decimal] = []
-    expected = unknown = not_applicable = estimated = pending = 0
-    for pk in ids:
-        if not indicator.on_form(year, units[pk].library_type):
-            continue
-        value = values.get(pk, {}).get(indicator.code)
-        if value is not None and value.code == Value.Code.NOT_APPLICABLE:
-            not_applicable += 1
-            continue
-        expected += 1
-        if value is None:
-            continue
-        if value.code == Value.Code.UNKNOWN or value.number is None:
-            unknown += 1
-            continue
-        numbers.append(value.number)
-        estimated += value.flag in ESTIMATE_FLAGS
-        pending += not value.approved
-    total: Decimal | None = None
-    if numbers and indicator.aggregation == Indicator.Aggregation.SUM:
-        total = sum(numbers, Decimal(0))
-    elif numbers and indicator.aggregation == Indicator.Aggregation.AVERAGE:
-        total = sum(numbers, Decimal(0)) / len(numbers)
-    return Cell(total, len(numbers), expected, unknown, not_applicable, estimated, pending)
+def _cell(indicator: Indicator, tally: list | None, libraries: int) -> Cell:
+    """By the indicator's rule: `sum` sums, `average` averages, `none` is not totalled."""
+    if tally is None:
+        return Cell(None, 0, libraries)
+    total, reported, unknown, not_applicable, estimated, pending = tally
+    value: Decimal | None = None
+    if reported and indicator.aggregation == Indicator.Aggregation.SUM:
+        value = total
+    elif reported and indicator.aggregation == Indicator.Aggregation.AVERAGE:
+        value = total / reported
+    return Cell(value, reported, libraries - not_applicable, unknown, not_applicable, estimated, pending)

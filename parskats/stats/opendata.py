@@ -8,6 +8,7 @@ import io
 import json
 import zipfile
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -17,6 +18,11 @@ from parskats.network.models import Network
 
 from .aggregate import StatsError, Table, aggregate, default_survey
 from .views import _error
+
+
+def _plain(number: Decimal | None) -> str:
+    """1200, 12.5: the same text whichever database the number came from."""
+    return "" if number is None else format(number.normalize(), "f")
 
 
 def _csv(header: list[str], rows: Sequence[Sequence[object]]) -> str:
@@ -230,7 +236,7 @@ def _values(table: Table) -> str:
     rows = []
     for pk, by_code in sorted(table.values.items(), key=lambda item: table.units[item[0]].code):
         for code, value in sorted(by_code.items()):
-            rows.append([table.units[pk].code, code, value.number, value.code, value.flag])
+            rows.append([table.units[pk].code, code, _plain(value.number), value.code, value.flag])
     return _csv(["library_code", "indicator_code", "value", "value_code", "flag"], rows)
 
 
@@ -244,7 +250,7 @@ def _totals(table: Table) -> str:
                     row.key,
                     row.label,
                     indicator.code,
-                    cell.value,
+                    _plain(cell.value),
                     cell.reported,
                     cell.expected,
                     cell.unknown,
