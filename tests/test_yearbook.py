@@ -85,6 +85,9 @@ def test_who_may_see_and_edit(world, review, reporter_a, viewer, other_methodolo
         for url in (f"{BASE}/2021/", f"{BASE}/2021/s/general/", f"{BASE}/2021/export.pdf", f"{BASE}/2021/history/"):
             assert client_for(person).get(url).status_code == 404, (person, url)
     assert client_for(None).get(f"{BASE}/2021/").status_code == 302  # to the login page
+    # A reporter's link to the annual review leads to the published ones; a stranger's to nothing.
+    assert client_for(reporter_a).get(f"{BASE}/").url == f"{BASE}/published/"
+    assert client_for(other_methodologist).get(f"{BASE}/").status_code == 404
     # Not published yet: no public page for anyone.
     assert client_for(None).get(f"{BASE}/2021/public/").status_code == 404
     assert "Neviens gada pārskats vēl nav publicēts." in client_for(None).get(f"{BASE}/published/").content.decode()

@@ -19,6 +19,11 @@ def network_for_reviews(user: AnyUser, slug: str, write: bool = False) -> Networ
     return network
 
 
+def reads_drafts(user: AnyUser, slug: str) -> bool:
+    """Whether the user sees the network's reviews before publication (404 for a stranger)."""
+    return sees_whole_network(user, get_network_for_user(user, slug))
+
+
 def get_review_for_user(user: AnyUser, slug: str, year: int, write: bool = False) -> AnnualReview:
     network = network_for_reviews(user, slug, write)
     reviews = AnnualReview.objects.filter(network=network, year=year).select_related("network", "survey")

@@ -58,6 +58,8 @@ def _errors(exc: ValidationError) -> list[str]:
 
 @login_required
 def index(request: HttpRequest, network: str) -> HttpResponse:
+    if not access.reads_drafts(request.user, network):  # a reporter sees what the public sees
+        return redirect("yearbook:published", network=network)
     net = access.network_for_reviews(request.user, network)
     can_edit = is_network_admin(request.user, net)
     reviews = list(AnnualReview.objects.filter(network=net).order_by("-year"))
