@@ -85,8 +85,12 @@ def test_who_may_see_and_edit(world, review, reporter_a, viewer, other_methodolo
         for url in (f"{BASE}/2021/", f"{BASE}/2021/s/general/", f"{BASE}/2021/export.pdf", f"{BASE}/2021/history/"):
             assert client_for(person).get(url).status_code == 404, (person, url)
     assert client_for(None).get(f"{BASE}/2021/").status_code == 302  # to the login page
+    # A reporter's link to the annual review leads to the published ones; a stranger's to nothing.
+    assert client_for(reporter_a).get(f"{BASE}/").url == f"{BASE}/published/"
+    assert client_for(other_methodologist).get(f"{BASE}/").status_code == 404
     # Not published yet: no public page for anyone.
     assert client_for(None).get(f"{BASE}/2021/public/").status_code == 404
+    assert "Neviens gada pārskats vēl nav publicēts." in client_for(None).get(f"{BASE}/published/").content.decode()
 
 
 def test_outline_follows_the_sections_and_figures_equal_the_core(world, review, methodologist):
@@ -139,16 +143,17 @@ def test_saving_a_section_is_versioned_and_audited(world, review, region, method
     assert entry.actor == methodologist and entry.new["text"] == "Sedas bibliotēka strādāja."
 
     # A save based on version 1 is refused, says why, and keeps what was typed on the page.
-    stale = {**data, "version": "1", "text": "Cits ievads"}
+    stale = {**data, "version": "1", "text": "Cits ievads", f"short-{a.pk}": "Cits īsinājums"}
     response = client.post(f"{BASE}/2021/s/general/", stale)
     assert response.status_code == 409
-    assert "Cits ievads" in response.content.decode()
+    assert "Cits ievads" in response.content.decode() and "Cits īsinājums" in response.content.decode()
     assert ReviewSection.objects.get(review=review, code="general").text == "Ievads par vispārīgo."
 
     # Bad order numbers name the library and change nothing.
     response = client.post(f"{BASE}/2021/s/general/", {**data, "version": "2", f"order-{a.pk}": "pirmais"})
     assert response.status_code == 400
-    assert "Sedas bibliotēka" in response.content.decode()
+    content = response.content.decode()
+    assert "Sedas bibliotēka: secībai jābūt veselam skaitlim" in content and 'value="pirmais"' in content
     assert ReviewVersion.objects.filter(review=review).count() == 2
     # The history page lists who changed what.
     history = client.get(f"{BASE}/2021/history/").content.decode()
@@ -282,6 +287,8 @@ def test_approve_lock_publish_and_reopen(world, review, region, methodologist, r
     client.post(f"{BASE}/2021/status/", {"status": "published"})
     public = client_for(None).get(f"{BASE}/2021/public/")
     assert public.status_code == 200 and "2021" in public.content.decode()
+    listing = client_for(None).get(f"{BASE}/published/").content.decode()
+    assert f"{BASE}/2021/public/review.pdf?lang=lv" in listing
     pdf = client_for(reporter_a).get(f"{BASE}/2021/public/review.pdf?lang=lv")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     # Reopening needs a reason.
@@ -294,6 +301,7 @@ def test_approve_lock_publish_and_reopen(world, review, region, methodologist, r
     assert review.status == "draft"
     assert AuditEntry.objects.filter(target="review2021:status", new="draft", note="Labojums skaitļos").exists()
     assert client_for(None).get(f"{BASE}/2021/public/").status_code == 404
+    assert "Neviens gada pārskats vēl nav publicēts." in client_for(None).get(f"{BASE}/published/").content.decode()
 
 
 def test_review_figures_equal_the_dashboard(world, review, region, methodologist):
@@ -305,3 +313,53 @@ def test_review_figures_equal_the_dashboard(world, review, region, methodologist
     shown = loans[-3].rstrip("*")
     assert shown == format_number(Decimal(12000), 0, "lv")
     assert shown in dashboard.content.decode()
+
+
+def test_an_earlier_version_can_be_restored(world, review, region, methodologist, viewer):
+    client = client_for(methodologist)
+    a = region["a"]
+    review = workflow.save_texts(methodologist, review, review.version, summary="Pirmais kopsavilkums.")
+    first = review.version
+    review = workflow.save_section(
+        methodologist, review, review.version, "general", text="Ievads", show_figures=False,
+        excerpts={a.pk: {"included": True, "text": "Īsāk."}},
+    )  # fmt: skip
+    review = workflow.save_texts(methodologist, review, review.version, summary="Otrais kopsavilkums.")
+    assert (
+        client_for(viewer).post(f"{BASE}/2021/history/", {"version": review.version, "number": first}).status_code
+        == 404
+    )
+    response = client.post(f"{BASE}/2021/history/", {"version": str(review.version), "number": str(first)})
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.summary == "Pirmais kopsavilkums."
+    assert not Excerpt.objects.get(review=review, report=a).included
+    assert ReviewSection.objects.get(review=review, code="general").show_figures
+    assert review.versions.count() == first + 3  # nothing is lost: the restore is a version too
+    # A stale or unknown version is refused with a message.
+    response = client.post(f"{BASE}/2021/history/", {"version": "1", "number": str(first)}, follow=True)
+    assert "Kāds saglabāja" in response.content.decode()
+    response = client.post(f"{BASE}/2021/history/", {"version": str(review.version), "number": "99"}, follow=True)
+    assert "Nav versijas 99" in response.content.decode()
+
+
+def test_two_people_on_different_sections_do_not_conflict(world, review, region, methodologist):
+    first, second = client_for(methodologist), client_for(methodologist)
+    a = region["a"]
+    general = first.get(f"{BASE}/2021/s/general/").context
+    story = second.get(f"{BASE}/2021/s/success_story/").context
+    also_general = second.get(f"{BASE}/2021/s/general/").context
+
+    def form(context, text):
+        return {"version": str(context["review"].version), "fingerprint": context["fingerprint"], "text": text}
+
+    assert first.post(f"{BASE}/2021/s/general/", form(general, "Pirmā ievads")).status_code == 302
+    # Another section, loaded before that save: saved, nothing of the first is lost.
+    story_form = {**form(story, "Stāstu ievads"), f"include-{a.pk}": "on"}
+    assert second.post(f"{BASE}/2021/s/success_story/", story_form).status_code == 302
+    # The same section, loaded before that save: refused.
+    response = second.post(f"{BASE}/2021/s/general/", form(also_general, "Otrā ievads"))
+    assert response.status_code == 409
+    sections = {s.code: s.text for s in ReviewSection.objects.filter(review=review)}
+    assert sections == {"general": "Pirmā ievads", "success_story": "Stāstu ievads"}
+    assert Excerpt.objects.get(review=review, section_code="success_story", report=a).included

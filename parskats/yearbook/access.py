@@ -19,6 +19,11 @@ def network_for_reviews(user: AnyUser, slug: str, write: bool = False) -> Networ
     return network
 
 
+def reads_drafts(user: AnyUser, slug: str) -> bool:
+    """Whether the user sees the network's reviews before publication (404 for a stranger)."""
+    return sees_whole_network(user, get_network_for_user(user, slug))
+
+
 def get_review_for_user(user: AnyUser, slug: str, year: int, write: bool = False) -> AnnualReview:
     network = network_for_reviews(user, slug, write)
     reviews = AnnualReview.objects.filter(network=network, year=year).select_related("network", "survey")
@@ -26,6 +31,15 @@ def get_review_for_user(user: AnyUser, slug: str, year: int, write: bool = False
     if review is None:
         raise Http404("No review for that year.")
     return review
+
+
+def published_reviews(slug: str) -> tuple[Network, list[AnnualReview]]:
+    """A network's published reviews, for anyone; 404 for an unknown network."""
+    network = Network.objects.filter(slug=slug).first()
+    if network is None:
+        raise Http404("No such network.")
+    reviews = AnnualReview.objects.filter(network=network, status=AnnualReview.Status.PUBLISHED).order_by("-year")
+    return network, list(reviews)
 
 
 def get_published_review(slug: str, year: int) -> AnnualReview:

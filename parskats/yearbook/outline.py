@@ -59,6 +59,27 @@ class LibraryText:
     unit: OrgUnit
     text: str  # the library's whole text
     excerpt: Excerpt | None
+    # What the methodologist typed in a form that was refused, shown again instead of the saved choice.
+    posted: dict | None = None
+
+    def _form(self, key: str, saved: object) -> object:
+        return self.posted[key] if self.posted is not None and key in self.posted else saved
+
+    @property
+    def form_included(self) -> object:
+        return self._form("included", self.included)
+
+    @property
+    def form_quote(self) -> object:
+        return self._form("quote", bool(self.excerpt and self.excerpt.quote))
+
+    @property
+    def form_order(self) -> object:
+        return self._form("order", self.excerpt.order if self.excerpt else 0)
+
+    @property
+    def form_text(self) -> object:
+        return self._form("text", self.excerpt.text if self.excerpt else "")
 
     @property
     def included(self) -> bool:

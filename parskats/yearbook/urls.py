@@ -5,6 +5,7 @@ from . import views
 app_name = "yearbook"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("published/", views.published, name="published"),
     path("<int:year>/", views.editor, name="editor"),
     path("<int:year>/texts/", views.texts, name="texts"),
     path("<int:year>/s/<slug:code>/", views.section, name="section"),

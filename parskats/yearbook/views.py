@@ -58,6 +58,8 @@ def _errors(exc: ValidationError) -> list[str]:
 
 @login_required
 def index(request: HttpRequest, network: str) -> HttpResponse:
+    if not access.reads_drafts(request.user, network):  # a reporter sees what the public sees
+        return redirect("yearbook:published", network=network)
     net = access.network_for_reviews(request.user, network)
     can_edit = is_network_admin(request.user, net)
     reviews = list(AnnualReview.objects.filter(network=net).order_by("-year"))
@@ -157,9 +159,11 @@ def section(request: HttpRequest, network: str, year: int, code: str) -> HttpRes
     posted: dict[str, Any] = {}
     status = 200
     if request.method == "POST":
+        excerpts, problems = _excerpts(request, part)
+        posted = {"text": request.POST.get("text", "")}
         try:
-            excerpts = _excerpts(request, part)
-            posted = {"text": request.POST.get("text", ""), "excerpts": excerpts}
+            if problems:
+                raise ValidationError(problems)
             workflow.save_section(
                 request.user,
                 review,
@@ -168,12 +172,17 @@ def section(request: HttpRequest, network: str, year: int, code: str) -> HttpRes
                 text=_text(request, "text"),
                 show_figures=request.POST.get("show_figures") == "on",
                 excerpts=excerpts,
+                fingerprint=request.POST.get("fingerprint", "")[:64] or None,
             )
         except ValidationError as exc:
             for message in _errors(exc):
                 messages.error(request, message)
             review.refresh_from_db()
             status = 409 if isinstance(exc, workflow.StaleVersion) else 400
+            # Nothing typed is lost: the refused choices are shown again.
+            for group in part.groups:
+                for item in group.texts:
+                    item.posted = excerpts.get(item.report.pk)
         else:
             messages.success(request, _("Section saved."))
             return redirect("yearbook:section", network=network, year=year, code=code)
@@ -184,31 +193,34 @@ def section(request: HttpRequest, network: str, year: int, code: str) -> HttpRes
         "part": part,
         "can_edit": is_network_admin(request.user, review.network) and review.is_editable,
         "posted": posted,
+        "fingerprint": workflow.section_fingerprint(workflow.snapshot(review), code),
     }
     return render(request, "yearbook/section.html", context, status=status)
 
 
-def _excerpts(request: HttpRequest, part: Any) -> dict[int, dict[str, Any]]:
-    """The choices for each library text of the section, from fields named by the report id."""
-    out = {}
+def _excerpts(request: HttpRequest, part: Any) -> tuple[dict[int, dict[str, Any]], list[str]]:
+    """The choices for each library text of the section (fields named by the report id), and what
+    is wrong with them, each problem naming its library."""
+    out: dict[int, dict[str, Any]] = {}
+    problems = []
     for group in part.groups:
         for item in group.texts:
             pk = item.report.pk
             order = request.POST.get(f"order-{pk}", "").strip() or "0"
-            if not order.isdigit() or int(order) > 999:
-                raise ValidationError(
-                    _("%(library)s: the order must be a whole number from 0 to 999.") % {"library": item.unit.name}
-                )
             short = request.POST.get(f"short-{pk}", "")
-            if len(short) > MAX_TEXT:
-                raise ValidationError(_("%(library)s: the shortened text is too long.") % {"library": item.unit.name})
             out[pk] = {
                 "included": request.POST.get(f"include-{pk}") == "on",
-                "order": int(order),
+                "order": int(order) if order.isdigit() and int(order) <= 999 else order,
                 "text": short.strip(),
                 "quote": request.POST.get(f"quote-{pk}") == "on",
             }
-    return out
+            if not isinstance(out[pk]["order"], int):
+                problems.append(
+                    _("%(library)s: the order must be a whole number from 0 to 999.") % {"library": item.unit.name}
+                )
+            if len(short) > MAX_TEXT:
+                problems.append(_("%(library)s: the shortened text is too long.") % {"library": item.unit.name})
+    return out, problems
 
 
 @login_required
@@ -227,9 +239,26 @@ def status(request: HttpRequest, network: str, year: int) -> HttpResponse:
 
 @login_required
 def history(request: HttpRequest, network: str, year: int) -> HttpResponse:
-    review = access.get_review_for_user(request.user, network, year)
-    versions = review.versions.order_by("-number")[:200]
-    return render(request, "yearbook/history.html", {"network": review.network, "review": review, "versions": versions})
+    review = access.get_review_for_user(request.user, network, year, write=request.method == "POST")
+    if request.method == "POST":
+        raw = request.POST.get("number", "")
+        try:
+            if not raw.isdigit():
+                raise ValidationError(_("Choose a version to restore."))
+            workflow.restore_version(request.user, review, _version(request), int(raw))
+        except ValidationError as exc:
+            for message in _errors(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Version %(number)s restored as a new version.") % {"number": raw})
+        return redirect("yearbook:history", network=network, year=year)
+    context = {
+        "network": review.network,
+        "review": review,
+        "versions": review.versions.order_by("-number")[:200],
+        "can_edit": is_network_admin(request.user, review.network) and review.is_editable,
+    }
+    return render(request, "yearbook/history.html", context)
 
 
 def _download(review: AnnualReview, fmt: str, language: str) -> HttpResponse:
@@ -247,6 +276,13 @@ def _download(review: AnnualReview, fmt: str, language: str) -> HttpResponse:
 def export(request: HttpRequest, network: str, year: int, fmt: str) -> HttpResponse:
     review = access.get_review_for_user(request.user, network, year)
     return _download(review, fmt, _language(request))
+
+
+def published(request: HttpRequest, network: str) -> HttpResponse:
+    net, reviews = access.published_reviews(network)
+    language = _language(request)
+    rows = [(review, review.title(language), download_links(review, public=True)) for review in reviews]
+    return render(request, "yearbook/published.html", {"network": net, "rows": rows})
 
 
 def public(request: HttpRequest, network: str, year: int) -> HttpResponse:

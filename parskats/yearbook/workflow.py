@@ -4,6 +4,8 @@ writing who changed what to the shared audit trail."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -112,9 +114,21 @@ def create_review(user: Any, network: Network, survey: Survey, year: int) -> Ann
     return review
 
 
-def _lock(review: AnnualReview, expected_version: int | None) -> AnnualReview:
+def section_fingerprint(content: dict[str, Any], code: str) -> str:
+    """What one section's saved state looks like: two people editing different sections do not
+    conflict, only a change to the same section since the page was loaded does."""
+    own = content.get("sections", {}).get(code)
+    excerpts = {k: v for k, v in content.get("excerpts", {}).items() if k.split(":")[0] == code}
+    raw = json.dumps([own, excerpts], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def _lock(
+    review: AnnualReview, expected_version: int | None, fingerprint: tuple[str, str] | None = None
+) -> AnnualReview:
     locked = AnnualReview.objects.select_for_update().get(pk=review.pk)
-    if expected_version is not None and locked.version != expected_version:
+    unchanged = fingerprint is not None and section_fingerprint(snapshot(locked), fingerprint[0]) == fingerprint[1]
+    if expected_version is not None and locked.version != expected_version and not unchanged:
         raise StaleVersion(
             _(
                 "Someone saved this review since you opened it (now version %(now)s, yours %(yours)s). "
@@ -166,11 +180,13 @@ def save_section(
     text: str,
     show_figures: bool,
     excerpts: dict[int, dict[str, Any]],
+    fingerprint: str | None = None,
 ) -> AnnualReview:
     """One section: the methodologist's text, whether figures show, and per report (id) whether its
     text is included, its order, a shortened text and whether it is quoted. Reports must be this
-    network's approved reports of the review's year."""
-    locked = _lock(review, expected_version)
+    network's approved reports of the review's year. With the section's `fingerprint` as loaded, a
+    save is refused only when this section changed meanwhile, not when another one did."""
+    locked = _lock(review, expected_version, (code, fingerprint) if fingerprint else None)
     old = snapshot(locked)
     allowed = set(
         Report.objects.filter(
@@ -235,4 +251,47 @@ def set_status(user: Any, review: AnnualReview, status: str, note: str = "") -> 
         new=status,
         note=note,
     )
+    return locked
+
+
+@transaction.atomic
+def restore_version(user: Any, review: AnnualReview, expected_version: int | None, number: int) -> AnnualReview:
+    """Make an earlier version's content the current one, as a new version (nothing is lost)."""
+    locked = _lock(review, expected_version)
+    version = locked.versions.filter(number=number).first()
+    if version is None:
+        raise ValidationError(_("There is no version %(number)s.") % {"number": number})
+    old = snapshot(locked)
+    content = version.snapshot
+    locked.title_lv = content.get("title_lv") or locked.title_lv
+    locked.title_en = content.get("title_en", "")
+    locked.summary = content.get("summary", "")
+    locked.conclusions = content.get("conclusions", "")
+    locked.save()
+    sections = content.get("sections", {})
+    for section in locked.sections.all():
+        saved = sections.get(section.code, {"text": "", "show_figures": True})
+        section.text, section.show_figures = saved["text"], saved["show_figures"]
+        section.save()
+    for code, saved in sections.items():
+        ReviewSection.objects.get_or_create(
+            review=locked, code=code, defaults={"text": saved["text"], "show_figures": saved["show_figures"]}
+        )
+    excerpts = content.get("excerpts", {})
+    existing = {f"{e.section_code}:{e.report_id}": e for e in locked.excerpts.all()}
+    live_reports = set(
+        Report.objects.filter(pk__in=[int(k.split(":")[1]) for k in excerpts]).values_list("pk", flat=True)
+    )
+    for key, saved in excerpts.items():
+        code, report_id = key.split(":")
+        if int(report_id) not in live_reports:
+            continue  # the report is gone; its choice cannot come back
+        excerpt = existing.pop(key, None) or Excerpt(review=locked, section_code=code, report_id=int(report_id))
+        excerpt.included, excerpt.order = saved["included"], saved["order"]
+        excerpt.text, excerpt.quote = saved["text"], saved["quote"]
+        excerpt.save()
+    for excerpt in existing.values():
+        excerpt.included, excerpt.order, excerpt.text, excerpt.quote = False, 0, "", False
+        excerpt.save()
+    _save_version(user, locked, old, note=_("version %(number)s restored") % {"number": number})
     return locked

@@ -43,3 +43,17 @@ def test_section_page_on_a_phone(phone_page, review, methodologist):
     assert phone_page.get_by_role("heading", name="Vispārīgs raksturojums").is_visible()
     assert_accessible(phone_page)
     screenshot(phone_page, "yearbook-section-phone")
+
+
+def test_history_and_published_pages_are_accessible(page, review, methodologist):
+    workflow.set_status(methodologist, review, "approved")
+    workflow.set_status(methodologist, review, "published")
+    page.goto("/n/testa/annual-review/published/")
+    assert page.get_by_role("link", name="PDF latviski").is_visible()
+    assert_accessible(page)
+    screenshot(page, "yearbook-published-lv")
+    log_in(page, methodologist.email, PASSWORD)
+    page.goto("/n/testa/annual-review/2021/history/")
+    assert page.get_by_role("heading", name="Izmaiņu vēsture").is_visible()
+    assert_accessible(page)
+    screenshot(page, "yearbook-history-lv")
