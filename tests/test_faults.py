@@ -73,7 +73,7 @@ def test_demo_load_killed_midway_leaves_nothing_and_runs_again(database):
     assert row_counts(env) == empty
     run(env, "load_demo")
     loaded = row_counts(env)
-    assert loaded["reporting.value"] > 1000
+    assert loaded["reporting_value"] > 1000
     run(env, "load_demo")  # and again: idempotent
     assert row_counts(env) == loaded
 

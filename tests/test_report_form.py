@@ -229,3 +229,10 @@ def test_the_key_insight_is_guided_to_one_sentence(reporter_a, report):
     version = Narrative.objects.get(report=report).version
     two = htmx(client, url(report, "narrative/insight/"), {"text": "Darām. Un darām vēl.", "version": version})
     assert "ieteicams viens teikums" in two.content.decode()
+
+
+def test_the_add_pages_are_for_writers_only(reporter_a, reporter_b, viewer, report):
+    for suffix in ("activities/", "photos/"):
+        assert client_for(reporter_a).get(url(report, suffix)).status_code == 200
+        assert client_for(reporter_b).get(url(report, suffix)).status_code == 404
+        assert client_for(viewer).get(url(report, suffix)).status_code == 404

@@ -117,11 +117,7 @@ def form(request: HttpRequest, network: str, report: int) -> HttpResponse:
         if not write:
             raise Http404("No such report.")
         return save_all(request, found)
-    context = form_context(request, found, write)
-    from .views_parts import ActivityForm, PhotoForm
-
-    context.update({"activity_form": ActivityForm(), "photo_form": PhotoForm()})
-    return render(request, "reporting/form.html", context)
+    return render(request, "reporting/form.html", form_context(request, found, write))
 
 
 def raw_from(request: HttpRequest, code: str) -> str:

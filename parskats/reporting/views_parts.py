@@ -126,9 +126,15 @@ class ActivityForm(forms.ModelForm):
 
 
 @login_required
-@require_POST
 def add_activity(request: HttpRequest, network: str, report: int) -> HttpResponse:
+    """GET: the form on its own page (the report page stays light); POST: add the activity."""
     found = editable_report(request, network, report)
+    if request.method != "POST":
+        return render(
+            request,
+            "reporting/activity_form.html",
+            {"report": found, "network": found.period.network, "activity_form": ActivityForm(report=found)},
+        )
     activity_form = ActivityForm(request.POST, report=found)
     try:
         ensure_editable(found)
@@ -205,9 +211,15 @@ class PhotoForm(forms.Form):
 
 
 @login_required
-@require_POST
 def add_photo(request: HttpRequest, network: str, report: int) -> HttpResponse:
+    """GET: the upload form on its own page; POST: check, re-encode and add the photo."""
     found = editable_report(request, network, report)
+    if request.method != "POST":
+        return render(
+            request,
+            "reporting/photo_form.html",
+            {"report": found, "network": found.period.network, "photo_form": PhotoForm()},
+        )
     photo_form = PhotoForm(request.POST, request.FILES)
     try:
         ensure_editable(found)
@@ -220,8 +232,10 @@ def add_photo(request: HttpRequest, network: str, report: int) -> HttpResponse:
         image, thumbnail = process_photo(photo_form.cleaned_data["image"])
     except EntryError as error:
         messages.error(request, error.message)
+        return redirect(request.path)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return redirect(request.path)
     else:
         data = photo_form.cleaned_data
         with transaction.atomic():

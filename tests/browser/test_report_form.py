@@ -78,6 +78,12 @@ def test_phone_width(phone_page, report, reporter_a):
     type_into(phone_page, "users_u18", "10")
     assert_accessible(phone_page)
     screenshot(phone_page, "report-form-phone")
+    phone_page.get_by_role("link", name="Pievienot pasākumu").click()
+    expect(phone_page.get_by_role("heading", name="Pievienot pasākumu")).to_be_visible()
+    assert_accessible(phone_page)
+    phone_page.go_back()
+    phone_page.get_by_role("link", name="Pievienot fotoattēlu").click()
+    assert_accessible(phone_page)
 
 
 def test_two_people_on_one_field_see_the_conflict(browser, live_server, page, report, reporter_a, methodologist):
