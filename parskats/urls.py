@@ -24,3 +24,4 @@ urlpatterns: list[URLPattern | URLResolver] = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 handler500 = "parskats.core.errors.server_error"
+handler404 = "parskats.core.errors.page_not_found"

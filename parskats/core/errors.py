@@ -15,8 +15,10 @@ import sys
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 UNAVAILABLE = (OperationalError, InterfaceError)
@@ -35,6 +37,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(sys.exc_info()[1], UNAVAILABLE):
         return database_unavailable()
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The API answers in JSON even for an address no route matches, as its description promises."""
+    if request.path.startswith("/api/"):
+        error = {"status": 404, "message": _("There is nothing at this address.")}
+        return JsonResponse({"error": error}, status=404, json_dumps_params={"ensure_ascii": False})
+    return defaults.page_not_found(request, exception)
 
 
 @never_cache
