@@ -344,20 +344,20 @@ class _Writer:
     ) -> None:
         """Bring the period's values to `wanted` (report id, indicator id, cell), in batches."""
         existing = {
-            (report, indicator): (pk, code, number, flag, source)
-            for pk, report, indicator, code, number, flag, source in Value.objects.filter(
+            (report, indicator): (pk, code, number, flag, source, version)
+            for pk, report, indicator, code, number, flag, source, version in Value.objects.filter(
                 report__period=period
-            ).values_list("pk", "report_id", "indicator_id", "code", "number", "flag", "source_code")
+            ).values_list("pk", "report_id", "indicator_id", "code", "number", "flag", "source_code", "version")
         }
         now = timezone.now()
         stamp = connection.ops.adapt_datetimefield_value(now)
-        columns = ["report_id", "indicator_id", "code", "number", "flag", "source_code", "updated_at"]
+        columns = ["report_id", "indicator_id", "code", "number", "flag", "source_code", "updated_at", "version"]
         new: list[tuple[Any, ...]] = []
         changed: list[Value] = []
         for done, (report, indicator, (code, number, flag, source)) in enumerate(wanted, start=1):
             row = existing.pop((report, indicator), None)
             if row is None:
-                new.append((report, indicator, code, number, flag, source, stamp))
+                new.append((report, indicator, code, number, flag, source, stamp, 1))
                 if len(new) >= BATCH:
                     _insert(Value, columns, new)
                     counts.created += len(new)
@@ -366,7 +366,16 @@ class _Writer:
                         self.progress(label, done, total)
             elif (row[1], row[2], row[3], row[4]) != (code, number, flag, source):
                 changed.append(
-                    Value(pk=row[0], code=code, number=number, flag=flag, source_code=source, updated_at=now)
+                    # A new version, so that a form opened before the import cannot overwrite it silently.
+                    Value(
+                        pk=row[0],
+                        code=code,
+                        number=number,
+                        flag=flag,
+                        source_code=source,
+                        updated_at=now,
+                        version=row[5] + 1,
+                    )
                 )
             else:
                 counts.unchanged += 1
@@ -374,7 +383,7 @@ class _Writer:
         counts.created += len(new)
         for batch in _chunks(changed):
             Value.objects.bulk_update(
-                batch, ["code", "number", "flag", "source_code", "updated_at"], batch_size=UPDATE_BATCH
+                batch, ["code", "number", "flag", "source_code", "updated_at", "version"], batch_size=UPDATE_BATCH
             )
         counts.updated += len(changed)
         stale = [row[0] for row in existing.values()]
