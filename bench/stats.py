@@ -96,7 +96,7 @@ def run(
     methodologist.force_login(User.objects.get(email="metodikis@example.org"))
     cases = [
         ("figures: regional dashboard, 2021 (35 libraries)", methodologist, "/n/valka/figures/?year=2021"),
-        ("figures: same, re-mapped to today's boundaries", methodologist, "/n/valka/figures/?year=2021&boundaries=today"),
+        ("figures: same, re-mapped to today's map", methodologist, "/n/valka/figures/?year=2021&boundaries=today"),
         ("figures: public dashboard (approved only)", anonymous, "/skaitli/valka/?year=2022"),
         ("figures: table export (CSV)", methodologist, "/n/valka/figures/export/loans.csv?year=2021"),
         ("figures: API aggregates by county", anonymous, "/api/networks/valka/aggregates/?year=2021"),

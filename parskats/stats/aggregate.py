@@ -45,7 +45,8 @@ from parskats.reporting.models import Report, ReportingPeriod, Value
 # library on its own row, or the whole selection as one row.
 TREE_LEVELS = (OrgUnit.Level.COUNTRY, OrgUnit.Level.REGION, OrgUnit.Level.COUNTY)
 GROUPINGS = ("county", "region", "country", "library_type", "library", "network")
-ESTIMATE_FLAGS = {Value.Flag.ESTIMATED, Value.Flag.IMPUTED}
+ESTIMATE_FLAGS = {Value.Flag.ESTIMATED.value, Value.Flag.IMPUTED.value}
+NOT_APPLICABLE = Value.Code.NOT_APPLICABLE.value
 OFF_MAP = "-"  # the row key of libraries that are not on the chosen map
 
 
@@ -303,11 +304,15 @@ def aggregate_years(
         reported_units[year][unit_id] = status
         report_of[report_id] = (year, unit_id, status == Report.Status.APPROVED)
 
-    raw: dict[int, dict[int, dict[str, LibraryValue]]] = defaultdict(lambda: defaultdict(dict))
+    raw: dict[int, dict[int, dict[str, LibraryValue]]] = defaultdict(dict)
+    target = {report_id: raw[year].setdefault(unit_id, {}) for report_id, (year, unit_id, _ok) in report_of.items()}
+    is_approved = {report_id: ok for report_id, (_year, _unit, ok) in report_of.items()}
     codes = {indicator.pk: indicator.code for indicator in indicators}
+    # The hot loop at national scale (hundreds of thousands of rows): plain lookups only.
     for report_id, indicator_id, code, number, flag in _value_rows(list(periods), approved_only):
-        year, unit_id, is_approved = report_of[report_id]
-        raw[year][unit_id][codes[indicator_id]] = LibraryValue(code, _decimal(number), flag, is_approved)
+        if number is not None and number.__class__ is not Decimal:
+            number = Decimal(number) if number.__class__ is int else Decimal(str(number))
+        target[report_id][codes[indicator_id]] = LibraryValue(code, number, flag, is_approved[report_id])
 
     # The population register fills the population indicator of a library whose report lacks it.
     population = indicator_by_concept(indicators, "population")
@@ -336,7 +341,7 @@ def aggregate_years(
                 registered = persons.get((year, pk))
                 if (
                     registered is not None
-                    and population.code not in year_values[pk]
+                    and population.code not in year_values.setdefault(pk, {})
                     and population.on_form(year, net_map.units[pk].library_type)
                 ):
                     year_values[pk][population.code] = LibraryValue(
@@ -362,7 +367,8 @@ def aggregate_years(
 def _value_rows(period_ids: list[int], approved_only: bool) -> Iterator[tuple]:
     """The value rows of these periods as the database returns them: the ORM's per-field
     converters cost more than the aggregation itself at national scale, so the SQL the ORM builds
-    is run on a plain cursor and numbers are converted once, in _decimal."""
+    is run on a plain cursor and numbers are made Decimals once, by the caller (SQLite gives an
+    int or a float for NUMERIC, whose shortest repr is exact; PostgreSQL a Decimal)."""
     values = Value.objects.filter(report__period_id__in=period_ids)
     if approved_only:
         values = values.filter(report__status=Report.Status.APPROVED)
@@ -371,14 +377,6 @@ def _value_rows(period_ids: list[int], approved_only: bool) -> Iterator[tuple]:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(10000):
             yield from rows
-
-
-def _decimal(number: object) -> Decimal | None:
-    if number is None or isinstance(number, Decimal):
-        return number
-    if isinstance(number, int):
-        return Decimal(number)
-    return Decimal(str(number))  # SQLite gives a float for a non-integral NUMERIC; its shortest repr is exact
 
 
 def _group(unit: OrgUnit, group_by: str, tree: Hierarchy, within: OrgUnit | None) -> tuple[str, str, OrgUnit | None]:
@@ -421,32 +419,48 @@ def _table(
 
     # One pass over the values into per-group tallies; "expected" comes from how many libraries
     # of each type a group has (minus the "not applicable" answers), not from a loop per cell.
-    applies = {(i.code, t): i.on_form(year, t) for i in indicators for t in {u.library_type for u in units.values()}}
-    tallies: dict[str, dict[str, Tally]] = defaultdict(dict)
+    library_types = {u.library_type for u in units.values()}
+    applicable = {t: {i.code for i in indicators if i.on_form(year, t)} for t in library_types}
+    tallies: dict[str, dict[str, list]] = defaultdict(dict)
     types: dict[str, Counter[str]] = defaultdict(Counter)
+    no_values: dict[str, LibraryValue] = {}
     for pk, unit in units.items():
         key = group_of[pk]
-        # With group_by="network" the one group is the total itself: count it once.
-        targets = [tallies["total"]] if key == "total" else [tallies[key], tallies["total"]]
-        types["total"][unit.library_type] += 1
-        if key != "total":
-            types[key][unit.library_type] += 1
         library_type = unit.library_type
-        for code, value in values.get(pk, {}).items():
-            if not applies.get((code, library_type)):
+        types[key][library_type] += 1
+        on_form, group = applicable[library_type], tallies[key]
+        for code, value in values.get(pk, no_values).items():
+            if code not in on_form:
                 continue
-            for target in targets:
-                tally = target.get(code)
-                if tally is None:
-                    tally = target[code] = Tally()
-                tally.add(value)
+            tally = group.get(code)
+            if tally is None:
+                tally = group[code] = [Decimal(0), 0, 0, 0, 0, 0]  # total, reported, unknown, n/a, estimated, pending
+            if value.code == NOT_APPLICABLE:
+                tally[3] += 1
+            elif value.number is None:
+                tally[2] += 1
+            else:
+                tally[0] += value.number
+                tally[1] += 1
+                if value.flag in ESTIMATE_FLAGS:
+                    tally[4] += 1
+                if not value.approved:
+                    tally[5] += 1
+    if group_by != "network":  # otherwise the one group is the total itself
+        for group in list(tallies.values()):
+            for code, tally in group.items():
+                merged = tallies["total"].setdefault(code, [Decimal(0), 0, 0, 0, 0, 0])
+                for index in range(6):
+                    merged[index] += tally[index]
+        for counts in list(types.values()):
+            types["total"].update(counts)
 
     def build(key: str, label: str, unit: OrgUnit | None, ids: list[int]) -> Row:
         counts = types[key]
         cells = {}
         for indicator in indicators:
-            expected = sum(n for library_type, n in counts.items() if applies[(indicator.code, library_type)])
-            cells[indicator.code] = tallies[key].get(indicator.code, EMPTY_TALLY).cell(indicator, expected)
+            expected = sum(n for library_type, n in counts.items() if indicator.code in applicable[library_type])
+            cells[indicator.code] = _cell(indicator, tallies[key].get(indicator.code), expected)
         return Row(
             key=key,
             label=label,
@@ -482,35 +496,14 @@ def _table(
     )
 
 
-class Tally:
-    """Running totals of one indicator over one group of libraries."""
-
-    __slots__ = ("estimated", "not_applicable", "pending", "reported", "total", "unknown")
-
-    def __init__(self) -> None:
-        self.total = Decimal(0)
-        self.reported = self.unknown = self.not_applicable = self.estimated = self.pending = 0
-
-    def add(self, value: LibraryValue) -> None:
-        if value.code == Value.Code.NOT_APPLICABLE:
-            self.not_applicable += 1
-        elif value.number is None:
-            self.unknown += 1
-        else:
-            self.total += value.number
-            self.reported += 1
-            self.estimated += value.flag in ESTIMATE_FLAGS
-            self.pending += not value.approved
-
-    def cell(self, indicator: Indicator, libraries: int) -> Cell:
-        """By the indicator's rule: `sum` sums, `average` averages, `none` is not totalled."""
-        value: Decimal | None = None
-        if self.reported and indicator.aggregation == Indicator.Aggregation.SUM:
-            value = self.total
-        elif self.reported and indicator.aggregation == Indicator.Aggregation.AVERAGE:
-            value = self.total / self.reported
-        expected = libraries - self.not_applicable
-        return Cell(value, self.reported, expected, self.unknown, self.not_applicable, self.estimated, self.pending)
-
-
-EMPTY_TALLY = Tally()
+def _cell(indicator: Indicator, tally: list | None, libraries: int) -> Cell:
+    """By the indicator's rule: `sum` sums, `average` averages, `none` is not totalled."""
+    if tally is None:
+        return Cell(None, 0, libraries)
+    total, reported, unknown, not_applicable, estimated, pending = tally
+    value: Decimal | None = None
+    if reported and indicator.aggregation == Indicator.Aggregation.SUM:
+        value = total
+    elif reported and indicator.aggregation == Indicator.Aggregation.AVERAGE:
+        value = total / reported
+    return Cell(value, reported, libraries - not_applicable, unknown, not_applicable, estimated, pending)

@@ -147,10 +147,66 @@ def compute_measure(table: Table, measure: Measure, ids: list[int]) -> Cell:
 
 
 def add_measures(table: Table) -> Table:
-    """Fill every row's (and the total's) `measures` with the available performance indicators."""
+    """Fill every row's (and the total's) `measures` with the available performance indicators,
+    in one pass over the libraries (the same rule as compute_measure, at national scale)."""
     found = available_measures(table)
-    for row in [*table.rows, table.total]:
-        row.measures = {m.code: compute_measure(table, m, row.library_ids) for m in found}
+    library_types = {unit.library_type for unit in table.units.values()}
+    specs = []
+    for measure in found:
+        numerator = indicator_by_concept(table.indicators, measure.numerator)
+        denominator = indicator_by_concept(table.indicators, measure.denominator)
+        assert numerator is not None and denominator is not None  # available_measures checked
+        types = {t for t in library_types if numerator.on_form(table.year, t) and denominator.on_form(table.year, t)}
+        specs.append((measure.code, numerator.code, denominator.code, types))
+    # per group and measure: numerator sum, denominator sum, reported, expected, estimated, pending
+    sums: dict[str, dict[str, list]] = {}
+    no_values: dict = {}
+    for pk, unit in table.units.items():
+        key = table.group_of[pk]
+        group = sums.setdefault(key, {})
+        values = table.values.get(pk, no_values)
+        for code, top_code, bottom_code, types in specs:
+            if unit.library_type not in types:
+                continue
+            top, bottom = values.get(top_code), values.get(bottom_code)
+            if (top is not None and top.code == "na") or (bottom is not None and bottom.code == "na"):
+                continue
+            tally = group.get(code)
+            if tally is None:
+                tally = group[code] = [Decimal(0), Decimal(0), 0, 0, 0, 0]
+            tally[3] += 1
+            if top is None or bottom is None or top.number is None or bottom.number is None or not bottom.number:
+                continue
+            tally[0] += top.number
+            tally[1] += bottom.number
+            tally[2] += 1
+            if top.flag in ("estimated", "imputed") or bottom.flag in ("estimated", "imputed"):
+                tally[4] += 1
+            if not (top.approved and bottom.approved):
+                tally[5] += 1
+    total: dict[str, list] = {}
+    for group in sums.values():
+        for code, tally in group.items():
+            merged = total.setdefault(code, [Decimal(0), Decimal(0), 0, 0, 0, 0])
+            for index in range(6):
+                merged[index] += tally[index]
+    scale = {measure.code: measure.scale for measure in found}
+
+    def cells(tallies: dict[str, list]) -> dict[str, Cell]:
+        out = {}
+        for measure in found:
+            tally = tallies.get(measure.code)
+            if tally is None:
+                out[measure.code] = Cell(None, 0, 0)
+                continue
+            top, bottom, reported, expected, estimated, pending = tally
+            value = top / bottom * scale[measure.code] if bottom else None
+            out[measure.code] = Cell(value, reported, expected, estimated=estimated, pending=pending)
+        return out
+
+    for row in table.rows:
+        row.measures = cells(sums.get(row.key, {}))
+    table.total.measures = cells(total)
     return table
 
 

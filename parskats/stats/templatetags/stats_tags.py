@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 
+from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from parskats.core.numbers import format_number, format_percentage
+from parskats.core.numbers import babel_locale, format_percentage
 from parskats.stats.aggregate import Cell, LibraryValue
 from parskats.stats.compare import Change
 
 register = template.Library()
+
+
+@lru_cache(maxsize=8)
+def _symbols(language: str) -> tuple[str, str, str]:
+    return get_decimal_symbol(language), get_group_symbol(language), get_minus_sign_symbol(language)
+
+
+def fast_number(value: Decimal | int | float, decimals: int) -> str:
+    """format_number's output (12 345,6) for a fixed number of decimals, with the locale's symbols
+    looked up once: a dashboard formats hundreds of figures per request."""
+    decimal, group, minus = _symbols(babel_locale())
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
+    text = f"{abs(rounded):,.{decimals}f}".replace(",", "\x00").replace(".", decimal).replace("\x00", group)
+    return (minus if rounded < 0 else "") + text
 
 
 def _marks(estimated: bool, pending: bool) -> SafeString:
@@ -37,7 +53,7 @@ def cell(value: Cell, decimals: int = 0, percent: bool = False) -> SafeString:
     if value.value is None:
         text = format_html('<span class="muted" title="{}">—</span>', _("no total"))
     else:
-        figure = format_number(value.value, decimals) + ("\u00a0%" if percent else "")
+        figure = fast_number(value.value, decimals) + ("\u00a0%" if percent else "")
         text = format_html("{}", figure)
     coverage = ""
     if value.expected and value.reported < value.expected:
@@ -58,7 +74,7 @@ def library_value(value: LibraryValue | None, decimals: int = 0) -> SafeString:
         return format_html('<span class="muted">{}</span>', _("unknown"))
     return format_html(
         "{}{}",
-        format_number(value.number, decimals),
+        fast_number(value.number, decimals),
         _marks(value.flag in ("estimated", "imputed"), not value.approved),
     )
 
@@ -70,7 +86,7 @@ def change_text(value: Change | None, decimals: int = 0) -> SafeString:
         return mark_safe('<span class="muted">—</span>')
     absolute = value.absolute
     sign = "+" if absolute > 0 else "−" if absolute < 0 else "±"
-    text = sign + format_number(abs(absolute), decimals)
+    text = sign + fast_number(abs(absolute), decimals)
     if value.ratio is not None:
         ratio = value.ratio
         text += f" ({'+' if ratio > 0 else '−' if ratio < 0 else '±'}{format_percentage(abs(Decimal(ratio)))})"
