@@ -100,11 +100,12 @@ def load_yearbook_demo(network: Network, survey: Survey) -> AnnualReview | None:
     existing = set(Narrative.objects.filter(report__in=reports).values_list("report_id", "section_id"))
     new = []
     for report in reports:
-        rng = random.Random(f"yearbook|{report.unit.code}|{YEAR}")
         for section in sections:
             pool = TEXTS.get(section.code)
             if not pool or not section.on_form(YEAR, report.unit.library_type) or (report.pk, section.pk) in existing:
                 continue
+            # One generator per library and section: the same choice whatever exists already.
+            rng = random.Random(f"yearbook|{report.unit.code}|{YEAR}|{section.code}")
             # About one library in six leaves a section unwritten: the editor lists it as missing.
             if section.code not in ("insight", "methodological") and rng.random() < 0.17:
                 continue
