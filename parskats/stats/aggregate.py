@@ -213,7 +213,9 @@ def survey_years(network: Network, survey: Survey | None = None) -> list[int]:
 
 
 def default_survey(network: Network) -> Survey:
-    period = ReportingPeriod.objects.filter(network=network).select_related("survey").order_by("-year", "survey__pk").first()
+    period = (
+        ReportingPeriod.objects.filter(network=network).select_related("survey").order_by("-year", "survey__pk").first()
+    )
     if period is None:
         raise UnknownYear(_("This network has no reporting periods yet."))
     return period.survey
