@@ -259,6 +259,34 @@ ACCESS: dict[str, Row] = {
 }  # fmt: skip
 
 
+# Pages that read on GET and change something on POST: the POST side, which only writers may reach
+# (an empty or invalid form is enough to show who gets past the access check).
+ADMIN_POST = {"anon": LOGIN, "methodologist": (INVALID, NOT_FOUND), "other_methodologist": (NOT_FOUND, INVALID)}
+# The seminar and news forms show their errors again with a 200.
+ADMIN_FORM = {"anon": LOGIN, "methodologist": (OK, NOT_FOUND), "other_methodologist": (NOT_FOUND, OK)}
+POSTS: dict[str, Row] = {
+    "yearbook:index": Row(NETWORK, method="post", anon=LOGIN, reporter_a=REDIRECT, reporter_b=REDIRECT,
+        methodologist=REDIRECT),
+    "yearbook:section": Row({**NETWORK, "year": "2021", "code": "general"}, method="post", anon=LOGIN,
+        methodologist=INVALID),
+    "yearbook:history": Row({**NETWORK, "year": "2021"}, method="post", anon=LOGIN, methodologist=REDIRECT),
+    "seminar:new": Row(NETWORK, other={"network": "{other_network}"}, method="post", **ADMIN_FORM),
+    "seminar:edit": Row({**NETWORK, "pk": "{seminar}"}, other={"network": "{other_network}", "pk": "{other_seminar}"},
+        method="post", **ADMIN_FORM),
+    "news:new": Row(NETWORK, other={"network": "{other_network}"}, method="post", **ADMIN_FORM),
+    "news:edit": Row({"article_id": "{draft_article}"}, other={"article_id": "{other_article}"}, method="post",
+        **ADMIN_FORM),
+    "news:settings": Row(NETWORK, other={"network": "{other_network}"}, method="post", **ADMIN_POST),
+    "review:libraries": Row(NETWORK, other={"network": "{other_network}"}, method="post", **ADMIN_POST),
+    "review:library": Row({**NETWORK, "code": "{library_a}"}, other={"code": "{library_b}"}, method="post",
+        anon=LOGIN, methodologist=INVALID),
+    "review:years": Row(NETWORK, other={"network": "{other_network}"}, method="post", **ADMIN_POST),
+    "review:edit_year": Row({**NETWORK, "period_id": "{period_2021}"}, other={"period_id": "{other_period}"},
+        method="post", anon=LOGIN, methodologist=(INVALID, NOT_FOUND)),
+    "pls:home": Row(NETWORK, method="post", anon=LOGIN),
+}  # fmt: skip
+
+
 def objects(world: World) -> dict[str, str]:
     """What "{…}" placeholders in ACCESS stand for: objects of library A (own) and B (other)."""
     report_a = report_with(world.library_a, world.periods[2021], users=5)
@@ -342,6 +370,28 @@ def test_access(name, persona, request, world):
     client = Client()
     if user is not None:
         client.force_login(user)
+    own_expected, other_expected = row.expected(persona)
+    own = {key: value.format(**values) for key, value in row.kwargs.items() if f"<{key}>" in pattern_of(name)}
+    problems = [check(client, name, row, own, own_expected)]
+    if row.other is not None and other_expected is not None:
+        other = {
+            **own,
+            **{key: value.format(**values) for key, value in row.other.items() if f"<{key}>" in pattern_of(name)},
+        }
+        problems.append(check(client, name, row, other, other_expected))
+    problems = [p for p in problems if p]
+    assert not problems, f"{persona} on {name}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(POSTS))
+def test_post_access(name, persona, request, world):
+    """The write side of pages that also read: a viewer or a stranger never gets past the check."""
+    row = POSTS[name]
+    values = objects(world)
+    client = Client()
+    if persona != "anon":
+        client.force_login(request.getfixturevalue(persona))
     own_expected, other_expected = row.expected(persona)
     own = {key: value.format(**values) for key, value in row.kwargs.items() if f"<{key}>" in pattern_of(name)}
     problems = [check(client, name, row, own, own_expected)]
