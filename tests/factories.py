@@ -119,3 +119,108 @@ def article(network: Network, title: str = "Semināra jaunumi", **fields: object
     fields.setdefault("slug", slugify(title))
     fields.setdefault("body", "Teksts.")
     return Article.objects.create(network=network, title=title, **fields)
+
+
+def matrix_objects(world: World) -> dict[str, str]:
+    """Objects of network "testa" (own) and of the other network (other) for the permission matrix:
+    an approved school report with a public story, seminars, news, annual reviews, an invitation."""
+    import datetime as _dt
+
+    from django.utils import timezone
+
+    from parskats.accounts.invitations import token_hash
+    from parskats.accounts.models import Invitation
+    from parskats.catalogue.models import NarrativeSection
+    from parskats.news.models import ArticleImage, Comment, Tag
+    from parskats.news.stories import SUCCESS_STORY
+    from parskats.reporting.models import Narrative
+    from parskats.seminar.models import AgendaItem, Guest, Seminar
+    from parskats.yearbook.models import AnnualReview
+    from parskats.yearbook.workflow import create_review
+
+    school = report_with(world.school, world.periods[2021], users=40)
+    story = NarrativeSection.objects.get(survey=world.survey, code=SUCCESS_STORY)
+    Narrative.objects.create(report=school, section=story, text="Lasīšanas nedēļa skolā.")
+    Report.objects.filter(pk=school.pk).update(status=Report.Status.APPROVED)
+
+    def seminar(network: Network, visibility: str) -> Seminar:
+        item = Seminar.objects.create(
+            network=network,
+            title="Gada seminārs",
+            year=2021,
+            starts_at=timezone.now() + _dt.timedelta(days=30),
+            place="Valka",
+            visibility=visibility,
+        )
+        AgendaItem.objects.create(seminar=item, position=1, kind=AgendaItem.Kind.OPENING, title="Ievads", minutes=10)
+        Guest.objects.create(seminar=item, name="Viesis", email="viesis@example.org")
+        return item
+
+    own_seminar = seminar(world.network, Seminar.Visibility.PARTICIPANTS)
+    other_seminar = seminar(world.other_network, Seminar.Visibility.PUBLIC)
+
+    draft = article(world.network, "Melnraksts", status="draft")
+    published = article(world.network, "Publicēts raksts")
+    other_article = article(world.other_network, "Cita tīkla ziņa")
+    tag = Tag.objects.create(name="Semināri", slug="seminari")
+    published.tags.add(tag)
+    images = [
+        ArticleImage.objects.create(article=a, image="news/x.jpg", alt_text="Attēls") for a in (draft, other_article)
+    ]
+    comments = [
+        Comment.objects.create(article=a, name="Lasītājs", text="Paldies!", address_hash="x")
+        for a in (published, other_article)
+    ]
+
+    for year in (2020, 2021):
+        create_review(None, world.network, world.survey, year)
+    AnnualReview.objects.filter(network=world.network, year=2020).update(
+        status=AnnualReview.Status.PUBLISHED, published_at=timezone.now()
+    )
+    other_region = unit(world.other_network, "cits-region", OrgUnit.Level.REGION, "Cits reģions")
+    link(world.other_library, other_region, dt.date(2015, 1, 1))
+    other_period = ReportingPeriod.objects.create(
+        network=world.other_network,
+        survey=world.survey,
+        year=2021,
+        opens_on=_dt.date(2022, 1, 2),
+        deadline=_dt.date(2022, 2, 15),
+    )
+    extra = user("papildu@example.org", "Papildu Persona")
+    roles = [
+        give_role(extra, world.network, Role.Kind.REPORTER, world.school),
+        give_role(extra, world.other_network, Role.Kind.REPORTER, world.other_library),
+    ]
+    Invitation.objects.create(
+        email="jauns@example.org",
+        full_name="Jauna Persona",
+        network=world.network,
+        kind=Role.Kind.VIEWER,
+        token_hash=token_hash("own-invitation-token"),
+        expires_at=timezone.now() + _dt.timedelta(days=7),
+    )
+    return {
+        "school": world.school.code,
+        "seminar": str(own_seminar.pk),
+        "other_seminar": str(other_seminar.pk),
+        "item": str(own_seminar.agenda_items.get().pk),
+        "other_item": str(other_seminar.agenda_items.get().pk),
+        "guest": str(own_seminar.guests.get().pk),
+        "other_guest": str(other_seminar.guests.get().pk),
+        "draft_article": str(draft.pk),
+        "draft_slug": draft.slug,
+        "published_slug": published.slug,
+        "published_year": str(published.publish_at.year),  # type: ignore[union-attr]
+        "other_article": str(other_article.pk),
+        "other_slug": other_article.slug,
+        "tag": tag.slug,
+        "image": str(images[0].pk),
+        "other_image": str(images[1].pk),
+        "comment": str(comments[0].pk),
+        "other_comment": str(comments[1].pk),
+        "period_2021": str(world.periods[2021].pk),
+        "other_period": str(other_period.pk),
+        "role": str(roles[0].pk),
+        "other_role": str(roles[1].pk),
+        "invitation": "own-invitation-token",
+    }

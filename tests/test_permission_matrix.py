@@ -33,9 +33,11 @@ from parskats.accounts.models import User
 from parskats.catalogue.models import NarrativeSection
 from parskats.reporting.models import Activity, Photo, ReportingPeriod
 
-from .factories import World, report_with
+from .factories import World, matrix_objects, report_with
 
 OK, LOGIN, REDIRECT, FORBIDDEN, NOT_FOUND, GONE_METHOD = "200", "login", "302", "403", "404", "405"
+INVALID = "400"  # a form posted with errors, shown again: the user got past the access check
+GONE = "410"  # a used, expired or unknown invitation link
 PERSONAS = ("anon", "reporter_a", "reporter_b", "methodologist", "viewer", "other_methodologist")
 Outcome = str | tuple[str, str]
 
@@ -117,10 +119,171 @@ ACCESS: dict[str, Row] = {
     # The whole region's workbook is the methodologist's (viewers read report by report).
     "reporting:region_xlsx": Row({**NETWORK, "year": "2021"}, other={"network": "{other_network}"}, anon=LOGIN,
         methodologist=(OK, NOT_FOUND)),
+    # Review workflow (issue 4): the methodologist reviews; the library and viewers read its feedback.
+    "review:board": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN, methodologist=(OK, NOT_FOUND),
+        viewer=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK)),
+    "review:board_xlsx": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN,
+        methodologist=(OK, NOT_FOUND), viewer=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK)),
+    "review:approve_many": Row(NETWORK, other={"network": "{other_network}"}, method="post", anon=LOGIN,
+        methodologist=(REDIRECT, NOT_FOUND), other_methodologist=(NOT_FOUND, REDIRECT)),
+    "review:review": Row({**NETWORK, "report_id": "{report_a}"}, other={"report_id": "{report_b}"}, anon=LOGIN,
+        methodologist=OK),
+    "review:comment": Row({**NETWORK, "report_id": "{report_a}"}, other={"report_id": "{report_b}"}, method="post",
+        data={"text": "Lūdzu pārbaudiet.", "target": "users"}, anon=LOGIN, methodologist=REDIRECT),
+    "review:return": Row({**NETWORK, "report_id": "{report_a}"}, other={"report_id": "{report_b}"}, method="post",
+        anon=LOGIN, methodologist=REDIRECT),
+    "review:approve": Row({**NETWORK, "report_id": "{report_a}"}, other={"report_id": "{report_b}"}, method="post",
+        anon=LOGIN, methodologist=REDIRECT),
+    "review:reopen": Row({**NETWORK, "report_id": "{report_a}"}, other={"report_id": "{report_b}"}, method="post",
+        anon=LOGIN, methodologist=REDIRECT),
+    "review:feedback": Row({**NETWORK, "report_id": "{report_a}"}, other={"report_id": "{report_b}"}, **READ_A),
+    "review:history": Row({**NETWORK, "report_id": "{report_a}"}, other={"report_id": "{report_b}"}, **READ_A),
+    "review:value_history": Row({**NETWORK, "report_id": "{report_a}", "target": "users"},
+        other={"report_id": "{report_b}"}, **READ_A),
+    "review:people": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN, methodologist=(OK, NOT_FOUND),
+        other_methodologist=(NOT_FOUND, OK)),
+    "review:invite": Row(NETWORK, other={"network": "{other_network}"}, method="post", anon=LOGIN,
+        methodologist=(INVALID, NOT_FOUND), other_methodologist=(NOT_FOUND, INVALID)),
+    "review:remove_role": Row({**NETWORK, "role_id": "{role}"}, other={"role_id": "{other_role}"}, method="post",
+        anon=LOGIN, methodologist=(REDIRECT, NOT_FOUND)),
+    "review:libraries": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN,
+        methodologist=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK)),
+    "review:library": Row({**NETWORK, "code": "{library_a}"}, other={"code": "{library_b}"}, anon=LOGIN,
+        methodologist=OK),
+    "review:years": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN, methodologist=(OK, NOT_FOUND),
+        other_methodologist=(NOT_FOUND, OK)),
+    "review:edit_year": Row({**NETWORK, "period_id": "{period_2021}"}, other={"period_id": "{other_period}"},
+        anon=LOGIN, methodologist=(OK, NOT_FOUND)),
+    # Figures (issue 5): the network's members see its figures; a reporter only their own library's page.
+    "stats:dashboard": Row(NETWORK, anon=LOGIN, default=OK, other_methodologist=NOT_FOUND),
+    "stats:area": Row({**NETWORK, "code": "valka"}, anon=LOGIN, default=OK, other_methodologist=NOT_FOUND),
+    "stats:library": Row({**NETWORK, "code": "{library_a}"}, other={"code": "{library_b}"}, anon=LOGIN,
+        reporter_a=(OK, NOT_FOUND), reporter_b=(NOT_FOUND, OK), methodologist=OK, viewer=OK),
+    "stats:export": Row({**NETWORK, "key": "performance", "fmt": "csv"}, anon=LOGIN, default=OK,
+        other_methodologist=NOT_FOUND),
+    # Public figures: approved reports only, for anyone.
+    "public_stats:dashboard": Row(NETWORK, default=OK),
+    "public_stats:area": Row({**NETWORK, "code": "valka"}, default=OK),
+    "public_stats:library": Row({**NETWORK, "code": "{school}"}, default=OK),
+    "public_stats:export": Row({**NETWORK, "key": "performance", "fmt": "csv"}, default=OK),
+    "public_stats:datapackage": Row({**NETWORK, "year": "2021"}, default=OK),
+    # The API: approved figures for anyone; a session gives no more (tokens do, tested in test_api).
+    "api:root": Row(default=OK),
+    "api:openapi": Row(default=OK),
+    "api:networks": Row(default=OK),
+    "api:units": Row(NETWORK, default=OK),
+    "api:indicators": Row(NETWORK, default=OK),
+    "api:values": Row(NETWORK, default=OK),
+    "api:aggregates": Row(NETWORK, default=OK),
+    # Seminar (issue 6): the network's people read it; its methodologist changes it. The other
+    # network's seminar is public: its agenda and calendar file are open to anyone.
+    "seminar:list": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN, reporter_a=(OK, NOT_FOUND),
+        reporter_b=(OK, NOT_FOUND), methodologist=(OK, NOT_FOUND), viewer=(OK, NOT_FOUND),
+        other_methodologist=(NOT_FOUND, OK)),
+    "seminar:new": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN, methodologist=(OK, NOT_FOUND),
+        other_methodologist=(NOT_FOUND, OK)),
+    **{
+        f"seminar:{name}": Row({**NETWORK, "pk": "{seminar}"}, other={"network": "{other_network}",
+            "pk": "{other_seminar}"}, anon=LOGIN, reporter_a=(OK, NOT_FOUND), reporter_b=(OK, NOT_FOUND),
+            methodologist=(OK, NOT_FOUND), viewer=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK))
+        for name in ("detail", "deck", "handout")
+    },
+    **{
+        f"seminar:{name}": Row({**NETWORK, "pk": "{seminar}"}, other={"network": "{other_network}",
+            "pk": "{other_seminar}"}, anon=(LOGIN, OK), reporter_a=OK, reporter_b=OK, methodologist=OK, viewer=OK,
+            other_methodologist=(NOT_FOUND, OK))
+        for name in ("agenda", "ics")
+    },
+    "seminar:edit": Row({**NETWORK, "pk": "{seminar}"}, other={"network": "{other_network}", "pk": "{other_seminar}"},
+        anon=LOGIN, methodologist=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK)),
+    **{
+        f"seminar:{name}": Row({**NETWORK, "pk": "{seminar}", "item_id": "{item}", "guest_id": "{guest}"},
+            other={"network": "{other_network}", "pk": "{other_seminar}", "item_id": "{other_item}",
+            "guest_id": "{other_guest}"}, method="post", anon=LOGIN, methodologist=(REDIRECT, NOT_FOUND),
+            other_methodologist=(NOT_FOUND, REDIRECT))
+        for name in ("propose", "item_add", "item_move", "item_edit", "item_remove", "guest_add", "guest_remove",
+                     "invite", "news")
+    },
+    # News (issue 7): anyone reads published articles; the network's editors write and moderate.
+    "news:list": Row(default=OK),
+    "news:year": Row({"year": "{published_year}"}, default=OK),
+    "news:tag": Row({"slug": "{tag}"}, default=OK),
+    "news:rss": Row(default=OK),
+    "news:atom": Row(default=OK),
+    # A draft is seen only by its network's editors; a published article by anyone.
+    "news:article": Row({"year": "{published_year}", "slug": "{draft_slug}"}, other={"slug": "{other_slug}"},
+        default=(NOT_FOUND, OK), methodologist=OK),
+    "news:desk": Row(anon=LOGIN, methodologist=OK, other_methodologist=OK),
+    "news:moderation": Row(anon=LOGIN, methodologist=OK, other_methodologist=OK),
+    "news:new": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN, methodologist=(OK, NOT_FOUND),
+        other_methodologist=(NOT_FOUND, OK)),
+    "news:settings": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN, methodologist=(OK, NOT_FOUND),
+        other_methodologist=(NOT_FOUND, OK)),
+    "news:edit": Row({"article_id": "{draft_article}"}, other={"article_id": "{other_article}"}, anon=LOGIN,
+        methodologist=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK)),
+    "news:image_add": Row({"article_id": "{draft_article}"}, other={"article_id": "{other_article}"}, method="post",
+        anon=LOGIN, methodologist=(INVALID, NOT_FOUND), other_methodologist=(NOT_FOUND, INVALID)),
+    "news:image_remove": Row({"image_id": "{image}"}, other={"image_id": "{other_image}"}, method="post",
+        anon=LOGIN, methodologist=(REDIRECT, NOT_FOUND), other_methodologist=(NOT_FOUND, REDIRECT)),
+    "news:moderate": Row({"comment_id": "{comment}"}, other={"comment_id": "{other_comment}"}, method="post",
+        anon=LOGIN, methodologist=(REDIRECT, NOT_FOUND), other_methodologist=(NOT_FOUND, REDIRECT)),
+    # Public stories: approved reports' success stories, for anyone (library A's report is a draft).
+    "site:stories": Row(default=OK),
+    "site:stories_year": Row({**NETWORK, "year": "2021"}, default=OK),
+    "site:story": Row({**NETWORK, "year": "2021", "library": "{school}"}, other={"library": "{library_a}"},
+        default=(OK, NOT_FOUND)),
+    "site:robots": Row(default=OK),
+    "site:sitemap": Row(default=OK),
+    # Annual review (issue 10): the methodologist edits, viewers read and download, reporters and the
+    # public see the published review only (2020 is published, 2021 a draft).
+    "yearbook:index": Row(NETWORK, anon=LOGIN, reporter_a=REDIRECT, reporter_b=REDIRECT, methodologist=OK,
+        viewer=OK),
+    "yearbook:published": Row(NETWORK, default=OK),
+    "yearbook:editor": Row({**NETWORK, "year": "2021"}, anon=LOGIN, methodologist=OK, viewer=OK),
+    "yearbook:section": Row({**NETWORK, "year": "2021", "code": "general"}, anon=LOGIN, methodologist=OK, viewer=OK),
+    "yearbook:history": Row({**NETWORK, "year": "2021"}, anon=LOGIN, methodologist=OK, viewer=OK),
+    "yearbook:export": Row({**NETWORK, "year": "2021", "fmt": "docx"}, anon=LOGIN, methodologist=OK, viewer=OK),
+    "yearbook:texts": Row({**NETWORK, "year": "2021"}, method="post", anon=LOGIN, methodologist=INVALID),
+    "yearbook:status": Row({**NETWORK, "year": "2021"}, method="post", anon=LOGIN, methodologist=REDIRECT),
+    "yearbook:public": Row({**NETWORK, "year": "2020"}, other={"year": "2021"}, default=(OK, NOT_FOUND)),
+    "yearbook:public_download": Row({**NETWORK, "year": "2020", "fmt": "docx"}, other={"year": "2021"},
+        default=(OK, NOT_FOUND)),
+    # US PLS import (issue 8) belongs to the us-pls network only: nobody gets it under "testa".
+    "pls:home": Row(NETWORK, anon=LOGIN),
+    "accounts:my_data": Row(anon=LOGIN, default=OK),
+    "accounts:accept": Row({"token": "{invitation}"}, other={"token": "not-a-token"}, default=(OK, GONE)),
     # Django's admin: only staff get in; everyone else is sent to the admin's own login page.
     "admin:*": Row(ADMIN_KWARGS, default="login", login_url="/admin/login/"),
     "admin:login": Row(default=OK),
     "admin:logout": Row(method="post", default=REDIRECT),
+}  # fmt: skip
+
+
+# Pages that read on GET and change something on POST: the POST side, which only writers may reach
+# (an empty or invalid form is enough to show who gets past the access check).
+ADMIN_POST = {"anon": LOGIN, "methodologist": (INVALID, NOT_FOUND), "other_methodologist": (NOT_FOUND, INVALID)}
+# The seminar and news forms show their errors again with a 200.
+ADMIN_FORM = {"anon": LOGIN, "methodologist": (OK, NOT_FOUND), "other_methodologist": (NOT_FOUND, OK)}
+POSTS: dict[str, Row] = {
+    "yearbook:index": Row(NETWORK, method="post", anon=LOGIN, reporter_a=REDIRECT, reporter_b=REDIRECT,
+        methodologist=REDIRECT),
+    "yearbook:section": Row({**NETWORK, "year": "2021", "code": "general"}, method="post", anon=LOGIN,
+        methodologist=INVALID),
+    "yearbook:history": Row({**NETWORK, "year": "2021"}, method="post", anon=LOGIN, methodologist=REDIRECT),
+    "seminar:new": Row(NETWORK, other={"network": "{other_network}"}, method="post", **ADMIN_FORM),
+    "seminar:edit": Row({**NETWORK, "pk": "{seminar}"}, other={"network": "{other_network}", "pk": "{other_seminar}"},
+        method="post", **ADMIN_FORM),
+    "news:new": Row(NETWORK, other={"network": "{other_network}"}, method="post", **ADMIN_FORM),
+    "news:edit": Row({"article_id": "{draft_article}"}, other={"article_id": "{other_article}"}, method="post",
+        **ADMIN_FORM),
+    "news:settings": Row(NETWORK, other={"network": "{other_network}"}, method="post", **ADMIN_POST),
+    "review:libraries": Row(NETWORK, other={"network": "{other_network}"}, method="post", **ADMIN_POST),
+    "review:library": Row({**NETWORK, "code": "{library_a}"}, other={"code": "{library_b}"}, method="post",
+        anon=LOGIN, methodologist=INVALID),
+    "review:years": Row(NETWORK, other={"network": "{other_network}"}, method="post", **ADMIN_POST),
+    "review:edit_year": Row({**NETWORK, "period_id": "{period_2021}"}, other={"period_id": "{other_period}"},
+        method="post", anon=LOGIN, methodologist=(INVALID, NOT_FOUND)),
+    "pls:home": Row(NETWORK, method="post", anon=LOGIN),
 }  # fmt: skip
 
 
@@ -147,6 +310,7 @@ def objects(world: World) -> dict[str, str]:
         "report_a": str(report_a.pk),
         "report_b": str(report_b.pk),
         "year": "2021",
+        **matrix_objects(world),
     }
 
 
@@ -210,7 +374,32 @@ def test_access(name, persona, request, world):
     own = {key: value.format(**values) for key, value in row.kwargs.items() if f"<{key}>" in pattern_of(name)}
     problems = [check(client, name, row, own, own_expected)]
     if row.other is not None and other_expected is not None:
-        other = {**own, **{key: value.format(**values) for key, value in row.other.items()}}
+        other = {
+            **own,
+            **{key: value.format(**values) for key, value in row.other.items() if f"<{key}>" in pattern_of(name)},
+        }
+        problems.append(check(client, name, row, other, other_expected))
+    problems = [p for p in problems if p]
+    assert not problems, f"{persona} on {name}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(POSTS))
+def test_post_access(name, persona, request, world):
+    """The write side of pages that also read: a viewer or a stranger never gets past the check."""
+    row = POSTS[name]
+    values = objects(world)
+    client = Client()
+    if persona != "anon":
+        client.force_login(request.getfixturevalue(persona))
+    own_expected, other_expected = row.expected(persona)
+    own = {key: value.format(**values) for key, value in row.kwargs.items() if f"<{key}>" in pattern_of(name)}
+    problems = [check(client, name, row, own, own_expected)]
+    if row.other is not None and other_expected is not None:
+        other = {
+            **own,
+            **{key: value.format(**values) for key, value in row.other.items() if f"<{key}>" in pattern_of(name)},
+        }
         problems.append(check(client, name, row, other, other_expected))
     problems = [p for p in problems if p]
     assert not problems, f"{persona} on {name}:\n" + "\n".join(problems)

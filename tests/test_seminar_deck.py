@@ -210,3 +210,27 @@ def test_downloads_for_the_networks_people(seminar, world, reporter_a, viewer):
     response = client_for(reporter_a).get(url + "handout.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert client_for(None).get(url + "deck.pptx").status_code == 302
+
+
+def test_a_network_whose_figures_cannot_be_added_up_gets_a_message_not_an_error(world, other_methodologist):
+    """The other network has a period but no region: the deck and handout say why instead of a 500."""
+    from parskats.reporting.models import ReportingPeriod
+    from parskats.seminar.models import Seminar
+
+    ReportingPeriod.objects.create(
+        network=world.other_network,
+        survey=world.survey,
+        year=2021,
+        opens_on=world.periods[2021].opens_on,
+        deadline=world.periods[2021].deadline,
+    )
+    seminar = Seminar.objects.create(
+        network=world.other_network, title="Seminārs", year=2021, starts_at="2022-03-01T10:00+02:00", place="Rīga"
+    )
+    client = client_for(other_methodologist)
+    for name in ("deck", "handout"):
+        response = client.get(f"/n/cits/seminars/{seminar.pk}/{'deck.pptx' if name == 'deck' else 'handout.pdf'}")
+        assert response.status_code == 302
+        assert response["Location"] == f"/n/cits/seminars/{seminar.pk}/"
+        page = client.get(response["Location"])
+        assert "Slaidus nevar izveidot" in page.content.decode()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parskats.network.access import get_network_for_user, is_network_admin
+from parskats.stats.aggregate import StatsError
 
 from . import access, services
 from .agenda import RIGA, problems, timed
@@ -265,10 +266,19 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
+def _no_figures(request: HttpRequest, seminar: Seminar, error: StatsError) -> HttpResponse:
+    """The network's figures cannot be added up (no reports, no boundaries): say why on the seminar page."""
+    messages.error(request, _("The slides cannot be made: %(reason)s") % {"reason": error})
+    return redirect("seminar:detail", seminar.network.slug, seminar.pk)
+
+
 @login_required
 def deck(request: HttpRequest, network: str, pk: int) -> HttpResponse:
     seminar = access.get_seminar_for_user(request.user, network, pk)
-    data = build_deck(build_pack(seminar, _base_url(request)))
+    try:
+        data = build_deck(build_pack(seminar, _base_url(request)))
+    except StatsError as error:
+        return _no_figures(request, seminar, error)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.presentationml.presentation"
     )
@@ -279,7 +289,11 @@ def deck(request: HttpRequest, network: str, pk: int) -> HttpResponse:
 @login_required
 def handout(request: HttpRequest, network: str, pk: int) -> HttpResponse:
     seminar = access.get_seminar_for_user(request.user, network, pk)
-    response = HttpResponse(build_handout(build_pack(seminar, _base_url(request))), content_type="application/pdf")
+    try:
+        data = build_handout(build_pack(seminar, _base_url(request)))
+    except StatsError as error:
+        return _no_figures(request, seminar, error)
+    response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{file_stem(seminar)}.pdf"'
     return response
 
