@@ -44,7 +44,9 @@ migrations-check: install-dev
 
 pytest: install-dev messages
 	./scripts/system-deps.sh
-	$(BIN)/pytest $(PYTEST_ARGS)
+	# Unit and HTTP tests on both cores; browser tests one at a time (exit 5 = none selected by PYTEST_ARGS).
+	$(BIN)/pytest -n 2 -m "not browser" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(BIN)/pytest -m browser $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 test: lint typecheck migrations-check pytest
 
