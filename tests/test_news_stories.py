@@ -89,3 +89,9 @@ def test_the_public_figures_can_link_the_years_stories(reports, world):
     html = template.render(Context({"network": world.network, "year": 2020}))
     assert 'href="/stasti/testa/2020/"' in html and "1 veiksmes stāsts" in html
     assert template.render(Context({"network": world.network, "year": 2021})).strip() == ""
+
+
+def test_the_public_figures_page_links_the_years_stories(reports, world):
+    page = client_for(None).get("/skaitli/testa/?year=2020")
+    assert page.status_code == 200
+    assert 'href="/stasti/testa/2020/"' in page.content.decode()
