@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 
@@ -25,7 +27,13 @@ def api_schema(world):
         pytest.skip("no /api/openapi.json in this build yet (the API comes with issue 5)")
     from parskats.wsgi import application
 
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    # Like Django's test client: the WSGI request signals must not close the test's connection (it
+    # holds the test transaction; on PostgreSQL the next query would find the connection closed).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def test_api_conforms_to_its_description_and_never_fails(api_schema):

@@ -197,3 +197,10 @@ def test_paths_never_escape_the_static_and_media_roots(db, path):
 
 def test_a_foreign_host_header_is_refused(db):
     assert Client(raise_request_exception=False).get("/", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_a_nul_byte_in_an_address_is_404_not_a_database_error(world, methodologist):
+    # PostgreSQL refuses NUL in text; hypothesis found the 500 on the library page.
+    client = client_for(methodologist)
+    assert client.get(f"/n/{world.network.slug}/libraries/%00/").status_code == 404
+    assert client.get("/jaunumi/2021/a%00b/").status_code == 404
