@@ -236,3 +236,29 @@ def test_the_add_pages_are_for_writers_only(reporter_a, reporter_b, viewer, repo
         assert client_for(reporter_a).get(url(report, suffix)).status_code == 200
         assert client_for(reporter_b).get(url(report, suffix)).status_code == 404
         assert client_for(viewer).get(url(report, suffix)).status_code == 404
+
+
+def test_removing_an_activity_and_a_photo_is_audited_and_refused_once_submitted(reporter_a, report, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(reporter_a)
+    client.post(url(report, "activities/"), {"title": "Dzejas vakars", "date": "2021-05-04", "mode": "in_person",
+                                              "attendance": 25, "audience": "adults"})  # fmt: skip
+    upload(client, report, png_bytes())
+    activity, photo = Activity.objects.get(report=report), Photo.objects.get(report=report)
+    image_path = tmp_path / photo.image.name
+    assert image_path.exists()
+
+    client.post(url(report, f"activities/{activity.pk}/delete/"))
+    client.post(url(report, f"photos/{photo.pk}/delete/"))
+    assert not Activity.objects.filter(report=report).exists() and not Photo.objects.filter(report=report).exists()
+    assert not image_path.exists()
+    removed = AuditEntry.objects.filter(report=report, new__isnull=True, target__in=["activity", "photo"])
+    assert sorted(removed.values_list("target", flat=True)) == ["activity", "photo"]
+    assert removed.get(target="activity").old["title"] == "Dzejas vakars"
+
+    client.post(url(report, "activities/"), {"title": "Vēl viens", "date": "2021-06-01", "mode": "virtual",
+                                              "attendance": 5, "audience": "adults"})  # fmt: skip
+    kept = Activity.objects.get(report=report)
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.SUBMITTED)
+    response = client.post(url(report, f"activities/{kept.pk}/delete/"))
+    assert response.status_code == 302 and Activity.objects.filter(pk=kept.pk).exists()

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +19,7 @@ from parskats.accounts.models import User
 from parskats.audit.models import record
 from parskats.catalogue.models import NarrativeSection
 
-from .entry import EntryError, ensure_editable, save_value
+from .entry import EntryError, ensure_editable, remove_report_item, save_value
 from .form import field_rows, narrative_item
 from .models import Activity, Explanation, Narrative, Photo, Report
 from .photos import process_photo
@@ -160,17 +160,12 @@ def add_activity(request: HttpRequest, network: str, report: int) -> HttpRespons
 @require_POST
 def delete_activity(request: HttpRequest, network: str, report: int, activity: int) -> HttpResponse:
     found = editable_report(request, network, report)
-    item = Activity.objects.filter(report=found, pk=activity).first()
-    if item is None:
-        raise Http404("No such activity.")
+    item = get_object_or_404(Activity, report=found, pk=activity)
     try:
-        ensure_editable(found)
+        remove_report_item(request.user, found, item, {"title": item.title, "date": str(item.date)})
     except EntryError as error:
         messages.error(request, error.message)
         return redirect(found_url(found) + "#activities")
-    with transaction.atomic():
-        _audit(request, found, "other", "activity", {"title": item.title, "date": str(item.date)}, None)
-        item.delete()
     messages.success(request, _("Activity removed: %(title)s.") % {"title": item.title})
     return redirect(found_url(found) + "#activities")
 
@@ -259,17 +254,12 @@ def add_photo(request: HttpRequest, network: str, report: int) -> HttpResponse:
 @require_POST
 def delete_photo(request: HttpRequest, network: str, report: int, photo: int) -> HttpResponse:
     found = editable_report(request, network, report)
-    item = Photo.objects.filter(report=found, pk=photo).first()
-    if item is None:
-        raise Http404("No such photo.")
+    item = get_object_or_404(Photo, report=found, pk=photo)
     try:
-        ensure_editable(found)
+        remove_report_item(request.user, found, item, {"caption": item.caption, "consent": item.consent})
     except EntryError as error:
         messages.error(request, error.message)
         return redirect(found_url(found) + "#photos")
-    with transaction.atomic():
-        _audit(request, found, "other", "photo", {"caption": item.caption, "consent": item.consent}, None)
-        item.delete()
     item.image.delete(save=False)
     item.thumbnail.delete(save=False)
     messages.success(request, _("Photo removed."))
