@@ -30,7 +30,9 @@ def test_keyboard_alone_reaches_the_login_form(page, world, reporter_a):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent").strip() == "Pāriet uz saturu"
     page.goto("/accounts/login/")
-    page.keyboard.type(reporter_a.email)  # the email field has focus on arrival
+    # The email field has focus on arrival; wait for it, or the first keys can land before autofocus does.
+    page.wait_for_function("document.activeElement && document.activeElement.type === 'email'", timeout=5000)
+    page.keyboard.type(reporter_a.email)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
