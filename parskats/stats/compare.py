@@ -9,7 +9,8 @@ from decimal import Decimal
 from parskats.network.models import OrgUnit
 
 from .aggregate import Cell, Table
-from .performance import Measure, PeerGroup, library_measure, peer_group_of, peer_groups, population_of
+from .measures import Measure, PeerGroup, peer_groups
+from .performance import library_measure, peer_group_of, population_of
 
 
 @dataclass(frozen=True)

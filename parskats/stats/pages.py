@@ -34,7 +34,8 @@ from .aggregate import (
     survey_years,
 )
 from .compare import Change, change, place
-from .performance import Measure, add_measures, available_measures
+from .measures import Measure
+from .performance import add_measures, available_measures
 
 SERIES_LENGTH = 5  # years shown in the year-over-year view
 DASHBOARD_FILE = Path(__file__).resolve().parent / "data" / "dashboard.toml"
