@@ -14,7 +14,8 @@ from hypothesis.extra.django import TestCase
 from parskats.catalogue.models import Indicator
 from parskats.reporting.models import Report, Value
 from parskats.stats.aggregate import aggregate
-from parskats.stats.performance import add_measures, compute_measure, measures
+from parskats.stats.measures import measures
+from parskats.stats.performance import add_measures, compute_measure, library_measures
 from parskats.stats.tally import ESTIMATE_FLAGS, NOT_APPLICABLE
 
 from .factories import build_world
@@ -105,6 +106,9 @@ class TestStreamingEqualsNaive(TestCase):
             for measure in measures():
                 if measure.code in row.measures:
                     assert row.measures[measure.code] == compute_measure(table, measure, row.library_ids)
+        for measure in measures():
+            each = {pk: compute_measure(table, measure, [pk]).value for pk in table.units}
+            assert library_measures(table, measure) == {pk: v for pk, v in each.items() if v is not None}
 
 
 @pytest.mark.django_db

@@ -34,8 +34,8 @@ from django.utils.translation import gettext as _
 
 from parskats.catalogue.models import Indicator, Survey
 from parskats.core.collation import sort_key
-from parskats.network.models import Membership, Network, OrgUnit
-from parskats.network.timeline import Hierarchy, year_end
+from parskats.network.models import Network, OrgUnit
+from parskats.network.timeline import Hierarchy, network_map, year_end
 from parskats.reporting.models import Report, ReportingPeriod, Value
 
 from .measures import input_names
@@ -146,29 +146,55 @@ class Table:
     indicators: list[Indicator]  # on the form that year, in catalogue order
     rows: list[Row]
     total: Row
-    units: dict[int, OrgUnit]  # every library counted, by id
-    inputs: dict[int, dict[str, LibraryValue]]  # library id → code → value, of the indicators measures divide
-    group_of: dict[int, str]  # library id → row key
+    group_of: dict[int, str]  # every library counted → its row key
     statuses: dict[int, str]  # library id → status of its counted report
     period_id: int
     population: Indicator | None
     persons: dict[tuple[int, int], int]  # the population register: (year, library id) → persons
+    # Per library, and so large at national scale: read on first use, and not kept in the cache.
+    _units: dict[int, OrgUnit] | None = field(default=None, repr=False)
+    _inputs: dict[int, dict[str, LibraryValue]] | None = field(default=None, repr=False)
     _values: dict[int, dict[str, LibraryValue]] | None = field(default=None, repr=False)
+    _one: dict[int, dict[str, LibraryValue]] = field(default_factory=dict, repr=False)
+    memo: dict[object, object] = field(default_factory=dict, repr=False)  # what is derived from it (peers)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_units": None, "_inputs": None, "_values": None, "_one": {}, "memo": {}}
+
+    @property
+    def units(self) -> dict[int, OrgUnit]:
+        """Every library counted, by id."""
+        if self._units is None:
+            self._units = OrgUnit.objects.in_bulk(list(self.group_of))
+        return self._units
 
     @property
     def values(self) -> dict[int, dict[str, LibraryValue]]:
-        """Every value of every library counted (library id → indicator code → value), read on first use."""
+        """Every value of every library counted (library id → indicator code → value)."""
         if self._values is None:
-            self._values = library_values(
-                self.period_id,
-                self.approved_only,
-                self.units,
-                self.indicators,
-                self.year,
-                self.population,
-                self.persons,
-            )
+            self._values = self._read(self.units)
         return self._values
+
+    @property
+    def inputs(self) -> dict[int, dict[str, LibraryValue]]:
+        """Per library, at least the values the performance measures divide."""
+        return self._inputs if self._inputs is not None else self.values
+
+    def library(self, pk: int) -> dict[str, LibraryValue]:
+        """One library's values (indicator code → value), without reading everyone's."""
+        if pk not in self.group_of:
+            return {}
+        if self._values is not None:
+            return self._values.get(pk, {})
+        if pk not in self._one:
+            unit = self._units[pk] if self._units is not None else OrgUnit.objects.get(pk=pk)
+            self._one[pk] = self._read({pk: unit}).get(pk, {})
+        return self._one[pk]
+
+    def _read(self, units: dict[int, OrgUnit]) -> dict[int, dict[str, LibraryValue]]:
+        return library_values(
+            self.period_id, self.approved_only, units, self.indicators, self.year, self.population, self.persons
+        )
 
     @property
     def on_own_boundaries(self) -> bool:
@@ -190,39 +216,6 @@ def indicator_by_concept(indicators: Iterable[Indicator], name: str) -> Indicato
     return next((i for i in indicators if i.concept == name), None) or next(
         (i for i in indicators if i.code == name), None
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Loading: one query per kind of data, whatever the size of the network.
-
-
-@dataclass
-class _NetworkMap:
-    units: dict[int, OrgUnit]
-    links: list[tuple[int, int, dt.date, dt.date | None]]
-
-    def at(self, on: dt.date) -> Hierarchy:
-        units = {
-            pk: unit
-            for pk, unit in self.units.items()
-            if (unit.opened_on is None or unit.opened_on <= on) and (unit.closed_on is None or unit.closed_on >= on)
-        }
-        parent_of = {
-            child: parent
-            for child, parent, start, end in self.links
-            if start <= on and (end is None or end >= on) and child in units and parent in units
-        }
-        return Hierarchy(on=on, units=units, parent_of=parent_of)
-
-
-def network_map(network_id: int) -> _NetworkMap:
-    units = {unit.pk: unit for unit in OrgUnit.objects.filter(network_id=network_id)}
-    links = list(
-        Membership.objects.filter(child__network_id=network_id).values_list(
-            "child_id", "parent_id", "valid_from", "valid_to"
-        )
-    )
-    return _NetworkMap(units, links)
 
 
 def survey_years(network: Network, survey: Survey | None = None) -> list[int]:
@@ -305,19 +298,19 @@ def aggregate_years(
     if within is not None and within.network_id != network.pk:
         raise UnknownUnit(_("That unit is not in this network."))
 
-    net_map = network_map(network.pk)
-    if boundaries is not None and not any(
-        start <= boundaries and (end is None or end >= boundaries) for _c, _p, start, end in net_map.links
-    ):
-        raise BadBoundaries(
-            _("The network had no boundaries on %(date)s.") % {"date": boundaries.strftime("%d.%m.%Y.")}
-        )
-    indicators = list(Indicator.objects.filter(survey=survey).order_by("order", "pk"))
-
     periods = dict(
         ReportingPeriod.objects.filter(network=network, survey=survey, year__in=years).values_list("id", "year")
     )
     reports = Report.objects.filter(period_id__in=list(periods))
+    branches_report = reports.filter(unit__level=OrgUnit.Level.BRANCH).exists()
+    net_map = network_map(
+        network.pk, without_branches=not branches_report and (within is None or within.level != OrgUnit.Level.BRANCH)
+    )
+    if boundaries is not None and not net_map.had_boundaries_on(boundaries):
+        raise BadBoundaries(
+            _("The network had no boundaries on %(date)s.") % {"date": boundaries.strftime("%d.%m.%Y.")}
+        )
+    indicators = list(Indicator.objects.filter(survey=survey).order_by("order", "pk"))
     if approved_only:
         reports = reports.filter(status=Report.Status.APPROVED)
     reported_units: dict[int, dict[int, str]] = defaultdict(dict)  # year → unit → status
@@ -496,13 +489,13 @@ class _Plan:
             indicators=self.indicators,
             rows=rows,
             total=total,
-            units=self.units,
-            inputs=self.inputs,
             group_of=self.group_of,
             statuses=self.statuses,
             period_id=period_id,
             population=population,
             persons={key: n for key, n in persons.items() if key[0] == self.year},
+            _units=self.units,
+            _inputs=self.inputs,
         )
 
 

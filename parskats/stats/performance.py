@@ -112,8 +112,26 @@ def add_measures(table: Table) -> Table:
     return table
 
 
-def library_measure(table: Table, measure: Measure, library_id: int) -> Decimal | None:
-    return compute_measure(table, measure, [library_id]).value
+def library_measures(table: Table, measure: Measure) -> dict[int, Decimal]:
+    """Every library's own value of the measure (those that gave both numbers), in one pass: what
+    compute_measure gives for each library alone, for the peers of a whole network."""
+    numerator = indicator_by_concept(table.indicators, measure.numerator)
+    denominator = indicator_by_concept(table.indicators, measure.denominator)
+    if numerator is None or denominator is None:
+        return {}
+    types = {
+        unit.library_type
+        for unit in table.units.values()
+        if numerator.on_form(table.year, unit.library_type) and denominator.on_form(table.year, unit.library_type)
+    }
+    out = {}
+    for pk, values in table.inputs.items():
+        top, bottom = values.get(numerator.code), values.get(denominator.code)
+        if top is None or bottom is None or top.number is None or bottom.number is None or not bottom.number:
+            continue
+        if pk in table.units and table.units[pk].library_type in types:
+            out[pk] = top.number / bottom.number * measure.scale
+    return out
 
 
 def population_of(table: Table, library_id: int) -> Decimal | None:
