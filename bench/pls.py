@@ -80,6 +80,7 @@ def run(runs: int, measure, percentile) -> None:
         print("\nPLS benchmarks skipped: no PLS data (set PLS_DATA=/path/to/imls_pls).")
         return
     from django.db import connection
+    from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
@@ -88,6 +89,8 @@ def run(runs: int, measure, percentile) -> None:
     from parskats.network.models import Network
     from parskats.pls.importer import import_year, read_year
     from parskats.pls.reconcile import OUTCOMES, reconcile, state_totals
+
+    from .stats import cold
 
     vendor = connection.vendor
     print(f"\nUS Public Libraries Survey on {vendor} (data: {directory})")
@@ -151,16 +154,20 @@ def run(runs: int, measure, percentile) -> None:
     client, anonymous = Client(), Client()
     client.force_login(admin)
     library = network.units.filter(level="library").order_by("code").first()
-    state = network.units.filter(level="county").order_by("code").first()
-    # National pages take seconds: one warm-up and a few timed requests each (p95 of 3 is the max).
-    page_runs = max(3, runs // 40)
+    # The state with the most links (libraries and outlets over the years): the heaviest state page.
+    state = network.units.filter(level="county").annotate(size=Count("child_links")).order_by("-size", "code").first()
+    # One warm-up (it computes the figures once) and then the requests readers make.
+    page_runs = max(20, runs // 10)
     cases = [
         ("baseline: start page (anonymous, no data)", anonymous, "/"),
         ("PLS admin screen (3 years)", client, "/n/us-pls/pls/"),
         ("national dashboard, FY2017 (issue 5)", client, "/n/us-pls/figures/?year=2017"),
         (f"state page {state.code}, FY2017 (issue 5)", client, f"/n/us-pls/figures/area/{state.code}/?year=2017"),
+        ("public national dashboard, FY2017", anonymous, "/skaitli/us-pls/?year=2017"),
+        (f"library figures {library.code}, with peers", client, f"/n/us-pls/figures/library/{library.code}/?year=2017"),
         (f"library page {library.code} (network app)", client, f"/n/us-pls/libraries/{library.code}/"),
         ("libraries by state, FY2017 (network app)", client, "/n/us-pls/?year=2017"),
+        (f"libraries of {state.code}, FY2017 (network app)", client, f"/n/us-pls/?year=2017&county={state.code}"),
     ]
     print(f"\nUS network pages, three years loaded (1 warm-up + {page_runs} requests each)")
     print(f"{'case':<52} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'p50 / baseline':>15}")
@@ -171,6 +178,12 @@ def run(runs: int, measure, percentile) -> None:
         with CaptureQueriesContext(connection) as queries:
             client_.get(url)
         results.append((name, samples, len(queries)))
+    results.append(
+        (
+            "national dashboard, first request after a change",
+            *cold(client, "/n/us-pls/figures/?year=2017", page_runs, network.pk),
+        )
+    )
     base = statistics.median(results[0][1])
     for name, samples, queries in results:
         p50 = statistics.median(samples)

@@ -68,6 +68,25 @@ def build_synthetic(libraries: int) -> tuple[object, object]:
     return network, survey
 
 
+def cold(client, url: str, runs: int, network_id: int) -> tuple[list[float], int]:
+    """A page's server time when the network's data has just changed, so its figures are computed
+    afresh (the figures cache, stats/cache.py, serves every later request until the next change)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parskats.stats.cache import data_changed
+
+    samples, queries = [], 0
+    for _ in range(runs):
+        data_changed(network_id)  # outside a transaction: at once
+        start = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        samples.append((time.perf_counter() - start) * 1000)
+        queries = len(captured)
+    return samples, queries
+
+
 def timed(fn: Callable[[], object], runs: int) -> list[float]:
     fn()  # warm-up
     samples = []
@@ -113,6 +132,12 @@ def run(
         (
             f"figures: dashboard of the {SYNTHETIC_LIBRARIES}-library network",
             *measure(big, "/n/sintetisks/figures/?year=2021", big_runs),
+        )
+    )
+    rows.append(
+        (
+            "figures: same, first request after a data change",
+            *cold(big, "/n/sintetisks/figures/?year=2021", big_runs, network.pk),
         )
     )
 
