@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from .erasure import erase_person
 from .models import Role, User
 
 
@@ -24,6 +28,17 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
     inlines = [RoleInline]
+    actions = ["erase"]
+
+    @admin.action(description=_("Erase personal data (on the person's request)"), permissions=["delete"])
+    def erase(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        people = list(queryset)
+        for person in people:
+            erase_person(request.user, person.email)  # type: ignore[arg-type]
+        self.message_user(
+            request,
+            ngettext("%(count)d person erased.", "%(count)d people erased.", len(people)) % {"count": len(people)},
+        )
 
 
 @admin.register(Role)
