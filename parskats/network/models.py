@@ -7,6 +7,8 @@ question about "where" is asked at a date. See timeline.py for the queries.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +69,9 @@ class OrgUnit(models.Model):
     @property
     def is_library(self) -> bool:
         return self.level in (self.Level.LIBRARY, self.Level.BRANCH)
+
+    def is_open_on(self, on: dt.date) -> bool:
+        return (self.opened_on is None or self.opened_on <= on) and (self.closed_on is None or self.closed_on >= on)
 
     def clean(self) -> None:
         if self.is_library and not self.library_type:

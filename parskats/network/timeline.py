@@ -155,7 +155,18 @@ def libraries_in(unit: OrgUnit, year: int, library_type: str | None = None) -> l
 
 def ancestry(unit: OrgUnit, on: dt.date | None = None) -> list[OrgUnit]:
     """Where a unit is (today by default): its parent, grandparent, … up to the root."""
-    return hierarchy(unit.network_id, on or timezone.localdate()).ancestors(unit.pk)
+    on = on or timezone.localdate()
+    found: list[OrgUnit] = []
+    seen, current = {unit.pk}, unit
+    # A step up per query (a tree is a few levels deep), not the whole network's tree.
+    while current.is_open_on(on):
+        link = Membership.objects.filter(active_on(on), child=current).select_related("parent").first()
+        if link is None or link.parent_id in seen or not link.parent.is_open_on(on):
+            break
+        current = link.parent
+        found.append(current)
+        seen.add(current.pk)
+    return found
 
 
 @transaction.atomic

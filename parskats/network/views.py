@@ -13,7 +13,7 @@ from parskats.reporting.models import Report, ReportingPeriod
 
 from . import access
 from .models import Membership, OrgUnit, PopulationServed
-from .timeline import active_on, hierarchy, network_map, year_end
+from .timeline import active_on, ancestry, network_map, year_end
 
 
 def _year_param(request: HttpRequest, years: list[int]) -> int:
@@ -136,7 +136,6 @@ def library(request: HttpRequest, network: str, code: str) -> HttpResponse:
     net = access.get_network_for_user(request.user, network)
     unit = access.get_library_for_user(request.user, net, code)
     today = timezone.localdate()
-    tree = hierarchy(net, today)
     history = Membership.objects.filter(child=unit).select_related("parent").order_by("valid_from")
     reports = Report.objects.filter(unit=unit).select_related("period", "period__survey").order_by("-period__year")
     populations = PopulationServed.objects.filter(unit=unit).order_by("-year")
@@ -146,7 +145,7 @@ def library(request: HttpRequest, network: str, code: str) -> HttpResponse:
         {
             "network": net,
             "unit": unit,
-            "ancestry": tree.ancestors(unit.pk),
+            "ancestry": ancestry(unit, today),
             "history": history,
             "reports": reports,
             "populations": populations,
