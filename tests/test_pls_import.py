@@ -293,3 +293,13 @@ def test_a_column_map_naming_an_element_off_the_form_is_refused(tmp_path, db):
     message = problems_of(directory, layout_path=layout_path)
     assert "EBOOK maps to 'ebook', which the catalogue has from 2016" in message
     assert not Value.objects.exists()
+
+
+def test_outlet_square_footage_with_its_flag_and_codes(tmp_path, db):
+    import_year(copy_year(tmp_path, "FY2017"))
+    area = Value.objects.filter(indicator__code="sq_feet", report__unit__code="DE0002-002").get()
+    assert (area.number, area.flag, area.indicator.unit) == (6200, "reported", "sqft")
+    imputed = Value.objects.get(indicator__code="sq_feet", report__unit__code="SC0008-002")
+    assert (imputed.number, imputed.flag) == (26000, "imputed")
+    closed = Value.objects.get(indicator__code="sq_feet", report__unit__code="DE0030-005")
+    assert (closed.code, closed.number, closed.source_code) == ("na", None, "-4")

@@ -65,6 +65,7 @@ class Indicator(Bilingual):
         EUR = "eur", _("EUR")
         USD = "usd", _("USD")
         SQM = "sqm", _("m²")
+        SQFT = "sqft", _("ft²")
 
     class ValueType(models.TextChoices):
         INTEGER = "integer", _("whole number")
