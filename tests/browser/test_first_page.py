@@ -49,3 +49,21 @@ def test_the_page_works_on_a_phone(phone_page, world, viewer):
     assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
     assert_accessible(phone_page)
     screenshot(phone_page, "libraries-2021-phone")
+
+
+def test_a_large_network_lists_counties_first(phone_page, world, methodologist, monkeypatch):
+    from parskats.network import views
+
+    monkeypatch.setattr(views, "LIST_LIMIT", 1)
+    log_in(phone_page, methodologist.email, PASSWORD)
+    phone_page.goto(f"/n/{world.network.slug}/?year=2021")
+    phone_page.get_by_role("link", name="Valmieras novads").click()
+    assert phone_page.get_by_role("row", name="Sedas bibliotēka").is_visible()
+    assert phone_page.get_by_role("link", name="Visi novadi").is_visible()
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
+    assert_accessible(phone_page)
+    phone_page.get_by_role("link", name="Visi novadi").click()
+    assert phone_page.get_by_role("columnheader", name="Iesākti pārskati").is_visible()
+    assert_accessible(phone_page)
+    screenshot(phone_page, "libraries-counties-first-phone")
