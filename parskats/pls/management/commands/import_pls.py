@@ -40,7 +40,7 @@ class Command(BaseCommand):
             )
         for warning in result.warnings:
             self.stdout.write(self.style.WARNING(warning))
-        counted = {"units": _("units"), "links": _("links"), "reports": _("reports"), "values": _("values")}
+        counted = {"units": _("network units"), "links": _("links"), "reports": _("reports"), "values": _("values")}
         for name, label in counted.items():
             c = getattr(result, name)
             message = _(
