@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from parskats.network.access import get_network_for_user
 from parskats.network.models import Network
 
+from .models import ApiToken
 from .tokens import TokenRefused, create_token, get_token_for_admin, revoke_token, tokens_for_admin
 
 
@@ -27,20 +29,20 @@ class TokenForm(forms.Form):
     )
 
 
-def _page(request: HttpRequest, net: Network, form: TokenForm, secret: str = "", status: int = 200) -> HttpResponse:
-    tokens = tokens_for_admin(request.user, net)
-    return render(
-        request, "stats/tokens.html", {"network": net, "tokens": tokens, "form": form, "secret": secret}, status=status
-    )
+def _page(
+    request: HttpRequest, net: Network, tokens: QuerySet[ApiToken], form: TokenForm, secret: str = "", status: int = 200
+) -> HttpResponse:
+    context = {"network": net, "tokens": tokens, "form": form, "secret": secret}
+    return render(request, "stats/tokens.html", context, status=status)
 
 
 @never_cache  # the answer to a POST shows a secret once: no cache may keep it
 @login_required
 def tokens(request: HttpRequest, network: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
-    tokens_for_admin(request.user, net)  # the access check, before a form is read
+    listed = tokens_for_admin(request.user, net)  # the access check, before a form is read
     if request.method != "POST":
-        return _page(request, net, TokenForm())
+        return _page(request, net, listed, TokenForm())
     form = TokenForm(request.POST)
     if form.is_valid():
         try:
@@ -48,8 +50,8 @@ def tokens(request: HttpRequest, network: str) -> HttpResponse:
         except TokenRefused as error:
             form.add_error("name", str(error))
         else:
-            return _page(request, net, TokenForm(), secret=secret)
-    return _page(request, net, form, status=400)
+            return _page(request, net, listed, TokenForm(), secret=secret)
+    return _page(request, net, listed, form, status=400)
 
 
 @login_required
