@@ -35,6 +35,13 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _figures_computed_afresh(settings):
+    """The figures cache moves on when a transaction commits, and a test's transaction never does:
+    tests compute figures afresh; tests/test_stats_cache.py turns the cache on and commits."""
+    settings.FIGURES_CACHE_ENTRIES = 0
+
+
 @pytest.fixture
 def world(db) -> World:
     return build_world()

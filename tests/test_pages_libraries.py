@@ -117,3 +117,30 @@ def test_wrong_password_says_so_without_500(world, reporter_a):
     response = client_for(None).post(reverse("accounts:login"), {"username": reporter_a.email, "password": "nope"})
     assert response.status_code == 200
     assert "error-summary" in response.content.decode()
+
+
+def test_a_large_network_lists_its_counties_first(world, methodologist, monkeypatch):
+    """Above LIST_LIMIT libraries (a national network) the page lists counties with their counts, and
+    one county's libraries, branches included, on request."""
+    from parskats.network import views
+    from parskats.network.models import OrgUnit
+
+    from .factories import link, unit
+
+    branch = unit(world.network, "seda-filiale", OrgUnit.Level.BRANCH, "Sedas filiāle")
+    link(branch, world.library_a, world.periods[2020].opens_on.replace(year=2015))
+    monkeypatch.setattr(views, "LIST_LIMIT", 1)
+    client = client_for(methodologist)
+    overview = client.get(libraries_url(world, year=2021)).content.decode()
+    assert "Izvēlieties novadu, lai redzētu tā bibliotēkas." in overview
+    assert "Sedas bibliotēka" not in overview and "county=valmiera" in overview
+    county = client.get(libraries_url(world, year=2021, county="valmiera")).content.decode()
+    assert "Sedas bibliotēka" in county and "Sedas filiāle" in county and "Ērģemes" not in county
+    assert client.get(libraries_url(world, year=2021, county="strenci")).status_code == 404  # none that year
+    assert client.get(libraries_url(world, year=2021, county="nav")).status_code == 404
+
+
+def test_a_reporter_of_one_county_never_sees_another_through_the_county_filter(world, reporter_a):
+    page = client_for(reporter_a).get(libraries_url(world, year=2021, county="valmiera")).content.decode()
+    assert "Sedas bibliotēka" in page and "Ērģemes" not in page
+    assert client_for(reporter_a).get(libraries_url(world, year=2021, county="valka")).status_code == 404

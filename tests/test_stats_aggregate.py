@@ -15,7 +15,8 @@ from parskats.network.models import OrgUnit, PopulationServed
 from parskats.reporting.models import Report, ReportingPeriod, Value
 from parskats.stats.aggregate import BadBoundaries, StatsError, UnknownUnit, UnknownYear, aggregate, aggregate_years
 from parskats.stats.compare import change, peers, place
-from parskats.stats.performance import add_measures, get_measure
+from parskats.stats.measures import get_measure
+from parskats.stats.performance import add_measures
 
 from .factories import link, report_with, unit
 

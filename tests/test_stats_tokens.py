@@ -162,7 +162,7 @@ def test_the_command_issues_a_token_of_a_network_for_its_methodologist_or_viewer
 
 
 def test_the_migration_gives_an_older_token_its_one_network(world, methodologist, viewer):
-    migration = importlib.import_module("parskats.stats.migrations.0002_api_token_network")
+    migration = importlib.import_module("parskats.stats.migrations.0003_api_token_network")
     give_role(viewer, world.other_network, Role.Kind.VIEWER)
     one, _secret = issue_token(methodologist, "vecs")
     two, _secret = issue_token(viewer, "divi tīkli")

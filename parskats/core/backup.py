@@ -26,6 +26,8 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from parskats.stats.cache import store as figures_store
+
 FORMAT = "parskats-backup/1"
 # Created by `migrate` in every fresh database; restore replaces them with the archived rows.
 MIGRATE_CREATED = ("contenttypes.contenttype", "auth.permission")
@@ -206,4 +208,5 @@ def restore(archive: Path, using: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
         for path, content in media.items():
             (media_root / path).parent.mkdir(parents=True, exist_ok=True)
             (media_root / path).write_bytes(content)
+    figures_store.clear()  # computed before the restore, from other rows under the same keys
     return manifest

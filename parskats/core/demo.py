@@ -24,6 +24,7 @@ from parskats.pls.demo import load_pls_demo
 from parskats.reporting.demo import load_report_demo
 from parskats.reporting.models import Report, ReportingPeriod, Value
 from parskats.seminar.demo import load_seminar_demo
+from parskats.stats.cache import data_changed
 
 DEMO_PASSWORD = "parskats-demo"  # noqa: S105 - printed by `make run`; demo accounts only
 NETWORK_SLUG = "valka"
@@ -337,4 +338,5 @@ def load_demo() -> list[DemoAccount]:
     from parskats.yearbook.demo import load_yearbook_demo  # issue 10: texts and a draft 2021 review
 
     load_yearbook_demo(network, survey)
+    data_changed(network.pk)  # values were bulk-created, which sends no signals
     return accounts

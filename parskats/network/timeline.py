@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -75,6 +75,54 @@ class Hierarchy:
 
     def roots(self) -> list[OrgUnit]:
         return [unit for unit_id, unit in self.units.items() if unit_id not in self.parent_of]
+
+
+@dataclass
+class NetworkMap:
+    """Every unit and link of a network over time, loaded once, to look at on many dates."""
+
+    units: dict[int, OrgUnit]
+    links: list[tuple[int, int, dt.date, dt.date | None]]
+
+    def at(self, on: dt.date) -> Hierarchy:
+        units = {
+            pk: unit
+            for pk, unit in self.units.items()
+            if (unit.opened_on is None or unit.opened_on <= on) and (unit.closed_on is None or unit.closed_on >= on)
+        }
+        parent_of = {
+            child: parent
+            for child, parent, start, end in self.links
+            if start <= on and (end is None or end >= on) and child in units and parent in units
+        }
+        return Hierarchy(on=on, units=units, parent_of=parent_of)
+
+    def had_boundaries_on(self, on: dt.date) -> bool:
+        return any(start <= on and (end is None or end >= on) for _child, _parent, start, end in self.links)
+
+
+def network_map(network_id: int, *, without_branches: bool = False) -> NetworkMap:
+    """The network's units and links; `without_branches` leaves out branches and outlets (never
+    anyone's ancestor, and tens of thousands of them in a national network) when no question
+    about them is asked."""
+    units = OrgUnit.objects.filter(network_id=network_id)
+    links = Membership.objects.filter(child__network_id=network_id)
+    if without_branches:
+        units = units.exclude(level=OrgUnit.Level.BRANCH)
+        links = links.exclude(child__level=OrgUnit.Level.BRANCH)
+    sql, params = links.values_list("child_id", "parent_id", "valid_from", "valid_to").query.sql_with_params()
+    with connection.cursor() as cursor:  # a plain cursor: the ORM's date converters cost more than the query
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return NetworkMap(
+        {unit.pk: unit for unit in units},
+        [(child, parent, _date(start), _date(end) if end is not None else None) for child, parent, start, end in rows],
+    )
+
+
+def _date(value: dt.date | str) -> dt.date:
+    """SQLite returns a date column as its ISO text; PostgreSQL as a date."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def hierarchy(network: Network | int, on: dt.date) -> Hierarchy:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,7 +13,7 @@ from parskats.reporting.models import Report, ReportingPeriod
 
 from . import access
 from .models import Membership, OrgUnit, PopulationServed
-from .timeline import hierarchy, year_end
+from .timeline import active_on, hierarchy, network_map, year_end
 
 
 def _year_param(request: HttpRequest, years: list[int]) -> int:
@@ -23,31 +26,67 @@ def _year_param(request: HttpRequest, years: list[int]) -> int:
     return int(raw)
 
 
+def branches_of(library_ids: list[int], on: dt.date) -> dict[int, list[OrgUnit]]:
+    """The open branches of these libraries on that date, by library."""
+    links = Membership.objects.filter(active_on(on), parent_id__in=library_ids, child__level=OrgUnit.Level.BRANCH)
+    links = links.filter(Q(child__opened_on__isnull=True) | Q(child__opened_on__lte=on))
+    links = links.filter(Q(child__closed_on__isnull=True) | Q(child__closed_on__gte=on))
+    found: dict[int, list[OrgUnit]] = {}
+    for link in links.select_related("child"):
+        found.setdefault(link.parent_id, []).append(link.child)
+    return found
+
+
+# Above this many libraries the page lists counties first and one county's libraries on request:
+# a national network has thousands, too many for one page to read or to render.
+LIST_LIMIT = 300
+
+
 @login_required
 def libraries(request: HttpRequest, network: str) -> HttpResponse:
     """The network's libraries grouped by county on the boundaries of the chosen year."""
     net = access.get_network_for_user(request.user, network)
     years = sorted(set(ReportingPeriod.objects.filter(network=net).values_list("year", flat=True)), reverse=True)
     year = _year_param(request, years)
-    tree = hierarchy(net, year_end(year))
-    visible = set(access.libraries_for_user(request.user, net).values_list("pk", flat=True))
+    on = year_end(year)
+    # Libraries and their counties; branches are read below for the libraries listed only.
+    tree = network_map(net.pk, without_branches=True).at(on)
+    # Everyone's rows are read by network, not by a list of thousands of ids.
+    whole = access.sees_whole_network(request.user, net)
+    mine = (
+        {}
+        if whole
+        else {"unit_id__in": list(access.libraries_for_user(request.user, net).values_list("pk", flat=True))}
+    )
+    visible = set(tree.units) if whole else set(mine["unit_id__in"])
     libraries_now = [u for u in tree.units.values() if u.level == OrgUnit.Level.LIBRARY and u.pk in visible]
-    population = dict(PopulationServed.objects.filter(unit_id__in=visible, year=year).values_list("unit_id", "persons"))
+    population = dict(
+        PopulationServed.objects.filter(unit__network=net, year=year, **mine).values_list("unit_id", "persons")
+    )
     statuses = dict(
-        Report.objects.filter(period__network=net, period__year=year, unit_id__in=visible).values_list(
-            "unit_id", "status"
-        )
+        Report.objects.filter(period__network=net, period__year=year, **mine)
+        .exclude(unit__level=OrgUnit.Level.BRANCH)
+        .values_list("unit_id", "status")
     )
     status_labels = dict(Report.Status.choices)
-    groups: dict[int | None, list[dict]] = {}
+    county_of = {}
     for library in libraries_now:
         county = tree.ancestor_at_level(library.pk, OrgUnit.Level.COUNTY)
-        groups.setdefault(county.pk if county else None, []).append(
+        county_of[library.pk] = county.pk if county else None
+    chosen = request.GET.get("county")
+    if chosen is not None:
+        found = next((u for u in tree.units.values() if u.level == OrgUnit.Level.COUNTY and u.code == chosen), None)
+        if found is None or found.pk not in county_of.values():
+            raise Http404("No such county with libraries in that year.")
+        libraries_now = [u for u in libraries_now if county_of[u.pk] == found.pk]
+    overview = chosen is None and len(libraries_now) > LIST_LIMIT
+    branches = {} if overview else branches_of([u.pk for u in libraries_now], on)
+    groups: dict[int | None, list[dict]] = {}
+    for library in libraries_now:
+        groups.setdefault(county_of[library.pk], []).append(
             {
                 "unit": library,
-                "branches": sorted_by_name(
-                    [u for u in tree.descendants(library.pk) if u.level == OrgUnit.Level.BRANCH], key=lambda u: u.name
-                ),
+                "branches": sorted_by_name(branches.get(library.pk, []), key=lambda u: u.name),
                 "population": population.get(library.pk),
                 "status": statuses.get(library.pk),
                 "status_label": status_labels.get(statuses.get(library.pk, ""), ""),
@@ -57,13 +96,23 @@ def libraries(request: HttpRequest, network: str) -> HttpResponse:
     grouped = [
         {
             "county": county,
-            "rows": sorted_by_name(groups[county.pk], key=lambda row: row["unit"].name),
+            "rows": [] if overview else sorted_by_name(groups[county.pk], key=lambda row: row["unit"].name),
+            "count": len(groups[county.pk]),
+            "reported": sum(1 for row in groups[county.pk] if row["status"]),
             "population": sum(row["population"] or 0 for row in groups[county.pk]),
         }
         for county in counties
     ]
     if None in groups:
-        grouped.append({"county": None, "rows": sorted_by_name(groups[None], key=lambda row: row["unit"].name)})
+        grouped.append(
+            {
+                "county": None,
+                "rows": [] if overview else sorted_by_name(groups[None], key=lambda row: row["unit"].name),
+                "count": len(groups[None]),
+                "reported": sum(1 for row in groups[None] if row["status"]),
+                "population": sum(row["population"] or 0 for row in groups[None]),
+            }
+        )
     return render(
         request,
         "network/libraries.html",
@@ -73,6 +122,8 @@ def libraries(request: HttpRequest, network: str) -> HttpResponse:
             "years": years,
             "groups": grouped,
             "library_count": len(libraries_now),
+            "overview": overview,
+            "chosen": chosen,
             "whole_network": access.sees_whole_network(request.user, net),
             "boundary_date": year_end(year),
         },

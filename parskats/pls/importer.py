@@ -32,6 +32,7 @@ from parskats.catalogue.loader import load_catalogue
 from parskats.catalogue.models import Indicator, Survey
 from parskats.network.models import Membership, Network, OrgUnit, PopulationServed
 from parskats.reporting.models import Report, ReportingPeriod, Value
+from parskats.stats.cache import data_changed
 
 from .layout import (
     OUTLET_MANIFEST,
@@ -583,5 +584,6 @@ def import_year(
                 },
                 note="import_pls",
             )
+            data_changed(network.pk)  # bulk writes send no signals
     result.seconds = time.perf_counter() - began
     return result

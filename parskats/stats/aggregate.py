@@ -25,28 +25,39 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
 
-from django.db import connection
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parskats.catalogue.models import Indicator, Survey
 from parskats.core.collation import sort_key
-from parskats.network.models import Membership, Network, OrgUnit, PopulationServed
-from parskats.network.timeline import Hierarchy, year_end
+from parskats.network.models import Network, OrgUnit
+from parskats.network.timeline import Hierarchy, network_map, year_end
 from parskats.reporting.models import Report, ReportingPeriod, Value
+
+from .measures import input_names
+from .tally import (
+    PENDING,
+    REPORTED,
+    TOTAL,
+    LibraryValue,
+    Slot,
+    few,
+    fills_population,
+    kind_rows,
+    library_values,
+    new_tally,
+    registered_population,
+    stream,
+)
 
 # Grouping levels: a level of the tree (the library's ancestor there), the library type, each
 # library on its own row, or the whole selection as one row.
 TREE_LEVELS = (OrgUnit.Level.COUNTRY, OrgUnit.Level.REGION, OrgUnit.Level.COUNTY)
 GROUPINGS = ("county", "region", "country", "library_type", "library", "network")
-ESTIMATE_FLAGS = {Value.Flag.ESTIMATED.value, Value.Flag.IMPUTED.value}
-NOT_APPLICABLE = Value.Code.NOT_APPLICABLE.value
 OFF_MAP = "-"  # the row key of libraries that are not on the chosen map
 
 
@@ -68,15 +79,6 @@ class UnknownIndicator(StatsError):
 
 class BadBoundaries(StatsError):
     pass
-
-
-class LibraryValue(NamedTuple):
-    """One library's value of one indicator as the core saw it (a tuple: there are many)."""
-
-    code: str  # Value.Code: "num", "na", "unknown"
-    number: Decimal | None
-    flag: str
-    approved: bool
 
 
 @dataclass(frozen=True)
@@ -144,10 +146,55 @@ class Table:
     indicators: list[Indicator]  # on the form that year, in catalogue order
     rows: list[Row]
     total: Row
-    units: dict[int, OrgUnit]  # every library counted, by id
-    values: dict[int, dict[str, LibraryValue]]  # library id → indicator code → value
-    group_of: dict[int, str]  # library id → row key
+    group_of: dict[int, str]  # every library counted → its row key
     statuses: dict[int, str]  # library id → status of its counted report
+    period_id: int
+    population: Indicator | None
+    persons: dict[tuple[int, int], int]  # the population register: (year, library id) → persons
+    # Per library, and so large at national scale: read on first use, and not kept in the cache.
+    _units: dict[int, OrgUnit] | None = field(default=None, repr=False)
+    _inputs: dict[int, dict[str, LibraryValue]] | None = field(default=None, repr=False)
+    _values: dict[int, dict[str, LibraryValue]] | None = field(default=None, repr=False)
+    _one: dict[int, dict[str, LibraryValue]] = field(default_factory=dict, repr=False)
+    memo: dict[object, object] = field(default_factory=dict, repr=False)  # what is derived from it (peers)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_units": None, "_inputs": None, "_values": None, "_one": {}, "memo": {}}
+
+    @property
+    def units(self) -> dict[int, OrgUnit]:
+        """Every library counted, by id."""
+        if self._units is None:
+            self._units = OrgUnit.objects.in_bulk(list(self.group_of))
+        return self._units
+
+    @property
+    def values(self) -> dict[int, dict[str, LibraryValue]]:
+        """Every value of every library counted (library id → indicator code → value)."""
+        if self._values is None:
+            self._values = self._read(self.units)
+        return self._values
+
+    @property
+    def inputs(self) -> dict[int, dict[str, LibraryValue]]:
+        """Per library, at least the values the performance measures divide."""
+        return self._inputs if self._inputs is not None else self.values
+
+    def library(self, pk: int) -> dict[str, LibraryValue]:
+        """One library's values (indicator code → value), without reading everyone's."""
+        if pk not in self.group_of:
+            return {}
+        if self._values is not None:
+            return self._values.get(pk, {})
+        if pk not in self._one:
+            unit = self._units[pk] if self._units is not None else OrgUnit.objects.get(pk=pk)
+            self._one[pk] = self._read({pk: unit}).get(pk, {})
+        return self._one[pk]
+
+    def _read(self, units: dict[int, OrgUnit]) -> dict[int, dict[str, LibraryValue]]:
+        return library_values(
+            self.period_id, self.approved_only, units, self.indicators, self.year, self.population, self.persons
+        )
 
     @property
     def on_own_boundaries(self) -> bool:
@@ -169,39 +216,6 @@ def indicator_by_concept(indicators: Iterable[Indicator], name: str) -> Indicato
     return next((i for i in indicators if i.concept == name), None) or next(
         (i for i in indicators if i.code == name), None
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Loading: one query per kind of data, whatever the size of the network.
-
-
-@dataclass
-class _NetworkMap:
-    units: dict[int, OrgUnit]
-    links: list[tuple[int, int, dt.date, dt.date | None]]
-
-    def at(self, on: dt.date) -> Hierarchy:
-        units = {
-            pk: unit
-            for pk, unit in self.units.items()
-            if (unit.opened_on is None or unit.opened_on <= on) and (unit.closed_on is None or unit.closed_on >= on)
-        }
-        parent_of = {
-            child: parent
-            for child, parent, start, end in self.links
-            if start <= on and (end is None or end >= on) and child in units and parent in units
-        }
-        return Hierarchy(on=on, units=units, parent_of=parent_of)
-
-
-def network_map(network_id: int) -> _NetworkMap:
-    units = {unit.pk: unit for unit in OrgUnit.objects.filter(network_id=network_id)}
-    links = list(
-        Membership.objects.filter(child__network_id=network_id).values_list(
-            "child_id", "parent_id", "valid_from", "valid_to"
-        )
-    )
-    return _NetworkMap(units, links)
 
 
 def survey_years(network: Network, survey: Survey | None = None) -> list[int]:
@@ -284,19 +298,19 @@ def aggregate_years(
     if within is not None and within.network_id != network.pk:
         raise UnknownUnit(_("That unit is not in this network."))
 
-    net_map = network_map(network.pk)
-    if boundaries is not None and not any(
-        start <= boundaries and (end is None or end >= boundaries) for _c, _p, start, end in net_map.links
-    ):
-        raise BadBoundaries(
-            _("The network had no boundaries on %(date)s.") % {"date": boundaries.strftime("%d.%m.%Y.")}
-        )
-    indicators = list(Indicator.objects.filter(survey=survey).order_by("order", "pk"))
-
     periods = dict(
         ReportingPeriod.objects.filter(network=network, survey=survey, year__in=years).values_list("id", "year")
     )
     reports = Report.objects.filter(period_id__in=list(periods))
+    branches_report = reports.filter(unit__level=OrgUnit.Level.BRANCH).exists()
+    net_map = network_map(
+        network.pk, without_branches=not branches_report and (within is None or within.level != OrgUnit.Level.BRANCH)
+    )
+    if boundaries is not None and not net_map.had_boundaries_on(boundaries):
+        raise BadBoundaries(
+            _("The network had no boundaries on %(date)s.") % {"date": boundaries.strftime("%d.%m.%Y.")}
+        )
+    indicators = list(Indicator.objects.filter(survey=survey).order_by("order", "pk"))
     if approved_only:
         reports = reports.filter(status=Report.Status.APPROVED)
     reported_units: dict[int, dict[int, str]] = defaultdict(dict)  # year → unit → status
@@ -306,26 +320,14 @@ def aggregate_years(
         reported_units[year][unit_id] = status
         report_of[report_id] = (year, unit_id, status == Report.Status.APPROVED)
 
-    raw: dict[int, dict[int, dict[str, LibraryValue]]] = defaultdict(dict)
-    target = {report_id: raw[year].setdefault(unit_id, {}) for report_id, (year, unit_id, _ok) in report_of.items()}
-    is_approved = {report_id: ok for report_id, (_year, _unit, ok) in report_of.items()}
-    codes = {indicator.pk: indicator.code for indicator in indicators}
-    # The hot loop at national scale (hundreds of thousands of rows): plain lookups only.
-    for report_id, indicator_id, code, number, flag in _value_rows(list(periods), approved_only):
-        if number is not None and number.__class__ is not Decimal:
-            number = Decimal(number) if number.__class__ is int else Decimal(str(number))
-        target[report_id][codes[indicator_id]] = LibraryValue(code, number, flag, is_approved[report_id])
-
-    # The population register fills the population indicator of a library whose report lacks it.
     population = indicator_by_concept(indicators, "population")
-    persons: dict[tuple[int, int], int] = {}
-    if population is not None:
-        for unit_id, year, count in PopulationServed.objects.filter(
-            Q(unit__network=network), year__in=years
-        ).values_list("unit_id", "year", "persons"):
-            persons[(year, unit_id)] = count
+    persons = registered_population(network.pk, years) if population is not None else {}
+    keep_names = input_names()
+    keep = {i.pk: i.code for i in indicators if i.concept in keep_names or i.code in keep_names}
+    period_of = {year: period_id for period_id, year in periods.items()}
 
-    tables = {}
+    plans: dict[int, _Plan] = {}
+    slots: dict[int, Slot] = {}
     for year in years:
         own = net_map.at(year_end(year))
         chosen = own if boundaries is None else net_map.at(boundaries)
@@ -333,52 +335,34 @@ def aggregate_years(
         library_ids = {pk for pk in own.parent_of if own.units[pk].level == OrgUnit.Level.LIBRARY}
         library_ids |= {pk for pk in reported_units[year] if pk in net_map.units}
         if within is not None:
-            under = {unit.pk for unit in chosen.descendants(within.pk)}
-            library_ids &= under
+            library_ids &= {unit.pk for unit in chosen.descendants(within.pk)}
         if library_type:
             library_ids = {pk for pk in library_ids if net_map.units[pk].library_type == library_type}
-        year_values = raw[year]
-        if population is not None:
-            for pk in library_ids:
-                registered = persons.get((year, pk))
-                if (
-                    registered is not None
-                    and population.code not in year_values.setdefault(pk, {})
-                    and population.on_form(year, net_map.units[pk].library_type)
-                ):
-                    year_values[pk][population.code] = LibraryValue(
-                        Value.Code.NUMBER, Decimal(registered), "reported", True
-                    )
-        tables[year] = _table(
-            network,
-            survey,
+        plan = _Plan(
             year,
-            group_by,
-            boundaries or year_end(year),
-            approved_only,
-            within,
             [i for i in indicators if i.on_form(year)],
             {pk: net_map.units[pk] for pk in library_ids},
             chosen,
-            {pk: year_values[pk] for pk in library_ids if pk in year_values},
             {pk: status for pk, status in reported_units[year].items() if pk in library_ids},
         )
-    return tables
+        plan.group(group_by, within)
+        plans[year] = plan
+        for report_id, (report_year, unit_id, ok) in report_of.items():
+            if report_year == year and unit_id in library_ids:
+                slots[report_id] = Slot(plan.tally_map(unit_id, ok), plan.inputs.setdefault(unit_id, {}), ok)
 
+    unit_filter = few(pk for plan in plans.values() for pk in plan.units) if within is not None else None
+    with_population = stream(
+        kind_rows(list(periods), approved_only, unit_filter), slots, keep, population.pk if population else None
+    )
+    # The population register fills the population indicator of a library whose report lacks it.
+    if population is not None:
+        has_own = {report_of[report_id][:2] for report_id in with_population}
+        for plan in plans.values():
+            plan.fill_population(population, persons, has_own)
 
-def _value_rows(period_ids: list[int], approved_only: bool) -> Iterator[tuple]:
-    """The value rows of these periods as the database returns them: the ORM's per-field
-    converters cost more than the aggregation itself at national scale, so the SQL the ORM builds
-    is run on a plain cursor and numbers are made Decimals once, by the caller (SQLite gives an
-    int or a float for NUMERIC, whose shortest repr is exact; PostgreSQL a Decimal)."""
-    values = Value.objects.filter(report__period_id__in=period_ids)
-    if approved_only:
-        values = values.filter(report__status=Report.Status.APPROVED)
-    sql, params = values.values_list("report_id", "indicator_id", "code", "number", "flag").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(10000):
-            yield from rows
+    context = (network, survey, group_by, boundaries, approved_only, within)
+    return {year: plan.table(*context, period_of[year], population, persons) for year, plan in plans.items()}
 
 
 def _group(unit: OrgUnit, group_by: str, tree: Hierarchy, within: OrgUnit | None) -> tuple[str, str, OrgUnit | None]:
@@ -396,106 +380,135 @@ def _group(unit: OrgUnit, group_by: str, tree: Hierarchy, within: OrgUnit | None
     return (ancestor.code, ancestor.name, ancestor)
 
 
-def _table(
-    network: Network,
-    survey: Survey,
-    year: int,
-    group_by: str,
-    boundaries: dt.date,
-    approved_only: bool,
-    within: OrgUnit | None,
-    indicators: list[Indicator],
-    units: dict[int, OrgUnit],
-    tree: Hierarchy,
-    values: dict[int, dict[str, LibraryValue]],
-    statuses: dict[int, str],
-) -> Table:
-    members: dict[str, list[int]] = defaultdict(list)
-    labels: dict[str, tuple[str, OrgUnit | None]] = {}
-    group_of: dict[int, str] = {}
-    for pk, unit in units.items():
-        key, label, group_unit = _group(unit, group_by, tree, within)
-        members[key].append(pk)
-        labels[key] = (label, group_unit)
-        group_of[pk] = key
+@dataclass
+class _Plan:
+    """One year of an aggregation: who is counted, in which group, and the groups' tallies."""
 
-    # One pass over the values into per-group tallies; "expected" comes from how many libraries
-    # of each type a group has (minus the "not applicable" answers), not from a loop per cell.
-    library_types = {u.library_type for u in units.values()}
-    applicable = {t: {i.code for i in indicators if i.on_form(year, t)} for t in library_types}
-    tallies: dict[str, dict[str, list]] = defaultdict(dict)
-    types: dict[str, Counter[str]] = defaultdict(Counter)
-    no_values: dict[str, LibraryValue] = {}
-    for pk, unit in units.items():
-        key = group_of[pk]
-        library_type = unit.library_type
-        types[key][library_type] += 1
-        on_form, group = applicable[library_type], tallies[key]
-        for code, value in values.get(pk, no_values).items():
-            if code not in on_form:
+    year: int
+    indicators: list[Indicator]  # on the form that year
+    units: dict[int, OrgUnit]
+    tree: Hierarchy
+    statuses: dict[int, str]
+    members: dict[str, list[int]] = field(default_factory=dict)
+    labels: dict[str, tuple[str, OrgUnit | None]] = field(default_factory=dict)
+    group_of: dict[int, str] = field(default_factory=dict)
+    # (row key, approved) → indicator id → tally; numbers of reports not yet approved are tallied
+    # apart, so the hot loop need not ask, and their count is the "pending" of the cell.
+    tallies: dict[tuple[str, bool], dict[int, list]] = field(default_factory=dict)
+    maps: dict[tuple[str, str, bool], dict[int, list]] = field(default_factory=dict)
+    inputs: dict[int, dict[str, LibraryValue]] = field(default_factory=dict)
+    applicable: dict[str, frozenset[int]] = field(default_factory=dict)  # library type → indicator ids
+
+    def group(self, group_by: str, within: OrgUnit | None) -> None:
+        for pk, unit in self.units.items():
+            key, label, group_unit = _group(unit, group_by, self.tree, within)
+            self.members.setdefault(key, []).append(pk)
+            self.labels[key] = (label, group_unit)
+            self.group_of[pk] = key
+        for library_type in {u.library_type for u in self.units.values()}:
+            self.applicable[library_type] = frozenset(
+                i.pk for i in self.indicators if i.on_form(self.year, library_type)
+            )
+
+    def tally_map(self, unit_id: int, approved: bool) -> dict[int, list]:
+        """The tallies a library's rows go to: its group's, for the indicators on its form."""
+        key, library_type = self.group_of[unit_id], self.units[unit_id].library_type
+        found = self.maps.get((key, library_type, approved))
+        if found is None:
+            group = self.tallies.setdefault((key, approved), {})
+            found = {pk: group.setdefault(pk, new_tally()) for pk in self.applicable[library_type]}
+            self.maps[(key, library_type, approved)] = found
+        return found
+
+    def fill_population(
+        self, population: Indicator, persons: dict[tuple[int, int], int], has_own: set[tuple[int, int]]
+    ) -> None:
+        for pk, unit in self.units.items():
+            registered = persons.get((self.year, pk))
+            if registered is None or (self.year, pk) in has_own or not fills_population(population, self.year, unit):
                 continue
-            tally = group.get(code)
-            if tally is None:
-                tally = group[code] = [Decimal(0), 0, 0, 0, 0, 0]  # total, reported, unknown, n/a, estimated, pending
-            if value.code == NOT_APPLICABLE:
-                tally[3] += 1
-            elif value.number is None:
-                tally[2] += 1
-            else:
-                tally[0] += value.number
-                tally[1] += 1
-                if value.flag in ESTIMATE_FLAGS:
-                    tally[4] += 1
-                if not value.approved:
-                    tally[5] += 1
-    if group_by != "network":  # otherwise the one group is the total itself
-        for group in list(tallies.values()):
-            for code, tally in group.items():
-                merged = tallies["total"].setdefault(code, [Decimal(0), 0, 0, 0, 0, 0])
-                for index in range(6):
-                    merged[index] += tally[index]
-        for counts in list(types.values()):
-            types["total"].update(counts)
+            if population.pk not in self.applicable[unit.library_type]:
+                continue
+            tally = self.tally_map(pk, True)[population.pk]
+            tally[TOTAL] += registered
+            tally[REPORTED] += 1
+            self.inputs.setdefault(pk, {})[population.code] = LibraryValue(
+                Value.Code.NUMBER, Decimal(registered), Value.Flag.REPORTED, True
+            )
 
-    def build(key: str, label: str, unit: OrgUnit | None, ids: list[int]) -> Row:
-        counts = types[key]
-        cells = {}
-        for indicator in indicators:
-            expected = sum(n for library_type, n in counts.items() if indicator.code in applicable[library_type])
-            cells[indicator.code] = _cell(indicator, tallies[key].get(indicator.code), expected)
-        return Row(
-            key=key,
-            label=label,
-            unit=unit,
-            library_ids=ids,
-            reports=sum(1 for pk in ids if pk in statuses),
-            cells=cells,
+    def table(
+        self,
+        network: Network,
+        survey: Survey,
+        group_by: str,
+        boundaries: dt.date | None,
+        approved_only: bool,
+        within: OrgUnit | None,
+        period_id: int,
+        population: Indicator | None,
+        persons: dict[tuple[int, int], int],
+    ) -> Table:
+        # "Expected" comes from how many libraries of each type a group has (minus the "not
+        # applicable" answers), not from a loop per cell.
+        types: dict[str, Counter[str]] = defaultdict(Counter)
+        for pk, unit in self.units.items():
+            types[self.group_of[pk]][unit.library_type] += 1
+        parts: dict[str, list[tuple[dict[int, list], bool]]] = defaultdict(list)
+        for (key, approved), group in self.tallies.items():
+            parts[key].append((group, approved))
+        tallies = {key: _combined(groups) for key, groups in parts.items()}
+        if group_by != "network":  # otherwise the one group is the total itself
+            tallies["total"] = _combined([(group, True) for group in tallies.values()])
+            for counts in list(types.values()):
+                types["total"].update(counts)
+
+        def build(key: str, label: str, unit: OrgUnit | None, ids: list[int]) -> Row:
+            counts = types[key]
+            group = tallies.get(key, {})
+            cells = {}
+            for indicator in self.indicators:
+                expected = sum(n for t, n in counts.items() if indicator.pk in self.applicable[t])
+                cells[indicator.code] = _cell(indicator, group.get(indicator.pk), expected)
+            return Row(key, label, unit, ids, sum(1 for pk in ids if pk in self.statuses), cells)
+
+        rows = [build(key, self.labels[key][0], self.labels[key][1], ids) for key, ids in self.members.items()]
+        if group_by == "library_type":
+            order = [choice.value for choice in OrgUnit.LibraryType]
+            rows.sort(key=lambda row: order.index(row.key) if row.key in order else len(order))
+        else:
+            rows.sort(key=lambda row: (row.key == OFF_MAP, sort_key(row.label)))
+        total = build("total", within.name if within is not None else _("Total"), within, list(self.units))
+        return Table(
+            network=network,
+            survey=survey,
+            year=self.year,
+            boundaries=boundaries or year_end(self.year),
+            group_by=group_by,
+            approved_only=approved_only,
+            within=within,
+            indicators=self.indicators,
+            rows=rows,
+            total=total,
+            group_of=self.group_of,
+            statuses=self.statuses,
+            period_id=period_id,
+            population=population,
+            persons={key: n for key, n in persons.items() if key[0] == self.year},
+            _units=self.units,
+            _inputs=self.inputs,
         )
 
-    rows = [build(key, labels[key][0], labels[key][1], ids) for key, ids in members.items()]
-    if group_by == "library_type":
-        order = [choice.value for choice in OrgUnit.LibraryType]
-        rows.sort(key=lambda row: order.index(row.key) if row.key in order else len(order))
-    else:
-        rows.sort(key=lambda row: (row.key == OFF_MAP, sort_key(row.label)))
-    total_label = within.name if within is not None else _("Total")
-    total = build("total", total_label, within, list(units))
-    return Table(
-        network=network,
-        survey=survey,
-        year=year,
-        boundaries=boundaries,
-        group_by=group_by,
-        approved_only=approved_only,
-        within=within,
-        indicators=indicators,
-        rows=rows,
-        total=total,
-        units=units,
-        values=values,
-        group_of=group_of,
-        statuses=statuses,
-    )
+
+def _combined(parts: Iterable[tuple[dict[int, list], bool]]) -> dict[int, list]:
+    """Tallies added up; the numbers of a part not approved count as pending."""
+    combined: dict[int, list] = {}
+    for group, approved in parts:
+        for indicator_id, tally in group.items():
+            into = combined.setdefault(indicator_id, new_tally())
+            for index in range(5):
+                into[index] += tally[index]
+            into[PENDING] += tally[PENDING] if approved else tally[REPORTED]
+    return combined
 
 
 def _cell(indicator: Indicator, tally: list | None, libraries: int) -> Cell:
@@ -505,7 +518,7 @@ def _cell(indicator: Indicator, tally: list | None, libraries: int) -> Cell:
     total, reported, unknown, not_applicable, estimated, pending = tally
     value: Decimal | None = None
     if reported and indicator.aggregation == Indicator.Aggregation.SUM:
-        value = total
+        value = Decimal(total)
     elif reported and indicator.aggregation == Indicator.Aggregation.AVERAGE:
-        value = total / reported
+        value = Decimal(total) / reported
     return Cell(value, reported, libraries - not_applicable, unknown, not_applicable, estimated, pending)

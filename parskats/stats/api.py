@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from parskats.catalogue.models import Indicator
 from parskats.network import access
 from parskats.network.models import Network, OrgUnit
-from parskats.network.timeline import year_end
+from parskats.network.timeline import network_map, year_end
 
 from .aggregate import (
     GROUPINGS,
@@ -28,15 +28,13 @@ from .aggregate import (
     StatsError,
     UnknownYear,
     aggregate,
-    aggregate_years,
     default_survey,
-    network_map,
     parse_boundaries,
     survey_years,
 )
+from .cache import measured_tables
 from .models import find_token
 from .openapi import document
-from .performance import add_measures
 
 MAX_PAGE_SIZE = 1000
 
@@ -297,17 +295,15 @@ def aggregates(request: HttpRequest, network: str) -> dict[str, Any]:
             400, _("“group_by” must be one of: %(choices)s.") % {"choices": ", ".join(GROUPINGS)}, "group_by"
         )
     boundaries = parse_boundaries(request.GET.get("boundaries"))
-    table = add_measures(
-        aggregate_years(
-            net,
-            survey,
-            [year],
-            group_by=group_by,
-            boundaries=boundaries,
-            approved_only=_approved_only(request, net),
-            within=_area(request, net),
-        )[year]
-    )
+    table = measured_tables(
+        net,
+        survey,
+        [year],
+        group_by=group_by,
+        boundaries=boundaries,
+        approved_only=_approved_only(request, net),
+        within=_area(request, net),
+    )[year]
     codes = _indicator_filter(request, [i.code for i in table.indicators] + list(table.total.measures))
     rows = [
         {

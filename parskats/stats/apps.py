@@ -6,3 +6,8 @@ class StatsConfig(AppConfig):
     name = "parskats.stats"
     label = "stats"
     verbose_name = _("Figures")
+
+    def ready(self) -> None:
+        from . import cache
+
+        cache.connect()

@@ -9,7 +9,8 @@ from decimal import Decimal
 from parskats.network.models import OrgUnit
 
 from .aggregate import Cell, Table
-from .performance import Measure, PeerGroup, library_measure, peer_group_of, peer_groups, population_of
+from .measures import Measure, PeerGroup, peer_groups
+from .performance import library_measures, peer_group_of, population_of
 
 
 @dataclass(frozen=True)
@@ -85,17 +86,19 @@ class Place:
 
 
 def peers(table: Table, measure: Measure) -> list[PeerStats]:
-    """Libraries with a population served, by size class, each with the measure's value."""
-    stats = {group.code: PeerStats(group, measure) for group in peer_groups()}
-    for pk, unit in table.units.items():
-        group = peer_group_of(population_of(table, pk))
-        value = library_measure(table, measure, pk)
-        if group is None or value is None:
-            continue
-        stats[group.code].members.append((unit, value))
-    for entry in stats.values():
-        entry.members.sort(key=lambda member: member[1], reverse=True)
-    return [entry for entry in stats.values() if entry.members]
+    """Libraries with a population served, by size class, each with the measure's value; worked
+    out once per table (a cached national table serves every library page)."""
+    key = ("peers", measure.code)
+    if key not in table.memo:
+        stats = {group.code: PeerStats(group, measure) for group in peer_groups()}
+        for pk, value in library_measures(table, measure).items():
+            group = peer_group_of(population_of(table, pk))
+            if group is not None:
+                stats[group.code].members.append((table.units[pk], value))
+        for entry in stats.values():
+            entry.members.sort(key=lambda member: member[1], reverse=True)
+        table.memo[key] = [entry for entry in stats.values() if entry.members]
+    return table.memo[key]  # type: ignore[return-value]
 
 
 def place(table: Table, measure: Measure, library_id: int) -> tuple[Place, PeerStats] | None:

@@ -71,3 +71,21 @@ def find_token(raw: str) -> ApiToken | None:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token
+
+
+class DataVersion(models.Model):
+    """A counter per network that moves whenever anything the figures are computed from changes
+    (values, reports, the map, the register, the catalogue): the figures cache keys on it, so a
+    cached table is never older than the data it claims to show (stats/cache.py)."""
+
+    network = models.OneToOneField(
+        "network.Network", on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("network")
+    )
+    counter = models.PositiveBigIntegerField(_("changes"), default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return f"{self.network_id}: {self.counter}"

@@ -27,14 +27,15 @@ from .aggregate import (
     StatsError,
     Table,
     UnknownYear,
-    aggregate_years,
     default_survey,
     indicator_by_concept,
     parse_boundaries,
     survey_years,
 )
+from .cache import measured_tables
 from .compare import Change, change, place
-from .performance import Measure, add_measures, available_measures
+from .measures import Measure
+from .performance import available_measures
 
 SERIES_LENGTH = 5  # years shown in the year-over-year view
 DASHBOARD_FILE = Path(__file__).resolve().parent / "data" / "dashboard.toml"
@@ -225,7 +226,7 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None)
     # The series is counted on one map (the chosen one, or the chosen year's) so that it compares
     # like with like across a reform; the year's own table is part of it.
     boundaries = query.map_date
-    tables = aggregate_years(
+    tables = measured_tables(
         network,
         query.survey,
         series_years,
@@ -234,8 +235,6 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None)
         approved_only=query.approved_only,
         within=within,
     )
-    for table in tables.values():
-        add_measures(table)
     table = tables[query.year]
     previous = tables.get(series_years[-2]) if len(series_years) > 1 else None
     config = dashboard_config()
@@ -357,11 +356,9 @@ class LibraryFigures:
 def build_library(network: Network, query: Query, unit: OrgUnit) -> LibraryFigures:
     """One library: every indicator over the years, its performance indicators and its peers."""
     years = sorted(y for y in query.years if y <= query.year)[-SERIES_LENGTH:]
-    tables = aggregate_years(
+    tables = measured_tables(
         network, query.survey, years, group_by="library", boundaries=query.boundaries, approved_only=query.approved_only
     )
-    for table in tables.values():
-        add_measures(table)
     table = tables[query.year]
     seen: dict[str, Indicator] = {}
     for y in years:
@@ -375,7 +372,7 @@ def build_library(network: Network, query: Query, unit: OrgUnit) -> LibraryFigur
             i.name,
             decimals_for(i),
             i.parent_id is not None,
-            [tables[y].values.get(unit.pk, {}).get(i.code) for y in years],
+            [tables[y].library(unit.pk).get(i.code) for y in years],
         )
         for i in ordered
     ]
@@ -404,7 +401,7 @@ def build_library(network: Network, query: Query, unit: OrgUnit) -> LibraryFigur
             name = _part_name(part)
             points[name] = {}
             for y in years:
-                value = tables[y].values.get(unit.pk, {}).get(part.code)
+                value = tables[y].library(unit.pk).get(part.code)
                 points[name][y] = value.number if value else None
         library_charts.append(
             charts.series(split["code"], _localised(split, "title"), parts[0].get_unit_display(), points)

@@ -6,108 +6,10 @@ A measure is numerator ÷ denominator × scale over the libraries that gave both
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
-
-from django.utils.translation import get_language
 
 from .aggregate import Cell, Row, Table, indicator_by_concept
-
-DATA_FILE = Path(__file__).resolve().parent / "data" / "performance.toml"
-
-
-class PerformanceDataError(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class Measure:
-    code: str
-    name_lv: str
-    name_en: str
-    definition_lv: str
-    definition_en: str
-    numerator: str
-    denominator: str
-    scale: int
-    decimals: int
-    format: str  # "number" or "percent"
-
-    def _pick(self, field: str) -> str:
-        lang = (get_language() or "lv").split("-")[0]
-        return getattr(self, f"{field}_en") if lang == "en" else getattr(self, f"{field}_lv")
-
-    @property
-    def name(self) -> str:
-        return self._pick("name")
-
-    @property
-    def definition(self) -> str:
-        return self._pick("definition")
-
-    @property
-    def is_percent(self) -> bool:
-        return self.format == "percent"
-
-
-@dataclass(frozen=True)
-class PeerGroup:
-    code: str
-    name_lv: str
-    name_en: str
-    min: int
-    max: int | None
-
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "lv").startswith("en") else self.name_lv
-
-    def holds(self, persons: Decimal | int) -> bool:
-        return self.min <= persons and (self.max is None or persons <= self.max)
-
-
-def _require(entry: dict, key: str, where: str) -> object:
-    if key not in entry:
-        raise PerformanceDataError(f"{DATA_FILE.name}, {where}: {key!r} is missing.")
-    return entry[key]
-
-
-@lru_cache(maxsize=1)
-def _load() -> tuple[tuple[Measure, ...], tuple[PeerGroup, ...]]:
-    data = tomllib.loads(DATA_FILE.read_text(encoding="utf-8"))
-    measures = []
-    for index, entry in enumerate(data.get("measure", []), start=1):
-        where = f"measure {index}"
-        fields = {key: _require(entry, key, where) for key in Measure.__dataclass_fields__}
-        if fields["format"] not in ("number", "percent"):
-            raise PerformanceDataError(f"{DATA_FILE.name}, {where}: format must be number or percent.")
-        measures.append(Measure(**fields))  # type: ignore[arg-type]
-    groups = [
-        PeerGroup(
-            code=str(_require(entry, "code", f"peer_group {i}")),
-            name_lv=str(_require(entry, "name_lv", f"peer_group {i}")),
-            name_en=str(_require(entry, "name_en", f"peer_group {i}")),
-            min=int(entry.get("min", 0)),
-            max=int(entry["max"]) if "max" in entry else None,
-        )
-        for i, entry in enumerate(data.get("peer_group", []), start=1)
-    ]
-    return tuple(measures), tuple(groups)
-
-
-def measures() -> list[Measure]:
-    return list(_load()[0])
-
-
-def peer_groups() -> list[PeerGroup]:
-    return list(_load()[1])
-
-
-def get_measure(code: str) -> Measure | None:
-    return next((m for m in measures() if m.code == code), None)
+from .measures import Measure, PeerGroup, measures, peer_groups
 
 
 def available_measures(table: Table) -> list[Measure]:
@@ -130,7 +32,7 @@ def compute_measure(table: Table, measure: Measure, ids: list[int]) -> Cell:
         library_type = table.units[pk].library_type
         if not (numerator.on_form(table.year, library_type) and denominator.on_form(table.year, library_type)):
             continue
-        values = table.values.get(pk, {})
+        values = table.inputs.get(pk, {})
         num, den = values.get(numerator.code), values.get(denominator.code)
         if (num and num.code == "na") or (den and den.code == "na"):
             continue
@@ -164,7 +66,7 @@ def add_measures(table: Table) -> Table:
     for pk, unit in table.units.items():
         key = table.group_of[pk]
         group = sums.setdefault(key, {})
-        values = table.values.get(pk, no_values)
+        values = table.inputs.get(pk, no_values)
         for code, top_code, bottom_code, types in specs:
             if unit.library_type not in types:
                 continue
@@ -210,15 +112,33 @@ def add_measures(table: Table) -> Table:
     return table
 
 
-def library_measure(table: Table, measure: Measure, library_id: int) -> Decimal | None:
-    return compute_measure(table, measure, [library_id]).value
+def library_measures(table: Table, measure: Measure) -> dict[int, Decimal]:
+    """Every library's own value of the measure (those that gave both numbers), in one pass: what
+    compute_measure gives for each library alone, for the peers of a whole network."""
+    numerator = indicator_by_concept(table.indicators, measure.numerator)
+    denominator = indicator_by_concept(table.indicators, measure.denominator)
+    if numerator is None or denominator is None:
+        return {}
+    types = {
+        unit.library_type
+        for unit in table.units.values()
+        if numerator.on_form(table.year, unit.library_type) and denominator.on_form(table.year, unit.library_type)
+    }
+    out = {}
+    for pk, values in table.inputs.items():
+        top, bottom = values.get(numerator.code), values.get(denominator.code)
+        if top is None or bottom is None or top.number is None or bottom.number is None or not bottom.number:
+            continue
+        if pk in table.units and table.units[pk].library_type in types:
+            out[pk] = top.number / bottom.number * measure.scale
+    return out
 
 
 def population_of(table: Table, library_id: int) -> Decimal | None:
     population = indicator_by_concept(table.indicators, "population")
     if population is None:
         return None
-    value = table.values.get(library_id, {}).get(population.code)
+    value = table.inputs.get(library_id, {}).get(population.code)
     return value.number if value else None
 
 

@@ -7,8 +7,9 @@ from functools import lru_cache
 
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from parskats.core.numbers import babel_locale, format_percentage
@@ -32,36 +33,42 @@ def fast_number(value: Decimal | int | float, decimals: int) -> str:
     return (minus if rounded < 0 else "") + text
 
 
-def _marks(estimated: bool, pending: bool) -> SafeString:
-    out = ""
-    if estimated:
-        out += format_html(
+@lru_cache(maxsize=16)
+def _pieces(language: str | None) -> dict[str, str]:
+    """The fixed parts of a cell, translated once per language: a state page has ten thousand cells."""
+    return {
+        "none": format_html('<span class="muted" title="{}">—</span>', _("no total")),
+        "estimated": format_html(
             '<span class="mark" aria-hidden="true">*</span><span class="visually-hidden"> {}</span>',
             _("includes estimates"),
-        )
-    if pending:
-        out += format_html(
+        ),
+        "pending": format_html(
             '<span class="mark" aria-hidden="true">†</span><span class="visually-hidden"> {}</span>',
             _("includes values not yet approved"),
-        )
-    return mark_safe(out)  # noqa: S308 - built from format_html pieces above
+        ),
+        "of": _("%(n)s of %(total)s"),
+    }
+
+
+def _marks(estimated: bool, pending: bool) -> str:
+    pieces = _pieces(get_language())
+    return (pieces["estimated"] if estimated else "") + (pieces["pending"] if pending else "")
 
 
 @register.simple_tag
 def cell(value: Cell, decimals: int = 0, percent: bool = False) -> SafeString:
     """12 345 · "12 no 15" when not every library reported · * estimates · † not yet approved."""
+    pieces = _pieces(get_language())
     if value.value is None:
-        text = format_html('<span class="muted" title="{}">—</span>', _("no total"))
+        text = pieces["none"]
     else:
-        figure = fast_number(value.value, decimals) + ("\u00a0%" if percent else "")
-        text = format_html("{}", figure)
+        text = escape(fast_number(value.value, decimals) + ("\u00a0%" if percent else ""))
     coverage = ""
     if value.expected and value.reported < value.expected:
-        coverage = format_html(
-            '<span class="coverage">{}</span>',
-            _("%(n)s of %(total)s") % {"n": value.reported, "total": value.expected},
-        )
-    return format_html("{}{}{}", text, _marks(value.includes_estimates, value.pending > 0), coverage)
+        counted = escape(pieces["of"] % {"n": value.reported, "total": value.expected})
+        coverage = f'<span class="coverage">{counted}</span>'
+    # Every variable part above is escaped; the fixed parts come from format_html.
+    return mark_safe(text + _marks(value.estimated > 0, value.pending > 0) + coverage)  # noqa: S308
 
 
 @register.simple_tag
@@ -72,11 +79,8 @@ def library_value(value: LibraryValue | None, decimals: int = 0) -> SafeString:
         return format_html('<span class="muted">{}</span>', _("not applicable"))
     if value.code == "unknown" or value.number is None:
         return format_html('<span class="muted">{}</span>', _("unknown"))
-    return format_html(
-        "{}{}",
-        fast_number(value.number, decimals),
-        _marks(value.flag in ("estimated", "imputed"), not value.approved),
-    )
+    marks = _marks(value.flag in ("estimated", "imputed"), not value.approved)
+    return mark_safe(escape(fast_number(value.number, decimals)) + marks)  # noqa: S308 - escaped, and fixed marks
 
 
 @register.simple_tag

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0002_invitation'),
         ('network', '0001_initial'),
-        ('stats', '0001_api_token'),
+        ('stats', '0002_data_version'),
     ]
 
     operations = [

@@ -1,0 +1,206 @@
+"""The figures cache: an aggregation (with its performance measures) kept until the network's data
+changes, so a national dashboard is computed once per change, not once per reader.
+
+The tables are kept as they are, in this process (a bounded LRU, `PARSKATS_FIGURES_CACHE_ENTRIES`):
+unpickling a national table from a shared cache would cost as much as computing it. A cached
+table is shared by the requests that read it and must not be changed; it is keyed on the
+network's `DataVersion`, read before the data. Every change that
+the figures are computed from moves that counter after it commits (signals for single rows; bulk
+imports call `data_changed` themselves), so a reader either sees the new counter and recomputes,
+or read the old one first and cached at worst newer data under it: never older data under a new
+counter. Moving the counter after the commit, in its own statement, keeps writers from waiting on
+each other. Entries also expire (`PARSKATS_FIGURES_CACHE_SECONDS`) in case a process dies between
+a commit and its bump.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.utils.translation import get_language
+
+from parskats.catalogue.models import Indicator, Survey
+from parskats.network.models import Membership, Network, OrgUnit, PopulationServed
+from parskats.reporting.models import Report, ReportingPeriod, Value
+
+from .aggregate import Table, aggregate_years
+from .models import DataVersion
+from .performance import add_measures
+
+
+class _Store:
+    """A bounded least-recently-used map with expiry, safe across a worker's threads."""
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[str, tuple[float, dict[int, Table]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> dict[int, Table] | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None or found[0] < time.monotonic():
+                return None
+            self._entries.move_to_end(key)
+            return found[1]
+
+    def put(self, key: str, tables: dict[int, Table]) -> None:
+        limit = settings.FIGURES_CACHE_ENTRIES
+        with self._lock:
+            self._entries[key] = (time.monotonic() + settings.FIGURES_CACHE_SECONDS, tables)
+            self._entries.move_to_end(key)
+            while len(self._entries) > limit:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+store = _Store()
+
+
+def data_version(network_id: int) -> int:
+    return DataVersion.objects.filter(network_id=network_id).values_list("counter", flat=True).first() or 0
+
+
+def data_changed(network_id: int | None = None) -> None:
+    """The figures of this network (of every network, with None) are out of date once the current
+    transaction commits."""
+    transaction.on_commit(lambda: _bump(network_id))
+
+
+def _bump(network_id: int | None) -> None:
+    if network_id is None:
+        DataVersion.objects.update(counter=F("counter") + 1)
+        missing = Network.objects.exclude(pk__in=DataVersion.objects.values("network_id")).values_list("pk", flat=True)
+        DataVersion.objects.bulk_create(
+            [DataVersion(network_id=pk, counter=1) for pk in missing], ignore_conflicts=True
+        )
+        return
+    if not DataVersion.objects.filter(network_id=network_id).update(counter=F("counter") + 1):
+        DataVersion.objects.get_or_create(network_id=network_id, defaults={"counter": 1})
+
+
+def measured_tables(
+    network: Network,
+    survey: Survey,
+    years: Sequence[int],
+    *,
+    group_by: str = "county",
+    boundaries: dt.date | None = None,
+    approved_only: bool = True,
+    within: OrgUnit | None = None,
+) -> dict[int, Table]:
+    """`aggregate_years` with the performance measures added, from the cache when the network's
+    data has not changed since."""
+    version = data_version(network.pk)
+    key = ":".join(
+        str(part)
+        for part in (
+            "figures",
+            network.pk,
+            version,
+            survey.pk,
+            ",".join(map(str, sorted(years))),
+            group_by,
+            boundaries or "",
+            int(approved_only),
+            within.pk if within else "",
+            get_language() or "",
+        )
+    )
+    tables = store.get(key)
+    if tables is None:
+        tables = aggregate_years(
+            network, survey, years, group_by=group_by, boundaries=boundaries, approved_only=approved_only, within=within
+        )
+        for table in tables.values():
+            add_measures(table)
+        store.put(key, tables)
+    return tables
+
+
+# ---------------------------------------------------------------------------------------------
+# What moves the counter. A row whose network cannot be found any more (deleted with its parent)
+# moves every network's counter: rare, and never wrong.
+
+
+def _network_of_period(period_id: int) -> int | None:
+    return ReportingPeriod.objects.filter(pk=period_id).values_list("network_id", flat=True).first()
+
+
+def _network_of_report(report_id: int) -> int | None:
+    return Report.objects.filter(pk=report_id).values_list("period__network_id", flat=True).first()
+
+
+def _unit_network(unit_id: int) -> int | None:
+    return OrgUnit.objects.filter(pk=unit_id).values_list("network_id", flat=True).first()
+
+
+def _value_changed(instance: Value, **kwargs: object) -> None:
+    data_changed(_network_of_report(instance.report_id))
+
+
+def _report_changed(instance: Report, **kwargs: object) -> None:
+    data_changed(_network_of_period(instance.period_id))
+
+
+def _period_changed(instance: ReportingPeriod, **kwargs: object) -> None:
+    data_changed(instance.network_id)
+
+
+def _unit_changed(instance: OrgUnit, **kwargs: object) -> None:
+    data_changed(instance.network_id)
+
+
+def _link_changed(instance: Membership, **kwargs: object) -> None:
+    data_changed(_unit_network(instance.child_id))
+
+
+def _population_changed(instance: PopulationServed, **kwargs: object) -> None:
+    data_changed(_unit_network(instance.unit_id))
+
+
+def _catalogue_changed(**kwargs: object) -> None:
+    data_changed(None)
+
+
+RECEIVERS = (
+    (Value, _value_changed),
+    (Report, _report_changed),
+    (ReportingPeriod, _period_changed),
+    (OrgUnit, _unit_changed),
+    (Membership, _link_changed),
+    (PopulationServed, _population_changed),
+    (Indicator, _catalogue_changed),
+    (Survey, _catalogue_changed),
+)
+
+
+def _unless_raw(receiver: Callable[..., None]) -> Callable[..., None]:
+    """Raw saves (loaddata, restore) copy rows as they were: the restore clears the cache itself."""
+
+    def receive(instance: object, raw: bool = False, **kwargs: object) -> None:
+        if not raw:
+            receiver(instance=instance)
+
+    return receive
+
+
+def connect() -> None:
+    for model, receiver in RECEIVERS:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _unless_raw(receiver),
+                sender=model,
+                weak=False,
+                dispatch_uid=f"figures-{model.__name__}-{signal is post_save}",
+            )

@@ -1,0 +1,206 @@
+"""The aggregation core's one pass over the value rows (see aggregate.py for the rules).
+
+At national scale a year has hundreds of thousands of value rows, so the pass adds each row into
+its group's tally as it streams from the database and keeps no per-value object, except for the
+few indicators the performance measures divide (they need both numbers of one library). Every
+library's full set of values is read only when a page asks for it (`library_values`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.db import connection
+from django.db.models import Case, IntegerField, QuerySet, When
+from django.db.models import Value as SQLValue
+
+from parskats.catalogue.models import Indicator
+from parskats.network.models import OrgUnit, PopulationServed
+from parskats.reporting.models import Report, Value
+
+ESTIMATE_FLAGS = frozenset({Value.Flag.ESTIMATED.value, Value.Flag.IMPUTED.value})
+NOT_APPLICABLE = Value.Code.NOT_APPLICABLE.value
+# Positions in a tally list: total, reported, unknown, not applicable, estimated, pending.
+TOTAL, REPORTED, UNKNOWN, NA, ESTIMATED, PENDING = range(6)
+# What a value row is, worked out by the database so that the hot loop compares small integers.
+NUMBER, NOT_APPLICABLE_KIND, UNKNOWN_KIND, ESTIMATE = 0, 1, 2, 3
+FEW = 2000  # up to this many units the SQL itself filters by unit (a county, a state)
+
+
+class LibraryValue(NamedTuple):
+    """One library's value of one indicator as the core saw it (a tuple: there are many)."""
+
+    code: str  # Value.Code: "num", "na", "unknown"
+    number: Decimal | None
+    flag: str
+    approved: bool
+
+
+class Slot(NamedTuple):
+    """Where one report's rows go: indicator id → its group's tally (only the indicators on the
+    library's form have one), and the library's own values of the measure inputs."""
+
+    tallies: dict[int, list]
+    inputs: dict[str, LibraryValue]
+    approved: bool
+
+
+# A measure input as the measures read it: they ask only whether a number is there and estimated.
+KIND_CODES = {NUMBER: "num", ESTIMATE: "num", NOT_APPLICABLE_KIND: NOT_APPLICABLE, UNKNOWN_KIND: "unknown"}
+KIND_FLAGS = {NUMBER: "reported", ESTIMATE: "estimated", NOT_APPLICABLE_KIND: "reported", UNKNOWN_KIND: "reported"}
+
+
+def new_tally() -> list:
+    return [0, 0, 0, 0, 0, 0]
+
+
+def exact(number: object) -> Decimal | int | None:
+    """SQLite gives an int or a float for NUMERIC (a float's shortest repr is the stored decimal);
+    PostgreSQL a Decimal. Ints stay ints while summing (cheaper), the rest become Decimals."""
+    if number is None or number.__class__ is int or number.__class__ is Decimal:
+        return number  # type: ignore[return-value]
+    return Decimal(repr(number))
+
+
+def as_decimal(number: Decimal | int | None) -> Decimal | None:
+    return None if number is None else Decimal(number)
+
+
+def few(unit_ids: Iterable[int]) -> list[int] | None:
+    """The units to filter by in SQL, or None to read all and filter in memory (a long list of
+    parameters costs more than it saves, and databases limit their number)."""
+    ids = list(unit_ids)
+    return ids if len(ids) <= FEW else None
+
+
+def value_rows(period_ids: list[int], approved_only: bool, unit_ids: list[int] | None = None) -> Iterator[tuple]:
+    """(report id, indicator id, code, number, flag) of these periods."""
+    return _rows(
+        _values(period_ids, approved_only, unit_ids).values_list("report_id", "indicator_id", "code", "number", "flag")
+    )
+
+
+def kind_rows(period_ids: list[int], approved_only: bool, unit_ids: list[int] | None = None) -> Iterator[tuple]:
+    """(report id, indicator id, number, kind): the aggregation's narrow read."""
+    kind = Case(
+        When(code=NOT_APPLICABLE, then=SQLValue(NOT_APPLICABLE_KIND)),
+        When(number__isnull=True, then=SQLValue(UNKNOWN_KIND)),
+        When(flag__in=sorted(ESTIMATE_FLAGS), then=SQLValue(ESTIMATE)),
+        default=SQLValue(NUMBER),
+        output_field=IntegerField(),
+    )
+    values = _values(period_ids, approved_only, unit_ids).annotate(kind=kind).order_by()
+    return _rows(values.values_list("report_id", "indicator_id", "number", "kind"))
+
+
+def _values(period_ids: list[int], approved_only: bool, unit_ids: list[int] | None) -> QuerySet:
+    values = Value.objects.filter(report__period_id__in=period_ids)
+    if approved_only:
+        values = values.filter(report__status=Report.Status.APPROVED)
+    if unit_ids is not None:
+        values = values.filter(report__unit_id__in=unit_ids)
+    return values
+
+
+def _rows(query: QuerySet) -> Iterator[tuple]:
+    """The SQL the ORM builds, run on a plain cursor: at national scale the ORM's per-field
+    converters would cost more than the aggregation itself."""
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(10000):
+            yield from rows
+
+
+def stream(rows: Iterable[tuple], slots: dict[int, Slot], keep: dict[int, str], population_id: int | None) -> set[int]:
+    """Add every row into its report's group tally; returns the reports that had a population value.
+
+    The hot loop at national scale: local names, small-integer kinds and plain lookups only."""
+    with_population: set[int] = set()
+    slot_of = slots.get
+    last_report: int | None = None
+    slot: Slot | None = None
+    tallies: dict[int, list] | None = None
+    for report_id, indicator_id, number, kind in rows:
+        if report_id != last_report:
+            last_report, slot = report_id, slot_of(report_id)
+            tallies = slot.tallies if slot is not None else None
+        if tallies is None:
+            continue
+        tally = tallies.get(indicator_id)
+        if tally is None:  # not on this library's form
+            continue
+        if kind == 0:
+            tally[0] += number if number.__class__ is int else exact(number)
+            tally[1] += 1
+        elif kind == 3:
+            tally[0] += number if number.__class__ is int else exact(number)
+            tally[1] += 1
+            tally[4] += 1
+        elif kind == 1:
+            tally[3] += 1
+        else:
+            tally[2] += 1
+        if indicator_id in keep:
+            assert slot is not None
+            slot.inputs[keep[indicator_id]] = LibraryValue(
+                KIND_CODES[kind], as_decimal(exact(number)), KIND_FLAGS[kind], slot.approved
+            )
+            if indicator_id == population_id:
+                with_population.add(report_id)
+    return with_population
+
+
+def registered_population(network_id: int, years: Iterable[int]) -> dict[tuple[int, int], int]:
+    """(year, unit id) → persons from the population register."""
+    rows = PopulationServed.objects.filter(unit__network_id=network_id, year__in=list(years))
+    return {(year, unit_id): persons for unit_id, year, persons in rows.values_list("unit_id", "year", "persons")}
+
+
+def fills_population(population: Indicator, year: int, unit: OrgUnit) -> bool:
+    return population.on_form(year, unit.library_type)
+
+
+def library_values(
+    period_id: int,
+    approved_only: bool,
+    units: dict[int, OrgUnit],
+    indicators: list[Indicator],
+    year: int,
+    population: Indicator | None,
+    persons: dict[tuple[int, int], int],
+) -> dict[int, dict[str, LibraryValue]]:
+    """Every value of every counted library of one year (library id → indicator code → value),
+    with the register's population where a report lacks its own: what library pages and per-library
+    exports read."""
+    reports = Report.objects.filter(period_id=period_id)
+    if approved_only:
+        reports = reports.filter(status=Report.Status.APPROVED)
+    unit_of = {
+        pk: (unit_id, status == Report.Status.APPROVED)
+        for pk, unit_id, status in reports.values_list("id", "unit_id", "status")
+        if unit_id in units
+    }
+    codes = {indicator.pk: indicator.code for indicator in indicators}
+    values: dict[int, dict[str, LibraryValue]] = {}
+    for report_id, indicator_id, code, number, flag in value_rows([period_id], approved_only, few(units)):
+        owner = unit_of.get(report_id)
+        if owner is None or indicator_id not in codes:
+            continue
+        values.setdefault(owner[0], {})[codes[indicator_id]] = LibraryValue(
+            code, as_decimal(exact(number)), flag, owner[1]
+        )
+    if population is not None:
+        for pk, unit in units.items():
+            registered = persons.get((year, pk))
+            if (
+                registered is not None
+                and population.code not in values.get(pk, {})
+                and fills_population(population, year, unit)
+            ):
+                values.setdefault(pk, {})[population.code] = LibraryValue(
+                    Value.Code.NUMBER, Decimal(registered), Value.Flag.REPORTED, True
+                )
+    return values
