@@ -32,8 +32,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from parskats.accounts.models import User
 from parskats.catalogue.models import NarrativeSection
 from parskats.reporting.models import Activity, Photo, ReportingPeriod
+from parskats.stats.models import issue_token
 
-from .factories import World, matrix_objects, report_with
+from .factories import World, matrix_objects, report_with, user
 
 OK, LOGIN, REDIRECT, FORBIDDEN, NOT_FOUND, GONE_METHOD = "200", "login", "302", "403", "404", "405"
 INVALID = "400"  # a form posted with errors, shown again: the user got past the access check
@@ -161,6 +162,13 @@ ACCESS: dict[str, Row] = {
         reporter_a=(OK, NOT_FOUND), reporter_b=(NOT_FOUND, OK), methodologist=OK, viewer=OK),
     "stats:export": Row({**NETWORK, "key": "performance", "fmt": "csv"}, anon=LOGIN, default=OK,
         other_methodologist=NOT_FOUND),
+    # API tokens (issue 5): the network's methodologist manages them; its other members get a 403.
+    "stats:tokens": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN, reporter_a=(FORBIDDEN, NOT_FOUND),
+        reporter_b=(FORBIDDEN, NOT_FOUND), viewer=(FORBIDDEN, NOT_FOUND), methodologist=(OK, NOT_FOUND),
+        other_methodologist=(NOT_FOUND, OK)),
+    "stats:revoke_token": Row({**NETWORK, "token_id": "{api_token}"}, other={"token_id": "{other_api_token}"},
+        method="post", anon=LOGIN, reporter_a=FORBIDDEN, reporter_b=FORBIDDEN, viewer=FORBIDDEN,
+        methodologist=(REDIRECT, NOT_FOUND)),
     # Public figures: approved reports only, for anyone.
     "public_stats:dashboard": Row(NETWORK, default=OK),
     "public_stats:area": Row({**NETWORK, "code": "valka"}, default=OK),
@@ -284,6 +292,8 @@ POSTS: dict[str, Row] = {
     "review:edit_year": Row({**NETWORK, "period_id": "{period_2021}"}, other={"period_id": "{other_period}"},
         method="post", anon=LOGIN, methodologist=(INVALID, NOT_FOUND)),
     "pls:home": Row(NETWORK, method="post", anon=LOGIN),
+    "stats:tokens": Row(NETWORK, other={"network": "{other_network}"}, method="post", **ADMIN_POST,
+        reporter_a=(FORBIDDEN, NOT_FOUND), reporter_b=(FORBIDDEN, NOT_FOUND), viewer=(FORBIDDEN, NOT_FOUND)),
 }  # fmt: skip
 
 
@@ -294,6 +304,7 @@ def objects(world: World) -> dict[str, str]:
     activity = {"date": dt.date(2021, 5, 4), "mode": "in_person", "title": "Dzejas diena"}
     photo = {"image": "photos/x.jpg", "thumbnail": "photos/x-t.jpg", "width": 1, "height": 1, "alt_text": "Lasītava"}
     ReportingPeriod.objects.filter(pk=world.periods[2020].pk).update(status=ReportingPeriod.Status.OPEN)
+    holder = user("token.holder@example.org")
     return {
         "period_2020": str(world.periods[2020].pk),
         "unit_a": str(world.library_a.pk),
@@ -310,6 +321,8 @@ def objects(world: World) -> dict[str, str]:
         "report_a": str(report_a.pk),
         "report_b": str(report_b.pk),
         "year": "2021",
+        "api_token": str(issue_token(holder, "matrix", world.network)[0].pk),
+        "other_api_token": str(issue_token(holder, "matrix", world.other_network)[0].pk),
         **matrix_objects(world),
     }
 

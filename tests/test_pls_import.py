@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from parskats.catalogue.models import Indicator
 from parskats.network.models import Membership, Network, OrgUnit, PopulationServed
@@ -17,6 +18,15 @@ from parskats.pls.importer import ImportFailed, import_year
 from parskats.reporting.models import Report, Value
 
 DATA = Path(__file__).parent / "data" / "pls"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the messages in English; tests/test_pls_messages.py reads them in Latvian."""
+    with translation.override("en"):
+        yield
+
+
 AE98 = "PUPLDF98.csv"
 AE17 = "pls_fy2017_libraries.csv"
 OUT16 = "PLS_FY2016_Outlet_puout16a.csv"

@@ -8,11 +8,19 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from parskats.pls.importer import import_year
 from parskats.pls.reconcile import DOCUMENTED, EXACT, UNEXPLAINED, reconcile
 
 DATA = Path(__file__).parent / "data" / "pls"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the messages in English; tests/test_pls_messages.py reads them in Latvian."""
+    with translation.override("en"):
+        yield
 
 
 def run(directory: Path) -> tuple[int, str, str]:

@@ -75,8 +75,13 @@ def test_a_bad_file_imports_nothing_and_says_where(pls_admin):
     assert response.status_code == 400
     page = response.content.decode()
     assert "Nekas netika importēts" in page
-    assert "ae.csv, line 65:" in page
+    assert "ae.csv, 65. rinda: kolonnu skaits 28, gaidīts 47 (nepilna vai nobīdīta rinda)." in page
     assert not Value.objects.exists()
+    english = client_for(pls_admin)
+    english.cookies["parskats_language"] = "en"
+    broken.seek(0)
+    page = english.post(URL, {"year": "2017", "ae_file": broken}).content.decode()
+    assert "Nothing was imported" in page and "ae.csv, line 65: 28 columns, expected 47" in page
 
 
 def test_form_errors(pls_admin):

@@ -141,3 +141,35 @@ def test_exports_carry_the_page_numbers(figures, methodologist):
     )
     coverage = next(r for r in performance if r["group_code"] == "total" and r["indicator"] == "population_coverage")
     assert Decimal(coverage["value"]) == (Decimal(2541) / Decimal(13310) * 100).quantize(Decimal("0.1"))
+
+
+@pytest.fixture
+def coverage(world):
+    """Population coverage of library A: 2 420 of 12 100 (20,0 %) in 2020, 2 756 of 11 980 (23,005 %)
+    in 2021: +3,0 percentage points, which as a percent of a percent would be +15,0 %."""
+    approved(report_with(world.library_a, world.periods[2020], users=2420, loans=4840))
+    approved(report_with(world.library_a, world.periods[2021], users=2756, loans=5512))
+    return world
+
+
+def series_row(page: str, name: str) -> str:
+    match = re.search(r"<tr><th scope=\"row\">" + re.escape(name) + r"</th>(.*?)</tr>", page, re.S)
+    assert match, f"no row {name!r}"
+    return re.sub(r"<[^>]+>", "", match.group(1)).replace("\u00a0", " ")
+
+
+def test_a_percentage_changes_by_percentage_points(coverage, methodologist):
+    page = text(client_for(methodologist).get("/n/testa/figures/?year=2021"))
+    row = series_row(page, "Iedzīvotāju aptvērums")
+    assert "20,0 %" in row and "23,0 %" in row
+    assert "+3,0 p.p." in row and "15," not in row  # never the percent of a percent
+    assert '<abbr title="procentpunkti">p.p.</abbr>' in page
+    # A measure that is not a percentage keeps its relative change: loans per user 2 → 2 is ±0.
+    assert "±0,0 (±0,0 %)" in series_row(page, "Izsniegumi uz vienu lietotāju")
+
+    english = client_for(methodologist)
+    english.cookies["parskats_language"] = "en"
+    row = series_row(text(english.get("/n/testa/figures/?year=2021")), "Population coverage")
+    assert "+3.0 pp" in row and "15." not in row
+    library = text(client_for(methodologist).get("/n/testa/figures/library/seda/?year=2021"))
+    assert "+3,0 p.p." in series_row(library, "Iedzīvotāju aptvērums")

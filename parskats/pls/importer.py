@@ -25,6 +25,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parskats.audit.models import AuditEntry, record
 from parskats.catalogue.loader import load_catalogue
@@ -43,7 +44,7 @@ from .layout import (
     read_layout,
     state_names,
 )
-from .reading import ParsedFile, Progress, ReadError, classify, parse, read_header
+from .reading import ParsedFile, Progress, ReadError, at, classify, parse, read_header
 
 NETWORK_SLUG = "us-pls"
 NETWORK_NAME = "ASV publiskās bibliotēkas (IMLS PLS)"
@@ -107,15 +108,17 @@ def read_year(
 ) -> tuple[Layout, dict[str, ParsedFile]]:
     """Find the year's files and parse those of `kinds`; raise ImportFailed listing every problem."""
     if not directory.is_dir():
-        raise ImportFailed([f"{directory}: not a directory."])
+        raise ImportFailed([_("%(path)s: not a directory.") % {"path": directory}])
     try:
         if layout is None:
             year = year or fiscal_year_of(directory)
             if year is None:
-                raise ImportFailed([f"{directory.name}: the name does not say the fiscal year; give it with --year."])
+                message = _("%(folder)s: the name does not say the fiscal year; give it with --year.")
+                raise ImportFailed([message % {"folder": directory.name}])
             layout = layout_for_year(year)
         elif year is not None and layout.fiscal_year != year:
-            raise ImportFailed([f"{layout.path.name} is the column map of {layout.fiscal_year}, not {year}."])
+            message = _("%(file)s is the column map of %(found)s, not %(year)s.")
+            raise ImportFailed([message % {"file": layout.path.name, "found": layout.fiscal_year, "year": year}])
         codes = missing_codes()
     except LayoutError as exc:
         raise ImportFailed([str(exc)]) from None
@@ -132,17 +135,22 @@ def read_year(
             continue
         kind = classify(header, layout)
         if kind is None or kind not in layout.files:
+            message = _(
+                "%(where)s: not a PLS AE, outlet or state summary file of the %(year)s layout "
+                "(header starts %(header)s)."
+            )
             problems.append(
-                f"{path.name}, line 1: not a PLS AE, outlet or state summary file of the {layout.fiscal_year} layout "
-                f"(header starts {', '.join(header[:5])})."
+                message % {"where": at(path.name, 1), "year": layout.fiscal_year, "header": ", ".join(header[:5])}
             )
             continue
         if kind in found:
-            problems.append(f"{path.name}: a second {kind} file (the first is {found[kind][0].name}).")
+            message = _("%(file)s: a second %(kind)s file (the first is %(first)s).")
+            problems.append(message % {"file": path.name, "kind": kind, "first": found[kind][0].name})
             continue
         found[kind] = (path, text, header, encoding)
     if "ae" in kinds and "ae" not in found and not problems:
-        problems.append(f"{directory.name}: no AE (library system) file found among {len(csv_files)} CSV files.")
+        message = _("%(folder)s: no AE (library system) file found among %(count)s CSV files.")
+        problems.append(message % {"folder": directory.name, "count": len(csv_files)})
     if problems:
         raise ImportFailed(problems)
     parsed = {}
@@ -156,7 +164,8 @@ def read_year(
     for item in parsed.values():
         problems.extend(item.problems)
         if item.problem_count > len(item.problems):
-            problems.append(f"{item.path.name}: … and {item.problem_count - len(item.problems)} more problems.")
+            message = _("%(file)s: … and %(count)s more problems.")
+            problems.append(message % {"file": item.path.name, "count": item.problem_count - len(item.problems)})
     if problems:
         raise ImportFailed(problems, list(parsed.values()))
     return layout, parsed
@@ -175,11 +184,24 @@ def check_catalogue(layout: Layout, indicators: dict[str, dict[str, Indicator]])
         for column, code in spec.elements.items():
             indicator = catalogue.get(code)
             if indicator is None:
-                problems.append(f"{layout.path.name}: [{kind}.elements] {column} = {code!r} is not in the catalogue.")
-            elif not indicator.on_form(layout.fiscal_year):
+                message = _("%(file)s: [%(kind)s.elements] %(column)s = %(code)s is not in the catalogue.")
                 problems.append(
-                    f"{layout.path.name}: {column} maps to {code!r}, which the catalogue has from "
-                    f"{indicator.first_year} to {indicator.last_year or '…'}: adjust its years in the indicators CSV."
+                    message % {"file": layout.path.name, "kind": kind, "column": column, "code": repr(code)}
+                )
+            elif not indicator.on_form(layout.fiscal_year):
+                message = _(
+                    "%(file)s: %(column)s maps to %(code)s, which the catalogue has from %(first)s to %(last)s: "
+                    "adjust its years in the indicators CSV."
+                )
+                problems.append(
+                    message
+                    % {
+                        "file": layout.path.name,
+                        "column": column,
+                        "code": repr(code),
+                        "first": indicator.first_year,
+                        "last": indicator.last_year or "…",
+                    }
                 )
     return problems
 
@@ -309,7 +331,7 @@ class _Writer:
                 OrgUnit.objects.filter(pk__in=batch).update(opened_on=opened_on, closed_on=closed_on)
 
     def period(self, survey: Survey) -> ReportingPeriod:
-        period, _ = ReportingPeriod.objects.get_or_create(
+        period, _created = ReportingPeriod.objects.get_or_create(
             network=self.network,
             survey=survey,
             year=self.year,
@@ -437,13 +459,15 @@ def import_year(
     states_seen = {r.identity["state"] for item in parsed.values() for r in item.records}
     unknown_states = sorted(states_seen - set(names))
     if unknown_states:
-        problems.append(f"Unknown state codes {', '.join(unknown_states)}: add them to parskats/pls/data/states.csv.")
+        message = _("Unknown state codes %(codes)s: add them to parskats/pls/data/states.csv.")
+        problems.append(message % {"codes": ", ".join(unknown_states)})
     ae_keys = {r.identity["key"] for r in ae.records}
     if outlets:
         for r in outlets.records:
             if r.identity["key"] not in ae_keys:
+                message = _("%(where)s: an outlet of %(key)s, not in %(file)s.")
                 problems.append(
-                    f"{outlets.path.name}, line {r.line}: an outlet of {r.identity['key']}, not in {ae.path.name}."
+                    message % {"where": at(outlets.path.name, r.line), "key": r.identity["key"], "file": ae.path.name}
                 )
     if problems:
         raise ImportFailed(problems[:200], list(parsed.values()))
@@ -451,14 +475,25 @@ def import_year(
     warnings = []
     for item in parsed.values():
         if item.unknown_columns:
+            message = _("%(where)s: %(count)s unknown columns not imported: %(columns)s.")
             warnings.append(
-                f"{item.path.name}, line 1: {len(item.unknown_columns)} unknown columns not imported: "
-                f"{', '.join(item.unknown_columns)}."
+                message
+                % {
+                    "where": at(item.path.name, 1),
+                    "count": len(item.unknown_columns),
+                    "columns": ", ".join(item.unknown_columns),
+                }
             )
         if item.missing_columns and item.kind != "state":
+            message = _("%(file)s: %(count)s elements of the %(year)s column map are not in this file: %(columns)s.")
             warnings.append(
-                f"{item.path.name}: {len(item.missing_columns)} elements of the {layout.fiscal_year} column map "
-                f"are not in this file: {', '.join(item.missing_columns)}."
+                message
+                % {
+                    "file": item.path.name,
+                    "count": len(item.missing_columns),
+                    "year": layout.fiscal_year,
+                    "columns": ", ".join(item.missing_columns),
+                }
             )
 
     with transaction.atomic():
@@ -470,7 +505,7 @@ def import_year(
         catalogue_problems = check_catalogue(layout, indicators)
         if catalogue_problems:
             raise ImportFailed(catalogue_problems, list(parsed.values()))
-        network, _ = Network.objects.get_or_create(slug=NETWORK_SLUG, defaults={"name": NETWORK_NAME})
+        network, _created = Network.objects.get_or_create(slug=NETWORK_SLUG, defaults={"name": NETWORK_NAME})
         result = ImportResult(year=layout.fiscal_year, network=network, files=list(parsed.values()), warnings=warnings)
         writer = _Writer(layout.fiscal_year, network, progress)
 
@@ -531,7 +566,9 @@ def import_year(
                     for code, cell in r.values.items():
                         yield report, indicator_id[code], cell
 
-            writer.values(period, cells(), total, result.values, f"values of {job_survey.code}")
+            writer.values(
+                period, cells(), total, result.values, _("values of %(survey)s") % {"survey": job_survey.code}
+            )
         writer.lifetimes()
         if result.changed:
             record(

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LAYOUT_DIR = DATA_DIR / "layouts"
 SURVEY_MANIFEST = DATA_DIR / "us-pls.toml"
@@ -74,7 +76,7 @@ REQUIRED = {"ae": ("key", "state", "name"), "outlet": ("key", "seq", "state", "n
 
 def _strings(value: object, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise LayoutError(f"{where} must be a list of column names.")
+        raise LayoutError(_("%(where)s must be a list of column names.") % {"where": where})
     return value
 
 
@@ -82,36 +84,41 @@ def read_layout(path: Path) -> Layout:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise LayoutError(f"{path.name}: cannot be read ({exc}).") from None
+        raise LayoutError(_("%(file)s: cannot be read (%(error)s).") % {"file": path.name, "error": exc}) from None
     year = data.get("fiscal_year")
     if not isinstance(year, int) or not 1900 <= year <= 2100:
-        raise LayoutError(f"{path.name}: fiscal_year must be a year.")
+        raise LayoutError(_("%(file)s: fiscal_year must be a year.") % {"file": path.name})
     flag_values = []
     for item in data.get("flag_values", []):
         if not (isinstance(item, list) and len(item) == 2 and item[1] in FLAGS):
-            raise LayoutError(f"{path.name}: flag_values items are [pattern, one of {', '.join(sorted(FLAGS))}].")
+            message = _("%(file)s: flag_values items are [pattern, one of %(flags)s].")
+            raise LayoutError(message % {"file": path.name, "flags": ", ".join(sorted(FLAGS))})
         try:
             flag_values.append((re.compile(item[0]), item[1]))
         except re.error as exc:
-            raise LayoutError(f"{path.name}: flag pattern {item[0]!r}: {exc}.") from None
+            message = _("%(file)s: flag pattern %(pattern)s: %(error)s.")
+            raise LayoutError(message % {"file": path.name, "pattern": repr(item[0]), "error": exc}) from None
     files = {}
     for kind in KINDS:
         section = data.get(kind)
         if section is None:
             continue
         if not isinstance(section, dict):
-            raise LayoutError(f"{path.name}: [{kind}] must be a table.")
+            raise LayoutError(_("%(file)s: [%(kind)s] must be a table.") % {"file": path.name, "kind": kind})
         identity = {role: section[role] for role in IDENTITY[kind] if isinstance(section.get(role), str)}
         missing = [role for role in REQUIRED[kind] if role not in identity]
         if missing:
-            raise LayoutError(f"{path.name}: [{kind}] needs {', '.join(missing)}.")
+            message = _("%(file)s: [%(kind)s] needs %(keys)s.")
+            raise LayoutError(message % {"file": path.name, "kind": kind, "keys": ", ".join(missing)})
         elements = section.get("elements", {})
         flags = section.get("flags", {})
         if not all(isinstance(v, str) for v in [*elements.values(), *flags.values()]):
-            raise LayoutError(f"{path.name}: [{kind}.elements] and [{kind}.flags] map column names to names.")
+            message = _("%(file)s: [%(kind)s.elements] and [%(kind)s.flags] map column names to names.")
+            raise LayoutError(message % {"file": path.name, "kind": kind})
         stray = sorted(set(flags.values()) - set(elements))
         if stray:
-            raise LayoutError(f"{path.name}: [{kind}.flags] names columns that are not elements: {', '.join(stray)}.")
+            message = _("%(file)s: [%(kind)s.flags] names columns that are not elements: %(columns)s.")
+            raise LayoutError(message % {"file": path.name, "kind": kind, "columns": ", ".join(stray)})
         files[kind] = FileLayout(
             kind=kind,
             identity=identity,
@@ -121,7 +128,7 @@ def read_layout(path: Path) -> Layout:
             blank_columns=set(_strings(section.get("blank_columns", []), f"{path.name}: [{kind}] blank_columns")),
         )
     if "ae" not in files:
-        raise LayoutError(f"{path.name}: an [ae] table is required.")
+        raise LayoutError(_("%(file)s: an [ae] table is required.") % {"file": path.name})
     return Layout(fiscal_year=year, path=path, files=files, flag_values=flag_values)
 
 
@@ -129,13 +136,15 @@ def layout_for_year(year: int) -> Layout:
     path = LAYOUT_DIR / f"fy{year}.toml"
     if not path.exists():
         known = ", ".join(sorted(p.stem[2:] for p in LAYOUT_DIR.glob("fy*.toml")))
-        raise LayoutError(
-            f"No column map for fiscal year {year} (known: {known}). Add parskats/pls/data/layouts/fy{year}.toml "
+        message = _(
+            "No column map for fiscal year %(year)s (known: %(known)s). Add parskats/pls/data/layouts/fy%(year)s.toml "
             "or give one with --layout."
         )
+        raise LayoutError(message % {"year": year, "known": known})
     layout = read_layout(path)
     if layout.fiscal_year != year:
-        raise LayoutError(f"{path.name} says fiscal_year = {layout.fiscal_year}, not {year}.")
+        message = _("%(file)s says fiscal_year = %(found)s, not %(year)s.")
+        raise LayoutError(message % {"file": path.name, "found": layout.fiscal_year, "year": year})
     return layout
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from .layout import FileLayout, Layout, MissingCode
 
 MAX_PROBLEMS = 200  # a wholly wrong file would otherwise print one line per cell
@@ -52,20 +54,29 @@ class ParsedFile:
             self.problems.append(message)
 
 
+def at(name: str, line: int) -> str:
+    """Where a problem is, in the reader's language: "ae.csv, line 65" / "ae.csv, 65. rinda"."""
+    return _("%(file)s, line %(line)s") % {"file": name, "line": line}
+
+
 def decode(raw: bytes, name: str) -> tuple[str, str]:
     """The text of a file and the encoding it was read in. PLS files come as UTF-8 (with or
     without a byte-order mark), UTF-16 with a mark, or Windows-1252 / Latin-1."""
     if raw.startswith(b"PK\x03\x04"):
-        raise ReadError(f"{name}: this is a ZIP archive or an Excel workbook, not a CSV file.")
+        raise ReadError(_("%(file)s: this is a ZIP archive or an Excel workbook, not a CSV file.") % {"file": name})
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return raw.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError as exc:
-            raise ReadError(f"{name}: marked as UTF-16 but cannot be decoded ({exc}).") from None
+            message = _("%(file)s: marked as UTF-16 but cannot be decoded (%(error)s).")
+            raise ReadError(message % {"file": name, "error": exc}) from None
     if b"\x00" in raw[:65536]:
         raise ReadError(
-            f"{name}: contains NUL bytes, so it is not a text CSV file (a binary file, or UTF-16 without a "
-            "byte-order mark: save it as UTF-8 or Windows-1252)."
+            _(
+                "%(file)s: contains NUL bytes, so it is not a text CSV file (a binary file, or UTF-16 without a "
+                "byte-order mark: save it as UTF-8 or Windows-1252)."
+            )
+            % {"file": name}
         )
     try:
         return raw.decode("utf-8-sig"), "UTF-8"
@@ -96,14 +107,15 @@ def read_header(path: Path) -> tuple[str, list[str], str]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ReadError(f"{path.name}: cannot be read ({exc}).") from None
+        raise ReadError(_("%(file)s: cannot be read (%(error)s).") % {"file": path.name, "error": exc}) from None
     text, encoding = decode(raw, path.name)
     try:
         header = next(csv.reader(io.StringIO(text, newline="")), [])
     except csv.Error as exc:
-        raise ReadError(f"{path.name}, line 1: not a CSV header ({exc}).") from None
+        message = _("%(where)s: not a CSV header (%(error)s).")
+        raise ReadError(message % {"where": at(path.name, 1), "error": exc}) from None
     if not header or not any(cell.strip() for cell in header):
-        raise ReadError(f"{path.name}: the file is empty.")
+        raise ReadError(_("%(file)s: the file is empty.") % {"file": path.name})
     return text, [cell.strip() for cell in header], encoding
 
 
@@ -114,22 +126,26 @@ def _number(raw: str, column: str, where: str, blank_ok: bool, codes: dict[str, 
         if blank_ok:
             code = codes["blank"]
             return code.kind, None, code.source
-        parsed.problem(f"{where}, column {column}: empty; expected a number or a missing-value code.")
+        message = _("%(where)s, column %(column)s: empty; expected a number or a missing-value code.")
+        parsed.problem(message % {"where": where, "column": column})
         return None
     try:
         number = Decimal(text)
     except InvalidOperation:
-        parsed.problem(f"{where}, column {column}: {text!r} is not a number.")
+        message = _("%(where)s, column %(column)s: %(text)s is not a number.")
+        parsed.problem(message % {"where": where, "column": column, "text": repr(text)})
         return None
     if not number.is_finite() or abs(number) >= LIMIT:
-        parsed.problem(f"{where}, column {column}: {text!r} is out of range.")
+        message = _("%(where)s, column %(column)s: %(text)s is out of range.")
+        parsed.problem(message % {"where": where, "column": column, "text": repr(text)})
         return None
     if number < 0:
         source = str(int(number)) if number == number.to_integral_value() else text
         missing = codes.get(source)
         if missing is None:
             known = ", ".join(c for c in codes if c != "blank")
-            parsed.problem(f"{where}, column {column}: {text} is negative but not a missing-value code ({known}).")
+            message = _("%(where)s, column %(column)s: %(text)s is negative but not a missing-value code (%(known)s).")
+            parsed.problem(message % {"where": where, "column": column, "text": text, "known": known})
             return None
         return missing.kind, None, source
     return "num", number.quantize(THOUSANDTH) if number.as_tuple().exponent < -3 else number, ""  # type: ignore[operator]
@@ -156,12 +172,14 @@ def parse(
     required = [role for role in ("key", "seq", "state", "name") if role in spec.identity]
     for role in required:
         if role not in identity:
-            raise ReadError(f"{path.name}, line 1: the column {spec.identity[role]} is missing.")
+            message = _("%(where)s: the column %(column)s is missing.")
+            raise ReadError(message % {"where": at(path.name, 1), "column": spec.identity[role]})
     width = len(header)
     seen: dict[tuple[str, ...], int] = {}
     total_lines = text.count("\n") or 1
     reader = csv.reader(io.StringIO(text, newline=""))
     next(reader, None)
+    at_line = _("%(file)s, line %(line)s")  # looked up once: the loop runs per row
     try:
         for cells in reader:
             line = reader.line_num
@@ -169,18 +187,21 @@ def parse(
                 progress(path.name, line, total_lines)
             if not any(cell.strip() for cell in cells):
                 continue
-            where = f"{path.name}, line {line}"
+            where = at_line % {"file": path.name, "line": line}
             if len(cells) != width:
-                parsed.problem(f"{where}: {len(cells)} columns, expected {width} (a truncated or shifted row).")
+                message = _("%(where)s: %(found)s columns, expected %(width)s (a truncated or shifted row).")
+                parsed.problem(message % {"where": where, "found": len(cells), "width": width})
                 continue
             ident = {role: cells[index].strip() for role, index in identity.items()}
             key = tuple(ident[role] for role in required if role != "name")
             blank = [role for role in required if not ident.get(role)]
             if blank:
-                parsed.problem(f"{where}: {', '.join(spec.identity[r] for r in blank)} is empty.")
+                columns = ", ".join(spec.identity[r] for r in blank)
+                parsed.problem(_("%(where)s: %(columns)s is empty.") % {"where": where, "columns": columns})
                 continue
             if key in seen:
-                parsed.problem(f"{where}: {'/'.join(key)} is already on line {seen[key]}.")
+                message = _("%(where)s: %(key)s is already on line %(line)s.")
+                parsed.problem(message % {"where": where, "key": "/".join(key), "line": seen[key]})
                 continue
             seen[key] = line
             values: dict[str, Cell] = {}
@@ -196,7 +217,10 @@ def parse(
                     raw_flag = cells[flag_index].strip()
                     found = layout.flag_for(raw_flag)
                     if found is None:
-                        parsed.problem(f"{where}, column {header[flag_index]}: {raw_flag!r} is not a known flag value.")
+                        message = _("%(where)s, column %(column)s: %(value)s is not a known flag value.")
+                        parsed.problem(
+                            message % {"where": where, "column": header[flag_index], "value": repr(raw_flag)}
+                        )
                         ok = False
                         continue
                     flag = found
@@ -204,7 +228,8 @@ def parse(
             if ok:
                 parsed.records.append(Record(line=line, identity=ident, values=values))
     except csv.Error as exc:
-        parsed.problem(f"{path.name}, line {reader.line_num}: broken CSV ({exc}); is the file truncated?")
+        message = _("%(where)s: broken CSV (%(error)s); is the file truncated?")
+        parsed.problem(message % {"where": at(path.name, reader.line_num), "error": exc})
     if progress:
         progress(path.name, total_lines, total_lines)
     return parsed

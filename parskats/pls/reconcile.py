@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from parskats.catalogue.models import Survey
 from parskats.network.models import Network
 from parskats.reporting.models import Value
@@ -70,11 +72,12 @@ def _suppressed_counts(table: Table, year: int, elements: set[str]) -> Counter[t
 def reconcile(directory: Path, year: int | None = None, layout: Layout | None = None) -> Reconciliation:
     layout, parsed = read_year(directory, year, layout, kinds=("state",))
     if "state" not in parsed:
-        raise ImportFailed([f"{directory.name}: no state summary file to reconcile with."])
+        raise ImportFailed([_("%(folder)s: no state summary file to reconcile with.") % {"folder": directory.name}])
     network = Network.objects.filter(slug=NETWORK_SLUG).first()
     survey = Survey.objects.filter(code=SURVEY_CODE).first()
     if network is None or survey is None or not network.periods.filter(survey=survey, year=layout.fiscal_year):
-        raise ImportFailed([f"FY{layout.fiscal_year} is not imported yet: run import_pls {directory} first."])
+        message = _("FY%(year)s is not imported yet: run import_pls %(folder)s first.")
+        raise ImportFailed([message % {"year": layout.fiscal_year, "folder": directory}])
     rules = reconcile_rules()
     table = state_totals(network, survey, layout.fiscal_year)
     summary = parsed["state"]
@@ -108,10 +111,10 @@ def reconcile(directory: Path, year: int | None = None, layout: Layout | None = 
             if official_record is None and row is not None and row.reports == 0:
                 continue  # systems open in the span of imported years but absent from this year's files
             if official_record is None:
-                outcome, reason = UNEXPLAINED, "not in the state summary file"
+                outcome, reason = UNEXPLAINED, _("not in the state summary file")
             elif ours != official:
                 if ours is None or official is None:
-                    outcome, reason = UNEXPLAINED, "a total on one side only"
+                    outcome, reason = UNEXPLAINED, _("a total on one side only")
                 else:
                     difference = abs(ours - official)
                     rounded = (cell.reported if code in rules.prorated else cell.estimated) if cell else 0
@@ -119,9 +122,10 @@ def reconcile(directory: Path, year: int | None = None, layout: Layout | None = 
                     hidden = suppressed[(state, code)]
                     if difference <= tolerance:
                         outcome = ROUNDING
-                        reason = "prorated and rounded per library" if code in rules.prorated else "rounded imputations"
+                        prorated = code in rules.prorated
+                        reason = _("prorated and rounded per library") if prorated else _("rounded imputations")
                     elif code in rules.suppressed and hidden and ours < official:
-                        outcome, reason = DOCUMENTED, f"{hidden} suppressed small-library values"
+                        outcome, reason = DOCUMENTED, _("%(count)s suppressed small-library values") % {"count": hidden}
                     else:
                         outcome = UNEXPLAINED
             outcomes[outcome] += 1
@@ -132,31 +136,39 @@ def reconcile(directory: Path, year: int | None = None, layout: Layout | None = 
 
 
 def summary_lines(result: Reconciliation, limit: int = 50) -> list[str]:
-    width = max([len(code) for code in result.elements] + [7])
+    headings = [_("exact"), _("rounding"), _("documented reason"), _("unexplained")]
+    widths = [max(len(heading), 6) for heading in headings]
+    width = max([len(code) for code in result.elements] + [len(_("element")), len(_("all"))])
+
+    def line(label: str, counts: list[object]) -> str:
+        return f"{label:<{width}} " + " ".join(f"{count:>{w}}" for count, w in zip(counts, widths, strict=True))
+
     lines = [
-        f"PLS FY{result.year}: {len(result.elements)} elements × states, recomputed by the aggregation core",
-        f"{'element':<{width}} {'exact':>6} {'rounding':>9} {'documented':>11} {'unexplained':>12}",
+        _("PLS FY%(year)s: %(count)s elements × states, recomputed by the aggregation core")
+        % {"year": result.year, "count": len(result.elements)},
+        line(_("element"), list(headings)),
     ]
     totals: Counter[str] = Counter()
     for code in result.elements:
         outcomes = result.outcomes[code]
         totals.update(outcomes)
-        lines.append(
-            f"{code:<{width}} {outcomes[EXACT]:>6} {outcomes[ROUNDING]:>9} {outcomes[DOCUMENTED]:>11} "
-            f"{outcomes[UNEXPLAINED]:>12}"
-        )
-    lines.append(
-        f"{'all':<{width}} {totals[EXACT]:>6} {totals[ROUNDING]:>9} {totals[DOCUMENTED]:>11} {totals[UNEXPLAINED]:>12}"
-    )
+        lines.append(line(code, [outcomes[outcome] for outcome in OUTCOMES]))
+    lines.append(line(_("all"), [totals[outcome] for outcome in OUTCOMES]))
     if result.not_in_ae:
-        lines.append(
-            f"Not compared (in the state summary, not in the imported AE data): {', '.join(result.not_in_ae)}."
-        )
+        message = _("Not compared (in the state summary, not in the imported AE data): %(elements)s.")
+        lines.append(message % {"elements": ", ".join(result.not_in_ae)})
     for difference in result.unexplained[:limit]:
+        message = _("UNEXPLAINED %(state)s %(element)s: ours %(ours)s, official %(official)s%(reason)s")
         lines.append(
-            f"UNEXPLAINED {difference.state} {difference.element}: ours {difference.ours}, official "
-            f"{difference.official}{' (' + difference.reason + ')' if difference.reason else ''}"
+            message
+            % {
+                "state": difference.state,
+                "element": difference.element,
+                "ours": difference.ours,
+                "official": difference.official,
+                "reason": f" ({difference.reason})" if difference.reason else "",
+            }
         )
     if len(result.unexplained) > limit:
-        lines.append(f"… and {len(result.unexplained) - limit} more unexplained differences.")
+        lines.append(_("… and %(count)s more unexplained differences.") % {"count": len(result.unexplained) - limit})
     return lines

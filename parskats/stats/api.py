@@ -33,7 +33,7 @@ from .aggregate import (
     survey_years,
 )
 from .cache import measured_tables
-from .models import user_for_token
+from .models import find_token
 from .openapi import document
 
 MAX_PAGE_SIZE = 1000
@@ -76,15 +76,16 @@ def _error(status: int, message: str, parameter: str | None = None) -> JsonRespo
     return JsonResponse({"error": error}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-def _user(request: HttpRequest) -> Any:
+def _user(request: HttpRequest, network: Network) -> Any:
+    """The person of the bearer token (anonymous without one, or when the token is another network's)."""
     header = request.headers.get("Authorization", "")
     if not header:
         return AnonymousUser()
     scheme, _sep, raw = header.partition(" ")
-    user = user_for_token(raw.strip()) if scheme.lower() == "bearer" else None
-    if user is None:
+    token = find_token(raw.strip()) if scheme.lower() == "bearer" else None
+    if token is None:
         raise ApiError(401, _("The API token is not valid (use “Authorization: Bearer <token>”)."))
-    return user
+    return token.user if token.acts_for(network) else AnonymousUser()
 
 
 def _network(slug: str) -> Network:
@@ -114,7 +115,7 @@ def _approved_only(request: HttpRequest, network: Network) -> bool:
         raise ApiError(400, _("“status” must be “approved” or “all”."), "status")
     if status == "approved":
         return True
-    if not access.sees_whole_network(_user(request), network):
+    if not access.sees_whole_network(_user(request, network), network):
         raise ApiError(403, _("Reports not yet approved need a token of this network's methodologist or viewer."))
     return False
 

@@ -1,5 +1,6 @@
 """API tokens: a person's key for reading non-public data through the API. Only a hash is stored;
-the token itself is shown once, when it is issued."""
+the token itself is shown once, when it is issued. A token issued for a network unlocks that network
+only; tokens from before networks were recorded (network empty) act for every network of their person."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from parskats.accounts.models import User
+    from parskats.network.models import Network
 
 TOKEN_PREFIX = "pk_"  # noqa: S105 - a marker, not a secret
 
@@ -25,6 +27,14 @@ def _digest(raw: str) -> str:
 class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    network = models.ForeignKey(
+        "network.Network",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_tokens",
+        verbose_name=_("network"),
     )
     name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. the program using it."))
     digest = models.CharField(_("SHA-256 of the token"), max_length=64, unique=True)
@@ -40,24 +50,27 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.user} — {self.name}"
 
+    def acts_for(self, network: Network) -> bool:
+        return self.network_id is None or self.network_id == network.pk
+
 
 @transaction.atomic
-def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
+def issue_token(user: User, name: str, network: Network | None = None) -> tuple[ApiToken, str]:
     """A new token for `user`; the raw token is returned once and never stored."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name[:100], digest=_digest(raw))
+    token = ApiToken.objects.create(user=user, network=network, name=name[:100], digest=_digest(raw))
     return token, raw
 
 
-def user_for_token(raw: str) -> User | None:
-    """The active user a token belongs to, or None (unknown, revoked, or the user deactivated)."""
+def find_token(raw: str) -> ApiToken | None:
+    """The usable token of this secret, or None (unknown, revoked, or its person deactivated); notes its use."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
     token = ApiToken.objects.select_related("user").filter(digest=_digest(raw), revoked_at__isnull=True).first()
     if token is None or not token.user.is_active:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.user
+    return token
 
 
 class DataVersion(models.Model):

@@ -229,7 +229,8 @@ def document(base_url: str) -> dict[str, Any]:
             "description": (
                 "Read API of a regional library network's annual reports: the catalogue, the network over time, "
                 "approved values and aggregates with their coverage. Public data needs no token; "
-                "status=all needs `Authorization: Bearer <token>` of the network's methodologist or viewer."
+                "status=all needs `Authorization: Bearer <token>` of the network's methodologist or viewer. "
+                "The network's methodologist issues and revokes its tokens at /n/<network>/figures/api-tokens/."
             ),
         },
         "servers": [{"url": base_url.rstrip("/")}],

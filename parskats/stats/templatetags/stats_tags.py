@@ -84,16 +84,21 @@ def library_value(value: LibraryValue | None, decimals: int = 0) -> SafeString:
 
 
 @register.simple_tag
-def change_text(value: Change | None, decimals: int = 0) -> SafeString:
-    """+1 234 (+5,2 %), with a note when the two years rest on different reporting libraries."""
+def change_text(value: Change | None, decimals: int = 0, percent: bool = False) -> SafeString:
+    """+1 234 (+5,2 %), with a note when the two years rest on different reporting libraries. A change
+    of a percentage is in percentage points (+2,3 p.p.): a percent of a percent would mislead."""
     if value is None or value.absolute is None:
         return mark_safe('<span class="muted">—</span>')
     absolute = value.absolute
     sign = "+" if absolute > 0 else "−" if absolute < 0 else "±"
-    text = sign + fast_number(abs(absolute), decimals)
-    if value.ratio is not None:
+    text = format_html("{}", sign + fast_number(abs(absolute), decimals))
+    if percent:
+        text = format_html('{}\u00a0<abbr title="{}">{}</abbr>', text, _("percentage points"), _("pp"))
+    elif value.ratio is not None:
         ratio = value.ratio
-        text += f" ({'+' if ratio > 0 else '−' if ratio < 0 else '±'}{format_percentage(abs(Decimal(ratio)))})"
+        text = format_html(
+            "{} ({}{})", text, "+" if ratio > 0 else "−" if ratio < 0 else "±", format_percentage(abs(Decimal(ratio)))
+        )
     if not value.comparable:
         return format_html('{}<span class="coverage">{}</span>', text, _("not all libraries reported in both years"))
-    return format_html("{}", text)
+    return text

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from parskats.pls.importer import ImportFailed, import_year
 from parskats.pls.progress import ProgressBar
@@ -29,15 +30,25 @@ class Command(BaseCommand):
         except ImportFailed as exc:
             for problem in exc.problems:
                 self.stderr.write(problem)
-            raise CommandError(f"Nothing was imported: {len(exc.problems)} problem(s), listed above.") from None
+            message = _("Nothing was imported: %(count)s problem(s), listed above.")
+            raise CommandError(message % {"count": len(exc.problems)}) from None
         for item in result.files:
-            self.stdout.write(f"{item.path.name}: {item.kind} file, {item.encoding}, {len(item.records)} records")
+            message = _("%(file)s: %(kind)s file, %(encoding)s, %(count)s records")
+            self.stdout.write(
+                message
+                % {"file": item.path.name, "kind": item.kind, "encoding": item.encoding, "count": len(item.records)}
+            )
         for warning in result.warnings:
             self.stdout.write(self.style.WARNING(warning))
-        for name in ("units", "links", "reports", "values"):
+        counted = {"units": _("network units"), "links": _("links"), "reports": _("reports"), "values": _("values")}
+        for name, label in counted.items():
             c = getattr(result, name)
-            self.stdout.write(
-                f"{name}: {c.created} created, {c.updated} updated, {c.deleted} deleted, {c.unchanged} unchanged"
+            message = _(
+                "%(name)s: %(created)s created, %(updated)s updated, %(deleted)s deleted, %(unchanged)s unchanged"
             )
-        verdict = "imported" if result.changed else "already up to date, nothing changed"
-        self.stdout.write(self.style.SUCCESS(f"PLS FY{result.year} {verdict} in {result.seconds:.1f} s."))
+            self.stdout.write(message % {"name": label, **vars(c)})
+        if result.changed:
+            verdict = _("PLS FY%(year)s imported in %(seconds)s s.")
+        else:
+            verdict = _("PLS FY%(year)s already up to date, nothing changed (%(seconds)s s).")
+        self.stdout.write(self.style.SUCCESS(verdict % {"year": result.year, "seconds": f"{result.seconds:.1f}"}))

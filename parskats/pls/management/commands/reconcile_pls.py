@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from parskats.pls.importer import ImportFailed
 from parskats.pls.layout import LayoutError, read_layout
@@ -32,11 +33,12 @@ class Command(BaseCommand):
         except ImportFailed as exc:
             for problem in exc.problems:
                 self.stderr.write(problem)
-            raise CommandError("Cannot reconcile: problem(s) listed above.") from None
+            raise CommandError(_("Cannot reconcile: problem(s) listed above.")) from None
         for line in summary_lines(result):
             self.stdout.write(line)
-        seconds = time.perf_counter() - began
+        seconds = f"{time.perf_counter() - began:.1f}"
         if result.unexplained:
-            self.stderr.write(f"{len(result.unexplained)} unexplained differences ({seconds:.1f} s).")
+            message = _("%(count)s unexplained differences (%(seconds)s s).")
+            self.stderr.write(message % {"count": len(result.unexplained), "seconds": seconds})
             raise SystemExit(1)
-        self.stdout.write(self.style.SUCCESS(f"No unexplained difference ({seconds:.1f} s)."))
+        self.stdout.write(self.style.SUCCESS(_("No unexplained difference (%(seconds)s s).") % {"seconds": seconds}))

@@ -1,0 +1,93 @@
+"""A network's API tokens, managed by its methodologist: who may see them, issuing one (its secret is
+shown once) and revoking one, each change with its audit record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parskats.accounts.models import User
+from parskats.audit.models import AuditEntry, record
+from parskats.network import access
+from parskats.network.access import AnyUser
+from parskats.network.models import Network
+
+from .models import ApiToken, issue_token
+
+AUDIT_TARGET = "api_token"
+
+
+class TokenRefused(Exception):
+    pass
+
+
+def tokens_for_admin(user: AnyUser, network: Network) -> QuerySet[ApiToken]:
+    """The network's tokens, for its methodologist only (its other members get a 403)."""
+    if not access.is_network_admin(user, network):
+        raise PermissionDenied
+    return ApiToken.objects.filter(network=network).select_related("user")
+
+
+def get_token_for_admin(user: AnyUser, network: Network, token_id: int) -> ApiToken:
+    token = tokens_for_admin(user, network).filter(pk=token_id).first()
+    if token is None:
+        raise Http404("No such token.")
+    return token
+
+
+def _described(token: ApiToken) -> dict[str, Any]:
+    return {"id": token.pk, "name": token.name, "user": token.user.email}
+
+
+@transaction.atomic
+def create_token(
+    actor: AnyUser | None,
+    network: Network,
+    name: str,
+    owner: User | None = None,
+    channel: str = AuditEntry.Channel.FORM,
+) -> tuple[ApiToken, str]:
+    """A token of `owner` (the actor by default) for this network; the secret is returned once."""
+    holder = owner or actor
+    name = name.strip()
+    if not name:
+        raise TokenRefused(_("Give the token a name."))
+    if not isinstance(holder, User) or not access.sees_whole_network(holder, network):
+        raise TokenRefused(_("Only the network's methodologists and viewers can hold an API token."))
+    token, raw = issue_token(holder, name, network)
+    record(
+        actor=actor,
+        channel=channel,
+        action=AuditEntry.Action.OTHER,
+        network=network,
+        target=AUDIT_TARGET,
+        new=_described(token),
+        note="API token issued",
+    )
+    return token, raw
+
+
+@transaction.atomic
+def revoke_token(actor: AnyUser, token: ApiToken) -> bool:
+    """Revoke a token (at once: the next API call with it is a 401); False if it already was."""
+    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if locked.revoked_at is not None:
+        return False
+    locked.revoked_at = timezone.now()
+    locked.save(update_fields=["revoked_at"])
+    record(
+        actor=actor,
+        channel=AuditEntry.Channel.FORM,
+        action=AuditEntry.Action.OTHER,
+        network=locked.network,
+        target=AUDIT_TARGET,
+        old=_described(locked),
+        note="API token revoked",
+    )
+    return True
