@@ -54,15 +54,20 @@ def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
 
 
 def ratelimit(
-    scope: str, key: Callable[[HttpRequest], str] = client_address, methods: tuple[str, ...] | None = ("POST",)
+    scope: str,
+    key: Callable[[HttpRequest], str] = client_address,
+    methods: tuple[str, ...] | None = ("POST",),
+    answer: Callable[[HttpRequest, int], HttpResponseBase] = too_many,
 ) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """`answer(request, retry_after)` is the refusal: the 429 page, or e.g. a JSON error for the API."""
+
     def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if methods is None or request.method in methods:
                 wait = over_limit(scope, key(request))
                 if wait:
-                    return too_many(request, wait)
+                    return answer(request, wait)
             return view(request, *args, **kwargs)
 
         return wrapped
