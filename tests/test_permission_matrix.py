@@ -252,6 +252,11 @@ ACCESS: dict[str, Row] = {
     "pls:home": Row(NETWORK, anon=LOGIN),
     "accounts:my_data": Row(anon=LOGIN, default=OK),
     "accounts:accept": Row({"token": "{invitation}"}, other={"token": "not-a-token"}, default=(OK, GONE)),
+    # Password reset: open to anyone (a signed-in person may have forgotten too); a bad link is gone.
+    "accounts:password_reset": Row(default=OK),
+    "accounts:password_reset_sent": Row(default=OK),
+    "accounts:password_reset_done": Row(default=OK),
+    "accounts:password_reset_confirm": Row({"uidb64": "MQ", "token": "not-a-token"}, default=GONE),
     # Django's admin: only staff get in; everyone else is sent to the admin's own login page.
     "admin:*": Row(ADMIN_KWARGS, default="login", login_url="/admin/login/"),
     "admin:login": Row(default=OK),
@@ -284,6 +289,7 @@ POSTS: dict[str, Row] = {
     "review:edit_year": Row({**NETWORK, "period_id": "{period_2021}"}, other={"period_id": "{other_period}"},
         method="post", anon=LOGIN, methodologist=(INVALID, NOT_FOUND)),
     "pls:home": Row(NETWORK, method="post", anon=LOGIN),
+    "accounts:password_reset": Row(method="post", default=OK),  # no email given: the form again
 }  # fmt: skip
 
 
