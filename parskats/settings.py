@@ -226,6 +226,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", PRODUCTION)
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies in front of the app whose X-Forwarded-For we believe (0: none, the client is
+# REMOTE_ADDR). With N, the client is the Nth address from the right of X-Forwarded-For; anything
+# to its left was written by the client and is ignored (parskats.core.ratelimit.client_address).
+PARSKATS_TRUSTED_PROXIES = env_int("PARSKATS_TRUSTED_PROXIES", 0)
+if not 0 <= PARSKATS_TRUSTED_PROXIES <= 10:
+    raise ImproperlyConfigured(
+        f"PARSKATS_TRUSTED_PROXIES={PARSKATS_TRUSTED_PROXIES}: give the number of reverse proxies in front of "
+        "the app (0 when clients connect directly, usually 1 behind nginx)."
+    )
 
 # Content-Security-Policy (parskats/core/security.py): scripts and styles only from our own static
 # files, no inline code, no eval, no framing. Pages never load anything from another origin.

@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parskats.core.ratelimit import client_address
+
 from .invitations import InvitationError, accept, find_invitation
 from .models import User
 
@@ -65,7 +67,7 @@ class RateLimitedLoginView(auth_views.LoginView):
 
     def _keys(self) -> list[str]:
         email = self.request.POST.get("username", "").strip().lower()[:200]
-        address = self.request.META.get("REMOTE_ADDR", "")
+        address = client_address(self.request)
         return [f"login-fail:email:{email}", f"login-fail:ip:{address}"]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import ipaddress
 import time
 from collections.abc import Callable
 from typing import Any
@@ -44,7 +45,20 @@ def over_limit(scope: str, key: str) -> int:
 
 
 def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's IP address: REMOTE_ADDR, or behind PARSKATS_TRUSTED_PROXIES reverse proxies the
+    address the outermost of them saw, read from X-Forwarded-For counting from the right (each proxy
+    appends its peer; what stands further left came from the client and could be anything)."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    hops = settings.PARSKATS_TRUSTED_PROXIES
+    if not hops:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(forwarded) < hops:  # it did not come through all our proxies
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-hops]))
+    except ValueError:
+        return remote
 
 
 def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
