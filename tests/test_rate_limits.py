@@ -4,7 +4,10 @@ comments and the API are limited per address (the API answers in JSON).
 Written against behaviour, not one implementation: issue 4's login view also limits failed
 attempts, and either must pass this."""
 
+import warnings
+
 import pytest
+from django.core.cache.backends.base import CacheKeyWarning
 from django.test import Client
 from django.urls import reverse
 
@@ -111,3 +114,12 @@ def test_api_requests_over_the_limit_get_a_json_429_per_address_until_the_window
     assert api(api_url, "192.0.2.51").status_code == 200  # another address is unaffected
     clock.now += 45
     assert api(api_url, "192.0.2.50").status_code == 200
+
+
+def test_any_typed_login_makes_a_cache_key_every_cache_accepts(world):
+    """memcached refuses keys with spaces or control characters (a 500 in production); the
+    local-memory cache of the tests only warns, so the warning is made an error here."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)
+        for typed in ("' OR '1'='1", "x\x00y", "ā " * 150):
+            assert attempt(typed, "nav-pareiza").status_code == 200

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django import forms
@@ -68,7 +69,8 @@ class RateLimitedLoginView(auth_views.LoginView):
     def _keys(self) -> list[str]:
         email = self.request.POST.get("username", "").strip().lower()[:200]
         address = client_address(self.request)
-        return [f"login-fail:email:{email}", f"login-fail:ip:{address}"]
+        # Hashed: whatever was typed (spaces, control characters) makes a key every cache accepts.
+        return [f"login-fail:email:{hashlib.sha256(email.encode()).hexdigest()}", f"login-fail:ip:{address}"]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if any((cache.get(key) or 0) >= LOGIN_ATTEMPTS for key in self._keys()):
