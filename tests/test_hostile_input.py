@@ -204,3 +204,39 @@ def test_a_nul_byte_in_an_address_is_404_not_a_database_error(world, methodologi
     client = client_for(methodologist)
     assert client.get(f"/n/{world.network.slug}/libraries/%00/").status_code == 404
     assert client.get("/jaunumi/2021/a%00b/").status_code == 404
+
+
+# Header injection and path traversal through download names: codes are typed by people (the admin,
+# an import), and the report workbook's name is made of the library's code.
+ODD_CODES = [
+    'LV"X',
+    "a\r\nSet-Cookie: pwned=1",
+    "../../etc/passwd",
+    "..\\..\\boot.ini",
+    "Ērģe;filename=x.exe",
+    "x\x00y",
+]
+
+
+@pytest.mark.parametrize("code", ODD_CODES)
+def test_download_names_are_one_well_formed_header_whatever_the_code(world, methodologist, code):
+    from email.message import Message
+
+    from parskats.network.models import OrgUnit
+
+    from .factories import report_with
+
+    report = report_with(world.library_a, world.periods[2021], users=5)
+    OrgUnit.objects.filter(pk=world.library_a.pk).update(code=code)
+    response = client_for(methodologist).get(
+        reverse("reporting:xlsx", kwargs={"network": world.network.slug, "report": report.pk})
+    )
+    assert response.status_code == 200
+    header = response["Content-Disposition"]
+    assert header.startswith("attachment; filename") and not {"\r", "\n", "\x00"} & set(header)
+    assert "pwned" not in response.cookies
+    parsed = Message()
+    parsed["Content-Disposition"] = header
+    name = parsed.get_filename()
+    assert name is not None and name.startswith("parskats-") and name.endswith("-2021.xlsx"), name
+    assert not {"/", "\\", "\r", "\n", "\x00"} & set(name)

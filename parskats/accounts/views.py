@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parskats.core.downloads import attachment
 from parskats.core.ratelimit import client_address
 
 from .invitations import InvitationError, accept, find_invitation
@@ -57,7 +58,7 @@ def my_data(request: HttpRequest) -> JsonResponse:
         ],
     }
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = 'attachment; filename="parskats-my-data.json"'
+    attachment(response, "parskats-my-data.json")
     return response
 
 
