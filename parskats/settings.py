@@ -259,7 +259,7 @@ DATABASE_RETRY_AFTER = env_int("PARSKATS_RETRY_AFTER", 30)
 # Rate limits (parskats/core/ratelimit.py): "count/seconds" per scope, PARSKATS_RATE_<SCOPE> to change.
 RATE_LIMITS = {
     scope: os.environ.get(f"PARSKATS_RATE_{scope.upper()}", default)
-    for scope, default in {"login": "10/300", "password_reset": "5/3600", "comments": "5/600", "api": "600/60"}.items()
+    for scope, default in {"password_reset": "5/3600", "comments": "5/600", "api": "600/60"}.items()
 }
 for _scope, _rate in RATE_LIMITS.items():
     if not re.fullmatch(r"[1-9][0-9]*/[1-9][0-9]*", _rate):

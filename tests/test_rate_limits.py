@@ -45,8 +45,8 @@ def test_the_limit_and_its_retry_after_come_from_settings(world, reporter_a, set
 def test_a_malformed_rate_stops_start_up():
     from .test_settings import start
 
-    result = start(PARSKATS_RATE_LOGIN="ten per minute")
-    assert result.returncode != 0 and "PARSKATS_RATE_LOGIN='ten per minute'" in result.stderr
+    result = start(PARSKATS_RATE_COMMENTS="ten per minute")
+    assert result.returncode != 0 and "PARSKATS_RATE_COMMENTS='ten per minute'" in result.stderr
 
 
 class Clock:

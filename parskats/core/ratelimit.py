@@ -1,6 +1,7 @@
-"""Rate limits on the doors attackers knock on: login, password reset, comments, the API.
+"""Rate limits on the doors attackers knock on: password reset, comments, the API (failed logins
+are counted by accounts.views.RateLimitedLoginView).
 
-`ratelimit("login", key=...)` wraps a view; POSTs (or every request, methods=None) count against
+`ratelimit("comments", key=...)` wraps a view; POSTs (or every request, methods=None) count against
 a fixed window per key in the cache; over the limit the answer is 429 with Retry-After and a page
 saying when to try again. Rates are settings (RATE_LIMITS, env PARSKATS_RATE_<SCOPE>=count/seconds).
 
@@ -88,7 +89,3 @@ def ratelimit(
 
     return decorate
 
-
-def login_key(request: HttpRequest) -> str:
-    """Per account tried, so that guessing one person's password is slow wherever it comes from."""
-    return request.POST.get("username", "").strip().lower()[:254]
