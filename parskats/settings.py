@@ -231,6 +231,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", PRODUCTION)
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies in front of the app whose X-Forwarded-For we believe (0: none, the client is
+# REMOTE_ADDR). With N, the client is the Nth address from the right of X-Forwarded-For; anything
+# to its left was written by the client and is ignored (parskats.core.ratelimit.client_address).
+PARSKATS_TRUSTED_PROXIES = env_int("PARSKATS_TRUSTED_PROXIES", 0)
+if not 0 <= PARSKATS_TRUSTED_PROXIES <= 10:
+    raise ImproperlyConfigured(
+        f"PARSKATS_TRUSTED_PROXIES={PARSKATS_TRUSTED_PROXIES}: give the number of reverse proxies in front of "
+        "the app (0 when clients connect directly, usually 1 behind nginx)."
+    )
 
 # Content-Security-Policy (parskats/core/security.py): scripts and styles only from our own static
 # files, no inline code, no eval, no framing. Pages never load anything from another origin.
@@ -255,7 +264,7 @@ DATABASE_RETRY_AFTER = env_int("PARSKATS_RETRY_AFTER", 30)
 # Rate limits (parskats/core/ratelimit.py): "count/seconds" per scope, PARSKATS_RATE_<SCOPE> to change.
 RATE_LIMITS = {
     scope: os.environ.get(f"PARSKATS_RATE_{scope.upper()}", default)
-    for scope, default in {"login": "10/300", "password_reset": "5/3600", "comments": "5/600", "api": "600/60"}.items()
+    for scope, default in {"password_reset": "5/3600", "comments": "5/600", "api": "600/60"}.items()
 }
 for _scope, _rate in RATE_LIMITS.items():
     if not re.fullmatch(r"[1-9][0-9]*/[1-9][0-9]*", _rate):

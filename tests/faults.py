@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
+from collections.abc import Callable
 
 
 class DatabaseCable:
@@ -71,23 +73,30 @@ class DatabaseCable:
                     sock.shutdown(socket.SHUT_RDWR)
 
 
+def kill_when(process, happened: Callable[[], bool], timeout: float = 60) -> bool:
+    """SIGKILL `process` as soon as `happened()` is true (polled every 5 ms).
+    Returns False if the process finished (or the time ran out) before that."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        if happened():
+            process.kill()
+            process.wait()
+            return True
+        time.sleep(0.005)
+    return False
+
+
 def kill_while_writing(process, database: str, admin_url: str, timeout: float = 60) -> bool:
     """SIGKILL `process` as soon as its PostgreSQL session is inside a writing transaction.
     Returns False if the process finished before it was seen writing."""
-    import time
-
     import psycopg
 
-    deadline = time.monotonic() + timeout
     with psycopg.connect(admin_url, autocommit=True) as admin:
-        while time.monotonic() < deadline and process.poll() is None:
-            writing = admin.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND backend_xid IS NOT NULL",
-                [database],
+
+        def writing() -> bool:
+            row = admin.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND backend_xid IS NOT NULL", [database]
             ).fetchone()
-            if writing and writing[0]:
-                process.kill()
-                process.wait()
-                return True
-            time.sleep(0.005)
-    return False
+            return bool(row and row[0])
+
+        return kill_when(process, writing, timeout)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ import pytest
 from bench import server
 from parskats.core.backup import all_models
 
-from .faults import kill_while_writing
+from .faults import kill_when, kill_while_writing
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(not server.postgres_reachable(), reason="needs PostgreSQL on 127.0.0.1:5432")
@@ -134,3 +135,101 @@ def test_spreadsheet_import_killed_midway_changes_nothing_and_runs_again(databas
     assert values(name) == bumped  # all or nothing: nothing
     assert "changed" in run(env, "shell", "-c", f"PATH = {str(workbook)!r}\n" + IMPORT)
     assert values(name) == before  # repeated, the import did all of its work
+
+
+# Approval: the demo's approved reports of 2021 are put back to "submitted"; those whose checks are
+# clean are approved in one bulk action, which reports its progress (one line per report approved
+# inside the still open transaction) so that the kill comes half-way through the lot.
+SUBMIT_CLEAN = """
+from parskats.reporting.models import Report
+from parskats.review.findings import open_findings
+reports = Report.objects.filter(period__network__slug="valka", period__year=2021, status="approved")
+reports.update(status="submitted", approved_at=None)
+clean = [r.pk for r in Report.objects.filter(status="submitted").order_by("pk") if open_findings(r) == (0, 0)]
+print(",".join(map(str, clean)))
+"""
+APPROVE = """
+from parskats.accounts.models import User
+from parskats.reporting import workflow
+from parskats.reporting.models import Report
+original = workflow.approve_report
+def approve_and_tell(user, report):
+    approved = original(user, report)
+    with open(PROGRESS, "a") as progress:
+        progress.write(f"{report.pk}\\n")
+    return approved
+workflow.approve_report = approve_and_tell
+admin = User.objects.get(email="metodikis@example.org")
+print("approved", len(workflow.approve_reports(admin, Report.objects.filter(pk__in=IDS))))
+"""
+
+
+def approval_state(name: str) -> tuple[list[tuple], int]:
+    """Every report's status, version and approval time, and the number of status audit records."""
+    import psycopg
+
+    with psycopg.connect(server.database_url(name)) as db:
+        reports = db.execute("SELECT id, status, version, approved_at FROM reporting_report ORDER BY id").fetchall()
+        audit = db.execute("SELECT count(*) FROM audit_auditentry WHERE action = 'status'").fetchone()
+        return reports, audit[0]  # type: ignore[index]
+
+
+def test_bulk_approval_killed_half_way_approves_none_and_runs_again(database, tmp_path):
+    name, env = database
+    run(env, "load_demo")
+    ids = [int(pk) for pk in run(env, "shell", "-c", SUBMIT_CLEAN).split()[-1].split(",")]
+    assert len(ids) >= 6, "the demo should have several clean reports of 2021"
+    before = approval_state(name)
+    progress = tmp_path / "progress"
+    script = f"PROGRESS = {str(progress)!r}\nIDS = {ids!r}\n" + APPROVE
+
+    def half_approved() -> bool:
+        return progress.exists() and len(progress.read_text().split()) >= len(ids) // 2
+
+    assert kill_when(start(env, "shell", "-c", script), half_approved), "the approval was never seen half-way"
+    assert len(progress.read_text().split()) < len(ids)  # killed before the end of the lot
+    assert approval_state(name) == before  # all or nothing: nothing (statuses, versions, audit records)
+    progress.unlink()
+    assert f"approved {len(ids)}" in run(env, "shell", "-c", script)
+    reports, audit = approval_state(name)
+    approved = [r for r in reports if r[0] in ids]
+    assert {r[1] for r in approved} == {"approved"} and all(r[3] is not None for r in approved)
+    assert audit == before[1] + len(ids)
+
+
+# Deck build: it writes no rows, but two files that belong together (the deck and its handout).
+SEMINAR = "from parskats.seminar.models import Seminar\nseminar = Seminar.objects.get()\n"
+
+
+def pack_says(path: Path, text: str) -> bool:
+    if path.suffix == ".pdf":
+        shown = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout  # noqa: S603, S607
+        return text in shown.decode().replace("\n", " ")
+    with zipfile.ZipFile(path) as deck:
+        return any(text.encode() in deck.read(n) for n in deck.namelist() if n.startswith("ppt/slides/slide"))
+
+
+def test_deck_build_killed_midway_leaves_the_previous_pack_and_runs_again(database, tmp_path):
+    _, env = database
+    run(env, "load_demo")
+    seminar = run(env, "shell", "-c", SEMINAR + "print(seminar.pk)").split()[-1]
+    out = tmp_path / "pack"
+    run(env, "build_seminar_pack", seminar, "--out", str(out))
+    previous = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert sorted(Path(n).suffix for n in previous) == [".pdf", ".pptx"]
+    run(env, "shell", "-c", SEMINAR + "seminar.title = 'Kill test seminar'\nseminar.save()")
+
+    def touched() -> bool:  # anything in the directory written, renamed or added
+        return any(p.name not in previous or p.stat().st_mtime_ns != stamps[p.name] for p in out.iterdir())
+
+    stamps = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    building = start(env, "build_seminar_pack", seminar, "--out", str(out))
+    assert kill_when(building, touched, timeout=300), "the build was never seen writing"
+    shown = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+    # The previous pack or the new one, whole: no half-written file, no new deck beside an old handout.
+    assert set(shown) == set(previous)
+    if shown != previous:
+        assert all(shown[n] != previous[n] and pack_says(out / n, "Kill test seminar") for n in previous)
+    run(env, "build_seminar_pack", seminar, "--out", str(out))
+    assert sorted(p.name for p in out.iterdir()) == sorted(previous)  # nothing left over from the killed build
+    assert all(pack_says(out / n, "Kill test seminar") for n in previous)

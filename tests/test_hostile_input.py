@@ -204,3 +204,103 @@ def test_a_nul_byte_in_an_address_is_404_not_a_database_error(world, methodologi
     client = client_for(methodologist)
     assert client.get(f"/n/{world.network.slug}/libraries/%00/").status_code == 404
     assert client.get("/jaunumi/2021/a%00b/").status_code == 404
+
+
+# Header injection and path traversal through download names: codes are typed by people (the admin,
+# an import), and the report workbook's name is made of the library's code.
+ODD_CODES = [
+    'LV"X',
+    "a\r\nSet-Cookie: pwned=1",
+    "../../etc/passwd",
+    "..\\..\\boot.ini",
+    "Ērģe;filename=x.exe",
+    "x\x1by\x7f",  # control characters (PostgreSQL refuses to store a NUL, so not that one)
+]
+
+
+@pytest.mark.parametrize("code", ODD_CODES)
+def test_download_names_are_one_well_formed_header_whatever_the_code(world, methodologist, code):
+    from email.message import Message
+
+    from parskats.network.models import OrgUnit
+
+    from .factories import report_with
+
+    report = report_with(world.library_a, world.periods[2021], users=5)
+    OrgUnit.objects.filter(pk=world.library_a.pk).update(code=code)
+    response = client_for(methodologist).get(
+        reverse("reporting:xlsx", kwargs={"network": world.network.slug, "report": report.pk})
+    )
+    assert response.status_code == 200
+    header = response["Content-Disposition"]
+    assert header.startswith("attachment; filename") and not {"\r", "\n", "\x00"} & set(header)
+    assert "pwned" not in response.cookies
+    parsed = Message()
+    parsed["Content-Disposition"] = header
+    name = parsed.get_filename()
+    assert name is not None and name.startswith("parskats-") and name.endswith("-2021.xlsx"), name
+    assert not {"/", "\\", "\r", "\n", "\x00"} & set(name)
+
+
+# Path traversal and markup through uploaded file names (news images keep a cleaned form of theirs;
+# report photos get generated names, tested in test_report_form.py).
+UPLOAD_NAMES = [
+    "../../../../tmp/pwned.png",
+    "..\\..\\pwned.png",
+    '"><img src=x onerror=window.__xss=1>.png',
+    "x\x00.png",
+    ".htaccess.png",
+    "ļoti garš vārds " * 30 + ".png",
+]
+
+
+@pytest.mark.parametrize("name", UPLOAD_NAMES)
+def test_news_image_names_stay_in_the_media_folder_and_out_of_the_page(world, methodologist, settings, tmp_path, name):
+    import io
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from parskats.news.models import ArticleImage
+
+    from .factories import article
+
+    media = tmp_path / "media"
+    settings.MEDIA_ROOT = media
+    item = article(world.network, "Raksts ar attēlu")
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), (31, 95, 153)).save(picture, "PNG")
+    upload = SimpleUploadedFile(name, picture.getvalue(), content_type="image/png")
+    response = client_for(methodologist).post(
+        f"/jaunumi/redakcija/raksts/{item.pk}/attels/", {"image": upload, "alt_text": "Attēls", "caption": ""}
+    )
+    if len(name) > 100:  # the form says so (the model keeps 100 characters of a name)
+        assert response.status_code == 400 and "nav garāks par 100 rakstzīm" in response.content.decode()
+    else:
+        assert response.status_code == 302 and ArticleImage.objects.count() == 1  # accepted, under a clean name
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert all(p.resolve().is_relative_to(media.resolve()) for p in written), written
+    for image in ArticleImage.objects.all():
+        assert image.image.name.startswith(f"news/{item.pk}/") and Path(image.image.path).exists()
+        assert not set('<>"\\\x00') & set(image.image.name) and ".." not in image.image.name
+    page = client_for(None).get(item.get_absolute_url()).content.decode()
+    assert "<img src=x" not in page and "onerror=window" not in page
+
+
+def test_news_images_of_another_network_cannot_be_added_or_removed(world, other_methodologist, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from parskats.news.models import ArticleImage
+
+    from .factories import article
+
+    settings.MEDIA_ROOT = tmp_path
+    item = article(world.network, "Raksts")
+    image = ArticleImage.objects.create(article=item, image="news/x.png", alt_text="Attēls")
+    intruder = client_for(other_methodologist)
+    upload = SimpleUploadedFile("a.png", b"\x89PNG", content_type="image/png")
+    added = intruder.post(f"/jaunumi/redakcija/raksts/{item.pk}/attels/", {"image": upload, "alt_text": "x"})
+    removed = intruder.post(f"/jaunumi/redakcija/attels/{image.pk}/dzest/")
+    assert (added.status_code, removed.status_code) == (404, 404)
+    assert list(ArticleImage.objects.values_list("pk", flat=True)) == [image.pk]

@@ -260,6 +260,11 @@ ACCESS: dict[str, Row] = {
     "pls:home": Row(NETWORK, anon=LOGIN),
     "accounts:my_data": Row(anon=LOGIN, default=OK),
     "accounts:accept": Row({"token": "{invitation}"}, other={"token": "not-a-token"}, default=(OK, GONE)),
+    # Password reset: open to anyone (a signed-in person may have forgotten too); a bad link is gone.
+    "accounts:password_reset": Row(default=OK),
+    "accounts:password_reset_sent": Row(default=OK),
+    "accounts:password_reset_done": Row(default=OK),
+    "accounts:password_reset_confirm": Row({"uidb64": "MQ", "token": "not-a-token"}, default=GONE),
     # Django's admin: only staff get in; everyone else is sent to the admin's own login page.
     "admin:*": Row(ADMIN_KWARGS, default="login", login_url="/admin/login/"),
     "admin:login": Row(default=OK),
@@ -294,6 +299,7 @@ POSTS: dict[str, Row] = {
     "pls:home": Row(NETWORK, method="post", anon=LOGIN),
     "stats:tokens": Row(NETWORK, other={"network": "{other_network}"}, method="post", **ADMIN_POST,
         reporter_a=(FORBIDDEN, NOT_FOUND), reporter_b=(FORBIDDEN, NOT_FOUND), viewer=(FORBIDDEN, NOT_FOUND)),
+    "accounts:password_reset": Row(method="post", default=OK),  # no email given: the form again
 }  # fmt: skip
 
 

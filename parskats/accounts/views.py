@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django import forms
@@ -12,6 +13,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from parskats.core.downloads import attachment
+from parskats.core.ratelimit import client_address
 
 from .invitations import InvitationError, accept, find_invitation
 from .models import User
@@ -54,7 +58,7 @@ def my_data(request: HttpRequest) -> JsonResponse:
         ],
     }
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = 'attachment; filename="parskats-my-data.json"'
+    attachment(response, "parskats-my-data.json")
     return response
 
 
@@ -65,8 +69,9 @@ class RateLimitedLoginView(auth_views.LoginView):
 
     def _keys(self) -> list[str]:
         email = self.request.POST.get("username", "").strip().lower()[:200]
-        address = self.request.META.get("REMOTE_ADDR", "")
-        return [f"login-fail:email:{email}", f"login-fail:ip:{address}"]
+        address = client_address(self.request)
+        # Hashed: whatever was typed (spaces, control characters) makes a key every cache accepts.
+        return [f"login-fail:email:{hashlib.sha256(email.encode()).hexdigest()}", f"login-fail:ip:{address}"]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if any((cache.get(key) or 0) >= LOGIN_ATTEMPTS for key in self._keys()):

@@ -1,6 +1,7 @@
-"""Rate limits on the doors attackers knock on: login, password reset, comments, the API.
+"""Rate limits on the doors attackers knock on: password reset, comments, the API (failed logins
+are counted by accounts.views.RateLimitedLoginView).
 
-`ratelimit("login", key=...)` wraps a view; POSTs (or every request, methods=None) count against
+`ratelimit("comments", key=...)` wraps a view; POSTs (or every request, methods=None) count against
 a fixed window per key in the cache; over the limit the answer is 429 with Retry-After and a page
 saying when to try again. Rates are settings (RATE_LIMITS, env PARSKATS_RATE_<SCOPE>=count/seconds).
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import ipaddress
 import time
 from collections.abc import Callable
 from typing import Any
@@ -44,7 +46,20 @@ def over_limit(scope: str, key: str) -> int:
 
 
 def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's IP address: REMOTE_ADDR, or behind PARSKATS_TRUSTED_PROXIES reverse proxies the
+    address the outermost of them saw, read from X-Forwarded-For counting from the right (each proxy
+    appends its peer; what stands further left came from the client and could be anything)."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    hops = settings.PARSKATS_TRUSTED_PROXIES
+    if not hops:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(forwarded) < hops:  # it did not come through all our proxies
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-hops]))
+    except ValueError:
+        return remote
 
 
 def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
@@ -54,22 +69,23 @@ def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
 
 
 def ratelimit(
-    scope: str, key: Callable[[HttpRequest], str] = client_address, methods: tuple[str, ...] | None = ("POST",)
+    scope: str,
+    key: Callable[[HttpRequest], str] = client_address,
+    methods: tuple[str, ...] | None = ("POST",),
+    answer: Callable[[HttpRequest, int], HttpResponseBase] = too_many,
 ) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """`answer(request, retry_after)` is the refusal: the 429 page, or e.g. a JSON error for the API."""
+
     def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if methods is None or request.method in methods:
                 wait = over_limit(scope, key(request))
                 if wait:
-                    return too_many(request, wait)
+                    return answer(request, wait)
             return view(request, *args, **kwargs)
 
         return wrapped
 
     return decorate
 
-
-def login_key(request: HttpRequest) -> str:
-    """Per account tried, so that guessing one person's password is slow wherever it comes from."""
-    return request.POST.get("username", "").strip().lower()[:254]

@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parskats.core.ratelimit import client_address, ratelimit
+
 from . import access
 from .comments import CommentRefused, Submission, issue_token, post_comment
 from .forms import CommentForm
@@ -78,6 +80,7 @@ def _article_for_reader(request: HttpRequest, slug: str) -> Article:
         raise
 
 
+@ratelimit("comments")
 def article(request: HttpRequest, year: int, slug: str) -> HttpResponse:
     item = _article_for_reader(request, slug)
     if request.path != item.get_absolute_url():
@@ -93,7 +96,7 @@ def article(request: HttpRequest, year: int, slug: str) -> HttpResponse:
                 text=form.cleaned_data["text"],
                 honeypot=form.cleaned_data["website"],
                 issued=form.cleaned_data["issued"],
-                address=request.META.get("REMOTE_ADDR", ""),
+                address=client_address(request),
             )
             try:
                 comment = post_comment(item, submission, base_url=request.build_absolute_uri("/").rstrip("/"))

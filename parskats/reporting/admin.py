@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from parskats.core.admin import ViewOnly
+
 from .models import Activity, Explanation, Narrative, Photo, Report, ReportingPeriod, Value
 
 
@@ -9,38 +11,42 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
     list_filter = ["network", "survey", "status"]
 
 
-class ValueInline(admin.TabularInline):
+class ValueInline(ViewOnly, admin.TabularInline):
     model = Value
     extra = 0
     raw_id_fields = ["indicator", "updated_by"]
 
 
-class NarrativeInline(admin.StackedInline):
+class NarrativeInline(ViewOnly, admin.StackedInline):
     model = Narrative
     extra = 0
     raw_id_fields = ["updated_by"]
 
 
-class ActivityInline(admin.TabularInline):
+class ActivityInline(ViewOnly, admin.TabularInline):
     model = Activity
     extra = 0
     raw_id_fields = ["updated_by"]
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(ViewOnly, admin.TabularInline):
     model = Photo
     extra = 0
     fields = ["image", "caption", "alt_text", "consent", "credit"]
 
 
-class ExplanationInline(admin.TabularInline):
+class ExplanationInline(ViewOnly, admin.TabularInline):
     model = Explanation
     extra = 0
     raw_id_fields = ["updated_by"]
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ViewOnly, admin.ModelAdmin):
+    """Read-only, with its parts: values, texts and statuses change only through the form and the
+    review (reporting.entry.save_value, the workflow functions), which respect the approval lock
+    and write the audit trail; an edit here would do neither."""
+
     list_display = ["unit", "period", "status", "updated_at"]
     list_filter = ["period__network", "period__year", "status"]
     search_fields = ["unit__name", "unit__code"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
@@ -52,10 +54,16 @@ def cell_value(value: Value | Figure | None) -> object:
     return value.number
 
 
+def sheet_title(code: str) -> str:
+    """A library code as a sheet name, which Excel limits to 31 characters without control
+    characters or any of \\ / ? * [ ] : (only a label: the import finds the report by cell A2)."""
+    return re.sub(r"[\x00-\x1f\x7f\\/?*\[\]:]+", "-", code)[:31] or "-"
+
+
 def add_report_sheet(workbook: Workbook, report: Report) -> None:
-    sheet = workbook.create_sheet(report.unit.code[:31])
+    sheet = workbook.create_sheet(sheet_title(report.unit.code))
     year = report.period.year
-    sheet["A1"] = f"{report.unit.name} — {year}"
+    sheet["A1"] = ILLEGAL_CHARACTERS_RE.sub("", f"{report.unit.name} — {year}")
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"] = f"{MARKER}{report.pk}"
     sheet["A2"].font = Font(color="666666", size=8)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from parskats.audit.models import AuditEntry
 from parskats.catalogue.models import Indicator, NarrativeSection
+from parskats.core.downloads import attachment
 from parskats.network.access import get_network_for_user, is_network_admin
 from parskats.network.models import Network
 from parskats.reporting.models import Report, ReportingPeriod
@@ -101,7 +102,7 @@ def board_xlsx(request: HttpRequest, network: str) -> HttpResponse:
         board_workbook(context["board"], context["rows"]),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{net.slug}-{context["year"]}-board.xlsx"'
+    attachment(response, f"{net.slug}-{context['year']}-board.xlsx")
     return response
 
 

@@ -1,7 +1,15 @@
-"""The seminar pack: the deck and the handout written side by side (the command and the download)."""
+"""The seminar pack: the deck and the handout written side by side (the command and the download).
+
+The two belong together, so a build that dies half-way (killed, disk full) must leave the previous
+pack or none, never a half-written file or a new deck next to an old handout: both are made in
+memory, written under temporary names and only then moved over the old ones.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,9 +33,23 @@ def file_stem(seminar: Seminar) -> str:
 
 def write_pack(seminar: Seminar, out: Path, base_url: str = "") -> Written:
     pack = build_pack(seminar, base_url)
+    files = {"pptx": build_deck(pack), "pdf": build_handout(pack)}
     out.mkdir(parents=True, exist_ok=True)
     stem = file_stem(seminar)
-    pptx, pdf = out / f"{stem}.pptx", out / f"{stem}.pdf"
-    pptx.write_bytes(build_deck(pack))
-    pdf.write_bytes(build_handout(pack))
-    return Written(pptx, pdf)
+    for leftover in out.glob(f".{stem}.*.partial"):  # of a build killed before it could clean up
+        leftover.unlink(missing_ok=True)
+    written: dict[str, Path] = {}
+    try:
+        for suffix, data in files.items():
+            with tempfile.NamedTemporaryFile(dir=out, prefix=f".{stem}.", suffix=".partial", delete=False) as part:
+                written[suffix] = Path(part.name)
+                part.write(data)
+                part.flush()
+                os.fsync(part.fileno())
+        for suffix, part_path in written.items():
+            os.replace(part_path, out / f"{stem}.{suffix}")
+    finally:
+        for part_path in written.values():
+            with contextlib.suppress(FileNotFoundError):
+                part_path.unlink()
+    return Written(out / f"{stem}.pptx", out / f"{stem}.pdf")

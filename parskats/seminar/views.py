@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parskats.core.downloads import attachment
 from parskats.network.access import get_network_for_user, is_network_admin
 from parskats.stats.aggregate import StatsError
 
@@ -131,7 +132,7 @@ def calendar_file(request: HttpRequest, network: str, pk: int) -> HttpResponse:
             return redirect(f"{reverse('accounts:login')}?next={request.path}")
         raise
     response = HttpResponse(seminar_ics(seminar, _agenda_url(request, seminar)), content_type="text/calendar")
-    response["Content-Disposition"] = f'attachment; filename="{file_stem(seminar)}.ics"'
+    attachment(response, f"{file_stem(seminar)}.ics")
     return response
 
 
@@ -282,7 +283,7 @@ def deck(request: HttpRequest, network: str, pk: int) -> HttpResponse:
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.presentationml.presentation"
     )
-    response["Content-Disposition"] = f'attachment; filename="{file_stem(seminar)}.pptx"'
+    attachment(response, f"{file_stem(seminar)}.pptx")
     return response
 
 
@@ -294,7 +295,7 @@ def handout(request: HttpRequest, network: str, pk: int) -> HttpResponse:
     except StatsError as error:
         return _no_figures(request, seminar, error)
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{file_stem(seminar)}.pdf"'
+    attachment(response, f"{file_stem(seminar)}.pdf")
     return response
 
 

@@ -12,12 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from parskats.catalogue.models import Indicator
+from parskats.core.ratelimit import ratelimit
 from parskats.network import access
 from parskats.network.models import Network, OrgUnit
 from parskats.network.timeline import network_map, year_end
@@ -45,9 +46,18 @@ class ApiError(Exception):
         self.status, self.message, self.parameter = status, message, parameter
 
 
-def _api(view: Callable[..., Any]) -> Callable[..., JsonResponse]:
-    """GET only; ApiError and StatsError become JSON errors; results are JSON."""
+def _too_many(request: HttpRequest, retry_after: int) -> JsonResponse:
+    response = _error(429, _("Too many requests: try again in %(seconds)s s.") % {"seconds": retry_after})
+    response["Retry-After"] = str(retry_after)
+    response["Access-Control-Allow-Origin"] = "*"  # so that a page using the API can read why
+    return response
 
+
+def _api(view: Callable[..., Any]) -> Callable[..., HttpResponseBase]:
+    """GET only; every request counts against the API's rate limit per client address; ApiError
+    and StatsError become JSON errors; results are JSON."""
+
+    @ratelimit("api", methods=None, answer=_too_many)
     @require_GET
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
         try:

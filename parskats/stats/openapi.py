@@ -52,6 +52,7 @@ ERRORS = {
         ("401", "An invalid token."),
         ("403", "Not allowed with this token."),
         ("404", "Unknown network, year, unit, indicator or page."),
+        ("429", "Too many requests from this address; the Retry-After header says in how many seconds to try again."),
     )
 }
 

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from parskats.catalogue.models import Indicator
+from parskats.core.downloads import attachment
 from parskats.network.models import Network
 
 from .aggregate import StatsError, Table, aggregate, default_survey
@@ -278,5 +279,5 @@ def datapackage_zip(request: HttpRequest, network: str, year: int) -> HttpRespon
     except StatsError as error:
         return _error(request, net, error)
     response = HttpResponse(body, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{net.slug}-{year}-datapackage.zip"'
+    attachment(response, f"{net.slug}-{year}-datapackage.zip")
     return response

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from parskats.core.downloads import attachment
 from parskats.network import access
 from parskats.network.models import Network, OrgUnit
 
@@ -97,7 +98,7 @@ def _export(
             exports.to_xlsx(rows, table.title),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    attachment(response, f"{stem}.{fmt}")
     return response
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parskats.core.downloads import attachment
 from parskats.network.access import is_network_admin
 from parskats.stats.aggregate import StatsError, default_survey, survey_years
 
@@ -268,7 +269,7 @@ def _download(review: AnnualReview, fmt: str, language: str) -> HttpResponse:
     body = render_docx(document) if fmt == "docx" else render_pdf(document)
     response = HttpResponse(body, content_type=FORMATS[fmt])
     name = f"{slugify(review.network.slug)}-parskats-{review.year}-{language}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    attachment(response, name)
     return response
 
 

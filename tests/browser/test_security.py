@@ -60,3 +60,48 @@ def test_a_script_in_the_login_next_parameter_does_not_run(page, world, reporter
     page.get_by_role("button", name="Pieteikties").click()
     page.wait_for_url("**/n/testa/")
     assert_clean(page, dialogs)
+
+
+PHOTO_ALT = '"><img src=x onerror="window.__xss=5">Lasītāji'
+PHOTO_CAPTION = "<svg onload=window.__xss=6>Bērnu rīts</svg>"
+STORY = "<script>window.__xss=7</script>[klikšķis](javascript:window.__xss=8) Mēs to izdarījām."
+
+
+def test_script_payloads_in_photo_texts_and_stories_stay_text(page, world, reporter_a, settings, tmp_path):
+    """A reporter's photo alt text and caption and the success story are shown on the report form
+    and, once approved and consented, on the public stories page: text there, never script."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from parskats.catalogue.models import NarrativeSection
+    from parskats.reporting.models import Narrative, Photo, Report
+
+    from ..factories import report_with
+
+    def picture() -> SimpleUploadedFile:
+        buffer = io.BytesIO()
+        Image.new("RGB", (64, 48), (120, 72, 40)).save(buffer, "JPEG")
+        return SimpleUploadedFile("foto.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+    settings.MEDIA_ROOT = tmp_path
+    report = report_with(world.library_a, world.periods[2020])
+    section = NarrativeSection.objects.get(survey=world.survey, code="success_story")
+    Narrative.objects.create(report=report, section=section, text=STORY)
+    Photo.objects.create(
+        report=report, image=picture(), thumbnail=picture(), alt_text=PHOTO_ALT, caption=PHOTO_CAPTION, consent=True
+    )
+    dialogs = watch(page)
+    log_in(page, reporter_a.email, PASSWORD)
+    page.goto(f"/n/{world.network.slug}/reports/{report.pk}/")
+    assert page.get_by_text("Bērnu rīts").first.is_visible()
+    assert_clean(page, dialogs)
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.APPROVED)
+    page.goto(f"/stasti/{world.network.slug}/2020/")
+    page.get_by_role("link", name="Sedas bibliotēka").click()
+    assert page.get_by_role("img", name=PHOTO_ALT).is_visible()
+    assert page.get_by_text("Mēs to izdarījām.").first.is_visible()
+    assert page.locator("main a[href^='javascript']").count() == 0
+    assert_clean(page, dialogs)
+    screenshot(page, "security-story-payloads")
