@@ -173,3 +173,18 @@ def test_a_percentage_changes_by_percentage_points(coverage, methodologist):
     assert "+3.0 pp" in row and "15." not in row
     library = text(client_for(methodologist).get("/n/testa/figures/library/seda/?year=2021"))
     assert "+3,0 p.p." in series_row(library, "Iedzīvotāju aptvērums")
+
+
+def test_an_area_with_many_libraries_shows_them_a_page_at_a_time(figures, methodologist, monkeypatch):
+    from parskats.stats import pages
+
+    monkeypatch.setattr(pages, "AREA_ROWS", 1)
+    client = client_for(methodologist)
+    first = text(client.get("/n/testa/figures/area/valka/?year=2020"))
+    assert "Bibliotēkas 1.–1. no 2" in first and "lapa=2#sections" in first
+    second = text(client.get("/n/testa/figures/area/valka/?year=2020&lapa=2"))
+    assert "Bibliotēkas 2.–2. no 2" in second
+    # Each page lists its own library; the totals count both on every page.
+    assert ("Ērģemes" in first) != ("Ērģemes" in second)
+    assert format_number(800) in first and format_number(800) in second
+    assert client.get("/n/testa/figures/area/valka/?year=2020&lapa=nav").status_code == 200

@@ -141,6 +141,11 @@ class Chart:
     def svg(self) -> str:
         return render_svg(self.spec)
 
+    @property
+    def empty(self) -> bool:
+        """No number to draw (every value missing): the page says so instead of an empty frame."""
+        return self.spec.get("data", {}).get("values") == []
+
 
 def bar(key: str, title: str, value_title: str, points: list[tuple[str, Decimal | None]], decimals: int = 0) -> Chart:
     """A bar chart of labelled values; missing values stay out of the bars but in the table as "—"."""

@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -150,27 +151,66 @@ def _page_row(row: Row, columns: list[Column]) -> TableRow:
     )
 
 
-def page_table(key: str, title: str, table: Table, columns: list[Column], with_total: bool = True) -> PageTable:
+def page_table(
+    key: str, title: str, table: Table, columns: list[Column], with_total: bool = True, rows: list[Row] | None = None
+) -> PageTable:
     return PageTable(
         key,
         title,
         columns,
-        [_page_row(row, columns) for row in table.rows],
+        [_page_row(row, columns) for row in (table.rows if rows is None else rows)],
         _page_row(table.total, columns) if with_total else None,
     )
 
 
-def section_tables(table: Table) -> list[PageTable]:
+def section_tables(table: Table, rows: list[Row] | None = None) -> list[PageTable]:
     by_section: dict[int, list[Indicator]] = {}
     for indicator in table.indicators:
         by_section.setdefault(indicator.section_id, []).append(indicator)
     sections = Section.objects.filter(survey=table.survey, pk__in=by_section).order_by("order")
-    return [page_table(section.code, section.name, table, _columns_for(by_section[section.pk])) for section in sections]
+    return [
+        page_table(section.code, section.name, table, _columns_for(by_section[section.pk]), rows=rows)
+        for section in sections
+    ]
 
 
-def performance_table(table: Table) -> PageTable:
+def performance_table(table: Table, rows: list[Row] | None = None) -> PageTable:
     title = _("By library") if table.group_by == "library" else _("By county")
-    return page_table("performance", title, table, _measure_columns(available_measures(table)))
+    return page_table("performance", title, table, _measure_columns(available_measures(table)), rows=rows)
+
+
+# An area with more libraries than this (a US state has up to 750) shows them a page at a time; the
+# totals, series and exports cover them all.
+AREA_ROWS = 50
+
+
+@dataclass
+class Paging:
+    number: int
+    count: int
+    first: int  # 1-based position of the first row shown
+    last: int
+    total: int
+    links: list[tuple[int, str]]  # page number → query string
+    previous: str | None
+    next: str | None
+
+
+def _paging(query: Query, rows: list[Row], raw_page: str | None) -> tuple[list[Row], Paging | None]:
+    if len(rows) <= AREA_ROWS:
+        return rows, None
+    page = Paginator(rows, AREA_ROWS).get_page(raw_page)
+    link = {n: query.params(lapa=n) for n in page.paginator.page_range}
+    return list(page.object_list), Paging(
+        page.number,
+        page.paginator.num_pages,
+        page.start_index(),
+        page.end_index(),
+        page.paginator.count,
+        list(link.items()),
+        link[page.number - 1] if page.has_previous() else None,
+        link[page.number + 1] if page.has_next() else None,
+    )
 
 
 @dataclass
@@ -208,6 +248,7 @@ class Figures:
     series_boundaries: dt.date
     within: OrgUnit | None = None
     notes: list[str] = field(default_factory=list)
+    paging: Paging | None = None
 
 
 def _pick(indicators: list[Indicator], names: list[str]) -> list[Indicator]:
@@ -220,8 +261,9 @@ def _localised(entry: dict, key: str) -> str:
     return str(entry.get(f"{key}_{lang}") or entry.get(f"{key}_lv") or "")
 
 
-def build_figures(network: Network, query: Query, within: OrgUnit | None = None) -> Figures:
-    """Everything a dashboard (region, or one unit with `within`) shows for the chosen year."""
+def build_figures(network: Network, query: Query, within: OrgUnit | None = None, page: str | None = None) -> Figures:
+    """Everything a dashboard (region, or one unit with `within`) shows for the chosen year; an area's
+    libraries a `page` at a time when there are many."""
     series_years = sorted(y for y in query.years if y <= query.year)[-SERIES_LENGTH:]
     # The series is counted on one map (the chosen one, or the chosen year's) so that it compares
     # like with like across a reform; the year's own table is part of it.
@@ -238,6 +280,7 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None)
     table = tables[query.year]
     previous = tables.get(series_years[-2]) if len(series_years) > 1 else None
     config = dashboard_config()
+    shown, paging = _paging(query, table.rows, page) if within is not None else (table.rows, None)
 
     headline = [
         Headline(
@@ -260,7 +303,7 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None)
                 "compare",
                 f"{compared.name} {group_word}, {query.year}",
                 compared.get_unit_display(),
-                [(row.label, row.cell(compared.code).value) for row in table.rows],
+                [(row.label, row.cell(compared.code).value) for row in shown],
                 decimals_for(compared),
             )
         )
@@ -271,7 +314,7 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None)
                 "measure",
                 f"{measure.name} {group_word}, {query.year}",
                 measure.name,
-                [(row.label, row.cell(measure.code).value) for row in table.rows],
+                [(row.label, row.cell(measure.code).value) for row in shown],
                 measure.decimals,
             )
         )
@@ -299,12 +342,13 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None)
         tables=tables,
         headline=headline,
         charts=figures_charts,
-        sections=section_tables(table),
-        performance=performance_table(table),
+        sections=section_tables(table, shown),
+        performance=performance_table(table, shown),
         series_years=series_years,
         series=series_lines,
         series_boundaries=boundaries,
         within=within,
+        paging=paging,
     )
 
 

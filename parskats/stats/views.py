@@ -39,7 +39,7 @@ def _figures(
 ) -> HttpResponse:
     try:
         query = parse_query(request, net, may_see_unapproved)
-        figures = build_figures(net, query, within)
+        figures = build_figures(net, query, within, request.GET.get("lapa"))
     except StatsError as error:
         return _error(request, net, error)
     return render(

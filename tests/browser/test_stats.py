@@ -68,3 +68,17 @@ def test_public_figures_on_a_phone(phone_page, figures):
     assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
     assert_accessible(phone_page)
     screenshot(phone_page, "figures-public-phone")
+
+
+def test_an_area_page_at_a_time_on_a_phone(phone_page, figures, monkeypatch):
+    from parskats.stats import pages
+
+    monkeypatch.setattr(pages, "AREA_ROWS", 1)
+    phone_page.goto("/skaitli/testa/teritorija/valka/?year=2021")
+    sections = phone_page.get_by_role("navigation", name="Bibliotēku lapas: rādītāji pa sadaļām")
+    sections.get_by_role("link", name="2").click()
+    assert phone_page.get_by_text("Bibliotēkas 2.–2. no 2").first.is_visible()
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
+    assert_accessible(phone_page)
+    screenshot(phone_page, "figures-area-pages-phone")
