@@ -52,7 +52,9 @@ def test_the_dashboard_shows_counties_charts_and_the_map_it_uses(figures, method
     assert page.count("<svg") == 2  # loans and loans per capita by county; no series yet
     assert "Diagrammas dati tabulā" in page
     later = text(client_for(methodologist).get("/n/testa/figures/?year=2021"))
-    assert later.count("<svg") == 4  # and the pandemic view: visits and events, in person and online
+    # and the pandemic view (visits and events, in person and online): no such numbers here, and it says so
+    assert later.count('<figure class="chart"') == 4 and later.count("<svg") == 2
+    assert "Nav ko attēlot: visu vērtību trūkst." in later
     # Valka county's loans: 500 + 300; the total 1 800 with its per-capita figure.
     assert f"{format_number(1800)}" in page
     # B's visits are unknown: Valka's visits are "1 of 2", never a zero.
@@ -91,7 +93,7 @@ def test_county_and_library_pages(figures, viewer):
     library = text(client.get("/n/testa/figures/library/ergeme/?year=2021"))
     assert "Izsniegumu kopskaits" in library
     assert "nav zināms" in library  # 2020 visits: unknown, shown as such
-    assert "<svg" in library
+    assert '<figure class="chart"' in library and "Nav ko attēlot" in library  # no in-person/online parts
 
 
 @pytest.mark.parametrize(

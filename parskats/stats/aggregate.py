@@ -353,7 +353,10 @@ def aggregate_years(
 
     unit_filter = few(pk for plan in plans.values() for pk in plan.units) if within is not None else None
     with_population = stream(
-        kind_rows(list(periods), approved_only, unit_filter), slots, keep, population.pk if population else None
+        kind_rows(list(periods), approved_only, unit_filter, list(slots)),
+        slots,
+        keep,
+        population.pk if population else None,
     )
     # The population register fills the population indicator of a library whose report lacks it.
     if population is not None:

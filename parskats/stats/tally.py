@@ -13,8 +13,9 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import BigIntegerField, Case, F, IntegerField, Q, QuerySet, When
+from django.db.models import BigIntegerField, BooleanField, Case, F, IntegerField, Q, QuerySet, When
 from django.db.models import Value as SQLValue
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
 from parskats.catalogue.models import Indicator
@@ -83,7 +84,9 @@ def value_rows(period_ids: list[int], approved_only: bool, unit_ids: list[int] |
     )
 
 
-def kind_rows(period_ids: list[int], approved_only: bool, unit_ids: list[int] | None = None) -> Iterator[tuple]:
+def kind_rows(
+    period_ids: list[int], approved_only: bool, unit_ids: list[int] | None, report_ids: list[int]
+) -> Iterator[tuple]:
     """(report id, indicator id, whole number, other number, kind): the aggregation's narrow read.
     A whole number comes as an integer (cheaper to make and to add than PostgreSQL's Decimal),
     any other as the database gives it."""
@@ -97,7 +100,14 @@ def kind_rows(period_ids: list[int], approved_only: bool, unit_ids: list[int] | 
     as_integer = Cast("number", BigIntegerField())
     whole = Case(When(number=as_integer, then=as_integer), default=None, output_field=BigIntegerField())
     other = Case(When(~Q(number=as_integer), then=F("number")), default=None)
-    values = _values(period_ids, approved_only, unit_ids).annotate(kind=kind, whole=whole, other=other).order_by()
+    if connection.vendor == "postgresql":
+        # PostgreSQL plans the join to the year's reports as a scan of every value in the table; given
+        # the reports (already chosen) as one array, it reads them from the index (4x faster).
+        chosen = RawSQL('"reporting_value"."report_id" = ANY(%s)', (report_ids,), output_field=BooleanField())
+        values = Value.objects.filter(chosen)
+    else:
+        values = _values(period_ids, approved_only, unit_ids)
+    values = values.annotate(kind=kind, whole=whole, other=other).order_by()
     return _rows(values.values_list("report_id", "indicator_id", "whole", "other", "kind"))
 
 
