@@ -88,4 +88,3 @@ def ratelimit(
         return wrapped
 
     return decorate
-
