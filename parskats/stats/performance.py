@@ -21,36 +21,9 @@ def available_measures(table: Table) -> list[Measure]:
     ]
 
 
-def compute_measure(table: Table, measure: Measure, ids: list[int]) -> Cell:
-    numerator = indicator_by_concept(table.indicators, measure.numerator)
-    denominator = indicator_by_concept(table.indicators, measure.denominator)
-    if numerator is None or denominator is None:
-        return Cell(None, 0, 0)
-    top = bottom = Decimal(0)
-    reported = expected = estimated = pending = 0
-    for pk in ids:
-        library_type = table.units[pk].library_type
-        if not (numerator.on_form(table.year, library_type) and denominator.on_form(table.year, library_type)):
-            continue
-        values = table.inputs.get(pk, {})
-        num, den = values.get(numerator.code), values.get(denominator.code)
-        if (num and num.code == "na") or (den and den.code == "na"):
-            continue
-        expected += 1
-        if num is None or den is None or num.number is None or den.number is None or den.number == 0:
-            continue
-        reported += 1
-        top += num.number
-        bottom += den.number
-        estimated += num.flag in ("estimated", "imputed") or den.flag in ("estimated", "imputed")
-        pending += not (num.approved and den.approved)
-    value = top / bottom * measure.scale if bottom else None
-    return Cell(value, reported, expected, estimated=estimated, pending=pending)
-
-
 def add_measures(table: Table) -> Table:
     """Fill every row's (and the total's) `measures` with the available performance indicators,
-    in one pass over the libraries (the same rule as compute_measure, at national scale)."""
+    in one pass over the libraries: numerator and denominator summed over the libraries that gave both."""
     found = available_measures(table)
     library_types = {unit.library_type for unit in table.units.values()}
     specs = []
@@ -113,8 +86,8 @@ def add_measures(table: Table) -> Table:
 
 
 def library_measures(table: Table, measure: Measure) -> dict[int, Decimal]:
-    """Every library's own value of the measure (those that gave both numbers), in one pass: what
-    compute_measure gives for each library alone, for the peers of a whole network."""
+    """Every library's own value of the measure (those that gave both numbers), in one pass, for the
+    peers of a whole network."""
     numerator = indicator_by_concept(table.indicators, measure.numerator)
     denominator = indicator_by_concept(table.indicators, measure.denominator)
     if numerator is None or denominator is None:
