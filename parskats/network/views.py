@@ -26,6 +26,17 @@ def _year_param(request: HttpRequest, years: list[int]) -> int:
     return int(raw)
 
 
+def _group(county: OrgUnit | None, rows: list[dict], overview: bool) -> dict:
+    """One county's part of the libraries page: its rows (none in the overview) and its counts."""
+    return {
+        "county": county,
+        "rows": [] if overview else sorted_by_name(rows, key=lambda row: row["unit"].name),
+        "count": len(rows),
+        "reported": sum(1 for row in rows if row["status"]),
+        "population": sum(row["population"] or 0 for row in rows),
+    }
+
+
 def branches_of(library_ids: list[int], on: dt.date) -> dict[int, list[OrgUnit]]:
     """The open branches of these libraries on that date, by library."""
     links = Membership.objects.filter(active_on(on), parent_id__in=library_ids, child__level=OrgUnit.Level.BRANCH)
@@ -93,26 +104,9 @@ def libraries(request: HttpRequest, network: str) -> HttpResponse:
             }
         )
     counties = sorted_by_name([tree.units[pk] for pk in groups if pk is not None], key=lambda u: u.name)
-    grouped = [
-        {
-            "county": county,
-            "rows": [] if overview else sorted_by_name(groups[county.pk], key=lambda row: row["unit"].name),
-            "count": len(groups[county.pk]),
-            "reported": sum(1 for row in groups[county.pk] if row["status"]),
-            "population": sum(row["population"] or 0 for row in groups[county.pk]),
-        }
-        for county in counties
-    ]
+    grouped = [_group(county, groups[county.pk], overview) for county in counties]
     if None in groups:
-        grouped.append(
-            {
-                "county": None,
-                "rows": [] if overview else sorted_by_name(groups[None], key=lambda row: row["unit"].name),
-                "count": len(groups[None]),
-                "reported": sum(1 for row in groups[None] if row["status"]),
-                "population": sum(row["population"] or 0 for row in groups[None]),
-            }
-        )
+        grouped.append(_group(None, groups[None], overview))
     return render(
         request,
         "network/libraries.html",
