@@ -14,12 +14,12 @@ from docx import Document as open_docx
 from parskats.audit.models import AuditEntry
 from parskats.catalogue.models import NarrativeSection
 from parskats.core.numbers import format_number
+from parskats.core.text import clean, paragraphs, typeset
 from parskats.reporting.models import Narrative, Report
 from parskats.stats.aggregate import aggregate
 from parskats.yearbook import workflow
 from parskats.yearbook.document import build_document
 from parskats.yearbook.models import AnnualReview, Excerpt, ReviewSection, ReviewVersion
-from parskats.yearbook.text import clean, paragraphs, typeset
 
 from .conftest import client_for
 from .factories import report_with

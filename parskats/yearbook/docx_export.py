@@ -16,8 +16,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from parskats.core.text import Para
+
 from .document import Document, FigureBlock, Heading, TableBlock
-from .text import Para
 
 PARA_STYLES = {
     "p": "Normal",
