@@ -199,7 +199,7 @@ def _library_slide(deck: Deck, lib: LibrarySlide) -> None:
     if lib.pandemic:
         notes += ["", _("Working during the pandemic") + ":", lib.pandemic]
     if lib.activities:
-        notes += ["", _("Activities") + ":"] + [f"– {title} ({mode})" for title, mode in lib.activities]
+        notes += ["", _("Activities") + ":"] + [f"• {title} ({mode})" for title, mode in lib.activities]
     _notes(slide, "\n".join(notes))
 
 

@@ -4,9 +4,10 @@ handout take their chart pictures from the pack, which draws them with this spec
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 
-def slide_spec(spec: dict) -> dict:
+def slide_spec(spec: dict[str, Any]) -> dict[str, Any]:
     """The dashboard's spec drawn for a wall: bigger marks and type, no title (the slide has it)."""
     spec = copy.deepcopy({key: value for key, value in spec.items() if key != "title"})
     spec["height"] = 400
