@@ -84,12 +84,23 @@ def test_a_latvian_ordinal_at_a_line_start_stays_text(source, profile):
         ("1. Pirmais\n2. Otrais", ["Pirmais", "Otrais"]),
         ("1) pirmais\n2) otrais", ["pirmais", "otrais"]),
         ("1. Pirmais\n2. otrais\n3. trešais", ["Pirmais", "otrais", "trešais"]),  # a list goes on by its numbers
+        ("1. pirmais\n2. otrais", ["pirmais", "otrais"]),  # a run of consecutive numbers is a list
     ],
 )
 def test_real_numbered_lists_are_still_lists(source, items):
     assert to_html(source) == "<ol>\n" + "".join(f"<li>{item}</li>\n" for item in items) + "</ol>\n"
     assert plain(source) == "\n".join(f"{n}. {item}" for n, item in enumerate(items, 1))
-    assert [p.kind for p in paragraphs(source)] == ["number"] * len(items)
+    assert [(p.kind, p.number) for p in paragraphs(source)] == [("number", n) for n in range(1, len(items) + 1)]
+
+
+def test_consecutive_dates_may_be_a_list_but_keep_their_numbers_everywhere():
+    source = "5. martā seminārs\n6. martā ekskursija"
+    assert to_html(source) == '<ol start="5">\n<li>martā seminārs</li>\n<li>martā ekskursija</li>\n</ol>\n'
+    assert plain(source) == source
+    assert [(p.number, p.text) for p in paragraphs(source)] == [(5, "martā seminārs"), (6, "martā ekskursija")]
+    # Not consecutive, or apart: each stays a sentence.
+    assert "<ol" not in to_html("5. martā seminārs\n7. martā ekskursija")
+    assert "<ol" not in to_html("5. martā seminārs.\n\nCits teksts.\n\n6. martā ekskursija.")
 
 
 def test_ordinals_inside_quotes_items_and_code():

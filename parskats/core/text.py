@@ -13,12 +13,16 @@ cleans every HTML output to the profile's allow-list. A Markdown image becomes a
 picture with its alternative text: pictures on pages come from uploads that require alternative text.
 
 Numbered lists and Latvian ordinals. Latvian writes an ordinal with a full stop ("2021. gadā",
-"5. martā", "3. vietā"), and CommonMark takes "<number>. " at the start of a line for a numbered
-list item, dropping the number. So a line starting "<number>. " stays text when
-  - the number has four digits (a year: "2021. Gads" too), or nothing follows it, or
-  - the next word starts with a lowercase letter, unless the line continues a numbered list whose
-    item just before has the number one less ("1. Pirmais" then "2. otrais" is still a list).
-A real numbered list is written "1) item" (any case), or "1. Item" with a capital or a digit.
+"5. martā", "3. vietā"), and CommonMark takes "<number>. " at a line start for a numbered list item:
+the number leaves the sentence for list numbering ("1." on a page, nothing in plain text). So a line
+starting "<number>. " stays text when
+  - the number has four digits (a year: "2021. Gads" too), or nothing follows it ("2021."), or
+  - the next word starts with a lowercase letter, unless the line is one of a run of numbered lines:
+    the numbered line before it in the same list, or the next non-blank line, has the number one less
+    or one more. "1. pirmais" then "2. otrais" is a list; so is "5. martā …" then "6. martā …", which
+    still shows 5. and 6. (every profile keeps the list's start, the review's paragraphs their number).
+A real numbered list is written "1) item" (always a list), "1. Item" (a capital or a digit), or as a
+run of consecutive numbers. Fenced code is left exactly as written.
 """
 
 from __future__ import annotations
@@ -93,23 +97,43 @@ _ORDINAL = re.compile(
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 
 
+def _ordinals(lines: list[str]) -> dict[int, re.Match[str]]:
+    """The lines (by index) that start "<number>. ", outside fenced code (shown as written)."""
+    found: dict[int, re.Match[str]] = {}
+    fence = ""
+    for index, line in enumerate(lines):
+        opening = _FENCE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+        elif opening:
+            fence = opening.group(1)
+        elif match := _ORDINAL.match(line):
+            found[index] = match
+    return found
+
+
 def _protect_ordinals(source: str) -> str:
     """Escapes the full stop of an ordinal at a line start ("2021\\. gadā"), by the rule above."""
     lines = source.split("\n")
-    fence = ""
+    found = _ordinals(lines)
+    # The next non-blank line after each line: does a numbered list go on there?
+    following: list[int | None] = [None] * len(lines)
+    upcoming: int | None = None
+    for index in range(len(lines) - 1, -1, -1):
+        following[index] = upcoming
+        if lines[index].strip():
+            upcoming = index
+
+    def item_number(index: int | None) -> int | None:
+        match = found.get(index) if index is not None else None
+        return int(match["number"]) if match and match["next"] and len(match["number"]) != 4 else None
+
     previous: int | None = None  # the number of the list item above, while that list goes on
     blank = False
     for index, line in enumerate(lines):
-        opening = _FENCE.match(line)
-        if fence:  # code is shown as written
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                fence = ""
-            continue
-        if opening:
-            fence, previous = opening.group(1), None
-            continue
-        found = _ORDINAL.match(line)
-        if found is None:
+        match = found.get(index)
+        if match is None:
             if not line.strip():
                 blank = True
             elif blank and not line[:1].isspace():
@@ -117,9 +141,10 @@ def _protect_ordinals(source: str) -> str:
             else:
                 blank = False
             continue
-        number, following = int(found["number"]), found["next"]
-        if len(found["number"]) == 4 or following is None or (following.islower() and previous != number - 1):
-            lines[index] = f"{line[: found.end('number')]}\\{line[found.end('number') :]}"
+        number, word = int(match["number"]), match["next"]
+        in_list = previous == number - 1 or item_number(following[index]) == number + 1
+        if len(match["number"]) == 4 or word is None or (word.islower() and not in_list):
+            lines[index] = f"{line[: match.end('number')]}\\{line[match.end('number') :]}"
             previous = None
         else:
             previous = number
@@ -261,6 +286,7 @@ class Para:
 
     runs: list[Run] = field(default_factory=list)
     kind: str = "p"
+    number: int | None = None  # a numbered item's own number, as written: exports show it, not a count
 
     @property
     def text(self) -> str:
@@ -298,6 +324,8 @@ def paragraphs(text: str, language: str = "lv") -> list[Para]:
     never adds entries to the review's own outline."""
     out: list[Para] = []
     kinds: list[str] = []
+    counters: list[int] = []  # the next number of each open numbered list
+    number: int | None = None  # the number of the item whose first paragraph comes next
     quote = 0
     heading = False
     for token in _tokens(clean(text)):
@@ -305,8 +333,13 @@ def paragraphs(text: str, language: str = "lv") -> list[Para]:
             kinds.append("bullet")
         elif token.type == "ordered_list_open":
             kinds.append("number")
+            counters.append(int(str(token.attrGet("start") or 1)))
         elif token.type in ("bullet_list_close", "ordered_list_close"):
-            kinds.pop()
+            if kinds.pop() == "number":
+                counters.pop()
+        elif token.type == "list_item_open" and kinds[-1:] == ["number"]:
+            number = counters[-1]
+            counters[-1] += 1
         elif token.type == "blockquote_open":
             quote += 1
         elif token.type == "blockquote_close":
@@ -316,8 +349,12 @@ def paragraphs(text: str, language: str = "lv") -> list[Para]:
         elif token.type == "inline":
             kind = kinds[-1] if kinds else ("quote" if quote else "p")
             runs = _runs(token.children or [], language, heading)
+            if kind == "number" and number is None:
+                kind = "p"  # a further paragraph of a numbered item: not an item of its own
             if runs:
-                out.append(Para(runs, kind))
+                out.append(Para(runs, kind, number if kind == "number" else None))
+            if kind == "number":
+                number = None
         elif token.type in ("code_block", "fence"):
             out.extend(Para([Run(typeset(line, language))]) for line in token.content.splitlines() if line)
     return [p for p in out if p.text.strip()]
