@@ -167,7 +167,7 @@ def _image_as_link(image: Token) -> list[Token]:
     ]
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=512)
 def to_html(source: str, profile: Profile = REPORT) -> str:
     """Safe HTML of a Markdown text (cached: a page, a feed and a sitemap render the same text)."""
     parser = _PARSERS[profile.tables]
