@@ -14,12 +14,12 @@ from docx import Document as open_docx
 from parskats.audit.models import AuditEntry
 from parskats.catalogue.models import NarrativeSection
 from parskats.core.numbers import format_number
+from parskats.core.text import clean, paragraphs, typeset
 from parskats.reporting.models import Narrative, Report
 from parskats.stats.aggregate import aggregate
 from parskats.yearbook import workflow
 from parskats.yearbook.document import build_document
 from parskats.yearbook.models import AnnualReview, Excerpt, ReviewSection, ReviewVersion
-from parskats.yearbook.text import clean, paragraphs, typeset
 
 from .conftest import client_for
 from .factories import report_with
@@ -211,6 +211,27 @@ def test_docx_has_headings_contents_numbered_tables_and_figures(world, review, r
     assert "2021. gads bija labs." in text  # a year opening a sentence is not a list number
     assert "— Sedas bibliotēka" in text  # the insight as a quotation
     assert "Ērģemes pagasta bibliotēka atjaunoja telpas." in text
+
+
+def test_numbered_items_keep_their_own_numbers_and_a_date_stays_a_sentence(world, review, region, methodologist):
+    Narrative.objects.filter(report=region["a"], section__code="general").update(
+        text="5. martā atvērām telpu.\n\n3) trešais\n4) ceturtais"
+    )
+    include_all(review, methodologist, region)
+    client = client_for(methodologist)
+    word = open_docx(io.BytesIO(client.get(f"{BASE}/2021/export.docx?lang=lv").content))
+    texts = [(p.style.name, p.text) for p in word.paragraphs]
+    assert ("Normal", "5. martā atvērām telpu.") in texts
+    # Word's "List Number" would count 1, 2 on across the document: the text's own numbers are written out.
+    assert ("List", "3. trešais") in texts and ("List", "4. ceturtais") in texts
+    pdf = client.get(f"{BASE}/2021/export.pdf?lang=lv").content
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "pdftotext is not installed (scripts/system-deps.sh installs it)"
+    lines = subprocess.run(  # noqa: S603 - a fixed command on our own output
+        [pdftotext, "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert "5. martā atvērām telpu." in lines
+    assert "3. trešais" in lines and "4. ceturtais" in lines
 
 
 def test_english_export_and_pdf_say_the_same(world, review, region, methodologist):

@@ -9,7 +9,8 @@ from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from .markdown import plain_text, render_markdown
+from parskats.core.text import NEWS, summary, to_html
+
 from .models import Article
 
 
@@ -27,7 +28,7 @@ class NewsFeed(Feed):
 
     def item_description(self, item: Article) -> str:
         # Sanitised HTML: feed readers render it, so it gets the same cleaning as the page.
-        return render_markdown(item.body)
+        return to_html(item.body, NEWS)
 
     def item_pubdate(self, item: Article) -> dt.datetime | None:
         return item.publish_at
@@ -42,7 +43,9 @@ class NewsFeed(Feed):
         return [tag.name for tag in item.tags.all()]
 
     def item_extra_kwargs(self, item: Article) -> dict:
-        return {"summary": item.lead or plain_text(item.body)} if isinstance(self.feed_type, Atom1Feed) else {}
+        return (
+            {"summary": item.lead or summary(item.body, profile=NEWS)} if isinstance(self.feed_type, Atom1Feed) else {}
+        )
 
 
 class AtomNewsFeed(NewsFeed):

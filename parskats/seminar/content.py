@@ -8,17 +8,15 @@ narratives, activities and consented photos. Nothing here adds numbers up by its
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from parskats.core.numbers import format_number, format_percentage
-from parskats.reporting.markdown import render_markdown
+from parskats.core.text import plain, shorten
 from parskats.reporting.models import Activity, Narrative, Photo, Report
 from parskats.stats import charts
 from parskats.stats.aggregate import Cell, Table, aggregate_years, default_survey, indicator_by_concept, survey_years
@@ -27,6 +25,7 @@ from parskats.stats.pages import Figures, Query, build_figures, dashboard_config
 
 from .agenda import TimedItem, timed
 from .models import AgendaItem, Seminar
+from .wall import slide_spec
 
 NOT_COMPARABLE = "≠"  # shown as "not comparable": the years rest on different sets of libraries
 STORY_CHARS = 420  # what fits the story box of a library slide in large type
@@ -51,7 +50,7 @@ class LibrarySlide:
     approved: bool
     figures: list[Figure] = field(default_factory=list)
     story: str = ""  # shortened for the slide
-    story_full: str = ""  # plain text, for the speaker notes and the handout
+    story_full: str = ""  # plain text (list items as "• " lines), for the speaker notes and the handout
     story_url: str = ""  # the full text on the web, when the slide shortens it
     insight: str = ""
     pandemic: str = ""
@@ -64,7 +63,7 @@ class LibrarySlide:
 
     @property
     def shortened(self) -> bool:
-        return self.story != " ".join(self.story_full.split())
+        return self.story != self.story_full
 
 
 @dataclass
@@ -99,8 +98,6 @@ class Pack:
     def picture(self, chart: charts.Chart) -> bytes:
         """The chart drawn for a slide, once per pack: the deck and the handout share it."""
         if chart.key not in self._pictures:
-            from .deck import slide_spec
-
             self._pictures[chart.key] = charts.render_png(slide_spec(chart.spec), scale=2)
         return self._pictures[chart.key]
 
@@ -108,25 +105,6 @@ class Pack:
 def has_data(chart: charts.Chart) -> bool:
     """A chart without a single value is left out (nothing approved yet) rather than drawn empty."""
     return bool(chart.spec.get("data", {}).get("values"))
-
-
-def plain(markdown: str) -> str:
-    """Markdown as plain text: paragraphs kept, marks dropped."""
-    html = render_markdown(markdown)
-    html = re.sub(r"</(p|li|h3|h4|blockquote)>", "\n", html)
-    text = strip_tags(html)
-    return re.sub(r"\n{2,}", "\n", text).strip()
-
-
-def shorten(text: str, limit: int) -> str:
-    """At most `limit` characters, cut at a word boundary with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut:
-        cut = cut[: cut.rfind(" ")]
-    return cut.rstrip(",.;:—– ") + "…"
 
 
 def change_text(found: Change | None, decimals: int = 1) -> str:

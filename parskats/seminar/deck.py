@@ -7,7 +7,6 @@ ever runs off its slide.
 
 from __future__ import annotations
 
-import copy
 import io
 
 from django.utils import formats
@@ -19,10 +18,11 @@ from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
+from parskats.core.text import shorten
 from parskats.stats import charts
 
 from .agenda import RIGA
-from .content import NOT_COMPARABLE, LibrarySlide, Pack, shorten
+from .content import NOT_COMPARABLE, LibrarySlide, Pack
 from .fit import EMU_PER_POINT, best_size, fits
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -119,23 +119,6 @@ def _figure_cards(slide: Slide, figures: list, top: int, height: int, columns: i
             _text(slide, label, left, y + Inches(1.6), width, Inches(0.45), (18, 16), color=colour)
 
 
-def slide_spec(spec: dict) -> dict:
-    """The dashboard's spec drawn for a wall: bigger marks and type, no title (the slide has it)."""
-    spec = copy.deepcopy({key: value for key, value in spec.items() if key != "title"})
-    spec["height"] = 400
-    if isinstance(spec.get("width"), dict):
-        spec["width"] = {"step": max(spec["width"].get("step", 26) * 2, 60)}
-    else:
-        spec["width"] = 820
-    big = {"labelFontSize": 20, "titleFontSize": 18, "labelLimit": 360}
-    spec["config"] = {
-        "axis": big,
-        "legend": {"labelFontSize": 20, "labelLimit": 480, "symbolSize": 200},
-        "text": {"fontSize": 20},
-    }
-    return spec
-
-
 def _chart_slide(deck: Deck, chart: charts.Chart, png: bytes, note: str) -> None:
     slide = _blank(deck)
     top = _title(slide, chart.title)
@@ -216,7 +199,7 @@ def _library_slide(deck: Deck, lib: LibrarySlide) -> None:
     if lib.pandemic:
         notes += ["", _("Working during the pandemic") + ":", lib.pandemic]
     if lib.activities:
-        notes += ["", _("Activities") + ":"] + [f"– {title} ({mode})" for title, mode in lib.activities]
+        notes += ["", _("Activities") + ":"] + [f"• {title} ({mode})" for title, mode in lib.activities]
     _notes(slide, "\n".join(notes))
 
 

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from parskats.core.text import Para, Run, paragraphs
 from parskats.stats import charts
 
 from .models import AnnualReview
 from .outline import Outline, build_outline
-from .text import Para, Run, paragraphs
 
 
 @dataclass

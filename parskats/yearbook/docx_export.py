@@ -16,13 +16,14 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from parskats.core.text import Para
+
 from .document import Document, FigureBlock, Heading, TableBlock
-from .text import Para
 
 PARA_STYLES = {
     "p": "Normal",
     "bullet": "List Bullet",
-    "number": "List Number",
+    "number": "List",  # not "List Number": Word would count on across every list of the document
     "quote": "Quote",
     "attribution": "Normal",
     "lead": "Normal",
@@ -171,6 +172,8 @@ def _para(word: object, block: Para) -> None:
     if block.kind == "lead":
         para.paragraph_format.keep_with_next = True
         para.paragraph_format.space_before = Pt(6)
+    if block.kind == "number" and block.number is not None:
+        para.add_run(f"{block.number}. ")  # the number the text wrote, a date's day or a place
     for item in block.runs:
         run = para.add_run(item.text)
         run.bold = item.bold or None

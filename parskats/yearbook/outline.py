@@ -19,6 +19,7 @@ from django.utils.translation import override
 from parskats.catalogue.models import Indicator, NarrativeSection
 from parskats.core.collation import sort_key
 from parskats.core.numbers import format_number, format_percentage
+from parskats.core.text import word_count
 from parskats.network.models import OrgUnit
 from parskats.reporting.models import Narrative, Report
 from parskats.stats import charts
@@ -26,7 +27,6 @@ from parskats.stats.aggregate import OFF_MAP, Cell, Table, aggregate_years, surv
 from parskats.stats.compare import change
 
 from .models import CONCLUSIONS, SUMMARY, AnnualReview, Excerpt, ReviewSection
-from .text import word_count
 
 FIGURES_FILE = Path(__file__).resolve().parent / "data" / "figures.toml"
 

@@ -8,8 +8,9 @@ import base64
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
+from parskats.core.text import Para
+
 from .document import Document, FigureBlock, Heading, TableBlock, caption
-from .text import Para
 
 
 def render_html(doc: Document) -> str:
