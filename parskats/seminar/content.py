@@ -21,7 +21,15 @@ from parskats.core.numbers import format_number, format_percentage
 from parskats.reporting.markdown import render_markdown
 from parskats.reporting.models import Activity, Narrative, Photo, Report
 from parskats.stats import charts
-from parskats.stats.aggregate import Cell, Table, aggregate_years, default_survey, indicator_by_concept, survey_years
+from parskats.stats.aggregate import (
+    Cell,
+    Scope,
+    Table,
+    aggregate_years,
+    default_survey,
+    indicator_by_concept,
+    survey_years,
+)
 from parskats.stats.compare import Change, change
 from parskats.stats.pages import Figures, Query, build_figures, dashboard_config, decimals_for
 
@@ -238,7 +246,7 @@ def _library_slides(
     if not rows:
         return []
     years = [y for y in (previous_year, seminar.year) if y is not None]
-    tables = aggregate_years(seminar.network, region.survey, years, group_by="library", approved_only=True)
+    tables = aggregate_years(seminar.network, region.survey, years, Scope(group_by="library", approved_only=True))
     table = tables[seminar.year]
     before = tables.get(previous_year) if previous_year else None
     headline = [

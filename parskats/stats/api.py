@@ -26,6 +26,7 @@ from parskats.network.timeline import network_map, year_end
 from .aggregate import (
     GROUPINGS,
     BadBoundaries,
+    Scope,
     StatsError,
     UnknownYear,
     aggregate,
@@ -268,9 +269,7 @@ def values(request: HttpRequest, network: str) -> dict[str, Any]:
         net,
         survey,
         year,
-        group_by="library",
-        approved_only=approved_only,
-        within=None if library_only else within,
+        Scope(group_by="library", approved_only=approved_only, within=None if library_only else within),
     )
     wanted = set(_indicator_filter(request, [i.code for i in table.indicators]))
     items = []
@@ -309,10 +308,12 @@ def aggregates(request: HttpRequest, network: str) -> dict[str, Any]:
         net,
         survey,
         [year],
-        group_by=group_by,
-        boundaries=boundaries,
-        approved_only=_approved_only(request, net),
-        within=_area(request, net),
+        Scope(
+            group_by=group_by,
+            boundaries=boundaries,
+            approved_only=_approved_only(request, net),
+            within=_area(request, net),
+        ),
     )[year]
     codes = _indicator_filter(request, [i.code for i in table.indicators] + list(table.total.measures))
     rows = [

@@ -17,7 +17,7 @@ from parskats.catalogue.models import Indicator
 from parskats.core.downloads import attachment
 from parskats.network.models import Network
 
-from .aggregate import StatsError, Table, aggregate, default_survey
+from .aggregate import Scope, StatsError, Table, aggregate, default_survey
 from .views import _error
 
 
@@ -46,7 +46,7 @@ def _field(name: str, kind: str, description: str, required: bool = False, **ext
 def build_package(network: Network, year: int) -> tuple[dict, dict[str, str]]:
     """(datapackage.json as a dict, {file name: CSV text}) for the year's approved reports."""
     survey = default_survey(network)
-    table = aggregate(network, survey, year, group_by="county", approved_only=True)
+    table = aggregate(network, survey, year, Scope(group_by="county", approved_only=True))
     files = {
         "libraries.csv": _libraries(table),
         "indicators.csv": _indicators(list(Indicator.objects.filter(survey=survey).order_by("order", "pk"))),

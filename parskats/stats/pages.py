@@ -25,6 +25,7 @@ from .aggregate import (
     Cell,
     LibraryValue,
     Row,
+    Scope,
     StatsError,
     Table,
     UnknownYear,
@@ -272,10 +273,12 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
         network,
         query.survey,
         series_years,
-        group_by="library" if within is not None else "county",
-        boundaries=boundaries,
-        approved_only=query.approved_only,
-        within=within,
+        Scope(
+            group_by="library" if within is not None else "county",
+            boundaries=boundaries,
+            approved_only=query.approved_only,
+            within=within,
+        ),
     )
     table = tables[query.year]
     previous = tables.get(series_years[-2]) if len(series_years) > 1 else None
@@ -401,7 +404,10 @@ def build_library(network: Network, query: Query, unit: OrgUnit) -> LibraryFigur
     """One library: every indicator over the years, its performance indicators and its peers."""
     years = sorted(y for y in query.years if y <= query.year)[-SERIES_LENGTH:]
     tables = measured_tables(
-        network, query.survey, years, group_by="library", boundaries=query.boundaries, approved_only=query.approved_only
+        network,
+        query.survey,
+        years,
+        Scope(group_by="library", boundaries=query.boundaries, approved_only=query.approved_only),
     )
     table = tables[query.year]
     seen: dict[str, Indicator] = {}

@@ -22,7 +22,7 @@ from parskats.core.numbers import format_number, format_percentage
 from parskats.network.models import OrgUnit
 from parskats.reporting.models import Narrative, Report
 from parskats.stats import charts
-from parskats.stats.aggregate import OFF_MAP, Cell, Table, aggregate_years, survey_years
+from parskats.stats.aggregate import OFF_MAP, Cell, Scope, Table, aggregate_years, survey_years
 from parskats.stats.compare import change
 
 from .models import CONCLUSIONS, SUMMARY, AnnualReview, Excerpt, ReviewSection
@@ -163,7 +163,7 @@ def build_outline(review: AnnualReview, language: str = "lv") -> Outline:
         has_previous = review.year - 1 in survey_years(review.network, review.survey)
         if has_previous:
             years.insert(0, review.year - 1)
-        tables = aggregate_years(review.network, review.survey, years, group_by="county")
+        tables = aggregate_years(review.network, review.survey, years, Scope(group_by="county"))
         current, previous = tables[review.year], tables.get(review.year - 1)
 
         own = {s.code: s for s in review.sections.all()}
