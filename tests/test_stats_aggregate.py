@@ -22,7 +22,7 @@ from parskats.stats.aggregate import (
     aggregate,
     aggregate_years,
 )
-from parskats.stats.compare import change, peers, place
+from parskats.stats.compare import peers, place, year_change
 from parskats.stats.measures import get_measure
 from parskats.stats.performance import add_measures
 
@@ -105,8 +105,8 @@ def test_a_series_remapped_to_todays_boundaries_compares_like_with_like(figures)
     assert tables[2020].row("valmiera").cells["loans"].value == 100
     assert tables[2021].row("valmiera").cells["loans"].value == 120
     assert tables[2020].boundaries == today and not tables[2020].on_own_boundaries
-    moved = change(tables[2021].row("valmiera").cells["loans"], tables[2020].row("valmiera").cells["loans"])
-    assert moved.absolute == 20 and moved.ratio == Decimal("0.2") and moved.comparable
+    moved = year_change(tables[2021], tables[2020], "loans", "valmiera")
+    assert moved.absolute == 20 and moved.ratio == Decimal("0.2") and moved.libraries == 1
 
 
 def test_only_approved_reports_count_unless_asked(figures):

@@ -35,7 +35,7 @@ from .aggregate import (
     survey_years,
 )
 from .cache import measured_tables
-from .compare import Change, change, place
+from .compare import Change, place, year_change
 from .measures import Measure
 from .performance import available_measures
 
@@ -292,7 +292,7 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
             i.get_unit_display(),
             decimals_for(i),
             table.total.cell(i.code),
-            change(table.total.cell(i.code), previous.total.cell(i.code)) if previous else None,
+            year_change(table, previous, i.code) if previous else None,
         )
         for i in _pick(table.indicators, config["headline"])
     ]
@@ -333,10 +333,10 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
         )
 
     series_lines = [
-        _series_line(i.code, i.name, decimals_for(i), False, [tables[y].total.cell(i.code) for y in series_years])
+        _series_line(i.code, i.name, decimals_for(i), False, [tables[y] for y in series_years], "total")
         for i in _pick(table.indicators, config["headline"])
     ] + [
-        _series_line(m.code, m.name, m.decimals, m.is_percent, [tables[y].total.cell(m.code) for y in series_years])
+        _series_line(m.code, m.name, m.decimals, m.is_percent, [tables[y] for y in series_years], "total")
         for m in available_measures(table)
     ]
     return Figures(
@@ -360,10 +360,18 @@ def _part_name(indicator: Indicator) -> str:
     return indicator.name.removeprefix("t.sk. ").removeprefix("of which ")
 
 
-def _series_line(code: str, name: str, decimals: int, percent: bool, cells: list[Cell]) -> SeriesLine:
-    last = change(cells[-1], cells[-2]) if len(cells) > 1 else None
-    first = change(cells[-1], cells[0]) if len(cells) > 2 else None
+def _series_line(code: str, name: str, decimals: int, percent: bool, tables: list[Table], row_key: str) -> SeriesLine:
+    """One figure over the years of `tables` (oldest first) for one row, with its like-for-like
+    change on the year before and since the first year."""
+    cells = [_row_cell(table, row_key, code) for table in tables]
+    last = year_change(tables[-1], tables[-2], code, row_key) if len(tables) > 1 else None
+    first = year_change(tables[-1], tables[0], code, row_key) if len(tables) > 2 else None
     return SeriesLine(code, name, decimals, percent, cells, last, first)
+
+
+def _row_cell(table: Table, row_key: str, code: str) -> Cell:
+    row = table.total if row_key == "total" else table.row(row_key)
+    return row.cell(code) if row is not None else Cell(None, 0, 0)
 
 
 @dataclass
@@ -428,7 +436,7 @@ def build_library(network: Network, query: Query, unit: OrgUnit) -> LibraryFigur
     ]
     row_of = {y: tables[y].row(unit.code) or Row(unit.code, unit.name, unit, [], 0) for y in years}
     measure_lines = [
-        _series_line(m.code, m.name, m.decimals, m.is_percent, [row_of[y].cell(m.code) for y in years])
+        _series_line(m.code, m.name, m.decimals, m.is_percent, [tables[y] for y in years], unit.code)
         for m in available_measures(table)
     ]
     peer_lines = []

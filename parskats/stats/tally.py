@@ -240,3 +240,12 @@ def library_values(
                     Value.Code.NUMBER, Decimal(registered), Value.Flag.REPORTED, True
                 )
     return values
+
+
+def indicator_values(
+    period_id: int, approved_only: bool, unit_ids: list[int] | None, indicator_ids: list[int]
+) -> Iterator[DbRow]:
+    """(library id, indicator id, code, number, flag, report status) of a few indicators of one year:
+    what a like-for-like change reads, without every library's every value."""
+    values = _values([period_id], approved_only, unit_ids).filter(indicator_id__in=indicator_ids)
+    return _rows(values.values_list("report__unit_id", "indicator_id", "code", "number", "flag", "report__status"))
