@@ -13,6 +13,7 @@ from docx import Document as open_docx
 
 from parskats.audit.models import AuditEntry
 from parskats.catalogue.models import NarrativeSection
+from parskats.core.changes import Marker
 from parskats.core.numbers import format_number
 from parskats.reporting.models import Narrative, Report
 from parskats.stats.aggregate import Scope, aggregate
@@ -204,7 +205,7 @@ def test_docx_has_headings_contents_numbered_tables_and_figures(world, review, r
     loans = next(row for row in word.tables[0].rows if row.cells[0].text.startswith("Izsniegumu"))
     # The school library gave no loans figure: the total is marked as covering those who did.
     assert not total.complete
-    assert loans.cells[-3].text == format_number(total.value, 0, "lv") + "*"
+    assert loans.cells[-3].text == format_number(total.value, 0, "lv") + Marker.INCOMPLETE
     assert len(word.inline_shapes) == len(build_document(review, "lv").figures) >= 1
     text = "\n".join(p.text for p in word.paragraphs)
     assert "„Lasīšanas nedēļa“ 2021–2022 – veiksme." in text  # Latvian typography
@@ -310,7 +311,7 @@ def test_review_figures_equal_the_dashboard(world, review, region, methodologist
     assert dashboard.status_code == 200
     part = client.get(f"{BASE}/2021/s/general/").context["outline"].section("general")
     loans = next(row for row in part.table.rows if row[0].startswith("Izsniegumu"))
-    shown = loans[-3].rstrip("*")
+    shown = loans[-3].rstrip(Marker.INCOMPLETE)
     assert shown == format_number(Decimal(12000), 0, "lv")
     assert shown in dashboard.content.decode()
 

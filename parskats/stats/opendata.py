@@ -9,6 +9,7 @@ import json
 import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -37,15 +38,15 @@ def _csv(header: list[str], rows: Sequence[Sequence[object]]) -> str:
     return buffer.getvalue()
 
 
-def _field(name: str, kind: str, description: str, required: bool = False, **extra: object) -> dict:
-    field: dict = {"name": name, "type": kind, "description": description}
+def _field(name: str, kind: str, description: str, required: bool = False, **extra: object) -> dict[str, Any]:
+    field: dict[str, Any] = {"name": name, "type": kind, "description": description}
     if required:
         field["constraints"] = {"required": True}
     field.update(extra)
     return field
 
 
-def build_package(network: Network, year: int) -> tuple[dict, dict[str, str]]:
+def build_package(network: Network, year: int) -> tuple[dict[str, Any], dict[str, str]]:
     """(datapackage.json as a dict, {file name: CSV text}) for the year's approved reports."""
     survey = default_survey(network)
     previous_year = next((y for y in survey_years(network, survey) if y < year), None)
@@ -192,7 +193,7 @@ def build_package(network: Network, year: int) -> tuple[dict, dict[str, str]]:
     return descriptor, files
 
 
-CHANGES_RESOURCE = {
+CHANGES_RESOURCE: dict[str, Any] = {
     "name": "changes",
     "path": "changes.csv",
     "format": "csv",
@@ -295,7 +296,7 @@ def _changes(table: Table, previous: Table | None) -> str:
                         _plain(found.previous_total.value),
                     ]
                 )
-    return _csv([f["name"] for f in CHANGES_RESOURCE["schema"]["fields"]], rows)  # type: ignore[index]
+    return _csv([f["name"] for f in CHANGES_RESOURCE["schema"]["fields"]], rows)
 
 
 def _totals(table: Table) -> str:
