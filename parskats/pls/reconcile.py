@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from parskats.catalogue.models import Survey
 from parskats.network.models import Network
 from parskats.reporting.models import Value
-from parskats.stats.aggregate import OFF_MAP, Table, aggregate
+from parskats.stats.aggregate import OFF_MAP, Scope, Table, aggregate
 
 from .importer import NETWORK_SLUG, ImportFailed, read_year
 from .layout import SURVEY_CODE, Layout, missing_codes, reconcile_rules
@@ -50,7 +50,7 @@ class Reconciliation:
 
 def state_totals(network: Network, survey: Survey, year: int) -> Table:
     """The one aggregation core, grouped by state (the county level of the us-pls network)."""
-    return aggregate(network, survey, year, group_by="county", approved_only=True)
+    return aggregate(network, survey, year, Scope(group_by="county", approved_only=True))
 
 
 def _suppressed_counts(table: Table, year: int, elements: set[str]) -> Counter[tuple[str, str]]:

@@ -18,11 +18,12 @@ from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
+from parskats.core.changes import ChangeText, Direction
 from parskats.core.text import shorten
 from parskats.stats import charts
 
 from .agenda import RIGA
-from .content import NOT_COMPARABLE, LibrarySlide, Pack
+from .content import LibrarySlide, Pack
 from .fit import EMU_PER_POINT, best_size, fits
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -110,13 +111,29 @@ def _figure_cards(slide: Slide, figures: list, top: int, height: int, columns: i
         y = top + (index // columns) * (card_height + gap)
         _text(slide, figure.value, left, y, width, Inches(0.8), (40, 34, 28), bold=True, color=ACCENT)
         _text(slide, figure.name, left, y + Inches(0.85), width, Inches(0.75), (20, 18, 16))
-        if figure.change == NOT_COMPARABLE:
-            label = _("not comparable with the previous year: other libraries reported")
-            _text(slide, label, left, y + Inches(1.6), width, Inches(0.6), (16, 14), color=MUTED)
-        elif figure.change:
-            colour = GOOD if figure.change.startswith("+") else BAD if figure.change.startswith("−") else MUTED
-            label = _("%(change)s on the previous year") % {"change": figure.change}
-            _text(slide, label, left, y + Inches(1.6), width, Inches(0.45), (18, 16), color=colour)
+        found: ChangeText | None = figure.change
+        if found is None:
+            continue
+        if found.text:
+            label = f"{found.text} {found.versus}"
+            _text(slide, label, left, y + Inches(1.6), width, Inches(0.45), (18, 16), color=_colour(found))
+        _text(slide, found.coverage, left, y + Inches(2.05), width, Inches(0.5), (13, 12), color=MUTED)
+
+
+def _colour(found: ChangeText) -> RGBColor:
+    """The colour says the direction the words already say (+/−), for a quick read from the back row."""
+    return {Direction.UP: GOOD, Direction.DOWN: BAD}.get(found.direction, MUTED) if found.direction else MUTED
+
+
+def _note_line(figure: object) -> str:
+    """ "Lietotāji: 1 234 +8,4 % pret 2021 (salīdzinot 22 bibliotēkas, kas ziņoja abos gados)"."""
+    found: ChangeText | None = getattr(figure, "change", None)
+    line = f"{getattr(figure, 'name', '')}: {getattr(figure, 'value', '')}"
+    if found is not None and found.text:
+        line += f" {found.text} {found.versus}"
+    if found is not None:
+        line += f" ({found.coverage})"
+    return line
 
 
 def _chart_slide(deck: Deck, chart: charts.Chart, png: bytes, note: str) -> None:
@@ -160,7 +177,7 @@ def _library_slide(deck: Deck, lib: LibrarySlide) -> None:
     for index, figure in enumerate(lib.figures[:4]):
         x = MARGIN + (index % 2) * (card_w + gap)
         y = top + (index // 2) * Inches(1.05)
-        line = f"{figure.value}  {figure.change if figure.change != NOT_COMPARABLE else ''}".strip()
+        line = f"{figure.value}  {figure.change.text if figure.change else ''}".strip()
         _text(slide, line, x, y, card_w, Inches(0.55), (28, 24, 20), bold=True, color=ACCENT, name="figure")
         _text(slide, figure.name, x, y + Inches(0.55), card_w, Inches(0.4), (16, 14), color=MUTED)
     story_top = top + Inches(2.2)
@@ -243,7 +260,7 @@ def build_deck(pack: Pack) -> bytes:
     subtitle = _("Approved reports; change on %(year)s") % {"year": pack.previous_year} if pack.previous_year else ""
     top = _title(slide, _("The region in %(year)s") % {"year": pack.year}, subtitle)
     _figure_cards(slide, pack.headline, top + Inches(0.2), HEIGHT - top - Inches(0.6), 3)
-    _notes(slide, "\n".join(f"{f.name}: {f.value} {f.change}".strip() for f in pack.headline))
+    _notes(slide, "\n".join(_note_line(f) for f in pack.headline))
 
     slide = _blank(deck)
     top = _title(slide, _("Completeness of the data"), _("Approved reports of the libraries, by county"))
