@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from parskats.core.downloads import attachment
 from parskats.core.ratelimit import client_address
 
+from .http import AuthenticatedHttpRequest
 from .invitations import InvitationError, accept, find_invitation
 from .models import User
 
@@ -26,18 +27,18 @@ LOGIN_WINDOW_SECONDS = 15 * 60
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
-    roles = request.user.roles.select_related("network", "unit").order_by("network__name", "kind")  # type: ignore[union-attr]
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    roles = request.user.roles.select_related("network", "unit").order_by("network__name", "kind")
     return render(request, "accounts/profile.html", {"roles": roles})
 
 
 @login_required
-def my_data(request: HttpRequest) -> JsonResponse:
+def my_data(request: AuthenticatedHttpRequest) -> JsonResponse:
     """Everything we hold about the person, as JSON (GDPR right of access and portability)."""
     from parskats.audit.models import AuditEntry
     from parskats.review.models import ReviewComment
 
-    user: User = request.user  # type: ignore[assignment]  # login_required
+    user: User = request.user
     roles = user.roles.select_related("network", "unit")
     data = {
         "email": user.email,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, DecimalException
-from typing import Protocol
+from typing import Any, Protocol
 
 MAX_LENGTH = 1000
 MAX_DEPTH = 40
@@ -84,7 +84,9 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-Node = tuple  # ("num", Decimal) | ("name", str) | ("call", fn, args) | ("neg", x) | (op, left, right) | ("not", x)
+Node = tuple[
+    Any, ...
+]  # ("num", Decimal) | ("name", str) | ("call", fn, args) | ("neg", x) | (op, left, right) | ("not", x)
 
 
 class Parser:
@@ -317,7 +319,8 @@ def compile_expression(text: str) -> Expression:
 def _evaluate(node: Node, env: Environment) -> Decimal | bool:
     tag = node[0]
     if tag == "num":
-        return node[1]
+        number: Decimal = node[1]
+        return number
     if tag == "name":
         return env.value(node[1])
     if tag == "neg":

@@ -54,7 +54,7 @@ def compiled(text: str, known: set[str]) -> Expression:
     return expression
 
 
-def _years(entry: dict, where: str, problems: list[str]) -> tuple[int, int | None]:
+def _years(entry: dict[str, Any], where: str, problems: list[str]) -> tuple[int, int | None]:
     first, last = entry.get("first_year", 2019), entry.get("last_year")
     if not isinstance(first, int) or not 1900 <= first <= 2100:
         problems.append(f"{where}: first_year {first!r} is not a year.")
@@ -65,7 +65,7 @@ def _years(entry: dict, where: str, problems: list[str]) -> tuple[int, int | Non
     return first, last
 
 
-def _types(entry: dict, where: str, problems: list[str]) -> list[str]:
+def _types(entry: dict[str, Any], where: str, problems: list[str]) -> list[str]:
     types = entry.get("library_types", ["public", "school"])
     if not isinstance(types, list) or not types or not set(types) <= set(LIBRARY_TYPES):
         problems.append(f"{where}: library_types must be a list of {', '.join(LIBRARY_TYPES)}.")
@@ -73,7 +73,7 @@ def _types(entry: dict, where: str, problems: list[str]) -> list[str]:
     return sorted(set(types))
 
 
-def read_narratives(manifest: dict, file_name: str, problems: list[str]) -> list[dict[str, Any]]:
+def read_narratives(manifest: dict[str, Any], file_name: str, problems: list[str]) -> list[dict[str, Any]]:
     rows = []
     seen = set()
     for index, entry in enumerate(manifest.get("narratives", []), start=1):
@@ -186,11 +186,11 @@ def _sync(model: type, survey: Survey, rows: list[dict[str, Any]]) -> None:
             obj.delete()
 
 
-def indicator_infos(rows: list[dict]) -> dict[str, IndicatorInfo]:
+def indicator_infos(rows: list[dict[str, Any]]) -> dict[str, IndicatorInfo]:
     return {row["code"]: IndicatorInfo(row["code"], row["parent"]) for row in rows}
 
 
-def save_form_parts(survey: Survey, narratives: list[dict], checks: list[dict]) -> None:
+def save_form_parts(survey: Survey, narratives: list[dict[str, Any]], checks: list[dict[str, Any]]) -> None:
     _sync(NarrativeSection, survey, narratives)
     _sync(CheckRule, survey, checks)
 

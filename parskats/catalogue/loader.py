@@ -72,7 +72,7 @@ def _year(value: str, where: str, column: str, problems: list[str], required: bo
     return int(value)
 
 
-def read_manifest(path: Path) -> dict:
+def read_manifest(path: Path) -> dict[str, Any]:
     try:
         manifest = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -95,7 +95,7 @@ def read_manifest(path: Path) -> dict:
     return manifest
 
 
-def read_indicators(path: Path, section_codes: set[str]) -> list[dict]:
+def read_indicators(path: Path, section_codes: set[str]) -> list[dict[str, Any]]:
     """Parse and check the indicator CSV; raise CatalogueError naming every bad line."""
     try:
         text = path.read_text(encoding="utf-8-sig")

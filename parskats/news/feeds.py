@@ -13,7 +13,7 @@ from .markdown import plain_text, render_markdown
 from .models import Article
 
 
-class NewsFeed(Feed):
+class NewsFeed(Feed[Article, None]):
     title = _("Pārskats — news")
     link = reverse_lazy("news:list")
     description = _("News of the regional library network.")
@@ -41,7 +41,7 @@ class NewsFeed(Feed):
     def item_categories(self, item: Article) -> list[str]:
         return [tag.name for tag in item.tags.all()]
 
-    def item_extra_kwargs(self, item: Article) -> dict:
+    def item_extra_kwargs(self, item: Article) -> dict[str, str]:
         return {"summary": item.lead or plain_text(item.body)} if isinstance(self.feed_type, Atom1Feed) else {}
 
 

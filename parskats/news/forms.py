@@ -41,7 +41,7 @@ class DescribedMixin:
         self._describe()
 
 
-class ArticleForm(DescribedMixin, forms.ModelForm):
+class ArticleForm(DescribedMixin, forms.ModelForm[Article]):
     tags_text = forms.CharField(
         label=_("Tags"),
         required=False,
@@ -96,7 +96,7 @@ class ArticleForm(DescribedMixin, forms.ModelForm):
         return data
 
 
-class ImageForm(DescribedMixin, forms.ModelForm):
+class ImageForm(DescribedMixin, forms.ModelForm[ArticleImage]):
     class Meta:
         model = ArticleImage
         fields = ["image", "alt_text", "caption"]
@@ -135,7 +135,7 @@ class CommentForm(DescribedMixin, forms.Form):
         return name
 
     def clean_text(self) -> str:
-        text = self.cleaned_data["text"].strip()
+        text: str = self.cleaned_data["text"].strip()
         if not text:
             raise forms.ValidationError(_("Write a comment."))
         if len(text) > self.max_length:
@@ -157,7 +157,7 @@ class EditorForm(DescribedMixin, forms.Form):
         return person
 
 
-class NewsSettingsForm(DescribedMixin, forms.ModelForm):
+class NewsSettingsForm(DescribedMixin, forms.ModelForm[NewsSettings]):
     class Meta:
         model = NewsSettings
         fields = ["moderation", "min_fill_seconds", "per_address_per_hour", "per_article_per_hour", "max_links"]

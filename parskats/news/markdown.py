@@ -39,7 +39,8 @@ def _markup(source: str) -> str:
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
-    return _md.renderer.render(tokens, _md.options, {})
+    html: str = _md.renderer.render(tokens, _md.options, {})
+    return html
 
 
 @lru_cache(maxsize=512)

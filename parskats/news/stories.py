@@ -7,6 +7,8 @@ leaves the public pages until it is approved again.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
@@ -23,7 +25,7 @@ def public_stories() -> QuerySet[Narrative]:
     )
 
 
-def story_years() -> list[dict]:
+def story_years() -> list[dict[str, Any]]:
     """Networks and years that have public stories, newest first, with how many."""
     rows = (
         public_stories()

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -44,7 +44,7 @@ from .layout import (
     read_layout,
     state_names,
 )
-from .reading import ParsedFile, Progress, ReadError, at, classify, parse, read_header
+from .reading import Cell, ParsedFile, Progress, ReadError, Record, at, classify, parse, read_header
 
 NETWORK_SLUG = "us-pls"
 NETWORK_NAME = "ASV publiskās bibliotēkas (IMLS PLS)"
@@ -551,7 +551,9 @@ def import_year(
             }
         )
 
-        jobs = [(survey, ae.records, lambda r: r.identity["key"], indicators["ae"])]
+        jobs: list[tuple[Survey, list[Record], Callable[[Record], str], dict[str, Indicator]]] = [
+            (survey, ae.records, lambda r: r.identity["key"], indicators["ae"])
+        ]
         if outlets:
             jobs.append((outlet_survey, outlets.records, lambda r: outlet_code[r.line], indicators["outlet"]))
         for job_survey, records, code_of, catalogue in jobs:
@@ -560,7 +562,12 @@ def import_year(
             indicator_id = {code: indicator.pk for code, indicator in catalogue.items()}
             total = sum(len(r.values) for r in records)
 
-            def cells(records=records, code_of=code_of, indicator_id=indicator_id, report_of=report_of):
+            def cells(
+                records: list[Record] = records,
+                code_of: Callable[[Record], str] = code_of,
+                indicator_id: dict[str, int] = indicator_id,
+                report_of: dict[int, int] = report_of,
+            ) -> Iterator[tuple[int, int, Cell]]:
                 for r in records:
                     report = report_of[ids[code_of(r)]]
                     for code, cell in r.values.items():

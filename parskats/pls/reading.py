@@ -119,7 +119,9 @@ def read_header(path: Path) -> tuple[str, list[str], str]:
     return text, [cell.strip() for cell in header], encoding
 
 
-def _number(raw: str, column: str, where: str, blank_ok: bool, codes: dict[str, MissingCode], parsed: ParsedFile):
+def _number(
+    raw: str, column: str, where: str, blank_ok: bool, codes: dict[str, MissingCode], parsed: ParsedFile
+) -> tuple[str, Decimal | None, str] | None:
     """A cell as (code, number, source_code), or None after reporting the problem."""
     text = raw.strip()
     if not text:

@@ -139,7 +139,7 @@ def form_indicators(report: Report) -> list[Indicator]:
 
 
 def parent_code(indicator: Indicator) -> str:
-    known = getattr(indicator, "parent_code", None)
+    known: str | None = getattr(indicator, "parent_code", None)
     if known is not None:
         return known
     return indicator.parent.code if indicator.parent else ""

@@ -31,8 +31,8 @@ def _counties(network: Network) -> list[OrgUnit]:
     return sorted_by_name(OrgUnit.objects.filter(network=network, level=OrgUnit.Level.COUNTY), key=lambda u: u.name)
 
 
-class CountyField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class CountyField(forms.ModelChoiceField[OrgUnit]):
+    def label_from_instance(self, obj: OrgUnit) -> str:
         closed = f" (–{obj.closed_on:%d.%m.%Y}.)" if obj.closed_on else ""
         return f"{obj.name}{closed}"
 
@@ -54,7 +54,7 @@ class LibraryForm(forms.Form):
         self.fields["county"].queryset = OrgUnit.objects.filter(network=network, level=OrgUnit.Level.COUNTY)  # type: ignore[attr-defined]
 
     def clean_code(self) -> str:
-        code = self.cleaned_data["code"]
+        code: str = self.cleaned_data["code"]
         if OrgUnit.objects.filter(network=self.network, code=code).exists():
             raise forms.ValidationError(_("Another unit of the network has this code."))
         return code

@@ -3,6 +3,8 @@ commits (a rolled-back transition sends nothing)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -39,7 +41,7 @@ def reporters_of(report: Report) -> list[User]:
     )
 
 
-def render_email(template: str, user: User, context: dict) -> EmailMessage:
+def render_email(template: str, user: User, context: dict[str, Any]) -> EmailMessage:
     """Subject is the first line of the rendered template, the body the rest."""
     with translation.override(user.language or settings.LANGUAGE_CODE):
         text = render_to_string(f"review/email/{template}.txt", {**context, "recipient": user}).strip()

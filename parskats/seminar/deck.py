@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import io
+from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from pptx.util import Emu, Inches, Pt
 from parskats.stats import charts
 
 from .agenda import RIGA
-from .content import NOT_COMPARABLE, LibrarySlide, Pack, shorten
+from .content import NOT_COMPARABLE, Figure, LibrarySlide, Pack, shorten
 from .fit import EMU_PER_POINT, best_size, fits
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -97,10 +98,11 @@ def _notes(slide: Slide, text: str) -> None:
 
 
 def _blank(deck: Deck) -> Slide:
-    return deck.slides.add_slide(deck.slide_layouts[6])
+    slide: Slide = deck.slides.add_slide(deck.slide_layouts[6])
+    return slide
 
 
-def _figure_cards(slide: Slide, figures: list, top: int, height: int, columns: int) -> None:
+def _figure_cards(slide: Slide, figures: list[Figure], top: int, height: int, columns: int) -> None:
     gap = Inches(0.25)
     width = (WIDTH - 2 * MARGIN - gap * (columns - 1)) // columns
     rows = (len(figures) + columns - 1) // columns
@@ -119,7 +121,7 @@ def _figure_cards(slide: Slide, figures: list, top: int, height: int, columns: i
             _text(slide, label, left, y + Inches(1.6), width, Inches(0.45), (18, 16), color=colour)
 
 
-def slide_spec(spec: dict) -> dict:
+def slide_spec(spec: dict[str, Any]) -> dict[str, Any]:
     """The dashboard's spec drawn for a wall: bigger marks and type, no title (the slide has it)."""
     spec = copy.deepcopy({key: value for key, value in spec.items() if key != "title"})
     spec["height"] = 400

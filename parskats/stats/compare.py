@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from parskats.network.models import OrgUnit
 
@@ -34,7 +35,7 @@ class Change:
             return None
         return self.absolute / self.previous
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "current": None if self.current is None else float(self.current),
             "previous": None if self.previous is None else float(self.previous),

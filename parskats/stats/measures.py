@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import get_language
 
@@ -36,7 +37,8 @@ class Measure:
 
     def _pick(self, field: str) -> str:
         lang = (get_language() or "lv").split("-")[0]
-        return getattr(self, f"{field}_en") if lang == "en" else getattr(self, f"{field}_lv")
+        text: str = getattr(self, f"{field}_en") if lang == "en" else getattr(self, f"{field}_lv")
+        return text
 
     @property
     def name(self) -> str:
@@ -67,7 +69,7 @@ class PeerGroup:
         return self.min <= persons and (self.max is None or persons <= self.max)
 
 
-def _require(entry: dict, key: str, where: str) -> object:
+def _require(entry: dict[str, Any], key: str, where: str) -> object:
     if key not in entry:
         raise PerformanceDataError(f"{DATA_FILE.name}, {where}: {key!r} is missing.")
     return entry[key]

@@ -23,7 +23,9 @@ def _page_of(item: str) -> dict[str, Any]:
     }
 
 
-def _param(name: str, description: str, schema: dict[str, Any], where: str = "query", required: bool = False) -> dict:
+def _param(
+    name: str, description: str, schema: dict[str, Any], where: str = "query", required: bool = False
+) -> dict[str, Any]:
     return {"name": name, "in": where, "required": required, "description": description, "schema": schema}
 
 
@@ -57,7 +59,7 @@ ERRORS = {
 }
 
 
-def _get(summary: str, schema: str, parameters: list[dict]) -> dict[str, Any]:
+def _get(summary: str, schema: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "get": {
             "summary": summary,

@@ -9,6 +9,7 @@ import json
 import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -35,15 +36,15 @@ def _csv(header: list[str], rows: Sequence[Sequence[object]]) -> str:
     return buffer.getvalue()
 
 
-def _field(name: str, kind: str, description: str, required: bool = False, **extra: object) -> dict:
-    field: dict = {"name": name, "type": kind, "description": description}
+def _field(name: str, kind: str, description: str, required: bool = False, **extra: object) -> dict[str, Any]:
+    field: dict[str, Any] = {"name": name, "type": kind, "description": description}
     if required:
         field["constraints"] = {"required": True}
     field.update(extra)
     return field
 
 
-def build_package(network: Network, year: int) -> tuple[dict, dict[str, str]]:
+def build_package(network: Network, year: int) -> tuple[dict[str, Any], dict[str, str]]:
     """(datapackage.json as a dict, {file name: CSV text}) for the year's approved reports."""
     survey = default_survey(network)
     table = aggregate(network, survey, year, group_by="county", approved_only=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest
@@ -23,7 +24,6 @@ from parskats.network.timeline import year_end
 from . import charts
 from .aggregate import (
     Cell,
-    LibraryValue,
     Row,
     StatsError,
     Table,
@@ -37,13 +37,14 @@ from .cache import measured_tables
 from .compare import Change, change, place
 from .measures import Measure
 from .performance import available_measures
+from .tally import LibraryValue
 
 SERIES_LENGTH = 5  # years shown in the year-over-year view
 DASHBOARD_FILE = Path(__file__).resolve().parent / "data" / "dashboard.toml"
 
 
 @lru_cache(maxsize=1)
-def dashboard_config() -> dict:
+def dashboard_config() -> dict[str, Any]:
     return tomllib.loads(DASHBOARD_FILE.read_text(encoding="utf-8"))
 
 
@@ -256,7 +257,7 @@ def _pick(indicators: list[Indicator], names: list[str]) -> list[Indicator]:
     return [indicator for indicator in found if indicator is not None]
 
 
-def _localised(entry: dict, key: str) -> str:
+def _localised(entry: dict[str, Any], key: str) -> str:
     lang = (get_language() or "lv").split("-")[0]
     return str(entry.get(f"{key}_{lang}") or entry.get(f"{key}_lv") or "")
 

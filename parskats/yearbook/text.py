@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(["image"])
 
@@ -105,7 +106,7 @@ def paragraphs(text: str, language: str = "lv") -> list[Para]:
     return [p for p in out if p.text.strip()]
 
 
-def _runs(children: list, language: str, heading: bool = False) -> list[Run]:
+def _runs(children: list[Token], language: str, heading: bool = False) -> list[Run]:
     runs: list[Run] = []
     bold = italic = 0
     for child in children:

@@ -13,8 +13,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from parskats.core.numbers import babel_locale, format_percentage
-from parskats.stats.aggregate import Cell, LibraryValue
+from parskats.stats.aggregate import Cell
 from parskats.stats.compare import Change
+from parskats.stats.tally import LibraryValue
 
 register = template.Library()
 
