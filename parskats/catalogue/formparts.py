@@ -168,15 +168,15 @@ def read_checks(path: Path, indicators: dict[str, IndicatorInfo], problems: list
     return rows
 
 
-def _sync(model: type, survey: Survey, rows: list[dict[str, Any]]) -> None:
+def _sync(model: type[NarrativeSection] | type[CheckRule], survey: Survey, rows: list[dict[str, Any]]) -> None:
     """Create or update rows by code; rows no longer in the file leave the form (a last_year) rather
     than disappear, since reports may refer to them."""
-    existing = {obj.code: obj for obj in model.objects.filter(survey=survey)}  # type: ignore[attr-defined]
+    existing: dict[str, NarrativeSection | CheckRule] = {obj.code: obj for obj in model.objects.filter(survey=survey)}
     for order, row in enumerate(rows):
         fields = {**{k: v for k, v in row.items() if k != "code"}, "order": order}
         obj = existing.pop(row["code"], None)
         if obj is None:
-            model.objects.create(survey=survey, code=row["code"], **fields)  # type: ignore[attr-defined]
+            model.objects.create(survey=survey, code=row["code"], **fields)
         elif any(getattr(obj, name) != value for name, value in fields.items()):
             for name, value in fields.items():
                 setattr(obj, name, value)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from .formparts import indicator_infos, read_checks, read_narratives, save_form_parts
 from .models import Indicator, Section, Survey
@@ -54,8 +54,8 @@ class LoadResult:
     unchanged: int
 
 
-def _choice(value: str, choices: type, where: str, column: str, problems: list[str]) -> str:
-    allowed = [c.value for c in choices]  # type: ignore[attr-defined]
+def _choice(value: str, choices: type[models.TextChoices], where: str, column: str, problems: list[str]) -> str:
+    allowed = [c.value for c in choices]
     if value not in allowed:
         problems.append(f"{where}, column {column}: {value!r} is not one of {', '.join(allowed)}.")
     return value

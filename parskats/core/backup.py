@@ -136,14 +136,22 @@ def _safe_media_path(name: str) -> PurePosixPath | None:
     return PurePosixPath(*path.parts[1:])
 
 
+def _member_bytes(archive: Path, tar: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:
+    """A member's contents; a directory or other non-file where a file belongs is refused by name."""
+    stream = tar.extractfile(member)
+    if stream is None:
+        raise BackupError(f"{archive}: {member.name!r} is not a file.")
+    return stream.read()
+
+
 def read_archive(archive: Path) -> tuple[dict[str, Any], bytes, dict[PurePosixPath, bytes]]:
     try:
         with tarfile.open(archive, "r:gz") as tar:
             members = {m.name: m for m in tar.getmembers()}
             if "manifest.json" not in members or "data.jsonl" not in members:
                 raise BackupError(f"{archive} is not a Pārskats backup (no manifest.json or data.jsonl).")
-            manifest = json.loads(tar.extractfile(members["manifest.json"]).read())  # type: ignore[union-attr]
-            payload = tar.extractfile(members["data.jsonl"]).read()  # type: ignore[union-attr]
+            manifest = json.loads(_member_bytes(archive, tar, members["manifest.json"]))
+            payload = _member_bytes(archive, tar, members["data.jsonl"])
             media: dict[PurePosixPath, bytes] = {}
             for name, member in members.items():
                 if name in {"manifest.json", "data.jsonl"}:
@@ -151,7 +159,7 @@ def read_archive(archive: Path) -> tuple[dict[str, Any], bytes, dict[PurePosixPa
                 target = _safe_media_path(name)
                 if target is None or not member.isfile():
                     raise BackupError(f"{archive} holds an unsafe entry {name!r}; refusing to restore it.")
-                media[target] = tar.extractfile(member).read()  # type: ignore[union-attr]
+                media[target] = _member_bytes(archive, tar, member)
     except (tarfile.TarError, OSError, EOFError, json.JSONDecodeError) as exc:
         raise BackupError(f"{archive} cannot be read: {exc}") from None
     if manifest.get("format") != FORMAT:

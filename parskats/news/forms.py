@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -16,7 +16,14 @@ from .models import Article, ArticleImage, NewsSettings
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
 
 
-class DescribedMixin:
+# The mixin goes on Django forms; the type checker is told so, so that super() calls resolve.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class DescribedMixin(_FormBase):
     """Ties each input to its help text and error message (aria-describedby, aria-invalid),
     matching the ids that news/_field.html gives them."""
 
@@ -37,7 +44,7 @@ class DescribedMixin:
         self._describe()
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
+        super().full_clean()
         self._describe()
 
 

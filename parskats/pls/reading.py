@@ -150,7 +150,8 @@ def _number(
             parsed.problem(message % {"where": where, "column": column, "text": text, "known": known})
             return None
         return missing.kind, None, source
-    return "num", number.quantize(THOUSANDTH) if number.as_tuple().exponent < -3 else number, ""  # type: ignore[operator]
+    exponent = number.as_tuple().exponent  # an int: the number is finite (checked above)
+    return "num", number.quantize(THOUSANDTH) if isinstance(exponent, int) and exponent < -3 else number, ""
 
 
 def parse(

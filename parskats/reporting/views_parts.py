@@ -113,8 +113,8 @@ class ActivityForm(forms.ModelForm[Activity]):
             "description": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args: object, report: Report | None = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, report: Report | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.report = report
 
     def clean(self) -> dict[str, Any]:

@@ -4,7 +4,7 @@ close it, move it to another county from a date (the membership history keeps th
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -51,7 +51,8 @@ class LibraryForm(forms.Form):
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.network = network
-        self.fields["county"].queryset = OrgUnit.objects.filter(network=network, level=OrgUnit.Level.COUNTY)  # type: ignore[attr-defined]
+        county = cast(CountyField, self.fields["county"])  # the deep copy of the field declared above
+        county.queryset = OrgUnit.objects.filter(network=network, level=OrgUnit.Level.COUNTY)
 
     def clean_code(self) -> str:
         code: str = self.cleaned_data["code"]
@@ -77,7 +78,8 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = OrgUnit.objects.filter(network=network, level=OrgUnit.Level.COUNTY)  # type: ignore[attr-defined]
+        county = cast(CountyField, self.fields["county"])  # the deep copy of the field declared above
+        county.queryset = OrgUnit.objects.filter(network=network, level=OrgUnit.Level.COUNTY)
 
 
 def _audit(request: HttpRequest, net: Network, unit: OrgUnit, old: Any, new: Any, note: str) -> None:

@@ -19,7 +19,7 @@ from parskats.reporting.models import Report
 from .models import ReviewComment
 
 # Which email each new status sends; "reopened" is an approved report sent back (status returned).
-TEMPLATES = {
+TEMPLATES: dict[str, str] = {
     Report.Status.SUBMITTED: "submitted",
     Report.Status.RETURNED: "returned",
     Report.Status.APPROVED: "approved",
@@ -68,14 +68,14 @@ def sent_with_last_return(report: Report) -> list[ReviewComment]:
         ).select_related("parent")
     }
     for comment in comments:
-        comment.indicator = names.get(comment.target)  # type: ignore[attr-defined]
+        comment.indicator = names.get(comment.target)
     return comments
 
 
 def notify_transition(report: Report, old_status: str, actor: User | None, note: str = "") -> None:
     """Tell the library's reporters that their report changed status. Call it inside the
     transition's transaction; the emails go once it commits."""
-    template = TEMPLATES.get(report.status)  # type: ignore[call-overload]
+    template = TEMPLATES.get(report.status)
     if template is None:
         return
     if report.status == Report.Status.RETURNED and old_status == Report.Status.APPROVED:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -42,7 +42,7 @@ class InviteForm(forms.Form):
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         libraries = OrgUnit.objects.filter(network=network, level__in=[OrgUnit.Level.LIBRARY, OrgUnit.Level.BRANCH])
-        self.fields["unit"].queryset = libraries  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField[OrgUnit], self.fields["unit"]).queryset = libraries  # declared above
         self.library_choices = sorted_by_name(libraries, key=lambda u: u.name)
 
     def clean(self) -> dict[str, Any]:
@@ -133,9 +133,10 @@ class PeriodForm(forms.ModelForm[ReportingPeriod]):
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.network = network
-        self.fields["survey"].queryset = Survey.objects.all()  # type: ignore[attr-defined]
-        self.fields["opens_on"].input_formats = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%Y."]  # type: ignore[attr-defined]
-        self.fields["deadline"].input_formats = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%Y."]  # type: ignore[attr-defined]
+        # The fields ModelForm made from ReportingPeriod's ForeignKey and DateFields.
+        cast(forms.ModelChoiceField[Survey], self.fields["survey"]).queryset = Survey.objects.all()
+        for name in ("opens_on", "deadline"):
+            cast(forms.DateField, self.fields[name]).input_formats = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%Y."]
         if self.instance.pk:
             del self.fields["survey"]
             del self.fields["year"]

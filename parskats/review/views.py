@@ -221,7 +221,7 @@ def feedback(request: AuthenticatedHttpRequest, network: str, report_id: int) ->
         i.code: i for i in Indicator.objects.filter(survey=report.period.survey, code__in={c.target for c in comments})
     }
     for c in comments:
-        c.indicator = names.get(c.target)  # type: ignore[attr-defined]
+        c.indicator = names.get(c.target)
     last_status = report.audit_entries.filter(action=AuditEntry.Action.STATUS).first()
     return render(
         request,
@@ -260,7 +260,7 @@ def history(request: AuthenticatedHttpRequest, network: str, report_id: int) -> 
     entries = list(_visible_entries(request, net, report)[:1000])
     labels = _labels(report)
     for entry in entries:
-        entry.label = labels.get(entry.target, entry.target)  # type: ignore[attr-defined]
+        entry.label = labels.get(entry.target, entry.target)
     return render(request, "review/history.html", {"network": net, "report": report, "entries": entries})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from parskats.network.models import OrgUnit
 
@@ -99,7 +99,8 @@ def peers(table: Table, measure: Measure) -> list[PeerStats]:
         for entry in stats.values():
             entry.members.sort(key=lambda member: member[1], reverse=True)
         table.memo[key] = [entry for entry in stats.values() if entry.members]
-    return table.memo[key]  # type: ignore[return-value]
+    # The memo is shared by every derived view of the table; under this key it holds what was put above.
+    return cast(list[PeerStats], table.memo[key])
 
 
 def place(table: Table, measure: Measure, library_id: int) -> tuple[Place, PeerStats] | None:

@@ -81,10 +81,11 @@ def _load() -> tuple[tuple[Measure, ...], tuple[PeerGroup, ...]]:
     measures = []
     for index, entry in enumerate(data.get("measure", []), start=1):
         where = f"measure {index}"
-        fields = {key: _require(entry, key, where) for key in Measure.__dataclass_fields__}
+        # Checked by name against the dataclass; the values' types are the manifest's to get right.
+        fields: dict[str, Any] = {key: _require(entry, key, where) for key in Measure.__dataclass_fields__}
         if fields["format"] not in ("number", "percent"):
             raise PerformanceDataError(f"{DATA_FILE.name}, {where}: format must be number or percent.")
-        measures.append(Measure(**fields))  # type: ignore[arg-type]
+        measures.append(Measure(**fields))
     groups = [
         PeerGroup(
             code=str(_require(entry, "code", f"peer_group {i}")),
