@@ -28,6 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,6 +46,7 @@ from .tally import (
     TOTAL,
     LibraryValue,
     Slot,
+    Tally,
     few,
     fills_population,
     kind_rows,
@@ -105,7 +107,7 @@ class Cell:
     def coverage(self) -> float | None:
         return self.reported / self.expected if self.expected else None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "value": None if self.value is None else float(self.value),
             "reported": self.reported,
@@ -158,7 +160,7 @@ class Table:
     _one: dict[int, dict[str, LibraryValue]] = field(default_factory=dict, repr=False)
     memo: dict[object, object] = field(default_factory=dict, repr=False)  # what is derived from it (peers)
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_units": None, "_inputs": None, "_values": None, "_one": {}, "memo": {}}
 
     @property
@@ -397,8 +399,8 @@ class _Plan:
     group_of: dict[int, str] = field(default_factory=dict)
     # (row key, approved) → indicator id → tally; numbers of reports not yet approved are tallied
     # apart, so the hot loop need not ask, and their count is the "pending" of the cell.
-    tallies: dict[tuple[str, bool], dict[int, list]] = field(default_factory=dict)
-    maps: dict[tuple[str, str, bool], dict[int, list]] = field(default_factory=dict)
+    tallies: dict[tuple[str, bool], dict[int, Tally]] = field(default_factory=dict)
+    maps: dict[tuple[str, str, bool], dict[int, Tally]] = field(default_factory=dict)
     inputs: dict[int, dict[str, LibraryValue]] = field(default_factory=dict)
     applicable: dict[str, frozenset[int]] = field(default_factory=dict)  # library type → indicator ids
 
@@ -413,7 +415,7 @@ class _Plan:
                 i.pk for i in self.indicators if i.on_form(self.year, library_type)
             )
 
-    def tally_map(self, unit_id: int, approved: bool) -> dict[int, list]:
+    def tally_map(self, unit_id: int, approved: bool) -> dict[int, Tally]:
         """The tallies a library's rows go to: its group's, for the indicators on its form."""
         key, library_type = self.group_of[unit_id], self.units[unit_id].library_type
         found = self.maps.get((key, library_type, approved))
@@ -456,7 +458,7 @@ class _Plan:
         types: dict[str, Counter[str]] = defaultdict(Counter)
         for pk, unit in self.units.items():
             types[self.group_of[pk]][unit.library_type] += 1
-        parts: dict[str, list[tuple[dict[int, list], bool]]] = defaultdict(list)
+        parts: dict[str, list[tuple[dict[int, Tally], bool]]] = defaultdict(list)
         for (key, approved), group in self.tallies.items():
             parts[key].append((group, approved))
         tallies = {key: _combined(groups) for key, groups in parts.items()}
@@ -502,9 +504,9 @@ class _Plan:
         )
 
 
-def _combined(parts: Iterable[tuple[dict[int, list], bool]]) -> dict[int, list]:
+def _combined(parts: Iterable[tuple[dict[int, Tally], bool]]) -> dict[int, Tally]:
     """Tallies added up; the numbers of a part not approved count as pending."""
-    combined: dict[int, list] = {}
+    combined: dict[int, Tally] = {}
     for group, approved in parts:
         for indicator_id, tally in group.items():
             into = combined.setdefault(indicator_id, new_tally())
@@ -514,7 +516,7 @@ def _combined(parts: Iterable[tuple[dict[int, list], bool]]) -> dict[int, list]:
     return combined
 
 
-def _cell(indicator: Indicator, tally: list | None, libraries: int) -> Cell:
+def _cell(indicator: Indicator, tally: Tally | None, libraries: int) -> Cell:
     """By the indicator's rule: `sum` sums, `average` averages, `none` is not totalled."""
     if tally is None:
         return Cell(None, 0, libraries)

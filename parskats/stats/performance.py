@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from .aggregate import Cell, Row, Table, indicator_by_concept
 from .measures import Measure, PeerGroup, measures, peer_groups
+from .tally import LibraryValue, Tally
 
 
 def available_measures(table: Table) -> list[Measure]:
@@ -34,8 +35,8 @@ def add_measures(table: Table) -> Table:
         types = {t for t in library_types if numerator.on_form(table.year, t) and denominator.on_form(table.year, t)}
         specs.append((measure.code, numerator.code, denominator.code, types))
     # per group and measure: numerator sum, denominator sum, reported, expected, estimated, pending
-    sums: dict[str, dict[str, list]] = {}
-    no_values: dict = {}
+    sums: dict[str, dict[str, Tally]] = {}
+    no_values: dict[str, LibraryValue] = {}
     for pk, unit in table.units.items():
         key = table.group_of[pk]
         group = sums.setdefault(key, {})
@@ -59,7 +60,7 @@ def add_measures(table: Table) -> Table:
                 tally[4] += 1
             if not (top.approved and bottom.approved):
                 tally[5] += 1
-    total: dict[str, list] = {}
+    total: dict[str, Tally] = {}
     for group in sums.values():
         for code, tally in group.items():
             merged = total.setdefault(code, [Decimal(0), Decimal(0), 0, 0, 0, 0])
@@ -67,7 +68,7 @@ def add_measures(table: Table) -> Table:
                 merged[index] += tally[index]
     scale = {measure.code: measure.scale for measure in found}
 
-    def cells(tallies: dict[str, list]) -> dict[str, Cell]:
+    def cells(tallies: dict[str, Tally]) -> dict[str, Cell]:
         out = {}
         for measure in found:
             tally = tallies.get(measure.code)

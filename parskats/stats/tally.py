@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import BigIntegerField, BooleanField, Case, F, IntegerField, Q, QuerySet, When
@@ -26,6 +26,8 @@ ESTIMATE_FLAGS = frozenset({Value.Flag.ESTIMATED.value, Value.Flag.IMPUTED.value
 NOT_APPLICABLE = Value.Code.NOT_APPLICABLE.value
 # Positions in a tally list: total, reported, unknown, not applicable, estimated, pending.
 TOTAL, REPORTED, UNKNOWN, NA, ESTIMATED, PENDING = range(6)
+Tally = list[Any]  # the total is an int or a Decimal, the rest are counts
+Row = tuple[Any, ...]  # a value row as the database cursor gives it
 # What a value row is, worked out by the database so that the hot loop compares small integers.
 NUMBER, NOT_APPLICABLE_KIND, UNKNOWN_KIND, ESTIMATE = 0, 1, 2, 3
 FEW = 2000  # up to this many units the SQL itself filters by unit (a county, a state)
@@ -44,7 +46,7 @@ class Slot(NamedTuple):
     """Where one report's rows go: indicator id → its group's tally (only the indicators on the
     library's form have one), and the library's own values of the measure inputs."""
 
-    tallies: dict[int, list]
+    tallies: dict[int, Tally]
     inputs: dict[str, LibraryValue]
     approved: bool
 
@@ -54,15 +56,15 @@ KIND_CODES = {NUMBER: "num", ESTIMATE: "num", NOT_APPLICABLE_KIND: NOT_APPLICABL
 KIND_FLAGS = {NUMBER: "reported", ESTIMATE: "estimated", NOT_APPLICABLE_KIND: "reported", UNKNOWN_KIND: "reported"}
 
 
-def new_tally() -> list:
+def new_tally() -> Tally:
     return [0, 0, 0, 0, 0, 0]
 
 
 def exact(number: object) -> Decimal | int | None:
     """SQLite gives an int or a float for NUMERIC (a float's shortest repr is the stored decimal);
     PostgreSQL a Decimal. Ints stay ints while summing (cheaper), the rest become Decimals."""
-    if number is None or number.__class__ is int or number.__class__ is Decimal:
-        return number  # type: ignore[return-value]
+    if number is None or isinstance(number, (int, Decimal)):
+        return number
     return Decimal(repr(number))
 
 
@@ -77,7 +79,7 @@ def few(unit_ids: Iterable[int]) -> list[int] | None:
     return ids if len(ids) <= FEW else None
 
 
-def value_rows(period_ids: list[int], approved_only: bool, unit_ids: list[int] | None = None) -> Iterator[tuple]:
+def value_rows(period_ids: list[int], approved_only: bool, unit_ids: list[int] | None = None) -> Iterator[Row]:
     """(report id, indicator id, code, number, flag) of these periods."""
     return _rows(
         _values(period_ids, approved_only, unit_ids).values_list("report_id", "indicator_id", "code", "number", "flag")
@@ -86,7 +88,7 @@ def value_rows(period_ids: list[int], approved_only: bool, unit_ids: list[int] |
 
 def kind_rows(
     period_ids: list[int], approved_only: bool, unit_ids: list[int] | None, report_ids: list[int]
-) -> Iterator[tuple]:
+) -> Iterator[Row]:
     """(report id, indicator id, whole number, other number, kind): the aggregation's narrow read.
     A whole number comes as an integer (cheaper to make and to add than PostgreSQL's Decimal),
     any other as the database gives it."""
@@ -111,7 +113,7 @@ def kind_rows(
     return _rows(values.values_list("report_id", "indicator_id", "whole", "other", "kind"))
 
 
-def _values(period_ids: list[int], approved_only: bool, unit_ids: list[int] | None) -> QuerySet:
+def _values(period_ids: list[int], approved_only: bool, unit_ids: list[int] | None) -> QuerySet[Value]:
     values = Value.objects.filter(report__period_id__in=period_ids)
     if approved_only:
         values = values.filter(report__status=Report.Status.APPROVED)
@@ -120,7 +122,7 @@ def _values(period_ids: list[int], approved_only: bool, unit_ids: list[int] | No
     return values
 
 
-def _rows(query: QuerySet) -> Iterator[tuple]:
+def _rows(query: QuerySet[Any, Any]) -> Iterator[Row]:
     """The SQL the ORM builds, run on a plain cursor: at national scale the ORM's per-field
     converters would cost more than the aggregation itself."""
     sql, params = query.query.sql_with_params()
@@ -130,7 +132,7 @@ def _rows(query: QuerySet) -> Iterator[tuple]:
             yield from rows
 
 
-def stream(rows: Iterable[tuple], slots: dict[int, Slot], keep: dict[int, str], population_id: int | None) -> set[int]:
+def stream(rows: Iterable[Row], slots: dict[int, Slot], keep: dict[int, str], population_id: int | None) -> set[int]:
     """Add every row into its report's group tally; returns the reports that had a population value.
 
     The hot loop at national scale: local names, small-integer kinds and plain lookups only."""
@@ -138,7 +140,7 @@ def stream(rows: Iterable[tuple], slots: dict[int, Slot], keep: dict[int, str], 
     slot_of = slots.get
     last_report: int | None = None
     slot: Slot | None = None
-    tallies: dict[int, list] | None = None
+    tallies: dict[int, Tally] | None = None
     for report_id, indicator_id, whole, other, kind in rows:
         if report_id != last_report:
             last_report, slot = report_id, slot_of(report_id)
