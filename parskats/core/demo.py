@@ -330,12 +330,12 @@ def load_demo() -> list[DemoAccount]:
     accounts.append(DemoAccount(superuser.email, superuser.full_name, "system administrator (Django admin)"))
     load_report_demo(network)
     load_news_demo(network)
-    from parskats.review.demo import load_review_demo  # issue 4: review history
+    from parskats.review.demo import load_review_demo  # returns, comments and approvals of the demo reports
 
     load_review_demo(network)
     load_pls_demo()
     load_seminar_demo(network)
-    from parskats.yearbook.demo import load_yearbook_demo  # issue 10: texts and a draft 2021 review
+    from parskats.yearbook.demo import load_yearbook_demo  # the libraries' texts and a draft 2021 review
 
     load_yearbook_demo(network, survey)
     data_changed(network.pk)  # values were bulk-created, which sends no signals

@@ -1,8 +1,8 @@
 """Public stories: the success stories of approved reports, with the photos whose subjects consented.
 
 Nothing else of a report is public here: only the narrative section `success_story` of a report in
-status "approved", and only photos that public_photos() (issue 3) allows. A report that is reopened
-leaves the public pages until it is approved again.
+status "approved", and only photos that reporting's public_photos() allows (the one consent rule).
+A report that is reopened leaves the public pages until it is approved again.
 """
 
 from __future__ import annotations
