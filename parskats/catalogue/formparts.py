@@ -117,7 +117,7 @@ def read_checks(path: Path, indicators: dict[str, IndicatorInfo], problems: list
         problems.append(f"{path.name}: cannot be read ({exc}).")
         return []
     rows = []
-    seen = set()
+    seen: set[str] = set()
     for index, entry in enumerate(data.get("checks", []), start=1):
         where = f"{path.name}, check {index}"
         if not isinstance(entry, dict):
@@ -131,41 +131,48 @@ def read_checks(path: Path, indicators: dict[str, IndicatorInfo], problems: list
         if code in seen:
             problems.append(f"{where}: the code is used twice.")
         seen.add(code)
-        if entry.get("severity") not in CheckRule.Severity.values:
-            problems.append(f"{where}: severity must be error or warning.")
-        for key in ("expression", "message_lv"):
-            if not isinstance(entry.get(key), str) or not entry[key]:
-                problems.append(f"{where}: {key} is required.")
-        fields = entry.get("fields", [ALL_FIELDS])
-        if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
-            problems.append(f"{where}: fields must be a list of indicator codes, @all or @parts.")
-            continue
-        for field in fields:
-            if field not in (ALL_FIELDS, PARTS) and field not in indicators:
-                problems.append(f"{where}: {field!r} is not an indicator of the survey.")
-        if not isinstance(entry.get("expression"), str):
-            continue
-        for field, text in expand(fields, entry["expression"], indicators):
-            try:
-                compiled(text, set(indicators))
-            except ExpressionError as exc:
-                problems.append(f"{where}, field {field}: {exc}.")
-                break
-        first, last = _years(entry, where, problems)
-        rows.append(
-            {
-                "code": code,
-                "severity": entry.get("severity"),
-                "expression": entry["expression"],
-                "fields": fields,
-                "message_lv": entry.get("message_lv", ""),
-                "message_en": str(entry.get("message_en", "")),
-                "library_types": _types(entry, where, problems),
-                "first_year": first,
-                "last_year": last,
-            }
-        )
+        row = _check_row(entry, code, where, indicators, problems)
+        if row is not None:
+            rows.append(row)
     return rows
+
+
+def _check_row(
+    entry: dict[str, Any], code: str, where: str, indicators: dict[str, IndicatorInfo], problems: list[str]
+) -> dict[str, Any] | None:
+    """One check as a row to save; None when its fields or expression cannot be used (problems say why)."""
+    if entry.get("severity") not in CheckRule.Severity.values:
+        problems.append(f"{where}: severity must be error or warning.")
+    for key in ("expression", "message_lv"):
+        if not isinstance(entry.get(key), str) or not entry[key]:
+            problems.append(f"{where}: {key} is required.")
+    fields = entry.get("fields", [ALL_FIELDS])
+    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+        problems.append(f"{where}: fields must be a list of indicator codes, @all or @parts.")
+        return None
+    for field in fields:
+        if field not in (ALL_FIELDS, PARTS) and field not in indicators:
+            problems.append(f"{where}: {field!r} is not an indicator of the survey.")
+    if not isinstance(entry.get("expression"), str):
+        return None
+    for field, text in expand(fields, entry["expression"], indicators):
+        try:
+            compiled(text, set(indicators))
+        except ExpressionError as exc:
+            problems.append(f"{where}, field {field}: {exc}.")
+            break
+    first, last = _years(entry, where, problems)
+    return {
+        "code": code,
+        "severity": entry.get("severity"),
+        "expression": entry["expression"],
+        "fields": fields,
+        "message_lv": entry.get("message_lv", ""),
+        "message_en": str(entry.get("message_en", "")),
+        "library_types": _types(entry, where, problems),
+        "first_year": first,
+        "last_year": last,
+    }
 
 
 def _sync(model: type[NarrativeSection] | type[CheckRule], survey: Survey, rows: list[dict[str, Any]]) -> None:
