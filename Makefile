@@ -37,6 +37,7 @@ run: install messages
 lint: install-dev lock-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # One resolution for Linux, macOS and Windows (--universal) on the oldest Python we support. The existing
 # lock is uv's preference, so regenerating only moves what requirements*.txt asks to move; the dev lock is
