@@ -39,6 +39,7 @@ from .layout import (
     SURVEY_MANIFEST,
     Layout,
     LayoutError,
+    MissingCode,
     layout_for_year,
     missing_codes,
     read_layout,
@@ -109,6 +110,35 @@ def read_year(
     """Find the year's files and parse those of `kinds`; raise ImportFailed listing every problem."""
     if not directory.is_dir():
         raise ImportFailed([_("%(path)s: not a directory.") % {"path": directory}])
+    layout, codes = _layout_and_codes(directory, year, layout)
+    found, problems, csv_count = _year_files(directory, layout)
+    if "ae" in kinds and "ae" not in found and not problems:
+        message = _("%(folder)s: no AE (library system) file found among %(count)s CSV files.")
+        problems.append(message % {"folder": directory.name, "count": csv_count})
+    if problems:
+        raise ImportFailed(problems)
+    parsed = {}
+    for kind, (path, text, header, encoding) in found.items():
+        if kind not in kinds:
+            continue
+        try:
+            parsed[kind] = parse(path, text, header, encoding, layout.files[kind], layout, codes, progress)
+        except ReadError as exc:
+            problems.append(str(exc))
+    for item in parsed.values():
+        problems.extend(item.problems)
+        if item.problem_count > len(item.problems):
+            message = _("%(file)s: … and %(count)s more problems.")
+            problems.append(message % {"file": item.path.name, "count": item.problem_count - len(item.problems)})
+    if problems:
+        raise ImportFailed(problems, list(parsed.values()))
+    return layout, parsed
+
+
+def _layout_and_codes(
+    directory: Path, year: int | None, layout: Layout | None
+) -> tuple[Layout, dict[str, MissingCode]]:
+    """The column map of the year (given, or found by the folder's year) and the missing-value codes."""
     try:
         if layout is None:
             year = year or fiscal_year_of(directory)
@@ -119,9 +149,13 @@ def read_year(
         elif year is not None and layout.fiscal_year != year:
             message = _("%(file)s is the column map of %(found)s, not %(year)s.")
             raise ImportFailed([message % {"file": layout.path.name, "found": layout.fiscal_year, "year": year}])
-        codes = missing_codes()
+        return layout, missing_codes()
     except LayoutError as exc:
         raise ImportFailed([str(exc)]) from None
+
+
+def _year_files(directory: Path, layout: Layout) -> tuple[dict[str, tuple[Path, str, list[str], str]], list[str], int]:
+    """The folder's CSV files by kind (path, text, header, encoding), the problems, and how many were read."""
     problems: list[str] = []
     found: dict[str, tuple[Path, str, list[str], str]] = {}
     csv_files = sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".txt"))
@@ -148,27 +182,7 @@ def read_year(
             problems.append(message % {"file": path.name, "kind": kind, "first": found[kind][0].name})
             continue
         found[kind] = (path, text, header, encoding)
-    if "ae" in kinds and "ae" not in found and not problems:
-        message = _("%(folder)s: no AE (library system) file found among %(count)s CSV files.")
-        problems.append(message % {"folder": directory.name, "count": len(csv_files)})
-    if problems:
-        raise ImportFailed(problems)
-    parsed = {}
-    for kind, (path, text, header, encoding) in found.items():
-        if kind not in kinds:
-            continue
-        try:
-            parsed[kind] = parse(path, text, header, encoding, layout.files[kind], layout, codes, progress)
-        except ReadError as exc:
-            problems.append(str(exc))
-    for item in parsed.values():
-        problems.extend(item.problems)
-        if item.problem_count > len(item.problems):
-            message = _("%(file)s: … and %(count)s more problems.")
-            problems.append(message % {"file": item.path.name, "count": item.problem_count - len(item.problems)})
-    if problems:
-        raise ImportFailed(problems, list(parsed.values()))
-    return layout, parsed
+    return found, problems, len(csv_files)
 
 
 def ensure_surveys() -> tuple[Survey, Survey]:
@@ -455,46 +469,8 @@ def import_year(
     layout, parsed = read_year(directory, year, layout, progress)
     names = state_names()
     ae, outlets = parsed["ae"], parsed.get("outlet")
-    problems = []
-    states_seen = {r.identity["state"] for item in parsed.values() for r in item.records}
-    unknown_states = sorted(states_seen - set(names))
-    if unknown_states:
-        message = _("Unknown state codes %(codes)s: add them to parskats/pls/data/states.csv.")
-        problems.append(message % {"codes": ", ".join(unknown_states)})
-    ae_keys = {r.identity["key"] for r in ae.records}
-    if outlets:
-        for r in outlets.records:
-            if r.identity["key"] not in ae_keys:
-                message = _("%(where)s: an outlet of %(key)s, not in %(file)s.")
-                problems.append(
-                    message % {"where": at(outlets.path.name, r.line), "key": r.identity["key"], "file": ae.path.name}
-                )
-    if problems:
-        raise ImportFailed(problems[:200], list(parsed.values()))
-
-    warnings = []
-    for item in parsed.values():
-        if item.unknown_columns:
-            message = _("%(where)s: %(count)s unknown columns not imported: %(columns)s.")
-            warnings.append(
-                message
-                % {
-                    "where": at(item.path.name, 1),
-                    "count": len(item.unknown_columns),
-                    "columns": ", ".join(item.unknown_columns),
-                }
-            )
-        if item.missing_columns and item.kind != "state":
-            message = _("%(file)s: %(count)s elements of the %(year)s column map are not in this file: %(columns)s.")
-            warnings.append(
-                message
-                % {
-                    "file": item.path.name,
-                    "count": len(item.missing_columns),
-                    "year": layout.fiscal_year,
-                    "columns": ", ".join(item.missing_columns),
-                }
-            )
+    states_seen = _check_states_and_outlets(parsed, names)
+    warnings = _column_warnings(parsed, layout)
 
     with transaction.atomic():
         survey, outlet_survey = ensure_surveys()
@@ -509,30 +485,7 @@ def import_year(
         result = ImportResult(year=layout.fiscal_year, network=network, files=list(parsed.values()), warnings=warnings)
         writer = _Writer(layout.fiscal_year, network, progress)
 
-        wanted: dict[str, dict[str, str]] = {
-            COUNTRY_CODE: {"level": OrgUnit.Level.COUNTRY, "library_type": "", "name": "Amerikas Savienotās Valstis"}
-        }
-        for state in sorted(states_seen):
-            wanted[state] = {"level": OrgUnit.Level.COUNTY, "library_type": "", "name": names[state]}
-        public_column = layout.files["ae"].identity.get("public")
-        for r in ae.records:
-            is_public = r.identity.get("public", "Y").upper() != "N" if public_column else True
-            wanted[r.identity["key"]] = {
-                "level": OrgUnit.Level.LIBRARY,
-                "library_type": OrgUnit.LibraryType.PUBLIC if is_public else OrgUnit.LibraryType.OTHER,
-                "name": r.identity["name"][:200],
-            }
-        ae_type = {r.identity["key"]: wanted[r.identity["key"]]["library_type"] for r in ae.records}
-        outlet_code = {}
-        if outlets:
-            for r in outlets.records:
-                code = f"{r.identity['key']}-{r.identity['seq']}"
-                outlet_code[r.line] = code
-                wanted[code] = {
-                    "level": OrgUnit.Level.BRANCH,
-                    "library_type": ae_type[r.identity["key"]],
-                    "name": r.identity["name"][:200],
-                }
+        wanted, outlet_code = _wanted_units(layout, ae, outlets, states_seen, names)
         ids = writer.units(wanted, result.units)
 
         parent_of = {ids[state]: ids[COUNTRY_CODE] for state in states_seen}
@@ -556,26 +509,8 @@ def import_year(
         ]
         if outlets:
             jobs.append((outlet_survey, outlets.records, lambda r: outlet_code[r.line], indicators["outlet"]))
-        for job_survey, records, code_of, catalogue in jobs:
-            period = writer.period(job_survey)
-            report_of = writer.reports(period, {ids[code_of(r)] for r in records}, result.reports)
-            indicator_id = {code: indicator.pk for code, indicator in catalogue.items()}
-            total = sum(len(r.values) for r in records)
-
-            def cells(
-                records: list[Record] = records,
-                code_of: Callable[[Record], str] = code_of,
-                indicator_id: dict[str, int] = indicator_id,
-                report_of: dict[int, int] = report_of,
-            ) -> Iterator[tuple[int, int, Cell]]:
-                for r in records:
-                    report = report_of[ids[code_of(r)]]
-                    for code, cell in r.values.items():
-                        yield report, indicator_id[code], cell
-
-            writer.values(
-                period, cells(), total, result.values, _("values of %(survey)s") % {"survey": job_survey.code}
-            )
+        for job in jobs:
+            _write_values(writer, job, ids, result)
         writer.lifetimes()
         if result.changed:
             record(
@@ -594,3 +529,106 @@ def import_year(
             data_changed(network.pk)  # bulk writes send no signals
     result.seconds = time.perf_counter() - began
     return result
+
+
+def _check_states_and_outlets(parsed: dict[str, ParsedFile], names: dict[str, str]) -> set[str]:
+    """The states the files name; ImportFailed for an unknown state or an outlet of no library."""
+    ae, outlets = parsed["ae"], parsed.get("outlet")
+    problems = []
+    states_seen = {r.identity["state"] for item in parsed.values() for r in item.records}
+    unknown_states = sorted(states_seen - set(names))
+    if unknown_states:
+        message = _("Unknown state codes %(codes)s: add them to parskats/pls/data/states.csv.")
+        problems.append(message % {"codes": ", ".join(unknown_states)})
+    ae_keys = {r.identity["key"] for r in ae.records}
+    if outlets:
+        for r in outlets.records:
+            if r.identity["key"] not in ae_keys:
+                message = _("%(where)s: an outlet of %(key)s, not in %(file)s.")
+                problems.append(
+                    message % {"where": at(outlets.path.name, r.line), "key": r.identity["key"], "file": ae.path.name}
+                )
+    if problems:
+        raise ImportFailed(problems[:200], list(parsed.values()))
+    return states_seen
+
+
+def _column_warnings(parsed: dict[str, ParsedFile], layout: Layout) -> list[str]:
+    """Columns the map does not know (not imported) and elements of the map a file lacks."""
+    warnings = []
+    for item in parsed.values():
+        if item.unknown_columns:
+            message = _("%(where)s: %(count)s unknown columns not imported: %(columns)s.")
+            warnings.append(
+                message
+                % {
+                    "where": at(item.path.name, 1),
+                    "count": len(item.unknown_columns),
+                    "columns": ", ".join(item.unknown_columns),
+                }
+            )
+        if item.missing_columns and item.kind != "state":
+            message = _("%(file)s: %(count)s elements of the %(year)s column map are not in this file: %(columns)s.")
+            warnings.append(
+                message
+                % {
+                    "file": item.path.name,
+                    "count": len(item.missing_columns),
+                    "year": layout.fiscal_year,
+                    "columns": ", ".join(item.missing_columns),
+                }
+            )
+    return warnings
+
+
+def _wanted_units(
+    layout: Layout, ae: ParsedFile, outlets: ParsedFile | None, states_seen: set[str], names: dict[str, str]
+) -> tuple[dict[str, dict[str, str]], dict[int, str]]:
+    """Every unit the files describe, by code, and each outlet line's unit code."""
+    wanted: dict[str, dict[str, str]] = {
+        COUNTRY_CODE: {"level": OrgUnit.Level.COUNTRY, "library_type": "", "name": "Amerikas Savienotās Valstis"}
+    }
+    for state in sorted(states_seen):
+        wanted[state] = {"level": OrgUnit.Level.COUNTY, "library_type": "", "name": names[state]}
+    public_column = layout.files["ae"].identity.get("public")
+    for r in ae.records:
+        is_public = r.identity.get("public", "Y").upper() != "N" if public_column else True
+        wanted[r.identity["key"]] = {
+            "level": OrgUnit.Level.LIBRARY,
+            "library_type": OrgUnit.LibraryType.PUBLIC if is_public else OrgUnit.LibraryType.OTHER,
+            "name": r.identity["name"][:200],
+        }
+    ae_type = {r.identity["key"]: wanted[r.identity["key"]]["library_type"] for r in ae.records}
+    outlet_code = {}
+    if outlets:
+        for r in outlets.records:
+            code = f"{r.identity['key']}-{r.identity['seq']}"
+            outlet_code[r.line] = code
+            wanted[code] = {
+                "level": OrgUnit.Level.BRANCH,
+                "library_type": ae_type[r.identity["key"]],
+                "name": r.identity["name"][:200],
+            }
+    return wanted, outlet_code
+
+
+def _write_values(
+    writer: _Writer,
+    job: tuple[Survey, list[Record], Callable[[Record], str], dict[str, Indicator]],
+    ids: dict[str, int],
+    result: ImportResult,
+) -> None:
+    """One survey's values: its period, a report per unit, and the cells streamed in batches."""
+    job_survey, records, code_of, catalogue = job
+    period = writer.period(job_survey)
+    report_of = writer.reports(period, {ids[code_of(r)] for r in records}, result.reports)
+    indicator_id = {code: indicator.pk for code, indicator in catalogue.items()}
+    total = sum(len(r.values) for r in records)
+
+    def cells() -> Iterator[tuple[int, int, Cell]]:
+        for r in records:
+            report = report_of[ids[code_of(r)]]
+            for code, cell in r.values.items():
+                yield report, indicator_id[code], cell
+
+    writer.values(period, cells(), total, result.values, _("values of %(survey)s") % {"survey": job_survey.code})
