@@ -1,4 +1,4 @@
-"""The US Public Libraries Survey at national scale (issue 8), each figure next to an in-run baseline:
+"""The US Public Libraries Survey at national scale, each figure next to an in-run baseline:
 
 - import of one fiscal year (AE + outlets + state summary) against only parsing the same files;
 - every state total of a year, every element, by the aggregation core against DuckDB summing the
@@ -161,8 +161,8 @@ def run(runs: int, measure, percentile) -> None:
     cases = [
         ("baseline: start page (anonymous, no data)", anonymous, "/"),
         ("PLS admin screen (3 years)", client, "/n/us-pls/pls/"),
-        ("national dashboard, FY2017 (issue 5)", client, "/n/us-pls/figures/?year=2017"),
-        (f"state page {state.code}, FY2017 (issue 5)", client, f"/n/us-pls/figures/area/{state.code}/?year=2017"),
+        ("national dashboard, FY2017", client, "/n/us-pls/figures/?year=2017"),
+        (f"state page {state.code}, FY2017", client, f"/n/us-pls/figures/area/{state.code}/?year=2017"),
         ("public national dashboard, FY2017", anonymous, "/skaitli/us-pls/?year=2017"),
         (f"library figures {library.code}, with peers", client, f"/n/us-pls/figures/library/{library.code}/?year=2017"),
         (f"library page {library.code} (network app)", client, f"/n/us-pls/libraries/{library.code}/"),

@@ -1,4 +1,4 @@
-"""Figures (issue 5): the regional dashboard, a table export and the API on the demo network, and
+"""Figures: the regional dashboard, a table export and the API on the demo network, and
 the aggregation core on a synthetic 10,000-library network, each next to a baseline of the same run.
 
 Targets: dashboard p95 under 100 ms with a query count that does not grow with the number of

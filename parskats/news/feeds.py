@@ -42,7 +42,7 @@ class NewsFeed(Feed):
     def item_categories(self, item: Article) -> list[str]:
         return [tag.name for tag in item.tags.all()]
 
-    def item_extra_kwargs(self, item: Article) -> dict:
+    def item_extra_kwargs(self, item: Article) -> dict[str, str]:
         return (
             {"summary": item.lead or summary(item.body, profile=NEWS)} if isinstance(self.feed_type, Atom1Feed) else {}
         )

@@ -30,11 +30,11 @@ def _listing(queryset: QuerySet[Article]) -> QuerySet[Article]:
     )
 
 
-def _page(request: HttpRequest, queryset: QuerySet[Article]) -> Page:
+def _page(request: HttpRequest, queryset: QuerySet[Article]) -> Page[Article]:
     return Paginator(_listing(queryset), PER_PAGE).get_page(request.GET.get("lapa"))
 
 
-def _render_list(request: HttpRequest, page: Page, heading: str, **extra: object) -> HttpResponse:
+def _render_list(request: HttpRequest, page: Page[Article], heading: str, **extra: object) -> HttpResponse:
     context = {"page": page, "years": _years(), "heading": heading, "can_edit": access.is_any_editor(request.user)}
     networks = {item.network for item in page}
     if len(networks) == 1:

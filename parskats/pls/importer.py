@@ -16,7 +16,7 @@ import datetime as dt
 import re
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -39,12 +39,13 @@ from .layout import (
     SURVEY_MANIFEST,
     Layout,
     LayoutError,
+    MissingCode,
     layout_for_year,
     missing_codes,
     read_layout,
     state_names,
 )
-from .reading import ParsedFile, Progress, ReadError, at, classify, parse, read_header
+from .reading import Cell, ParsedFile, Progress, ReadError, Record, at, classify, parse, read_header
 
 NETWORK_SLUG = "us-pls"
 NETWORK_NAME = "ASV publiskās bibliotēkas (IMLS PLS)"
@@ -109,6 +110,35 @@ def read_year(
     """Find the year's files and parse those of `kinds`; raise ImportFailed listing every problem."""
     if not directory.is_dir():
         raise ImportFailed([_("%(path)s: not a directory.") % {"path": directory}])
+    layout, codes = _layout_and_codes(directory, year, layout)
+    found, problems, csv_count = _year_files(directory, layout)
+    if "ae" in kinds and "ae" not in found and not problems:
+        message = _("%(folder)s: no AE (library system) file found among %(count)s CSV files.")
+        problems.append(message % {"folder": directory.name, "count": csv_count})
+    if problems:
+        raise ImportFailed(problems)
+    parsed = {}
+    for kind, (path, text, header, encoding) in found.items():
+        if kind not in kinds:
+            continue
+        try:
+            parsed[kind] = parse(path, text, header, encoding, layout.files[kind], layout, codes, progress)
+        except ReadError as exc:
+            problems.append(str(exc))
+    for item in parsed.values():
+        problems.extend(item.problems)
+        if item.problem_count > len(item.problems):
+            message = _("%(file)s: … and %(count)s more problems.")
+            problems.append(message % {"file": item.path.name, "count": item.problem_count - len(item.problems)})
+    if problems:
+        raise ImportFailed(problems, list(parsed.values()))
+    return layout, parsed
+
+
+def _layout_and_codes(
+    directory: Path, year: int | None, layout: Layout | None
+) -> tuple[Layout, dict[str, MissingCode]]:
+    """The column map of the year (given, or found by the folder's year) and the missing-value codes."""
     try:
         if layout is None:
             year = year or fiscal_year_of(directory)
@@ -119,9 +149,13 @@ def read_year(
         elif year is not None and layout.fiscal_year != year:
             message = _("%(file)s is the column map of %(found)s, not %(year)s.")
             raise ImportFailed([message % {"file": layout.path.name, "found": layout.fiscal_year, "year": year}])
-        codes = missing_codes()
+        return layout, missing_codes()
     except LayoutError as exc:
         raise ImportFailed([str(exc)]) from None
+
+
+def _year_files(directory: Path, layout: Layout) -> tuple[dict[str, tuple[Path, str, list[str], str]], list[str], int]:
+    """The folder's CSV files by kind (path, text, header, encoding), the problems, and how many were read."""
     problems: list[str] = []
     found: dict[str, tuple[Path, str, list[str], str]] = {}
     csv_files = sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".txt"))
@@ -148,27 +182,7 @@ def read_year(
             problems.append(message % {"file": path.name, "kind": kind, "first": found[kind][0].name})
             continue
         found[kind] = (path, text, header, encoding)
-    if "ae" in kinds and "ae" not in found and not problems:
-        message = _("%(folder)s: no AE (library system) file found among %(count)s CSV files.")
-        problems.append(message % {"folder": directory.name, "count": len(csv_files)})
-    if problems:
-        raise ImportFailed(problems)
-    parsed = {}
-    for kind, (path, text, header, encoding) in found.items():
-        if kind not in kinds:
-            continue
-        try:
-            parsed[kind] = parse(path, text, header, encoding, layout.files[kind], layout, codes, progress)
-        except ReadError as exc:
-            problems.append(str(exc))
-    for item in parsed.values():
-        problems.extend(item.problems)
-        if item.problem_count > len(item.problems):
-            message = _("%(file)s: … and %(count)s more problems.")
-            problems.append(message % {"file": item.path.name, "count": item.problem_count - len(item.problems)})
-    if problems:
-        raise ImportFailed(problems, list(parsed.values()))
-    return layout, parsed
+    return found, problems, len(csv_files)
 
 
 def ensure_surveys() -> tuple[Survey, Survey]:
@@ -455,6 +469,71 @@ def import_year(
     layout, parsed = read_year(directory, year, layout, progress)
     names = state_names()
     ae, outlets = parsed["ae"], parsed.get("outlet")
+    states_seen = _check_states_and_outlets(parsed, names)
+    warnings = _column_warnings(parsed, layout)
+
+    with transaction.atomic():
+        survey, outlet_survey = ensure_surveys()
+        indicators = {
+            "ae": {i.code: i for i in Indicator.objects.filter(survey=survey)},
+            "outlet": {i.code: i for i in Indicator.objects.filter(survey=outlet_survey)},
+        }
+        catalogue_problems = check_catalogue(layout, indicators)
+        if catalogue_problems:
+            raise ImportFailed(catalogue_problems, list(parsed.values()))
+        network, _created = Network.objects.get_or_create(slug=NETWORK_SLUG, defaults={"name": NETWORK_NAME})
+        result = ImportResult(year=layout.fiscal_year, network=network, files=list(parsed.values()), warnings=warnings)
+        writer = _Writer(layout.fiscal_year, network, progress)
+
+        wanted, outlet_code = _wanted_units(layout, ae, outlets, states_seen, names)
+        ids = writer.units(wanted, result.units)
+
+        parent_of = {ids[state]: ids[COUNTRY_CODE] for state in states_seen}
+        parent_of.update({ids[r.identity["key"]]: ids[r.identity["state"]] for r in ae.records})
+        if outlets:
+            parent_of.update({ids[outlet_code[r.line]]: ids[r.identity["key"]] for r in outlets.records})
+        levels: list[str] = [OrgUnit.Level.COUNTRY, OrgUnit.Level.COUNTY, OrgUnit.Level.LIBRARY]
+        writer.links(parent_of, [*levels, OrgUnit.Level.BRANCH] if outlets else levels, result.links)
+
+        population_indicator = "popu_lsa"
+        writer.population(
+            {
+                ids[r.identity["key"]]: int(cell[1])
+                for r in ae.records
+                if (cell := r.values.get(population_indicator)) and cell[0] == "num" and cell[1] is not None
+            }
+        )
+
+        jobs: list[tuple[Survey, list[Record], Callable[[Record], str], dict[str, Indicator]]] = [
+            (survey, ae.records, lambda r: r.identity["key"], indicators["ae"])
+        ]
+        if outlets:
+            jobs.append((outlet_survey, outlets.records, lambda r: outlet_code[r.line], indicators["outlet"]))
+        for job in jobs:
+            _write_values(writer, job, ids, result)
+        writer.lifetimes()
+        if result.changed:
+            record(
+                actor=actor,
+                channel=channel,
+                action=AuditEntry.Action.OTHER,
+                network=network,
+                target=f"PLS FY{layout.fiscal_year}",
+                new={
+                    "files": [item.path.name for item in parsed.values()],
+                    "values": vars(result.values),
+                    "units": vars(result.units),
+                },
+                note="import_pls",
+            )
+            data_changed(network.pk)  # bulk writes send no signals
+    result.seconds = time.perf_counter() - began
+    return result
+
+
+def _check_states_and_outlets(parsed: dict[str, ParsedFile], names: dict[str, str]) -> set[str]:
+    """The states the files name; ImportFailed for an unknown state or an outlet of no library."""
+    ae, outlets = parsed["ae"], parsed.get("outlet")
     problems = []
     states_seen = {r.identity["state"] for item in parsed.values() for r in item.records}
     unknown_states = sorted(states_seen - set(names))
@@ -471,7 +550,11 @@ def import_year(
                 )
     if problems:
         raise ImportFailed(problems[:200], list(parsed.values()))
+    return states_seen
 
+
+def _column_warnings(parsed: dict[str, ParsedFile], layout: Layout) -> list[str]:
+    """Columns the map does not know (not imported) and elements of the map a file lacks."""
     warnings = []
     for item in parsed.values():
         if item.unknown_columns:
@@ -495,95 +578,57 @@ def import_year(
                     "columns": ", ".join(item.missing_columns),
                 }
             )
+    return warnings
 
-    with transaction.atomic():
-        survey, outlet_survey = ensure_surveys()
-        indicators = {
-            "ae": {i.code: i for i in Indicator.objects.filter(survey=survey)},
-            "outlet": {i.code: i for i in Indicator.objects.filter(survey=outlet_survey)},
-        }
-        catalogue_problems = check_catalogue(layout, indicators)
-        if catalogue_problems:
-            raise ImportFailed(catalogue_problems, list(parsed.values()))
-        network, _created = Network.objects.get_or_create(slug=NETWORK_SLUG, defaults={"name": NETWORK_NAME})
-        result = ImportResult(year=layout.fiscal_year, network=network, files=list(parsed.values()), warnings=warnings)
-        writer = _Writer(layout.fiscal_year, network, progress)
 
-        wanted: dict[str, dict[str, str]] = {
-            COUNTRY_CODE: {"level": OrgUnit.Level.COUNTRY, "library_type": "", "name": "Amerikas Savienotās Valstis"}
+def _wanted_units(
+    layout: Layout, ae: ParsedFile, outlets: ParsedFile | None, states_seen: set[str], names: dict[str, str]
+) -> tuple[dict[str, dict[str, str]], dict[int, str]]:
+    """Every unit the files describe, by code, and each outlet line's unit code."""
+    wanted: dict[str, dict[str, str]] = {
+        COUNTRY_CODE: {"level": OrgUnit.Level.COUNTRY, "library_type": "", "name": "Amerikas Savienotās Valstis"}
+    }
+    for state in sorted(states_seen):
+        wanted[state] = {"level": OrgUnit.Level.COUNTY, "library_type": "", "name": names[state]}
+    public_column = layout.files["ae"].identity.get("public")
+    for r in ae.records:
+        is_public = r.identity.get("public", "Y").upper() != "N" if public_column else True
+        wanted[r.identity["key"]] = {
+            "level": OrgUnit.Level.LIBRARY,
+            "library_type": OrgUnit.LibraryType.PUBLIC if is_public else OrgUnit.LibraryType.OTHER,
+            "name": r.identity["name"][:200],
         }
-        for state in sorted(states_seen):
-            wanted[state] = {"level": OrgUnit.Level.COUNTY, "library_type": "", "name": names[state]}
-        public_column = layout.files["ae"].identity.get("public")
-        for r in ae.records:
-            is_public = r.identity.get("public", "Y").upper() != "N" if public_column else True
-            wanted[r.identity["key"]] = {
-                "level": OrgUnit.Level.LIBRARY,
-                "library_type": OrgUnit.LibraryType.PUBLIC if is_public else OrgUnit.LibraryType.OTHER,
+    ae_type = {r.identity["key"]: wanted[r.identity["key"]]["library_type"] for r in ae.records}
+    outlet_code = {}
+    if outlets:
+        for r in outlets.records:
+            code = f"{r.identity['key']}-{r.identity['seq']}"
+            outlet_code[r.line] = code
+            wanted[code] = {
+                "level": OrgUnit.Level.BRANCH,
+                "library_type": ae_type[r.identity["key"]],
                 "name": r.identity["name"][:200],
             }
-        ae_type = {r.identity["key"]: wanted[r.identity["key"]]["library_type"] for r in ae.records}
-        outlet_code = {}
-        if outlets:
-            for r in outlets.records:
-                code = f"{r.identity['key']}-{r.identity['seq']}"
-                outlet_code[r.line] = code
-                wanted[code] = {
-                    "level": OrgUnit.Level.BRANCH,
-                    "library_type": ae_type[r.identity["key"]],
-                    "name": r.identity["name"][:200],
-                }
-        ids = writer.units(wanted, result.units)
+    return wanted, outlet_code
 
-        parent_of = {ids[state]: ids[COUNTRY_CODE] for state in states_seen}
-        parent_of.update({ids[r.identity["key"]]: ids[r.identity["state"]] for r in ae.records})
-        if outlets:
-            parent_of.update({ids[outlet_code[r.line]]: ids[r.identity["key"]] for r in outlets.records})
-        levels: list[str] = [OrgUnit.Level.COUNTRY, OrgUnit.Level.COUNTY, OrgUnit.Level.LIBRARY]
-        writer.links(parent_of, [*levels, OrgUnit.Level.BRANCH] if outlets else levels, result.links)
 
-        population_indicator = "popu_lsa"
-        writer.population(
-            {
-                ids[r.identity["key"]]: int(cell[1])
-                for r in ae.records
-                if (cell := r.values.get(population_indicator)) and cell[0] == "num" and cell[1] is not None
-            }
-        )
+def _write_values(
+    writer: _Writer,
+    job: tuple[Survey, list[Record], Callable[[Record], str], dict[str, Indicator]],
+    ids: dict[str, int],
+    result: ImportResult,
+) -> None:
+    """One survey's values: its period, a report per unit, and the cells streamed in batches."""
+    job_survey, records, code_of, catalogue = job
+    period = writer.period(job_survey)
+    report_of = writer.reports(period, {ids[code_of(r)] for r in records}, result.reports)
+    indicator_id = {code: indicator.pk for code, indicator in catalogue.items()}
+    total = sum(len(r.values) for r in records)
 
-        jobs = [(survey, ae.records, lambda r: r.identity["key"], indicators["ae"])]
-        if outlets:
-            jobs.append((outlet_survey, outlets.records, lambda r: outlet_code[r.line], indicators["outlet"]))
-        for job_survey, records, code_of, catalogue in jobs:
-            period = writer.period(job_survey)
-            report_of = writer.reports(period, {ids[code_of(r)] for r in records}, result.reports)
-            indicator_id = {code: indicator.pk for code, indicator in catalogue.items()}
-            total = sum(len(r.values) for r in records)
+    def cells() -> Iterator[tuple[int, int, Cell]]:
+        for r in records:
+            report = report_of[ids[code_of(r)]]
+            for code, cell in r.values.items():
+                yield report, indicator_id[code], cell
 
-            def cells(records=records, code_of=code_of, indicator_id=indicator_id, report_of=report_of):
-                for r in records:
-                    report = report_of[ids[code_of(r)]]
-                    for code, cell in r.values.items():
-                        yield report, indicator_id[code], cell
-
-            writer.values(
-                period, cells(), total, result.values, _("values of %(survey)s") % {"survey": job_survey.code}
-            )
-        writer.lifetimes()
-        if result.changed:
-            record(
-                actor=actor,
-                channel=channel,
-                action=AuditEntry.Action.OTHER,
-                network=network,
-                target=f"PLS FY{layout.fiscal_year}",
-                new={
-                    "files": [item.path.name for item in parsed.values()],
-                    "values": vars(result.values),
-                    "units": vars(result.units),
-                },
-                note="import_pls",
-            )
-            data_changed(network.pk)  # bulk writes send no signals
-    result.seconds = time.perf_counter() - began
-    return result
+    writer.values(period, cells(), total, result.values, _("values of %(survey)s") % {"survey": job_survey.code})

@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -88,8 +89,21 @@ def read_layout(path: Path) -> Layout:
     year = data.get("fiscal_year")
     if not isinstance(year, int) or not 1900 <= year <= 2100:
         raise LayoutError(_("%(file)s: fiscal_year must be a year.") % {"file": path.name})
+    flag_values = _flag_values(data.get("flag_values", []), path)
+    files = {}
+    for kind in KINDS:
+        section = data.get(kind)
+        if section is not None:
+            files[kind] = _file_layout(kind, section, path)
+    if "ae" not in files:
+        raise LayoutError(_("%(file)s: an [ae] table is required.") % {"file": path.name})
+    return Layout(fiscal_year=year, path=path, files=files, flag_values=flag_values)
+
+
+def _flag_values(items: list[Any], path: Path) -> list[tuple[re.Pattern[str], str]]:
+    """[pattern, flag] pairs: a source's own flag values and the flag each one means."""
     flag_values = []
-    for item in data.get("flag_values", []):
+    for item in items:
         if not (isinstance(item, list) and len(item) == 2 and item[1] in FLAGS):
             message = _("%(file)s: flag_values items are [pattern, one of %(flags)s].")
             raise LayoutError(message % {"file": path.name, "flags": ", ".join(sorted(FLAGS))})
@@ -98,38 +112,35 @@ def read_layout(path: Path) -> Layout:
         except re.error as exc:
             message = _("%(file)s: flag pattern %(pattern)s: %(error)s.")
             raise LayoutError(message % {"file": path.name, "pattern": repr(item[0]), "error": exc}) from None
-    files = {}
-    for kind in KINDS:
-        section = data.get(kind)
-        if section is None:
-            continue
-        if not isinstance(section, dict):
-            raise LayoutError(_("%(file)s: [%(kind)s] must be a table.") % {"file": path.name, "kind": kind})
-        identity = {role: section[role] for role in IDENTITY[kind] if isinstance(section.get(role), str)}
-        missing = [role for role in REQUIRED[kind] if role not in identity]
-        if missing:
-            message = _("%(file)s: [%(kind)s] needs %(keys)s.")
-            raise LayoutError(message % {"file": path.name, "kind": kind, "keys": ", ".join(missing)})
-        elements = section.get("elements", {})
-        flags = section.get("flags", {})
-        if not all(isinstance(v, str) for v in [*elements.values(), *flags.values()]):
-            message = _("%(file)s: [%(kind)s.elements] and [%(kind)s.flags] map column names to names.")
-            raise LayoutError(message % {"file": path.name, "kind": kind})
-        stray = sorted(set(flags.values()) - set(elements))
-        if stray:
-            message = _("%(file)s: [%(kind)s.flags] names columns that are not elements: %(columns)s.")
-            raise LayoutError(message % {"file": path.name, "kind": kind, "columns": ", ".join(stray)})
-        files[kind] = FileLayout(
-            kind=kind,
-            identity=identity,
-            elements=dict(elements),
-            flags=dict(flags),
-            ignore=set(_strings(section.get("ignore", []), f"{path.name}: [{kind}] ignore")),
-            blank_columns=set(_strings(section.get("blank_columns", []), f"{path.name}: [{kind}] blank_columns")),
-        )
-    if "ae" not in files:
-        raise LayoutError(_("%(file)s: an [ae] table is required.") % {"file": path.name})
-    return Layout(fiscal_year=year, path=path, files=files, flag_values=flag_values)
+    return flag_values
+
+
+def _file_layout(kind: str, section: object, path: Path) -> FileLayout:
+    """One file kind's table: its identity columns, elements and their flag columns."""
+    if not isinstance(section, dict):
+        raise LayoutError(_("%(file)s: [%(kind)s] must be a table.") % {"file": path.name, "kind": kind})
+    identity = {role: section[role] for role in IDENTITY[kind] if isinstance(section.get(role), str)}
+    missing = [role for role in REQUIRED[kind] if role not in identity]
+    if missing:
+        message = _("%(file)s: [%(kind)s] needs %(keys)s.")
+        raise LayoutError(message % {"file": path.name, "kind": kind, "keys": ", ".join(missing)})
+    elements = section.get("elements", {})
+    flags = section.get("flags", {})
+    if not all(isinstance(v, str) for v in [*elements.values(), *flags.values()]):
+        message = _("%(file)s: [%(kind)s.elements] and [%(kind)s.flags] map column names to names.")
+        raise LayoutError(message % {"file": path.name, "kind": kind})
+    stray = sorted(set(flags.values()) - set(elements))
+    if stray:
+        message = _("%(file)s: [%(kind)s.flags] names columns that are not elements: %(columns)s.")
+        raise LayoutError(message % {"file": path.name, "kind": kind, "columns": ", ".join(stray)})
+    return FileLayout(
+        kind=kind,
+        identity=identity,
+        elements=dict(elements),
+        flags=dict(flags),
+        ignore=set(_strings(section.get("ignore", []), f"{path.name}: [{kind}] ignore")),
+        blank_columns=set(_strings(section.get("blank_columns", []), f"{path.name}: [{kind}] blank_columns")),
+    )
 
 
 def layout_for_year(year: int) -> Layout:

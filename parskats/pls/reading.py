@@ -119,7 +119,9 @@ def read_header(path: Path) -> tuple[str, list[str], str]:
     return text, [cell.strip() for cell in header], encoding
 
 
-def _number(raw: str, column: str, where: str, blank_ok: bool, codes: dict[str, MissingCode], parsed: ParsedFile):
+def _number(
+    raw: str, column: str, where: str, blank_ok: bool, codes: dict[str, MissingCode], parsed: ParsedFile
+) -> tuple[str, Decimal | None, str] | None:
     """A cell as (code, number, source_code), or None after reporting the problem."""
     text = raw.strip()
     if not text:
@@ -148,7 +150,8 @@ def _number(raw: str, column: str, where: str, blank_ok: bool, codes: dict[str, 
             parsed.problem(message % {"where": where, "column": column, "text": text, "known": known})
             return None
         return missing.kind, None, source
-    return "num", number.quantize(THOUSANDTH) if number.as_tuple().exponent < -3 else number, ""  # type: ignore[operator]
+    exponent = number.as_tuple().exponent  # an int: the number is finite (checked above)
+    return "num", number.quantize(THOUSANDTH) if isinstance(exponent, int) and exponent < -3 else number, ""
 
 
 def parse(

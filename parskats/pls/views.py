@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -34,13 +35,13 @@ def _admin_network(request: HttpRequest, slug: str) -> Network:
     return network
 
 
-def _years(network: Network) -> list[dict]:
+def _years(network: Network) -> list[dict[str, Any]]:
     periods = (
         ReportingPeriod.objects.filter(network=network, survey__code__in=[SURVEY_CODE, OUTLET_SURVEY_CODE])
         .annotate(report_count=Count("reports", distinct=True))
         .values_list("year", "survey__code", "report_count")
     )
-    years: dict[int, dict] = {}
+    years: dict[int, dict[str, Any]] = {}
     for year, survey, reports in periods:
         row = years.setdefault(year, {"year": year, "systems": 0, "outlets": 0})
         row["systems" if survey == SURVEY_CODE else "outlets"] = reports

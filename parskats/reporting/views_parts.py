@@ -3,6 +3,8 @@ Every change writes its audit record in the same transaction."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from parskats.accounts.models import User
+from parskats.accounts.http import AuthenticatedHttpRequest
 from parskats.audit.models import record
 from parskats.catalogue.models import NarrativeSection
 
@@ -49,7 +51,7 @@ def _audit(request: HttpRequest, report: Report, action: str, target: str, old: 
 
 @login_required
 @require_POST
-def save_narrative(request: HttpRequest, network: str, report: int, code: str) -> HttpResponse:
+def save_narrative(request: AuthenticatedHttpRequest, network: str, report: int, code: str) -> HttpResponse:
     """Autosave of a narrative section (htmx), with the same optimistic versioning as the values."""
     found = editable_report(request, network, report)
     section = NarrativeSection.objects.filter(survey_id=found.period.survey_id, code=code).first()
@@ -81,7 +83,7 @@ def save_narrative(request: HttpRequest, network: str, report: int, code: str) -
                     if narrative is None:
                         narrative = Narrative(report=found, section=section)
                     narrative.text, narrative.version = text, found.version
-                    narrative.updated_by = request.user  # type: ignore[assignment]
+                    narrative.updated_by = request.user
                     narrative.save()
                     _audit(request, found, "narrative", section.code, old, text)
         except EntryError as error:
@@ -101,7 +103,7 @@ def save_narrative(request: HttpRequest, network: str, report: int, code: str) -
     )
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(forms.ModelForm[Activity]):
     class Meta:
         model = Activity
         fields = ["title", "date", "end_date", "mode", "attendance", "audience", "partners", "description"]
@@ -111,11 +113,11 @@ class ActivityForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args: object, report: Report | None = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, report: Report | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.report = report
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("date"), data.get("end_date")
         if start and end and end < start:
@@ -126,7 +128,7 @@ class ActivityForm(forms.ModelForm):
 
 
 @login_required
-def add_activity(request: HttpRequest, network: str, report: int) -> HttpResponse:
+def add_activity(request: AuthenticatedHttpRequest, network: str, report: int) -> HttpResponse:
     """GET: the form on its own page (the report page stays light); POST: add the activity."""
     found = editable_report(request, network, report)
     if request.method != "POST":
@@ -158,7 +160,7 @@ def add_activity(request: HttpRequest, network: str, report: int) -> HttpRespons
 
 @login_required
 @require_POST
-def delete_activity(request: HttpRequest, network: str, report: int, activity: int) -> HttpResponse:
+def delete_activity(request: AuthenticatedHttpRequest, network: str, report: int, activity: int) -> HttpResponse:
     found = editable_report(request, network, report)
     item = get_object_or_404(Activity, report=found, pk=activity)
     try:
@@ -172,7 +174,7 @@ def delete_activity(request: HttpRequest, network: str, report: int, activity: i
 
 @login_required
 @require_POST
-def compute_events(request: HttpRequest, network: str, report: int) -> HttpResponse:
+def compute_events(request: AuthenticatedHttpRequest, network: str, report: int) -> HttpResponse:
     """Fill the event indicators from the activity list (hybrid events count as in person)."""
     found = editable_report(request, network, report)
     items = list(Activity.objects.filter(report=found))
@@ -206,7 +208,7 @@ class PhotoForm(forms.Form):
 
 
 @login_required
-def add_photo(request: HttpRequest, network: str, report: int) -> HttpResponse:
+def add_photo(request: AuthenticatedHttpRequest, network: str, report: int) -> HttpResponse:
     """GET: the upload form on its own page; POST: check, re-encode and add the photo."""
     found = editable_report(request, network, report)
     if request.method != "POST":
@@ -240,7 +242,7 @@ def add_photo(request: HttpRequest, network: str, report: int) -> HttpResponse:
                 caption=data["caption"],
                 credit=data["credit"],
                 consent=data["consent"],
-                uploaded_by=request.user if isinstance(request.user, User) else None,
+                uploaded_by=request.user,
             )
             photo.image.save("photo.jpg", image, save=False)
             photo.thumbnail.save("thumb.jpg", thumbnail, save=False)
@@ -252,7 +254,7 @@ def add_photo(request: HttpRequest, network: str, report: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete_photo(request: HttpRequest, network: str, report: int, photo: int) -> HttpResponse:
+def delete_photo(request: AuthenticatedHttpRequest, network: str, report: int, photo: int) -> HttpResponse:
     found = editable_report(request, network, report)
     item = get_object_or_404(Photo, report=found, pk=photo)
     try:
@@ -268,7 +270,7 @@ def delete_photo(request: HttpRequest, network: str, report: int, photo: int) ->
 
 @login_required
 @require_POST
-def explain(request: HttpRequest, network: str, report: int) -> HttpResponse:
+def explain(request: AuthenticatedHttpRequest, network: str, report: int) -> HttpResponse:
     """Save (or clear) the explanation of a warning; answers with the refreshed check panel."""
     found = editable_report(request, network, report)
     check, field = request.POST.get("check", ""), request.POST.get("field", "")

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from parskats.accounts.access import get_network_for_user
+from parskats.accounts.http import AuthenticatedHttpRequest
 from parskats.accounts.invitations import InvitationError
 from parskats.accounts.invitations import invite as send_invitation
 from parskats.accounts.models import Invitation, Role
@@ -41,7 +42,7 @@ class InviteForm(forms.Form):
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         libraries = OrgUnit.objects.filter(network=network, level__in=[OrgUnit.Level.LIBRARY, OrgUnit.Level.BRANCH])
-        self.fields["unit"].queryset = libraries  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField[OrgUnit], self.fields["unit"]).queryset = libraries  # declared above
         self.library_choices = sorted_by_name(libraries, key=lambda u: u.name)
 
     def clean(self) -> dict[str, Any]:
@@ -51,7 +52,7 @@ class InviteForm(forms.Form):
         return data
 
 
-def _people_context(net: Network, form: InviteForm) -> dict:
+def _people_context(net: Network, form: InviteForm) -> dict[str, Any]:
     roles = Role.objects.filter(network=net).select_related("user", "unit")
     return {
         "network": net,
@@ -62,7 +63,7 @@ def _people_context(net: Network, form: InviteForm) -> dict:
 
 
 @login_required
-def people(request: HttpRequest, network: str) -> HttpResponse:
+def people(request: AuthenticatedHttpRequest, network: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     access.require_admin(request.user, net)
     return render(request, "review/people.html", _people_context(net, InviteForm(network=net)))
@@ -70,7 +71,7 @@ def people(request: HttpRequest, network: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def invite(request: HttpRequest, network: str) -> HttpResponse:
+def invite(request: AuthenticatedHttpRequest, network: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     access.require_admin(request.user, net)
     form = InviteForm(request.POST, network=net)
@@ -78,7 +79,7 @@ def invite(request: HttpRequest, network: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             send_invitation(
-                request.user,  # type: ignore[arg-type]
+                request.user,
                 net,
                 data["email"],
                 data["full_name"],
@@ -96,7 +97,7 @@ def invite(request: HttpRequest, network: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def remove_role(request: HttpRequest, network: str, role_id: int) -> HttpResponse:
+def remove_role(request: AuthenticatedHttpRequest, network: str, role_id: int) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     access.require_admin(request.user, net)
     role = Role.objects.filter(network=net, pk=role_id).select_related("user", "unit").first()
@@ -120,7 +121,7 @@ def remove_role(request: HttpRequest, network: str, role_id: int) -> HttpRespons
     return redirect("review:people", net.slug)
 
 
-class PeriodForm(forms.ModelForm):
+class PeriodForm(forms.ModelForm[ReportingPeriod]):
     class Meta:
         model = ReportingPeriod
         fields = ["survey", "year", "opens_on", "deadline", "status"]
@@ -132,9 +133,10 @@ class PeriodForm(forms.ModelForm):
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.network = network
-        self.fields["survey"].queryset = Survey.objects.all()  # type: ignore[attr-defined]
-        self.fields["opens_on"].input_formats = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%Y."]  # type: ignore[attr-defined]
-        self.fields["deadline"].input_formats = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%Y."]  # type: ignore[attr-defined]
+        # The fields ModelForm made from ReportingPeriod's ForeignKey and DateFields.
+        cast(forms.ModelChoiceField[Survey], self.fields["survey"]).queryset = Survey.objects.all()
+        for name in ("opens_on", "deadline"):
+            cast(forms.DateField, self.fields[name]).input_formats = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%Y."]
         if self.instance.pk:
             del self.fields["survey"]
             del self.fields["year"]
@@ -156,7 +158,7 @@ class PeriodForm(forms.ModelForm):
 
 
 @login_required
-def years(request: HttpRequest, network: str) -> HttpResponse:
+def years(request: AuthenticatedHttpRequest, network: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     access.require_admin(request.user, net)
     form = PeriodForm(request.POST or None, network=net)
@@ -170,7 +172,7 @@ def years(request: HttpRequest, network: str) -> HttpResponse:
 
 
 @login_required
-def edit_year(request: HttpRequest, network: str, period_id: int) -> HttpResponse:
+def edit_year(request: AuthenticatedHttpRequest, network: str, period_id: int) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     access.require_admin(request.user, net)
     period = ReportingPeriod.objects.filter(network=net, pk=period_id).select_related("survey").first()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +46,7 @@ class FigureBlock:
 
     number: int
     caption: str
-    spec: dict
+    spec: dict[str, Any]
     language: str
     alt: str
 

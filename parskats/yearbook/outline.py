@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -33,9 +34,10 @@ FIGURES_FILE = Path(__file__).resolve().parent / "data" / "figures.toml"
 
 
 @lru_cache(maxsize=1)
-def figure_rules() -> dict[str, dict]:
+def figure_rules() -> dict[str, dict[str, Any]]:
     data = tomllib.loads(FIGURES_FILE.read_text(encoding="utf-8"))
-    return data.get("sections", {})
+    rules: dict[str, dict[str, Any]] = data.get("sections", {})
+    return rules
 
 
 @dataclass
@@ -61,7 +63,7 @@ class LibraryText:
     text: str  # the library's whole text
     excerpt: Excerpt | None
     # What the methodologist typed in a form that was refused, shown again instead of the saved choice.
-    posted: dict | None = None
+    posted: dict[str, Any] | None = None
 
     def _form(self, key: str, saved: object) -> object:
         return self.posted[key] if self.posted is not None and key in self.posted else saved
@@ -262,7 +264,7 @@ def _cell_text(cell: Cell, indicator: Indicator, language: str) -> str:
 
 
 def _figure_table(
-    part: SectionPart, rule: dict, current: Table, previous: Table | None, language: str
+    part: SectionPart, rule: dict[str, Any], current: Table, previous: Table | None, language: str
 ) -> FigureTable | None:
     indicators = _indicators(list(rule.get("indicators", [])), current)
     if not indicators:
@@ -312,7 +314,9 @@ def _figure_table(
     return FigureTable(caption, head, rows, notes, totals)
 
 
-def _figure_chart(part: SectionPart, rule: dict, tables: dict[int, Table], language: str) -> FigureChart | None:
+def _figure_chart(
+    part: SectionPart, rule: dict[str, Any], tables: dict[int, Table], language: str
+) -> FigureChart | None:
     code = rule.get("chart")
     if not code:
         return None

@@ -32,4 +32,5 @@ def render_html(doc: Document) -> str:
 
 
 def render_pdf(doc: Document) -> bytes:
-    return HTML(string=render_html(doc)).write_pdf()
+    pdf: bytes = HTML(string=render_html(doc)).write_pdf()
+    return pdf
