@@ -30,6 +30,7 @@ from parskats.reporting.models import ReportingPeriod, Value
 from .reading import Cell
 
 MARGIN = 0.01  # another element must correlate better by this much to be a suspect
+STRONG = 0.9  # … and strongly: new, noisy elements (Wi-Fi sessions) resemble others only loosely
 MIN_PAIRS = 30
 SAMPLE = 2000  # libraries compared per column pair: enough for a stable correlation, fast in pure Python
 RATIO = 3.0
@@ -138,7 +139,7 @@ def check(
             ),
             default=(-1.0, ""),
         )
-        if best and best_r > own_r + MARGIN:
+        if best and best_r > own_r + MARGIN and best_r >= STRONG:
             message = _(
                 "%(label)s: the column of %(code)s looks like %(other_code)s of FY%(other)s (correlation %(best)s) "
                 "more than like %(code)s (%(own)s): are two columns swapped?"
