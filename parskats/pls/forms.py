@@ -15,3 +15,16 @@ class ImportForm(forms.Form):
         required=False,
         help_text=_("CSV; optional. When given, the state totals are reconciled after the import."),
     )
+    quarantine = forms.BooleanField(
+        label=_("Quarantine defective rows"),
+        required=False,
+        help_text=_("Import the other rows and keep the defective ones aside, instead of refusing the files."),
+    )
+
+
+class ConfirmForm(forms.Form):
+    """The second step: apply the files shown in the preview."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    confirm_removals = forms.BooleanField(label=_("Yes, remove or change this much of the year's data"), required=False)
+    confirm_columns = forms.BooleanField(label=_("Yes, the columns are right as they are"), required=False)
