@@ -167,6 +167,9 @@ class ReconcileRules:
     suppressed: frozenset[str]
     rounding_per_value: Decimal
     rounding_minimum: Decimal
+    ceiling_per: str = "totstaff"
+    ceiling_units: Decimal = Decimal(2)
+    ceiling_quantile: Decimal = Decimal("0.99")
 
 
 def reconcile_rules() -> ReconcileRules:
@@ -176,4 +179,7 @@ def reconcile_rules() -> ReconcileRules:
         suppressed=frozenset(data.get("suppressed", [])),
         rounding_per_value=Decimal(data.get("rounding_per_value", "0.5")),
         rounding_minimum=Decimal(data.get("rounding_minimum", "1")),
+        ceiling_per=str(data.get("suppressed_ceiling", {}).get("per", "totstaff")),
+        ceiling_units=Decimal(str(data.get("suppressed_ceiling", {}).get("units", "2"))),
+        ceiling_quantile=Decimal(str(data.get("suppressed_ceiling", {}).get("quantile", "0.99"))),
     )

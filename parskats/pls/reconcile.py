@@ -18,7 +18,7 @@ from parskats.reporting.models import Value
 from parskats.stats.aggregate import OFF_MAP, Table, aggregate
 
 from .importer import NETWORK_SLUG, ImportFailed, read_year
-from .layout import SURVEY_CODE, Layout, missing_codes, reconcile_rules
+from .layout import SURVEY_CODE, Layout, ReconcileRules, missing_codes, reconcile_rules
 
 EXACT, ROUNDING, DOCUMENTED, UNEXPLAINED = "exact", "rounding", "documented", "unexplained"
 OUTCOMES = (EXACT, ROUNDING, DOCUMENTED, UNEXPLAINED)
@@ -42,6 +42,7 @@ class Reconciliation:
     not_in_ae: list[str]  # in the state file but with no value in the imported AE data
     outcomes: dict[str, Counter[str]] = field(default_factory=dict)  # element → outcome → states
     differences: list[Difference] = field(default_factory=list)  # everything but exact
+    quarantined: Counter[str] = field(default_factory=Counter)  # state → AE rows left out by a quarantine
 
     @property
     def unexplained(self) -> list[Difference]:
@@ -67,6 +68,88 @@ def _suppressed_counts(table: Table, year: int, elements: set[str]) -> Counter[t
     for unit_id, code in rows:
         counts[(table.group_of.get(unit_id, OFF_MAP), code)] += 1
     return counts
+
+
+def _ceilings(table: Table, year: int, elements: set[str], rules: ReconcileRules) -> dict[str, Decimal]:
+    """element → the most a suppressed value may add, per staff FTE: the `quantile` of value per FTE
+    over the libraries that reported both (the documented cause is libraries of `units` FTE or fewer,
+    so a state's shortfall can be no larger than what such libraries can spend)."""
+    if not elements:
+        return {}
+    per_unit: dict[int, dict[str, Decimal]] = {}
+    for unit_id, code, number in Value.objects.filter(
+        report__period__network=table.network,
+        report__period__survey=table.survey,
+        report__period__year=year,
+        indicator__code__in=[*elements, rules.ceiling_per],
+        code="num",
+    ).values_list("report__unit_id", "indicator__code", "number"):
+        per_unit.setdefault(unit_id, {})[code] = number
+    ceilings = {}
+    for element in elements:
+        ratios = sorted(
+            values[element] / values[rules.ceiling_per]
+            for values in per_unit.values()
+            if element in values and values.get(rules.ceiling_per, 0) > 0
+        )
+        if ratios:
+            ceilings[element] = ratios[min(len(ratios) - 1, int(len(ratios) * rules.ceiling_quantile))]
+    return ceilings
+
+
+def _suppressed_bounds(
+    table: Table, year: int, elements: set[str], rules: ReconcileRules
+) -> dict[tuple[str, str], Decimal]:
+    """(state, element) → the most the state's suppressed values of the element can add up to."""
+    ceilings = _ceilings(table, year, elements, rules)
+    sources = [code.source for code in missing_codes().values() if code.suppressed]
+    staff = dict(
+        Value.objects.filter(
+            report__period__network=table.network,
+            report__period__survey=table.survey,
+            report__period__year=year,
+            indicator__code=rules.ceiling_per,
+            code="num",
+        ).values_list("report__unit_id", "number")
+    )
+    bounds: dict[tuple[str, str], Decimal] = {}
+    for unit_id, code in Value.objects.filter(
+        report__period__network=table.network,
+        report__period__survey=table.survey,
+        report__period__year=year,
+        indicator__code__in=elements,
+        source_code__in=sources,
+    ).values_list("report__unit_id", "indicator__code"):
+        fte = min(staff.get(unit_id, rules.ceiling_units), rules.ceiling_units)
+        key = (table.group_of.get(unit_id, OFF_MAP), code)
+        bounds[key] = bounds.get(key, Decimal(0)) + fte * ceilings.get(code, Decimal(0))
+    return bounds
+
+
+def _quarantine(network: Network, layout: Layout) -> tuple[Counter[str], dict[tuple[str, str], Decimal | None]]:
+    """Per state, the AE rows an import left in quarantine, and per (state, element) what their cells
+    add up to (None: a cell that cannot be read, so the shortfall cannot be bounded)."""
+    from .models import QuarantinedRow
+
+    column_of = {code: column for column, code in layout.files["ae"].elements.items()}
+    counts: Counter[str] = Counter()
+    sums: dict[tuple[str, str], Decimal | None] = {}
+    for state, cells in QuarantinedRow.objects.filter(network=network, year=layout.fiscal_year, kind="ae").values_list(
+        "state", "cells"
+    ):
+        counts[state] += 1
+        for code, column in column_of.items():
+            raw = str(cells.get(column, "")).strip()
+            key = (state, code)
+            try:
+                number = Decimal(raw) if raw else Decimal(0)
+            except ArithmeticError:
+                number = Decimal(-1)
+            if number < 0 or not number.is_finite():  # unreadable, or a code: the value is not known
+                sums[key] = None
+            elif sums.get(key, Decimal(0)) is not None:
+                sums[key] = sums.get(key, Decimal(0)) + number  # type: ignore[operator]
+    return counts, sums
 
 
 def reconcile(directory: Path, year: int | None = None, layout: Layout | None = None) -> Reconciliation:
@@ -97,6 +180,8 @@ def reconcile(directory: Path, year: int | None = None, layout: Layout | None = 
         not_in_ae=[code for code in in_state_file if code not in elements],
     )
     suppressed = _suppressed_counts(table, layout.fiscal_year, set(rules.suppressed) & set(elements))
+    bounds = _suppressed_bounds(table, layout.fiscal_year, set(rules.suppressed) & set(elements), rules)
+    result.quarantined, quarantined_sums = _quarantine(network, layout)
     official_states = {r.identity["state"]: r for r in summary.records}
     rows = {row.key: row for row in table.rows}
     for code in elements:
@@ -125,7 +210,30 @@ def reconcile(directory: Path, year: int | None = None, layout: Layout | None = 
                         prorated = code in rules.prorated
                         reason = _("prorated and rounded per library") if prorated else _("rounded imputations")
                     elif code in rules.suppressed and hidden and ours < official:
-                        outcome, reason = DOCUMENTED, _("%(count)s suppressed small-library values") % {"count": hidden}
+                        bound = bounds.get((state, code), Decimal(0))
+                        values = {"count": hidden, "bound": f"{bound:.0f}"}
+                        if difference <= bound + tolerance:
+                            outcome = DOCUMENTED
+                            reason = _("%(count)s suppressed small-library values (at most %(bound)s)") % values
+                        else:
+                            outcome = UNEXPLAINED
+                            reason = (
+                                _("%(count)s suppressed small-library values explain at most %(bound)s of it") % values
+                            )
+                    elif result.quarantined[state] and ours < official:
+                        bound = quarantined_sums.get((state, code), Decimal(0))
+                        count = result.quarantined[state]
+                        if bound is None:
+                            outcome = UNEXPLAINED
+                            reason = _("%(count)s rows in quarantine, their value cannot be read") % {"count": count}
+                        elif difference <= bound + tolerance:
+                            outcome = DOCUMENTED
+                            values = {"count": count, "bound": f"{bound:.0f}"}
+                            reason = _("%(count)s rows in quarantine (at most %(bound)s)") % values
+                        else:
+                            outcome = UNEXPLAINED
+                            values = {"count": count, "bound": f"{bound:.0f}"}
+                            reason = _("%(count)s rows in quarantine explain at most %(bound)s of it") % values
                     else:
                         outcome = UNEXPLAINED
             outcomes[outcome] += 1
@@ -154,6 +262,10 @@ def summary_lines(result: Reconciliation, limit: int = 50) -> list[str]:
         totals.update(outcomes)
         lines.append(line(code, [outcomes[outcome] for outcome in OUTCOMES]))
     lines.append(line(_("all"), [totals[outcome] for outcome in OUTCOMES]))
+    if result.quarantined:
+        message = _("Rows left in quarantine by the import, per state: %(states)s.")
+        states = ", ".join(f"{state} {count}" for state, count in sorted(result.quarantined.items()))
+        lines.append(message % {"states": states})
     if result.not_in_ae:
         message = _("Not compared (in the state summary, not in the imported AE data): %(elements)s.")
         lines.append(message % {"elements": ", ".join(result.not_in_ae)})
