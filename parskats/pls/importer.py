@@ -797,3 +797,59 @@ def _write(
 
         writer.values(period, cells(), total, result.values, _("values of %(survey)s") % {"survey": job_survey.code})
     writer.lifetimes()
+
+
+@dataclass
+class Removal:
+    year: int
+    reports: int = 0
+    values: int = 0
+    links: int = 0
+    seconds: float = 0.0
+
+
+def remove_year(
+    year: int, *, actor: Any = None, dry_run: bool = False, channel: str = AuditEntry.Channel.IMPORT
+) -> Removal:
+    """Remove every report, value and membership of a fiscal year of the network, in bulk, with one
+    invalidation of the figures cache; `dry_run` only counts them."""
+    began = time.perf_counter()
+    removal = Removal(year=year)
+    with transaction.atomic():
+        network = Network.objects.select_for_update().filter(slug=NETWORK_SLUG).first()
+        if network is None:
+            return removal
+        periods = list(ReportingPeriod.objects.filter(network=network, year=year).values_list("pk", flat=True))
+        reports = list(Report.objects.filter(period_id__in=periods).values_list("pk", flat=True))
+        links = list(
+            Membership.objects.filter(child__network=network, valid_from=dt.date(year, 1, 1)).values_list(
+                "pk", flat=True
+            )
+        )
+        removal.reports, removal.links = len(reports), len(links)
+        if dry_run:
+            removal.values = Value.objects.filter(report_id__in=reports).count() if reports else 0
+            removal.seconds = time.perf_counter() - began
+            return removal
+        removal.values = _purge_reports(reports)
+        _purge(Membership, links)
+        from .models import QuarantinedRow
+
+        QuarantinedRow.objects.filter(network=network, year=year)._raw_delete(connection.alias)
+        PopulationServed.objects.filter(unit__network=network, year=year)._raw_delete(connection.alias)
+        ReportingPeriod.objects.filter(pk__in=periods).delete()
+        remaining = list(ReportingPeriod.objects.filter(network=network).values_list("year", flat=True))
+        if remaining:
+            _Writer(max(remaining), network, None).lifetimes()
+        record(
+            actor=actor,
+            channel=channel,
+            action=AuditEntry.Action.OTHER,
+            network=network,
+            target=f"PLS FY{year}",
+            new={"removed": vars(removal)},
+            note="remove_pls_year",
+        )
+        data_changed(network.pk)
+    removal.seconds = time.perf_counter() - began
+    return removal
