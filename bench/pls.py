@@ -65,9 +65,13 @@ def _phase(function):
     """(result, seconds, peak RSS MB) of one call, the peak measured from the call's start."""
     _trim()
     _reset_peak()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = function()
+    _CPU.append(time.process_time() - cpu)
     return result, time.perf_counter() - start, _peak_mb()
+
+
+_CPU: list[float] = []  # CPU seconds of the last phase: the machine is shared, wall time alone misleads
 
 
 def _refused(directory: Path):
@@ -89,17 +93,19 @@ def safety(directory: Path, years: tuple[str, ...]) -> None:
 
     from parskats.pls.importer import import_year, read_year, remove_year
 
-    print(f"\n{'phase of one fiscal year':<44} {'seconds':>8} {'x parse':>8} {'peak RSS MB':>12}  what")
+    print(f"\n{'phase of one fiscal year':<44} {'seconds':>8} {'x parse':>8} {'peak RSS MB':>12} {'CPU s':>6}  what")
     imported: list[tuple[str, int, float]] = []
     for year in years:
         folder = directory / year
         if not folder.is_dir():
             continue
         _, parse_s, parse_mb = _phase(lambda f=folder: read_year(f))
-        print(f"{year + ' parse only (baseline)':<44} {parse_s:8.2f} {1:7.1f}x {parse_mb:12.0f}")
+        print(f"{year + ' parse only (baseline)':<44} {parse_s:8.2f} {1:7.1f}x {parse_mb:12.0f} {_CPU[-1]:6.1f}")
 
         def line(name: str, seconds: float, peak: float, what: str, year=year, parse_s=parse_s) -> None:
-            print(f"{year + ' ' + name:<44} {seconds:8.2f} {seconds / parse_s:7.1f}x {peak:12.0f}  {what}")
+            print(
+                f"{year + ' ' + name:<44} {seconds:8.2f} {seconds / parse_s:7.1f}x {peak:12.0f} {_CPU[-1]:6.1f}  {what}"
+            )
 
         dry, seconds, peak = _phase(lambda f=folder: import_year(f, dry_run=True))
         line("dry run (plan + plausibility)", seconds, peak, f"{dry.plan.total('values_new')} values new")
