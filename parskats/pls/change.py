@@ -31,6 +31,9 @@ KEYS = (
     "values_removed",
     "values_unchanged",
     "names_changed",
+    "totals_new",
+    "totals_changed",
+    "totals_removed",
 )
 
 
@@ -54,6 +57,7 @@ class Plan:
     existing_reports: int = 0
     existing_values: int = 0
     existing_names: int = 0
+    existing_totals: int = 0
 
     def total(self, key: str) -> int:
         return sum(counts[key] for counts in self.states.values())
@@ -75,6 +79,7 @@ class Plan:
             "reports": share(self.total("reports_removed"), self.existing_reports),
             "values": share(self.total("values_changed") + self.total("values_removed"), self.existing_values),
             "names": share(self.total("names_changed"), self.existing_names),
+            "totals": share(self.total("totals_changed") + self.total("totals_removed"), self.existing_totals),
         }
 
     def over(self, limit: Decimal) -> list[str]:
@@ -125,6 +130,22 @@ class Plan:
                     "count": self.total("names_changed"),
                     "whole": self.existing_names,
                     "share": _percent(shares["names"]),
+                    "limit": _percent(limit),
+                }
+            )
+        if shares["totals"] > limit:
+            message = _(
+                "FY%(year)s: the import would change %(changed)s and remove %(removed)s of %(whole)s official state "
+                "totals (%(share)s %%, more than %(limit)s %%)."
+            )
+            messages.append(
+                message
+                % {
+                    "year": self.year,
+                    "changed": self.total("totals_changed"),
+                    "removed": self.total("totals_removed"),
+                    "whole": self.existing_totals,
+                    "share": _percent(shares["totals"]),
                     "limit": _percent(limit),
                 }
             )
@@ -260,7 +281,7 @@ def lines(plan: Plan, limit: int = 60) -> list[str]:
         _("unchanged"),
         _("renamed"),
     ]
-    keys = [k for k in KEYS if k != "reports_kept"]
+    keys = [k for k in KEYS if k != "reports_kept" and not k.startswith("totals")]
     widths = [max(len(label), 7) for label in labels]
 
     def row(label: str, counts: list[object]) -> str:
@@ -273,4 +294,14 @@ def lines(plan: Plan, limit: int = 60) -> list[str]:
     if len(changed) > limit:
         out.append(_("… and %(count)s more states with changes.") % {"count": len(changed) - limit})
     out.append(row(_("all"), [plan.total(k) for k in keys]))
+    if any(plan.total(k) for k in ("totals_new", "totals_changed", "totals_removed")) or plan.existing_totals:
+        message = _("Official state totals: %(new)s new, %(changed)s changed, %(removed)s removed.")
+        out.append(
+            message
+            % {
+                "new": plan.total("totals_new"),
+                "changed": plan.total("totals_changed"),
+                "removed": plan.total("totals_removed"),
+            }
+        )
     return out

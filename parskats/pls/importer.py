@@ -34,7 +34,7 @@ from parskats.network.models import Membership, Network, OrgUnit, PopulationServ
 from parskats.reporting.models import Report, ReportingPeriod, Value
 from parskats.stats.cache import data_changed
 
-from . import change, plausibility
+from . import change, official, plausibility
 from .change import max_share
 from .layout import (
     OUTLET_MANIFEST,
@@ -89,6 +89,7 @@ class ImportResult:
     links: Counts = field(default_factory=Counts)
     reports: Counts = field(default_factory=Counts)
     values: Counts = field(default_factory=Counts)
+    totals: Counts = field(default_factory=Counts)  # official state totals (the state summary file)
     seconds: float = 0.0
     plan: change.Plan | None = None
     findings: plausibility.Findings = field(default_factory=lambda: plausibility.Findings())
@@ -100,7 +101,7 @@ class ImportResult:
 
     @property
     def changed(self) -> bool:
-        return any(c.changed for c in (self.units, self.links, self.reports, self.values))
+        return any(c.changed for c in (self.units, self.links, self.reports, self.values, self.totals))
 
 
 def fiscal_year_of(directory: Path) -> int | None:
@@ -161,8 +162,8 @@ def read_year(
             problems.append(message % {"file": path.name, "kind": kind, "first": found[kind][0].name})
             continue
         found[kind] = (path, text, header, encoding)
-    if "ae" in kinds and "ae" not in found and not problems:
-        message = _("%(folder)s: no AE (library system) file found among %(count)s CSV files.")
+    if "ae" in kinds and "ae" not in found and "state" not in found and not problems:
+        message = _("%(folder)s: no AE (library system) or state summary file found among %(count)s CSV files.")
         problems.append(message % {"folder": directory.name, "count": len(csv_files)})
     if problems:
         raise ImportFailed(problems)
@@ -493,7 +494,7 @@ def _cross_file(
     rows; with quarantine the rows are taken out of the import, otherwise they are problems."""
     problems: list[str] = []
     rejected: list[tuple[ParsedFile, Rejected]] = []
-    ae, outlets = parsed["ae"], parsed.get("outlet")
+    ae, outlets = parsed.get("ae"), parsed.get("outlet")
 
     def reject(item: ParsedFile, r: Record, message: str) -> None:
         key = "-".join(p for p in (r.identity.get("key", ""), r.identity.get("seq", "")) if p)
@@ -510,8 +511,8 @@ def _cross_file(
             else:
                 kept.append(r)
         item.records = kept
-    ae_keys = {r.identity["key"] for r in ae.records}
-    if outlets:
+    ae_keys = {r.identity["key"] for r in ae.records} if ae else set()
+    if outlets and ae:
         kept = []
         for r in outlets.records:
             if r.identity["key"] not in ae_keys:
@@ -588,7 +589,10 @@ def import_year(
         raise ImportFailed([str(exc)]) from None
     layout, parsed = read_year(directory, year, layout, progress, quarantine=quarantine)
     names = state_names()
-    ae, outlets = parsed["ae"], parsed.get("outlet")
+    ae, outlets, summary = parsed.get("ae"), parsed.get("outlet"), parsed.get("state")
+    if ae is None and outlets is not None:
+        message = _("%(file)s: an outlet file needs the AE (library system) file of the same year beside it.")
+        raise ImportFailed([message % {"file": outlets.path.name}], list(parsed.values()))
     problems, cross_rejected = _cross_file(parsed, names, quarantine)
     if problems:
         raise ImportFailed(problems[:200], list(parsed.values()))
@@ -634,17 +638,20 @@ def import_year(
             raise ImportFailed(catalogue_problems, list(parsed.values()))
         # The lock makes two imports of the network wait for each other: each plans against what it writes.
         network = Network.objects.select_for_update().filter(slug=NETWORK_SLUG).first()
-        ae_rows = {r.identity["key"]: (r.identity["state"], r.values) for r in ae.records}
-        unit_names = {r.identity["key"]: r.identity["name"][:200] for r in ae.records}
-        wanted = [change.Wanted(survey, ae_rows)]
+        ae_rows = {r.identity["key"]: (r.identity["state"], r.values) for r in ae.records} if ae else {}
+        unit_names = {r.identity["key"]: r.identity["name"][:200] for r in ae.records} if ae else {}
+        wanted = [change.Wanted(survey, ae_rows)] if ae else []
         outlet_rows: dict[str, tuple[str, dict[str, Any]]] = {}
         if outlets:
             outlet_rows = {outlet_code[r.line]: (r.identity["state"], r.values) for r in outlets.records}
             unit_names.update({outlet_code[r.line]: r.identity["name"][:200] for r in outlets.records})
             wanted.append(change.Wanted(outlet_survey, outlet_rows))
         plan = change.compute(network, layout.fiscal_year, wanted, unit_names)
+        totals = official.wanted(summary) if summary else {}
+        if summary:
+            official.plan(network, layout.fiscal_year, totals, plan)
         findings = plausibility.Findings()
-        if network is not None:
+        if network is not None and ae is not None:
             label = ae.path.name
             findings = plausibility.check(network, survey, layout.fiscal_year, ae_rows, unit_names, label)
             if outlets:
@@ -678,9 +685,14 @@ def import_year(
             network = Network.objects.create(slug=NETWORK_SLUG, name=NETWORK_NAME)
         result.network = network
         result.applied = True
-        writer = _Writer(layout.fiscal_year, network, progress)
-        _write(writer, result, layout, ae, outlets, outlet_code, names, survey, outlet_survey, indicators)
-        quarantined = _keep_quarantine(network, layout.fiscal_year, rejected)
+        if ae is not None:
+            writer = _Writer(layout.fiscal_year, network, progress)
+            _write(writer, result, layout, ae, outlets, outlet_code, names, survey, outlet_survey, indicators)
+        if summary is not None:
+            created, updated, deleted = official.write(network, layout.fiscal_year, totals, summary.path.name)
+            result.totals = Counts(created=created, updated=updated, deleted=deleted)
+            result.totals.unchanged = len(totals) - created - updated
+        quarantined = _keep_quarantine(network, layout.fiscal_year, rejected, list(parsed))
         if result.changed or quarantined:
             record(
                 actor=actor,
@@ -693,6 +705,7 @@ def import_year(
                     "values": vars(result.values),
                     "units": vars(result.units),
                     "reports": vars(result.reports),
+                    "official_totals": vars(result.totals),
                     "quarantined": len(rejected),
                     "confirmed": {"removals": confirm_removals and bool(over), "columns": confirm_columns},
                 },
@@ -703,11 +716,12 @@ def import_year(
     return result
 
 
-def _keep_quarantine(network: Network, year: int, rejected: list[tuple[ParsedFile, Rejected]]) -> int:
-    """The year's quarantine becomes this import's rejected rows (an import that had none empties it)."""
+def _keep_quarantine(network: Network, year: int, rejected: list[tuple[ParsedFile, Rejected]], kinds: list[str]) -> int:
+    """The year's quarantine of the kinds of file imported becomes this import's rejected rows (an
+    import that had none empties it)."""
     from .models import QuarantinedRow
 
-    removed = QuarantinedRow.objects.filter(network=network, year=year)._raw_delete(connection.alias)
+    removed = QuarantinedRow.objects.filter(network=network, year=year, kind__in=kinds)._raw_delete(connection.alias)
     QuarantinedRow.objects.bulk_create(
         [
             QuarantinedRow(

@@ -17,8 +17,9 @@ from parskats.network.models import Network
 from parskats.reporting.models import Value
 from parskats.stats.aggregate import OFF_MAP, Table, aggregate
 
+from . import official as official_totals
 from .importer import NETWORK_SLUG, ImportFailed, read_year
-from .layout import SURVEY_CODE, Layout, ReconcileRules, missing_codes, reconcile_rules
+from .layout import SURVEY_CODE, Layout, LayoutError, ReconcileRules, layout_for_year, missing_codes, reconcile_rules
 
 EXACT, ROUNDING, DOCUMENTED, UNEXPLAINED = "exact", "rounding", "documented", "unexplained"
 OUTCOMES = (EXACT, ROUNDING, DOCUMENTED, UNEXPLAINED)
@@ -152,18 +153,41 @@ def _quarantine(network: Network, layout: Layout) -> tuple[Counter[str], dict[tu
     return counts, sums
 
 
-def reconcile(directory: Path, year: int | None = None, layout: Layout | None = None) -> Reconciliation:
-    layout, parsed = read_year(directory, year, layout, kinds=("state",))
-    if "state" not in parsed:
-        raise ImportFailed([_("%(folder)s: no state summary file to reconcile with.") % {"folder": directory.name}])
+def reconcile(directory: Path | None, year: int | None = None, layout: Layout | None = None) -> Reconciliation:
+    """Compare the state totals recomputed from the imported systems with the official ones: those of
+    the state summary file in `directory` if it has one, else those stored by an earlier import."""
+    summary = None
+    if directory is not None:
+        layout, parsed = read_year(directory, year, layout, kinds=("state",))
+        summary = parsed.get("state")
+    elif layout is None:
+        if year is None:
+            raise ImportFailed([_("Say which fiscal year to reconcile.")])
+        try:
+            layout = layout_for_year(year)
+        except LayoutError as exc:
+            raise ImportFailed([str(exc)]) from None
+    assert layout is not None
     network = Network.objects.filter(slug=NETWORK_SLUG).first()
     survey = Survey.objects.filter(code=SURVEY_CODE).first()
     if network is None or survey is None or not network.periods.filter(survey=survey, year=layout.fiscal_year):
         message = _("FY%(year)s is not imported yet: run import_pls %(folder)s first.")
-        raise ImportFailed([message % {"year": layout.fiscal_year, "folder": directory}])
+        raise ImportFailed([message % {"year": layout.fiscal_year, "folder": directory or f"FY{layout.fiscal_year}"}])
+    if summary is not None:
+        official_states = {r.identity["state"]: {c: cell[1] for c, cell in r.values.items()} for r in summary.records}
+        in_state_file = [code for column, code in layout.files["state"].elements.items() if column in summary.header]
+    else:
+        official_states = official_totals.stored_by_state(network, layout.fiscal_year)
+        if not official_states:
+            where = directory.name if directory is not None else f"FY{layout.fiscal_year}"
+            message = _(
+                "%(folder)s: no state summary file to reconcile with, and no official totals stored for FY%(year)s."
+            )
+            raise ImportFailed([message % {"folder": where, "year": layout.fiscal_year}])
+        present = {code for totals in official_states.values() for code in totals}
+        in_state_file = [code for code in layout.files["state"].elements.values() if code in present]
     rules = reconcile_rules()
     table = state_totals(network, survey, layout.fiscal_year)
-    summary = parsed["state"]
     ae_elements = set(layout.files["ae"].elements.values())
     imported = set(
         Value.objects.filter(report__period__network=network, report__period__survey=survey)
@@ -171,7 +195,6 @@ def reconcile(directory: Path, year: int | None = None, layout: Layout | None = 
         .values_list("indicator__code", flat=True)
         .distinct()
     )
-    in_state_file = [code for column, code in layout.files["state"].elements.items() if column in summary.header]
     elements = [code for code in in_state_file if code in imported and code in ae_elements]
     result = Reconciliation(
         year=layout.fiscal_year,
@@ -182,13 +205,12 @@ def reconcile(directory: Path, year: int | None = None, layout: Layout | None = 
     suppressed = _suppressed_counts(table, layout.fiscal_year, set(rules.suppressed) & set(elements))
     bounds = _suppressed_bounds(table, layout.fiscal_year, set(rules.suppressed) & set(elements), rules)
     result.quarantined, quarantined_sums = _quarantine(network, layout)
-    official_states = {r.identity["state"]: r for r in summary.records}
     rows = {row.key: row for row in table.rows}
     for code in elements:
         outcomes: Counter[str] = Counter()
         for state in sorted(set(official_states) | set(rows)):
             official_record = official_states.get(state)
-            official = official_record.values[code][1] if official_record and code in official_record.values else None
+            official = official_record.get(code) if official_record else None
             row = rows.get(state)
             cell = row.cell(code) if row else None
             ours = cell.value if cell else None

@@ -74,7 +74,12 @@ def _apply(request: HttpRequest, confirm: ConfirmForm) -> tuple[ImportResult, Re
         confirm_removals=confirm.cleaned_data["confirm_removals"],
         confirm_columns=confirm.cleaned_data["confirm_columns"],
     )
-    checked = reconcile(directory, options["year"]) if (directory / "state.csv").exists() else None
+    checked = None
+    if (directory / "ae.csv").exists() or (directory / "state.csv").exists():
+        try:  # whenever both the systems and the official totals of the year are there
+            checked = reconcile(directory if (directory / "state.csv").exists() else None, options["year"])
+        except ImportFailed:
+            checked = None
     staging.discard(request.session, token)
     return result, checked
 
@@ -82,7 +87,7 @@ def _apply(request: HttpRequest, confirm: ConfirmForm) -> tuple[ImportResult, Re
 def _plan_rows(result: ImportResult | None) -> list[dict]:
     if result is None or result.plan is None:
         return []
-    keys = [k for k in change.KEYS if k != "reports_kept"]
+    keys = [k for k in change.KEYS if k != "reports_kept" and not k.startswith("totals")]
     plan = result.plan
     rows = [
         {"state": state, "counts": [plan.states[state][k] for k in keys]}

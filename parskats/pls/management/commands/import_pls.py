@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from parskats.pls import change
 from parskats.pls.importer import ConfirmationNeeded, ImportFailed, ImportResult, import_year
 from parskats.pls.progress import ProgressBar
+from parskats.pls.reconcile import OUTCOMES, reconcile
 
 
 def _share(text: str) -> Decimal:
@@ -109,6 +110,13 @@ class Command(BaseCommand):
                 "%(name)s: %(created)s created, %(updated)s updated, %(deleted)s deleted, %(unchanged)s unchanged"
             )
             self.stdout.write(message % {"name": label, **vars(c)})
+        if result.totals.changed or result.totals.unchanged:
+            message = _(
+                "official state totals: %(created)s created, %(updated)s updated, %(deleted)s deleted, "
+                "%(unchanged)s unchanged"
+            )
+            self.stdout.write(message % vars(result.totals))
+        self._reconcile(result)
         if result.changed:
             verdict = _("PLS FY%(year)s imported in %(seconds)s s.")
         else:
@@ -120,3 +128,16 @@ class Command(BaseCommand):
             return
         for line in change.lines(result.plan):
             self.stdout.write(line)
+
+    def _reconcile(self, result: ImportResult) -> None:
+        """Whenever the year has both library systems and official totals, say how they compare."""
+        try:
+            checked = reconcile(None, result.year)
+        except ImportFailed:
+            return
+        counts = {o: sum(c[o] for c in checked.outcomes.values()) for o in OUTCOMES}
+        message = _(
+            "Reconciled with the official state totals: %(exact)s exact, %(rounding)s rounding, %(documented)s "
+            "documented, %(unexplained)s unexplained (details: reconcile_pls)."
+        )
+        self.stdout.write(message % counts)
