@@ -205,13 +205,13 @@ def compute(network: Network | None, year: int, wanted: list[Wanted], names: dic
         code_of_indicator = dict(Indicator.objects.filter(survey=item.survey).values_list("pk", "code"))
         held: dict[int, dict[str, tuple[str, Decimal | None, str, str]]] = {}
         if period is not None:
-            for report, indicator, code, number, flag, source in Value.objects.filter(
+            for report_pk, indicator, code, number, flag, source in Value.objects.filter(
                 report__period=period
             ).values_list("report_id", "indicator_id", "code", "number", "flag", "source_code"):
-                held.setdefault(report, {})[code_of_indicator[indicator]] = (code, number, flag, source)
+                held.setdefault(report_pk, {})[code_of_indicator[indicator]] = (code, number, flag, source)
                 plan.existing_values += 1
         plan.existing_reports += len(existing)
-        unit_id = {code: pk for pk, (code, _name) in units.items()}
+        pk_of_code = {code: pk for pk, (code, _name) in units.items()}
         for unit_code, (state, cells) in item.rows.items():
             report = existing.pop(unit_code, None)
             if report is None:
@@ -229,10 +229,10 @@ def compute(network: Network | None, year: int, wanted: list[Wanted], names: dic
                 else:
                     plan.add(state, "values_unchanged")
             plan.add(state, "values_removed", len(stored))
-        for unit_code, report in existing.items():
-            state = state_of.get(unit_id[unit_code], "?")
+        for unit_code, stale in existing.items():
+            state = state_of.get(pk_of_code[unit_code], "?")
             plan.add(state, "reports_removed")
-            plan.add(state, "values_removed", len(held.pop(report, {})))
+            plan.add(state, "values_removed", len(held.pop(stale, {})))
     _names(network, year, names, units, state_of, wanted, plan)
     return plan
 

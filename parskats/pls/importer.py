@@ -271,11 +271,10 @@ def _purge_reports(pks: list[int]) -> int:
     keep_orm: set[int] = set()
     for relation in others:
         field_name = relation.field.name
+        related: Any = relation.related_model
         for batch in _chunks(pks):
             keep_orm.update(
-                relation.related_model._base_manager.filter(**{f"{field_name}__in": batch}).values_list(
-                    f"{field_name}_id", flat=True
-                )
+                related._base_manager.filter(**{f"{field_name}__in": batch}).values_list(f"{field_name}_id", flat=True)
             )
     if keep_orm:
         Report.objects.filter(pk__in=sorted(keep_orm)).delete()
@@ -794,7 +793,9 @@ def _write(
         }
     )
 
-    jobs = [(survey, ae.records, lambda r: r.identity["key"], indicators["ae"])]
+    jobs: list[tuple[Survey, list[Record], Any, dict[str, Indicator]]] = [
+        (survey, ae.records, lambda r: r.identity["key"], indicators["ae"])
+    ]
     if outlets:
         jobs.append((outlet_survey, outlets.records, lambda r: outlet_code[r.line], indicators["outlet"]))
     for job_survey, records, code_of, catalogue in jobs:
@@ -803,7 +804,12 @@ def _write(
         indicator_id = {code: indicator.pk for code, indicator in catalogue.items()}
         total = sum(len(r.values) for r in records)
 
-        def cells(records=records, code_of=code_of, indicator_id=indicator_id, report_of=report_of):
+        def cells(
+            records: list[Record] = records,
+            code_of: Any = code_of,
+            indicator_id: dict[str, int] = indicator_id,
+            report_of: dict[int, int] = report_of,
+        ) -> Iterator[tuple[int, int, Any]]:
             for r in records:
                 report = report_of[ids[code_of(r)]]
                 for code, cell in r.values.items():

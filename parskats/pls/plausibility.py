@@ -62,7 +62,8 @@ def _previous(network: Network, survey: Survey, year: int) -> dict[str, dict[str
     for unit, code, number in Value.objects.filter(
         report__period__network=network, report__period__survey=survey, report__period__year=year, code="num"
     ).values_list("report__unit__code", "indicator__code", "number"):
-        rows.setdefault(unit, {})[code] = number
+        if number is not None:
+            rows.setdefault(unit, {})[code] = number
     return rows
 
 

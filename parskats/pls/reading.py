@@ -172,7 +172,9 @@ def read_header(path: Path, notes: list[str] | None = None) -> tuple[str, list[s
     return text, [cell.strip() for cell in header], encoding
 
 
-def _number(raw: str, column: str, where: str, blank_ok: bool, codes: dict[str, MissingCode], problems: list[str]):
+def _number(
+    raw: str, column: str, where: str, blank_ok: bool, codes: dict[str, MissingCode], problems: list[str]
+) -> tuple[str, Decimal | None, str] | None:
     """A cell as (code, number, source_code), or None after noting the problem."""
     text = raw.strip()
     if not text:

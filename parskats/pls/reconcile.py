@@ -85,7 +85,8 @@ def _ceilings(table: Table, year: int, elements: set[str], rules: ReconcileRules
         indicator__code__in=[*elements, rules.ceiling_per],
         code="num",
     ).values_list("report__unit_id", "indicator__code", "number"):
-        per_unit.setdefault(unit_id, {})[code] = number
+        if number is not None:
+            per_unit.setdefault(unit_id, {})[code] = number
     ceilings = {}
     for element in elements:
         ratios = sorted(
@@ -104,15 +105,17 @@ def _suppressed_bounds(
     """(state, element) → the most the state's suppressed values of the element can add up to."""
     ceilings = _ceilings(table, year, elements, rules)
     sources = [code.source for code in missing_codes().values() if code.suppressed]
-    staff = dict(
-        Value.objects.filter(
+    staff: dict[int, Decimal] = {
+        unit_id: number
+        for unit_id, number in Value.objects.filter(
             report__period__network=table.network,
             report__period__survey=table.survey,
             report__period__year=year,
             indicator__code=rules.ceiling_per,
             code="num",
         ).values_list("report__unit_id", "number")
-    )
+        if number is not None
+    }
     bounds: dict[tuple[str, str], Decimal] = {}
     for unit_id, code in Value.objects.filter(
         report__period__network=table.network,
@@ -121,7 +124,7 @@ def _suppressed_bounds(
         indicator__code__in=elements,
         source_code__in=sources,
     ).values_list("report__unit_id", "indicator__code"):
-        fte = min(staff.get(unit_id, rules.ceiling_units), rules.ceiling_units)
+        fte = min(staff.get(unit_id) or rules.ceiling_units, rules.ceiling_units)
         key = (table.group_of.get(unit_id, OFF_MAP), code)
         bounds[key] = bounds.get(key, Decimal(0)) + fte * ceilings.get(code, Decimal(0))
     return bounds
@@ -243,18 +246,18 @@ def reconcile(directory: Path | None, year: int | None = None, layout: Layout | 
                                 _("%(count)s suppressed small-library values explain at most %(bound)s of it") % values
                             )
                     elif result.quarantined[state] and ours < official:
-                        bound = quarantined_sums.get((state, code), Decimal(0))
+                        held = quarantined_sums.get((state, code), Decimal(0))
                         count = result.quarantined[state]
-                        if bound is None:
+                        if held is None:
                             outcome = UNEXPLAINED
                             reason = _("%(count)s rows in quarantine, their value cannot be read") % {"count": count}
-                        elif difference <= bound + tolerance:
+                        elif difference <= held + tolerance:
                             outcome = DOCUMENTED
-                            values = {"count": count, "bound": f"{bound:.0f}"}
+                            values = {"count": count, "bound": f"{held:.0f}"}
                             reason = _("%(count)s rows in quarantine (at most %(bound)s)") % values
                         else:
                             outcome = UNEXPLAINED
-                            values = {"count": count, "bound": f"{bound:.0f}"}
+                            values = {"count": count, "bound": f"{held:.0f}"}
                             reason = _("%(count)s rows in quarantine explain at most %(bound)s of it") % values
                     else:
                         outcome = UNEXPLAINED

@@ -3,6 +3,8 @@ form to import (and reconcile) one more from its CSV files."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -32,13 +34,13 @@ def _admin_network(request: HttpRequest, slug: str) -> Network:
     return network
 
 
-def _years(network: Network) -> list[dict]:
+def _years(network: Network) -> list[dict[str, int]]:
     periods = (
         ReportingPeriod.objects.filter(network=network, survey__code__in=[SURVEY_CODE, OUTLET_SURVEY_CODE])
         .annotate(report_count=Count("reports", distinct=True))
         .values_list("year", "survey__code", "report_count")
     )
-    years: dict[int, dict] = {}
+    years: dict[int, dict[str, int]] = {}
     for year, survey, reports in periods:
         row = years.setdefault(year, {"year": year, "systems": 0, "outlets": 0})
         row["systems" if survey == SURVEY_CODE else "outlets"] = reports
@@ -84,12 +86,12 @@ def _apply(request: HttpRequest, confirm: ConfirmForm) -> tuple[ImportResult, Re
     return result, checked
 
 
-def _plan_rows(result: ImportResult | None) -> list[dict]:
+def _plan_rows(result: ImportResult | None) -> list[dict[str, Any]]:
     if result is None or result.plan is None:
         return []
     keys = [k for k in change.KEYS if k != "reports_kept" and not k.startswith("totals")]
     plan = result.plan
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"state": state, "counts": [plan.states[state][k] for k in keys]}
         for state in sorted(plan.states)
         if any(plan.states[state][k] for k in keys if k != "values_unchanged")
