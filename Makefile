@@ -35,6 +35,7 @@ run: install messages
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: install-dev messages
 	$(BIN)/mypy parskats

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "parskats.news",
     "parskats.yearbook",
     "parskats.pls",
+    "parskats.site",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -178,8 +179,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
+LOGOUT_REDIRECT_URL = "site:home"
 
 # Latvian first. Formats for lv live in parskats/formats/lv (PRODUCT.md conventions).
 LANGUAGE_CODE = "lv"

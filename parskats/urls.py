@@ -4,9 +4,9 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", include("parskats.core.urls")),
+    path("", include("parskats.site.urls")),
     path("accounts/", include("parskats.accounts.urls")),
-    path("n/", include("parskats.network.urls")),
+    path("n/", include("parskats.site.network_urls")),
     # Each domain app owns one prefix; the network slug comes first so access checks start there.
     path("n/<slug:network>/reports/", include("parskats.reporting.urls")),
     path("n/<slug:network>/review/", include("parskats.review.urls")),

@@ -17,8 +17,8 @@ from django.core.management import call_command
 
 from bench import server
 from parskats.audit.models import AuditEntry, record
-from parskats.core.backup import BackupError, backup, restore, table_digests
 from parskats.reporting.models import Report
+from parskats.site.backup import BackupError, backup, restore, table_digests
 
 from .factories import build_world, report_with, user
 
@@ -119,7 +119,7 @@ def manage(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
-DIGESTS = "import json; from parskats.core.backup import table_digests; print(json.dumps(table_digests()))"
+DIGESTS = "import json; from parskats.site.backup import table_digests; print(json.dumps(table_digests()))"
 
 
 @pytest.mark.skipif(not server.postgres_reachable(), reason="needs PostgreSQL on 127.0.0.1:5432")

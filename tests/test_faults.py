@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bench import server
-from parskats.core.backup import all_models
+from parskats.site.backup import all_models
 
 from .faults import kill_when, kill_while_writing
 

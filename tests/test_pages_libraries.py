@@ -122,8 +122,8 @@ def test_wrong_password_says_so_without_500(world, reporter_a):
 def test_a_large_network_lists_its_counties_first(world, methodologist, monkeypatch):
     """Above LIST_LIMIT libraries (a national network) the page lists counties with their counts, and
     one county's libraries, branches included, on request."""
-    from parskats.network import views
     from parskats.network.models import OrgUnit
+    from parskats.site import libraries as views
 
     from .factories import link, unit
 

@@ -78,8 +78,8 @@ WRITE_A_THEN_FORM["methodologist"] = REDIRECT
 ADMIN_KWARGS = {"app_label": "accounts", "object_id": "1", "id": "1", "content_type_id": "1"}
 
 ACCESS: dict[str, Row] = {
-    "core:home": Row(default=REDIRECT, anon=OK),
-    "core:health": Row(default=OK),
+    "site:home": Row(default=REDIRECT, anon=OK),
+    "site:health": Row(default=OK),
     "accounts:login": Row(default=OK),
     "accounts:logout": Row(method="post", default=REDIRECT),
     "accounts:profile": Row(anon=LOGIN, default=OK),
@@ -236,12 +236,12 @@ ACCESS: dict[str, Row] = {
     "news:moderate": Row({"comment_id": "{comment}"}, other={"comment_id": "{other_comment}"}, method="post",
         anon=LOGIN, methodologist=(REDIRECT, NOT_FOUND), other_methodologist=(NOT_FOUND, REDIRECT)),
     # Public stories: approved reports' success stories, for anyone (library A's report is a draft).
-    "site:stories": Row(default=OK),
-    "site:stories_year": Row({**NETWORK, "year": "2021"}, default=OK),
-    "site:story": Row({**NETWORK, "year": "2021", "library": "{school}"}, other={"library": "{library_a}"},
+    "public:stories": Row(default=OK),
+    "public:stories_year": Row({**NETWORK, "year": "2021"}, default=OK),
+    "public:story": Row({**NETWORK, "year": "2021", "library": "{school}"}, other={"library": "{library_a}"},
         default=(OK, NOT_FOUND)),
-    "site:robots": Row(default=OK),
-    "site:sitemap": Row(default=OK),
+    "public:robots": Row(default=OK),
+    "public:sitemap": Row(default=OK),
     # Annual review (issue 10): the methodologist edits, viewers read and download, reporters and the
     # public see the published review only (2020 is published, 2021 a draft).
     "yearbook:index": Row(NETWORK, anon=LOGIN, reporter_a=REDIRECT, reporter_b=REDIRECT, methodologist=OK,

@@ -155,7 +155,7 @@ def test_the_counts_follow_every_change(world, reporter_a, reporter_b):
 
 def test_a_corrected_report_is_marked(world, reporter_a, methodologist):
     from parskats.reporting.submission import submit_report
-    from parskats.reporting.workflow import return_report
+    from parskats.review.workflow import return_report
 
     report = clean_submitted(world.library_a, world.periods[2021], reporter_a)
     html = client_for(methodologist).get(f"/n/{world.network.slug}/review/?year=2021").content.decode()

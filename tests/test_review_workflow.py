@@ -9,7 +9,8 @@ from parskats.audit.models import AuditEntry
 from parskats.reporting.entry import EntryError, save_value
 from parskats.reporting.models import Report, Value
 from parskats.reporting.submission import submit_report
-from parskats.reporting.workflow import (
+from parskats.review.models import ReviewComment
+from parskats.review.workflow import (
     WorkflowError,
     approve_report,
     approve_reports,
@@ -17,7 +18,6 @@ from parskats.reporting.workflow import (
     reopen_report,
     return_report,
 )
-from parskats.review.models import ReviewComment
 
 from .factories import report_with
 from .test_report_entry import fill_clean

@@ -16,7 +16,7 @@ from parskats.network.models import PopulationServed
 from parskats.network.timeline import move_unit
 from parskats.reporting.entry import save_value
 from parskats.reporting.models import Report, Value
-from parskats.reporting.workflow import approve_report
+from parskats.review.workflow import approve_report
 from parskats.stats.cache import data_changed, data_version, store
 
 from .conftest import client_for

@@ -18,10 +18,8 @@ from django.utils.translation import override
 
 from parskats.audit.models import AuditEntry, record
 from parskats.network.models import Network
-from parskats.review.models import ReminderSent
-from parskats.seminar.models import Guest
-from parskats.stats.models import ApiToken
 
+from . import personal_data
 from .models import Invitation, Role, User
 
 ERASED_DOMAIN = "erased.invalid"  # RFC 2606: never a real address
@@ -56,8 +54,6 @@ def erase_person(actor: User | None, email: str, *, audit_too: bool = False) -> 
         networks = set(Role.objects.filter(user=user).values_list("network_id", flat=True))
         name = pseudonym(user.pk)
         done.counts["roles"] = Role.objects.filter(user=user).delete()[0]
-        done.counts["API tokens"] = ApiToken.objects.filter(user=user).delete()[0]
-        done.counts["reminders sent"] = ReminderSent.objects.filter(recipient=user).delete()[0]
         if audit_too:
             done.counts["audit names"] = AuditEntry.objects.filter(actor=user).update(actor_name=name)
         user.email = f"person-{user.pk}@{ERASED_DOMAIN}"
@@ -77,10 +73,9 @@ def erase_person(actor: User | None, email: str, *, audit_too: bool = False) -> 
                 target=f"person {user.pk}",
                 note="erased on request (GDPR)",
             )
-    for guest in Guest.objects.filter(email__iexact=address):
-        guest.name, guest.role, guest.email = pseudonym(guest.pk), "", f"guest-{guest.pk}@{ERASED_DOMAIN}"
-        guest.save(update_fields=["name", "role", "email"])
-        done.counts["seminar guests"] = done.counts.get("seminar guests", 0) + 1
+    for handler in personal_data.handlers():
+        if handler.erase is not None:
+            done.counts[handler.label] = handler.erase(user, address)
     done.counts["invitations"] = Invitation.objects.filter(email__iexact=address).delete()[0]
     if user is None and not any(done.counts.values()):
         raise NothingToErase(_("Nothing is held about “%(email)s”.") % {"email": address})

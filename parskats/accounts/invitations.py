@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from parskats.accounts.access import is_network_admin
 from parskats.audit.models import AuditEntry, record
-from parskats.network.access import is_network_admin
 from parskats.network.models import Network, OrgUnit
 
 from .models import Invitation, Role, User

@@ -14,9 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parskats.audit.models import AuditEntry
 from parskats.core.downloads import attachment
 from parskats.core.ratelimit import client_address
 
+from . import personal_data
 from .invitations import InvitationError, accept, find_invitation
 from .models import User
 
@@ -34,12 +36,9 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_data(request: HttpRequest) -> JsonResponse:
     """Everything we hold about the person, as JSON (GDPR right of access and portability)."""
-    from parskats.audit.models import AuditEntry
-    from parskats.review.models import ReviewComment
-
     user: User = request.user  # type: ignore[assignment]  # login_required
     roles = user.roles.select_related("network", "unit")
-    data = {
+    data: dict[str, Any] = {
         "email": user.email,
         "name": user.full_name,
         "language": user.language,
@@ -52,11 +51,11 @@ def my_data(request: HttpRequest) -> JsonResponse:
             {"at": e.at.isoformat(), "channel": e.channel, "action": e.action, "report": e.report_id, "what": e.target}
             for e in AuditEntry.objects.filter(actor=user).order_by("at")[:10000]
         ],
-        "review_comments_written": [
-            {"at": c.created_at.isoformat(), "report": c.report_id, "field": c.target, "text": c.text}
-            for c in ReviewComment.objects.filter(author=user).order_by("created_at")
-        ],
     }
+    # The apps above accounts add what they hold (review comments, …) through their handlers.
+    for handler in personal_data.handlers():
+        if handler.export is not None:
+            data[handler.label] = handler.export(user)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     attachment(response, "parskats-my-data.json")
     return response

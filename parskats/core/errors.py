@@ -14,12 +14,11 @@ from __future__ import annotations
 import sys
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
-from django.views.decorators.cache import never_cache
 
 UNAVAILABLE = (OperationalError, InterfaceError)
 
@@ -45,14 +44,3 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
         error = {"status": 404, "message": _("There is nothing at this address.")}
         return JsonResponse({"error": error}, status=404, json_dumps_params={"ensure_ascii": False})
     return defaults.page_not_found(request, exception)
-
-
-@never_cache
-def health(request: HttpRequest) -> HttpResponse:
-    """For the load balancer and the operator: 200 when the database answers, else the 503 page."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return database_unavailable()
-    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")

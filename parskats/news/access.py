@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from parskats.accounts.access import AnyUser, is_network_admin
 from parskats.accounts.models import Role
-from parskats.network.access import AnyUser, is_network_admin
 from parskats.network.models import Network
 
 from .models import Article, Comment

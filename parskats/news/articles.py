@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from parskats.accounts.access import AnyUser
 from parskats.accounts.models import User
 from parskats.audit.models import AuditEntry, record
-from parskats.network.access import AnyUser
 from parskats.network.models import Network
 
 from .models import Article, ArticleImage, Editor, Tag

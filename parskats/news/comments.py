@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from parskats.accounts.access import AnyUser
 from parskats.audit.models import AuditEntry, record
-from parskats.network.access import AnyUser
 
 from .models import Article, Comment, Editor, NewsSettings
 

@@ -8,7 +8,7 @@ from django.urls import URLPattern, URLResolver, path
 from . import story_views
 from .sitemaps import SITEMAPS
 
-app_name = "site"
+app_name = "public"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("stasti/", story_views.index, name="stories"),
     path("stasti/<slug:network>/<int:year>/", story_views.year, name="stories_year"),

@@ -40,7 +40,7 @@ class StorySitemap(Sitemap):
 
     def location(self, item: Narrative) -> str:
         report = item.report
-        return reverse("site:story", args=[report.period.network.slug, report.period.year, report.unit.code])
+        return reverse("public:story", args=[report.period.network.slug, report.period.year, report.unit.code])
 
     def lastmod(self, item: Narrative) -> dt.datetime:
         return item.updated_at

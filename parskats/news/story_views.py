@@ -22,7 +22,7 @@ def robots(request: HttpRequest) -> HttpResponse:
         "Disallow: /accounts/",
         "Disallow: /n/",
         f"Disallow: {reverse('news:desk')}",
-        f"Sitemap: {request.build_absolute_uri(reverse('site:sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('public:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

@@ -12,9 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from parskats.accounts import access
 from parskats.audit.models import AuditEntry
 from parskats.catalogue.models import Indicator
-from parskats.network import access
 from parskats.network.models import Network
 from parskats.reporting.models import ReportingPeriod
 

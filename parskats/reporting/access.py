@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from parskats.network.access import AnyUser, is_network_admin, reporter_unit_ids
+from parskats.accounts.access import AnyUser, is_network_admin, reporter_unit_ids
 
 from .models import Report
 

@@ -14,11 +14,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parskats.accounts.access import AnyUser
 from parskats.accounts.models import User
 from parskats.audit.models import record
 from parskats.catalogue.models import Indicator
 from parskats.core.numbers import NumberParseError, format_number, parse_number
-from parskats.network.access import AnyUser
 
 from .figures import Figure
 from .models import Activity, Photo, Report, Value

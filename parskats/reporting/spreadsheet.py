@@ -24,8 +24,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
+from parskats.accounts.access import AnyUser
 from parskats.catalogue.models import Indicator
-from parskats.network.access import AnyUser
 from parskats.network.models import Network
 
 from .access import get_report_for_user

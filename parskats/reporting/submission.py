@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parskats.accounts.access import AnyUser
 from parskats.audit.models import record
-from parskats.network.access import AnyUser
 
 from .access import can_write_report
 from .checks import CheckResult, blocking, run_checks

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parskats.accounts.access import get_network_for_user, is_network_admin, libraries_for_user, reporter_unit_ids
 from parskats.catalogue.models import Indicator
-from parskats.network.access import get_network_for_user, is_network_admin, libraries_for_user, reporter_unit_ids
 
 from .access import can_write_report, get_report_for_user, reports_for_user
 from .checks import form_indicators

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parskats.accounts.access import get_network_for_user, is_network_admin
 from parskats.core.downloads import attachment
-from parskats.network.access import get_network_for_user, is_network_admin
 
 from .access import reports_for_user
 from .spreadsheet import ImportFailed, export_workbook, import_workbook

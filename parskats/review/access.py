@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from parskats.network.access import AnyUser, is_network_admin, sees_whole_network
+from parskats.accounts.access import AnyUser, is_network_admin, sees_whole_network
 from parskats.network.models import Network
 from parskats.reporting.access import get_report_for_user
 from parskats.reporting.models import Report

@@ -13,3 +13,10 @@ class ReviewConfig(AppConfig):
         from .notifications import on_report_submitted
 
         report_submitted.connect(on_report_submitted, dispatch_uid="review-notify-submitted")
+
+        from parskats.accounts import personal_data
+
+        from . import personal_data as ours
+
+        personal_data.register("reminders sent", erase=ours.erase)
+        personal_data.register("review_comments_written", export=ours.export)

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from parskats.accounts.access import get_network_for_user
 from parskats.audit.models import AuditEntry, record
 from parskats.core.collation import sorted_by_name
-from parskats.network.access import get_network_for_user
 from parskats.network.models import Membership, Network, OrgUnit
 from parskats.network.timeline import hierarchy, move_unit
 

@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from parskats.accounts.access import get_network_for_user
 from parskats.accounts.invitations import InvitationError
 from parskats.accounts.invitations import invite as send_invitation
 from parskats.accounts.models import Invitation, Role
 from parskats.audit.models import AuditEntry, record
 from parskats.catalogue.models import Survey
 from parskats.core.collation import sorted_by_name
-from parskats.network.access import get_network_for_user
 from parskats.network.models import Network, OrgUnit
 from parskats.reporting.models import ReportingPeriod
 

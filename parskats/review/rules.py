@@ -1,13 +1,13 @@
 """The review's rules: who may review, from which status each transition is allowed, what a
-transition needs. reporting/workflow.py applies them; the messages are for the user."""
+transition needs. review/workflow.py applies them; the messages are for the user."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from parskats.accounts.access import is_network_admin
 from parskats.accounts.models import User
 from parskats.catalogue.models import Indicator
-from parskats.network.access import is_network_admin
 from parskats.reporting.models import Report
 
 

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from parskats.accounts.access import get_network_for_user, is_network_admin
 from parskats.audit.models import AuditEntry
 from parskats.catalogue.models import Indicator, NarrativeSection
 from parskats.core.downloads import attachment
-from parskats.network.access import get_network_for_user, is_network_admin
 from parskats.network.models import Network
 from parskats.reporting.models import Report, ReportingPeriod
-from parskats.reporting.workflow import (
+from parskats.review.workflow import (
     WorkflowError,
     approve_report,
     approve_reports,

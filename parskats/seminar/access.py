@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from parskats.network.access import AnyUser, get_network_for_user, is_network_admin
+from parskats.accounts.access import AnyUser, get_network_for_user, is_network_admin
 from parskats.network.models import Network
 
 from .models import Seminar

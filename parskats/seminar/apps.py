@@ -6,3 +6,10 @@ class SeminarConfig(AppConfig):
     name = "parskats.seminar"
     label = "seminar"
     verbose_name = _("Seminars")
+
+    def ready(self) -> None:
+        from parskats.accounts import personal_data
+
+        from . import personal_data as ours
+
+        personal_data.register("seminar guests", erase=ours.erase)

@@ -294,7 +294,7 @@ def _library_slides(
         slide.story = shorten(story, STORY_CHARS)
         if slide.shortened and base_url:
             slide.story_url = base_url.rstrip("/") + reverse(
-                "site:story", args=[seminar.network.slug, seminar.year, unit.code]
+                "public:story", args=[seminar.network.slug, seminar.year, unit.code]
             )
         slide.insight = shorten(plain(texts.get((unit.pk, "insight"), "")), INSIGHT_CHARS)
         slide.pandemic = plain(texts.get((unit.pk, "pandemic"), ""))

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parskats.accounts.access import get_network_for_user, is_network_admin
 from parskats.core.downloads import attachment
-from parskats.network.access import get_network_for_user, is_network_admin
 from parskats.stats.aggregate import StatsError
 
 from . import access, services

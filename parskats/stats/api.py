@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from parskats.accounts import access
 from parskats.catalogue.models import Indicator
 from parskats.core.ratelimit import ratelimit
-from parskats.network import access
 from parskats.network.models import Network, OrgUnit
 from parskats.network.timeline import network_map, year_end
 

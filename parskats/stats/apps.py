@@ -11,3 +11,9 @@ class StatsConfig(AppConfig):
         from . import cache
 
         cache.connect()
+
+        from parskats.accounts import personal_data
+
+        from . import personal_data as ours
+
+        personal_data.register("API tokens", erase=ours.erase)

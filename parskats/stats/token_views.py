@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from parskats.network.access import get_network_for_user
+from parskats.accounts.access import get_network_for_user
 from parskats.network.models import Network
 
 from .models import ApiToken

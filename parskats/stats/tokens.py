@@ -12,10 +12,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parskats.accounts import access
+from parskats.accounts.access import AnyUser
 from parskats.accounts.models import User
 from parskats.audit.models import AuditEntry, record
-from parskats.network import access
-from parskats.network.access import AnyUser
 from parskats.network.models import Network
 
 from .models import ApiToken, issue_token

@@ -11,8 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from parskats.accounts import access
 from parskats.core.downloads import attachment
-from parskats.network import access
 from parskats.network.models import Network, OrgUnit
 
 from . import exports

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from parskats.network.access import AnyUser, get_network_for_user, is_network_admin, sees_whole_network
+from parskats.accounts.access import AnyUser, get_network_for_user, is_network_admin, sees_whole_network
 from parskats.network.models import Network
 
 from .models import AnnualReview

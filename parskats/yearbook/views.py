@@ -16,8 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parskats.accounts.access import is_network_admin
 from parskats.core.downloads import attachment
-from parskats.network.access import is_network_admin
 from parskats.stats.aggregate import StatsError, default_survey, survey_years
 
 from . import access, workflow

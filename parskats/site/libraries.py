@@ -8,12 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from parskats.accounts import access
 from parskats.core.collation import sorted_by_name
+from parskats.network.models import Membership, OrgUnit, PopulationServed
+from parskats.network.timeline import active_on, ancestry, network_map, year_end
 from parskats.reporting.models import Report, ReportingPeriod
-
-from . import access
-from .models import Membership, OrgUnit, PopulationServed
-from .timeline import active_on, ancestry, network_map, year_end
 
 
 def _year_param(request: HttpRequest, years: list[int]) -> int:

@@ -7,8 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from parskats.accounts.models import Role, User
-
-from .models import Network, OrgUnit
+from parskats.network.models import Network, OrgUnit
 
 AnyUser = User | AnonymousUser
 

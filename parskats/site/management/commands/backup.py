@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from parskats.core.backup import backup
+from parskats.site.backup import backup
 
 
 class Command(BaseCommand):

@@ -18,6 +18,10 @@ from django.utils import timezone
 
 from parskats.accounts.models import User
 from parskats.audit.models import AuditEntry, record
+from parskats.reporting.models import Report
+from parskats.review.findings import open_findings
+from parskats.review.models import ReviewComment
+from parskats.review.notifications import notify_transition
 from parskats.review.rules import (
     WorkflowError,
     clean_comment,
@@ -28,8 +32,6 @@ from parskats.review.rules import (
     require_status,
 )
 
-from .models import Report
-
 __all__ = ["WorkflowError", "approve_report", "approve_reports", "comment_on_report", "reopen_report", "return_report"]
 
 
@@ -38,7 +40,6 @@ def _locked(report: Report) -> Report:
 
 
 def _set_status(user: User, report: Report, new: str, note: str = "", channel: str = AuditEntry.Channel.FORM) -> None:
-    from parskats.review.notifications import notify_transition
 
     old = report.status
     report.status = new
@@ -62,7 +63,6 @@ def _set_status(user: User, report: Report, new: str, note: str = "", channel: s
 def comment_on_report(user: User, report: Report, text: str, target: str = "") -> None:
     """A review comment, general (target "") or on one indicator; it goes to the library with the
     next return. Only while the report waits for review."""
-    from parskats.review.models import ReviewComment
 
     report = _locked(report)
     require_admin(user, report)
@@ -86,7 +86,6 @@ def comment_on_report(user: User, report: Report, text: str, target: str = "") -
 def return_report(user: User, report: Report, comment: str = "") -> Report:
     """Send a submitted report back to the library with the pending comments (at least one: a
     general comment given here or comments on fields written before)."""
-    from parskats.review.models import ReviewComment
 
     report = _locked(report)
     require_admin(user, report)
@@ -114,7 +113,6 @@ def approve_report(user: User, report: Report) -> Report:
 @transaction.atomic
 def approve_reports(user: User, reports: Iterable[Report]) -> list[Report]:
     """Approve several reports at once, all or none: one that cannot be approved refuses the lot."""
-    from parskats.review.findings import open_findings
 
     approved = []
     for report in sorted(reports, key=lambda r: r.pk):  # a fixed lock order: no deadlocks between two bulk runs

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from parskats.core.demo import DEMO_PASSWORD, load_demo
+from parskats.site.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):

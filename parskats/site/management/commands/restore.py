@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from parskats.core.backup import BackupError, restore
+from parskats.site.backup import BackupError, restore
 
 
 class Command(BaseCommand):

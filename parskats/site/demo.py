@@ -23,8 +23,10 @@ from parskats.news.demo import load_news_demo
 from parskats.pls.demo import load_pls_demo
 from parskats.reporting.demo import load_report_demo
 from parskats.reporting.models import Report, ReportingPeriod, Value
+from parskats.review.demo import load_review_demo
 from parskats.seminar.demo import load_seminar_demo
 from parskats.stats.cache import data_changed
+from parskats.yearbook.demo import load_yearbook_demo
 
 DEMO_PASSWORD = "parskats-demo"  # noqa: S105 - printed by `make run`; demo accounts only
 NETWORK_SLUG = "valka"
@@ -330,13 +332,9 @@ def load_demo() -> list[DemoAccount]:
     accounts.append(DemoAccount(superuser.email, superuser.full_name, "system administrator (Django admin)"))
     load_report_demo(network)
     load_news_demo(network)
-    from parskats.review.demo import load_review_demo  # issue 4: review history
-
     load_review_demo(network)
     load_pls_demo()
     load_seminar_demo(network)
-    from parskats.yearbook.demo import load_yearbook_demo  # issue 10: texts and a draft 2021 review
-
     load_yearbook_demo(network, survey)
     data_changed(network.pk)  # values were bulk-created, which sends no signals
     return accounts
