@@ -14,7 +14,7 @@ from parskats.core.text import NEWS, summary, to_html
 from .models import Article
 
 
-class NewsFeed(Feed):
+class NewsFeed(Feed[Article, None]):
     title = _("Pārskats — news")
     link = reverse_lazy("news:list")
     description = _("News of the regional library network.")

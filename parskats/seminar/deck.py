@@ -23,7 +23,7 @@ from parskats.core.text import shorten
 from parskats.stats import charts
 
 from .agenda import RIGA
-from .content import LibrarySlide, Pack
+from .content import Figure, LibrarySlide, Pack
 from .fit import EMU_PER_POINT, best_size, fits
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -98,10 +98,11 @@ def _notes(slide: Slide, text: str) -> None:
 
 
 def _blank(deck: Deck) -> Slide:
-    return deck.slides.add_slide(deck.slide_layouts[6])
+    slide: Slide = deck.slides.add_slide(deck.slide_layouts[6])
+    return slide
 
 
-def _figure_cards(slide: Slide, figures: list, top: int, height: int, columns: int) -> None:
+def _figure_cards(slide: Slide, figures: list[Figure], top: int, height: int, columns: int) -> None:
     gap = Inches(0.25)
     width = (WIDTH - 2 * MARGIN - gap * (columns - 1)) // columns
     rows = (len(figures) + columns - 1) // columns
