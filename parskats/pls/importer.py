@@ -574,7 +574,7 @@ def import_year(
             record(
                 actor=actor,
                 channel=channel,
-                action=AuditEntry.Action.OTHER,
+                action=AuditEntry.Action.DATA_IMPORTED,
                 network=network,
                 target=f"PLS FY{layout.fiscal_year}",
                 new={
