@@ -134,19 +134,20 @@ def add_photo(
     return photo
 
 
-@transaction.atomic
 def remove_report_item(user: AnyUser, report: Report, item: Activity | Photo) -> None:
     """Remove an activity or a photo of an editable report, with its audit record. A photo's files
-    are deleted once the removal is committed (a rolled-back removal keeps them)."""
-    lock_editable(report)
+    are deleted after the transaction (a refused or failed removal keeps them)."""
+    with transaction.atomic():
+        lock_editable(report)
+        if isinstance(item, Photo):
+            action, described = AuditEntry.Action.PHOTO_REMOVED, _photo(item)
+        else:
+            action, described = AuditEntry.Action.ACTIVITY_REMOVED, _activity(item)
+        _audit(user, report, action, item._meta.model_name or "", described, None)
+        item.delete()
     if isinstance(item, Photo):
-        action, described = AuditEntry.Action.PHOTO_REMOVED, _photo(item)
-        files = [item.image, item.thumbnail]
-        transaction.on_commit(lambda: [f.delete(save=False) for f in files])
-    else:
-        action, described = AuditEntry.Action.ACTIVITY_REMOVED, _activity(item)
-    _audit(user, report, action, item._meta.model_name or "", described, None)
-    item.delete()
+        item.image.delete(save=False)
+        item.thumbnail.delete(save=False)
 
 
 @transaction.atomic
