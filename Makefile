@@ -5,16 +5,18 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-dev messages lint typecheck migrations-check pytest bench demo clean loadtest
+.PHONY: run test install install-dev messages lint lock lock-check typecheck migrations-check pytest bench demo clean loadtest
 
-$(VENV)/.run-deps: requirements.txt
+# requirements*.txt name what we import (direct pins); requirements*.lock pin the whole tree with hashes
+# and are what gets installed, so every machine runs the same files. `make lock` regenerates them.
+$(VENV)/.run-deps: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.dev-deps: requirements.txt requirements-dev.txt $(VENV)/.run-deps
-	$(BIN)/pip install -q -r requirements-dev.txt
+$(VENV)/.dev-deps: requirements-dev.lock $(VENV)/.run-deps
+	$(BIN)/pip install -q --require-hashes -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.run-deps
@@ -32,11 +34,31 @@ run: install messages
 	@echo ""
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-lint: install-dev
+lint: install-dev lock-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/check_views.py
+
+# One resolution for Linux, macOS and Windows (--universal) on the oldest Python we support. The existing
+# lock is uv's preference, so regenerating only moves what requirements*.txt asks to move; the dev lock is
+# constrained by the runtime lock so both install the same runtime versions.
+# To upgrade one package: `make lock UV_ARGS="--upgrade-package NAME"`.
+UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes $(UV_ARGS)
+lock: install-dev
+	$(UV_COMPILE) requirements.txt -o requirements.lock
+	$(UV_COMPILE) requirements-dev.txt -c requirements.lock -o requirements-dev.lock
+
+# Fails when requirements*.txt changed but the lock files were not regenerated: compiles again, starting
+# from copies of the committed locks (the same preferences `make lock` uses), and compares.
+lock-check: install-dev
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	cp requirements.lock requirements-dev.lock "$$tmp"/ && \
+	$(UV_COMPILE) requirements.txt -o "$$tmp"/requirements.lock && \
+	$(UV_COMPILE) requirements-dev.txt -c requirements.lock -o "$$tmp"/requirements-dev.lock && \
+	diff -I '^#' requirements.lock "$$tmp"/requirements.lock && \
+	diff -I '^#' requirements-dev.lock "$$tmp"/requirements-dev.lock || \
+	{ echo "requirements*.lock are out of date with requirements*.txt: run 'make lock'"; exit 1; }
 
 typecheck: install-dev messages
 	$(BIN)/mypy parskats

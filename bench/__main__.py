@@ -91,10 +91,13 @@ def main() -> int:
         from bench import stats as stats_bench
 
         stats_bench.run(runs, measure, percentile, base_p50)
-        from bench import pls  # issue 8: the US Public Libraries Survey at national scale
+        from bench import pls  # the US Public Libraries Survey at national scale
 
         pls.run(runs, measure, percentile)
-        from bench.yearbook import report as yearbook_report  # issue 10: the annual review documents
+        from bench import backup as backup_bench
+
+        backup_bench.run()
+        from bench.yearbook import report as yearbook_report  # the annual review documents
 
         yearbook_report(methodologist, base_p50)
         from bench import seminar as seminar_bench

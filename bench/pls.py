@@ -1,4 +1,4 @@
-"""The US Public Libraries Survey at national scale (issue 8), each figure next to an in-run baseline:
+"""The US Public Libraries Survey at national scale, each figure next to an in-run baseline:
 
 - import of one fiscal year (AE + outlets + state summary) against only parsing the same files;
 - every state total of a year, every element, by the aggregation core against DuckDB summing the
@@ -12,6 +12,7 @@ Skipped with a message when they are not there.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import statistics
@@ -32,6 +33,108 @@ def data_dir() -> Path | None:
 
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _reset_peak() -> bool:
+    """Reset the process's peak RSS (Linux: /proc/self/clear_refs), so each phase has its own peak."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def _peak_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return _rss_mb()
+
+
+def _trim() -> None:
+    """Give freed memory back to the system first, so a phase's peak is its own, not a former phase's."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _phase(function):
+    """(result, seconds, peak RSS MB) of one call, the peak measured from the call's start."""
+    _trim()
+    _reset_peak()
+    start, cpu = time.perf_counter(), time.process_time()
+    result = function()
+    _CPU.append(time.process_time() - cpu)
+    return result, time.perf_counter() - start, _peak_mb()
+
+
+_CPU: list[float] = []  # CPU seconds of the last phase: the machine is shared, wall time alone misleads
+
+
+def _refused(directory: Path):
+    from parskats.pls.importer import ConfirmationNeeded, import_year
+
+    try:
+        import_year(directory)
+    except ConfirmationNeeded as refusal:
+        return refusal
+    raise AssertionError("a truncated AE file was accepted")
+
+
+def safety(directory: Path, years: tuple[str, ...]) -> None:
+    """Imports that cannot destroy, at national scale (issue 20): per year the parse-only baseline,
+    the dry run, the import, the same files again, a truncated AE file refused, and the removal of
+    the whole year; each with its peak memory."""
+    import shutil
+    import tempfile
+
+    from parskats.pls.importer import import_year, read_year, remove_year
+
+    print(f"\n{'phase of one fiscal year':<44} {'seconds':>8} {'x parse':>8} {'peak RSS MB':>12} {'CPU s':>6}  what")
+    imported: list[tuple[str, int, float]] = []
+    for year in years:
+        folder = directory / year
+        if not folder.is_dir():
+            continue
+        _, parse_s, parse_mb = _phase(lambda f=folder: read_year(f))
+        print(f"{year + ' parse only (baseline)':<44} {parse_s:8.2f} {1:7.1f}x {parse_mb:12.0f} {_CPU[-1]:6.1f}")
+
+        def line(name: str, seconds: float, peak: float, what: str, year=year, parse_s=parse_s) -> None:
+            print(
+                f"{year + ' ' + name:<44} {seconds:8.2f} {seconds / parse_s:7.1f}x {peak:12.0f} {_CPU[-1]:6.1f}  {what}"
+            )
+
+        dry, seconds, peak = _phase(lambda f=folder: import_year(f, dry_run=True))
+        line("dry run (plan + plausibility)", seconds, peak, f"{dry.plan.total('values_new')} values new")
+        done, seconds, peak = _phase(lambda f=folder: import_year(f, confirm_columns=True))
+        values = done.values.created + done.values.updated + done.values.unchanged
+        suspects = len(done.findings.suspects)
+        line("import", seconds, peak, f"{values} values, {suspects} suspect columns vs FY{done.findings.compared_with}")
+        again, seconds, peak = _phase(lambda f=folder: import_year(f))
+        line("same files again", seconds, peak, f"changed: {again.changed}")
+        with tempfile.TemporaryDirectory() as tmp:
+            cut = Path(tmp) / year
+            shutil.copytree(folder, cut)
+            ae_path, _header = _ae_file(cut, read_year(cut, kinds=("ae",))[0])
+            lines = ae_path.read_bytes().split(b"\n")
+            ae_path.write_bytes(b"\n".join(lines[: len(lines) * 6 // 10]) + b"\n")
+            for other in cut.glob("*.csv"):
+                if other != ae_path:
+                    other.unlink()
+
+            refusal, seconds, peak = _phase(lambda c=cut: _refused(c))
+            line("AE file cut at 60 %, refused", seconds, peak, refusal.problems[0][:60] + "…")
+        imported.append((year, done.year, parse_s))
+        del dry, done, again, refusal  # the parsed files: the next year's peak is its own
+    for year, fiscal, parse_s in imported:
+        removal, seconds, peak = _phase(lambda y=fiscal: remove_year(y))
+        what = f"{removal.reports} reports, {removal.values} values"
+        print(
+            f"{year + ' removal of the whole year':<44} {seconds:8.2f} {seconds / parse_s:7.1f}x {peak:12.0f}  {what}"
+        )
 
 
 def _timed(function, runs: int) -> list[float]:
@@ -72,6 +175,37 @@ def _duckdb_totals(path: Path, header: list[str], layout) -> float:
     elapsed = (time.perf_counter() - start) * 1000
     assert len(rows) > 50, rows[:3]
     return elapsed
+
+
+def main() -> None:
+    """`python -m bench.pls FY2017 [FY2016 …]`: only the import-safety figures, on a throw-away database."""
+    import sys
+    import tempfile
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parskats.settings")
+    if "DATABASE_URL" not in os.environ:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    import django
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import get_runner, setup_test_environment
+
+    django.setup()
+    from django.utils import translation
+
+    setup_test_environment()
+    runner = get_runner(settings)(verbosity=0, interactive=False)
+    old_config = runner.setup_databases()
+    translation.activate("en")  # after the migrations, which set the locale of their own
+    try:
+        directory = data_dir()
+        if directory is None:
+            print("PLS data not found (set PLS_DATA).")
+            return
+        print(f"PLS import safety on {connection.vendor} (data: {directory})")
+        safety(directory, tuple(sys.argv[1:]) or YEARS)
+    finally:
+        runner.teardown_databases(old_config)
 
 
 def run(runs: int, measure, percentile) -> None:
@@ -161,8 +295,8 @@ def run(runs: int, measure, percentile) -> None:
     cases = [
         ("baseline: start page (anonymous, no data)", anonymous, "/"),
         ("PLS admin screen (3 years)", client, "/n/us-pls/pls/"),
-        ("national dashboard, FY2017 (issue 5)", client, "/n/us-pls/figures/?year=2017"),
-        (f"state page {state.code}, FY2017 (issue 5)", client, f"/n/us-pls/figures/area/{state.code}/?year=2017"),
+        ("national dashboard, FY2017", client, "/n/us-pls/figures/?year=2017"),
+        (f"state page {state.code}, FY2017", client, f"/n/us-pls/figures/area/{state.code}/?year=2017"),
         ("public national dashboard, FY2017", anonymous, "/skaitli/us-pls/?year=2017"),
         (f"library figures {library.code}, with peers", client, f"/n/us-pls/figures/library/{library.code}/?year=2017"),
         (f"library page {library.code} (network app)", client, f"/n/us-pls/libraries/{library.code}/"),
@@ -188,3 +322,7 @@ def run(runs: int, measure, percentile) -> None:
     for name, samples, queries in results:
         p50 = statistics.median(samples)
         print(f"{name:<52} {p50:8.1f} {percentile(samples, 0.95):8.1f} {queries:8d} {p50 / base:14.1f}x")
+
+
+if __name__ == "__main__":
+    main()

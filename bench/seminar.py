@@ -1,4 +1,4 @@
-"""The seminar pack (issue 6): time and peak memory to build the deck (.pptx) and the handout (PDF)
+"""The seminar pack: time and peak memory to build the deck (.pptx) and the handout (PDF)
 for the 33-library demo seminar and for a synthetic 300-library network, next to a baseline of the
 same run: the region's dashboard figures (`build_figures`), which the pack reads once.
 

@@ -1,4 +1,4 @@
-"""Figures (issue 5): the regional dashboard, a table export and the API on the demo network, and
+"""Figures: the regional dashboard, a table export and the API on the demo network, and
 the aggregation core on a synthetic 10,000-library network, each next to a baseline of the same run.
 
 Targets: dashboard p95 under 100 ms with a query count that does not grow with the number of
@@ -108,7 +108,7 @@ def run(
 
     from parskats.accounts.models import User
     from parskats.reporting.models import Value
-    from parskats.stats.aggregate import aggregate
+    from parskats.stats.aggregate import Scope, aggregate
     from parskats.stats.performance import add_measures
 
     methodologist, anonymous = Client(), Client()
@@ -154,7 +154,7 @@ def run(
         )
 
     def core() -> None:
-        add_measures(aggregate(network, survey, 2021, group_by="county"))
+        add_measures(aggregate(network, survey, 2021, Scope(group_by="county")))
 
     agg_runs = 5
     read = timed(read_rows, agg_runs)

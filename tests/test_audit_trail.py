@@ -19,7 +19,7 @@ def report(world):
 
 
 def test_each_channel_is_recorded_and_shown(world, report, reporter_a, methodologist):
-    # The form, through HTTP (issue 3's autosave view).
+    # The form, through HTTP (the autosave view).
     client = client_for(reporter_a)
     client.post(
         f"/n/{world.network.slug}/reports/{report.pk}/value/visits/",

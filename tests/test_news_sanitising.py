@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parskats.news.markdown import plain_text, render_markdown
+from parskats.core.text import NEWS, summary, to_html
 
 from .news_payloads import PAYLOADS
 
@@ -49,12 +49,12 @@ def assert_safe(html: str) -> None:
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_each_payload_is_neutralised(payload):
-    assert_safe(render_markdown(payload))
-    assert_safe(render_markdown(f"Ievads\n\n{payload}\n\n- punkts {payload}\n\n> {payload}"))
+    assert_safe(to_html(payload, NEWS))
+    assert_safe(to_html(f"Ievads\n\n{payload}\n\n- punkts {payload}\n\n> {payload}", NEWS))
 
 
 def test_ordinary_markdown_survives():
-    html = render_markdown("# Virsraksts\n\n**Treknraksts**, *slīpraksts* un [saite](https://example.org).\n\n- a\n- b")
+    html = to_html("# Virsraksts\n\n**Treknraksts**, *slīpraksts* un [saite](https://example.org).\n\n- a\n- b", NEWS)
     assert "<h2>Virsraksts</h2>" in html  # the page's own h1 is the title
     assert "<strong>Treknraksts</strong>" in html and "<em>slīpraksts</em>" in html
     assert '<a href="https://example.org" rel="noopener noreferrer nofollow">saite</a>' in html
@@ -62,12 +62,15 @@ def test_ordinary_markdown_survives():
 
 
 def test_raw_html_is_shown_as_text():
-    assert render_markdown("<b>x</b>") == "<p>&lt;b&gt;x&lt;/b&gt;</p>\n"
+    assert to_html("<b>x</b>", NEWS) == "<p>&lt;b&gt;x&lt;/b&gt;</p>\n"
 
 
 def test_plain_text_summary_has_no_markup():
-    assert plain_text("**Sveiki** <script>x</script> [saite](https://e.org)") == "Sveiki <script>x</script> saite"
-    assert plain_text("vārds " * 100, limit=20).endswith("…")
+    assert (
+        summary("**Sveiki** <script>x</script> [saite](https://e.org)", profile=NEWS)
+        == "Sveiki <script>x</script> saite"
+    )
+    assert summary("vārds " * 100, 20, NEWS).endswith("…")
 
 
 @settings(max_examples=200, deadline=None)
@@ -75,10 +78,10 @@ def test_plain_text_summary_has_no_markup():
     st.lists(st.sampled_from([*PAYLOADS, "**", "[", "](", "<", ">", '"', "'", "\n", "javascript:", " on"]), max_size=8)
 )
 def test_any_mix_of_payload_fragments_stays_safe(parts):
-    assert_safe(render_markdown("".join(parts)))
+    assert_safe(to_html("".join(parts), NEWS))
 
 
 def test_a_sentence_starting_with_a_latvian_date_is_not_a_numbered_list():
-    assert render_markdown("5. martā aizvadīts seminārs.") == "<p>5. martā aizvadīts seminārs.</p>\n"
-    assert render_markdown("2021. gadā bibliotēkas strādāja.") == "<p>2021. gadā bibliotēkas strādāja.</p>\n"
-    assert "<ol>" in render_markdown("1. Pirmais\n2. Otrais")
+    assert to_html("5. martā aizvadīts seminārs.", NEWS) == "<p>5. martā aizvadīts seminārs.</p>\n"
+    assert to_html("2021. gadā bibliotēkas strādāja.", NEWS) == "<p>2021. gadā bibliotēkas strādāja.</p>\n"
+    assert "<ol>" in to_html("1. Pirmais\n2. Otrais", NEWS)

@@ -93,7 +93,7 @@ ACCESS: dict[str, Row] = {
         {**NETWORK, "code": "{library_a}"}, other={"code": "{library_b}"},
         anon=LOGIN, reporter_a=(OK, NOT_FOUND), reporter_b=(NOT_FOUND, OK), methodologist=OK, viewer=OK,
     ),
-    # Report form (issue 3). Writes: the library's reporter and the methodologist; viewers read only.
+    # Report form. Writes: the library's reporter and the methodologist; viewers read only.
     "reporting:index": Row(
         NETWORK, other={"network": "{other_network}"}, anon=LOGIN, reporter_a=(OK, NOT_FOUND),
         reporter_b=(OK, NOT_FOUND), methodologist=(OK, NOT_FOUND), viewer=(OK, NOT_FOUND),
@@ -120,7 +120,7 @@ ACCESS: dict[str, Row] = {
     # The whole region's workbook is the methodologist's (viewers read report by report).
     "reporting:region_xlsx": Row({**NETWORK, "year": "2021"}, other={"network": "{other_network}"}, anon=LOGIN,
         methodologist=(OK, NOT_FOUND)),
-    # Review workflow (issue 4): the methodologist reviews; the library and viewers read its feedback.
+    # Review workflow: the methodologist reviews; the library and viewers read its feedback.
     "review:board": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN, methodologist=(OK, NOT_FOUND),
         viewer=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK)),
     "review:board_xlsx": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN,
@@ -155,14 +155,14 @@ ACCESS: dict[str, Row] = {
         other_methodologist=(NOT_FOUND, OK)),
     "review:edit_year": Row({**NETWORK, "period_id": "{period_2021}"}, other={"period_id": "{other_period}"},
         anon=LOGIN, methodologist=(OK, NOT_FOUND)),
-    # Figures (issue 5): the network's members see its figures; a reporter only their own library's page.
+    # Figures: the network's members see its figures; a reporter only their own library's page.
     "stats:dashboard": Row(NETWORK, anon=LOGIN, default=OK, other_methodologist=NOT_FOUND),
     "stats:area": Row({**NETWORK, "code": "valka"}, anon=LOGIN, default=OK, other_methodologist=NOT_FOUND),
     "stats:library": Row({**NETWORK, "code": "{library_a}"}, other={"code": "{library_b}"}, anon=LOGIN,
         reporter_a=(OK, NOT_FOUND), reporter_b=(NOT_FOUND, OK), methodologist=OK, viewer=OK),
     "stats:export": Row({**NETWORK, "key": "performance", "fmt": "csv"}, anon=LOGIN, default=OK,
         other_methodologist=NOT_FOUND),
-    # API tokens (issue 5): the network's methodologist manages them; its other members get a 403.
+    # API tokens: the network's methodologist manages them; its other members get a 403.
     "stats:tokens": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN, reporter_a=(FORBIDDEN, NOT_FOUND),
         reporter_b=(FORBIDDEN, NOT_FOUND), viewer=(FORBIDDEN, NOT_FOUND), methodologist=(OK, NOT_FOUND),
         other_methodologist=(NOT_FOUND, OK)),
@@ -183,7 +183,7 @@ ACCESS: dict[str, Row] = {
     "api:indicators": Row(NETWORK, default=OK),
     "api:values": Row(NETWORK, default=OK),
     "api:aggregates": Row(NETWORK, default=OK),
-    # Seminar (issue 6): the network's people read it; its methodologist changes it. The other
+    # Seminar: the network's people read it; its methodologist changes it. The other
     # network's seminar is public: its agenda and calendar file are open to anyone.
     "seminar:list": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN, reporter_a=(OK, NOT_FOUND),
         reporter_b=(OK, NOT_FOUND), methodologist=(OK, NOT_FOUND), viewer=(OK, NOT_FOUND),
@@ -212,7 +212,7 @@ ACCESS: dict[str, Row] = {
         for name in ("propose", "item_add", "item_move", "item_edit", "item_remove", "guest_add", "guest_remove",
                      "invite", "news")
     },
-    # News (issue 7): anyone reads published articles; the network's editors write and moderate.
+    # News: anyone reads published articles; the network's editors write and moderate.
     "news:list": Row(default=OK),
     "news:year": Row({"year": "{published_year}"}, default=OK),
     "news:tag": Row({"slug": "{tag}"}, default=OK),
@@ -242,7 +242,7 @@ ACCESS: dict[str, Row] = {
         default=(OK, NOT_FOUND)),
     "public:robots": Row(default=OK),
     "public:sitemap": Row(default=OK),
-    # Annual review (issue 10): the methodologist edits, viewers read and download, reporters and the
+    # Annual review: the methodologist edits, viewers read and download, reporters and the
     # public see the published review only (2020 is published, 2021 a draft).
     "yearbook:index": Row(NETWORK, anon=LOGIN, reporter_a=REDIRECT, reporter_b=REDIRECT, methodologist=OK,
         viewer=OK),
@@ -256,7 +256,7 @@ ACCESS: dict[str, Row] = {
     "yearbook:public": Row({**NETWORK, "year": "2020"}, other={"year": "2021"}, default=(OK, NOT_FOUND)),
     "yearbook:public_download": Row({**NETWORK, "year": "2020", "fmt": "docx"}, other={"year": "2021"},
         default=(OK, NOT_FOUND)),
-    # US PLS import (issue 8) belongs to the us-pls network only: nobody gets it under "testa".
+    # US PLS import belongs to the us-pls network only: nobody gets it under "testa".
     "pls:home": Row(NETWORK, anon=LOGIN),
     "accounts:my_data": Row(anon=LOGIN, default=OK),
     "accounts:accept": Row({"token": "{invitation}"}, other={"token": "not-a-token"}, default=(OK, GONE)),

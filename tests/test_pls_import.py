@@ -284,7 +284,6 @@ def test_another_year_imports_and_reconciles_with_its_own_column_map(tmp_path, d
         (LAYOUT_DIR / "fy2017.toml").read_text(encoding="utf-8").replace("fiscal_year = 2017", "fiscal_year = 2018"),
         encoding="utf-8",
     )
-    assert "No column map for fiscal year 2018" in problems_of(directory)
     result = import_year(directory, layout_path=layout_path)
     assert result.year == 2018 and Report.objects.filter(period__year=2018).count() > 0
     assert reconcile(directory, layout=read_layout(layout_path)).unexplained == []
@@ -293,15 +292,15 @@ def test_another_year_imports_and_reconciles_with_its_own_column_map(tmp_path, d
 def test_a_column_map_naming_an_element_off_the_form_is_refused(tmp_path, db):
     from parskats.pls.layout import LAYOUT_DIR
 
-    directory = tmp_path / "FY2000"
+    directory = tmp_path / "FY1997"
     shutil.copytree(DATA / "FY2017", directory)
-    layout_path = tmp_path / "fy2000.toml"
+    layout_path = tmp_path / "fy1997.toml"
     layout_path.write_text(
-        (LAYOUT_DIR / "fy2017.toml").read_text(encoding="utf-8").replace("fiscal_year = 2017", "fiscal_year = 2000"),
+        (LAYOUT_DIR / "fy2017.toml").read_text(encoding="utf-8").replace("fiscal_year = 2017", "fiscal_year = 1997"),
         encoding="utf-8",
     )
     message = problems_of(directory, layout_path=layout_path)
-    assert "EBOOK maps to 'ebook', which the catalogue has from 2016" in message
+    assert "EBOOK maps to 'ebook', which the catalogue has from 1999" in message
     assert not Value.objects.exists()
 
 

@@ -72,4 +72,4 @@ def test_an_unknown_year_is_refused_in_latvian(tmp_path, db):
     shutil.copytree(DATA / "FY2017", directory)
     with pytest.raises(ImportFailed) as failure:
         import_year(directory)
-    assert failure.value.problems[0].startswith("Finanšu gadam 2031 nav kolonnu kartes")
+    assert failure.value.problems[0].startswith("Finanšu gadam 2031 nav kolonnu kartes: pieejamā dokumentācija")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -46,9 +47,22 @@ def test_only_the_network_admin_sees_the_screen(us_network, pls_admin, methodolo
     assert "Importēt finanšu gadu" in response.content.decode()
 
 
+def token_of(page: str) -> str:
+    match = re.search(r'name="token" value="([^"]+)"', page)
+    assert match, page
+    return match.group(1)
+
+
+def import_through(client, data: dict, **confirm: str):
+    """Upload, look at the preview (nothing written yet), apply."""
+    preview = client.post(URL, data)
+    assert preview.status_code == 200, preview.content.decode()
+    return client.post(URL, {"token": token_of(preview.content.decode()), **confirm})
+
+
 def test_import_and_reconcile_through_the_screen(pls_admin):
     client = client_for(pls_admin)
-    response = client.post(
+    preview = client.post(
         URL,
         {
             "year": "2017",
@@ -57,12 +71,15 @@ def test_import_and_reconcile_through_the_screen(pls_admin):
             "state_file": upload("PLS_FY17_State_pud17i.csv"),
         },
     )
+    assert "Nekas vēl nav ierakstīts" in preview.content.decode()
+    assert not Value.objects.exists()
+    response = client.post(URL, {"token": token_of(preview.content.decode())})
     page = response.content.decode()
     assert response.status_code == 200, page
     assert "Finanšu gads 2017 importēts" in page
     assert "Nav neizskaidrotu atšķirību." in page
     assert Value.objects.filter(report__period__year=2017).exists()
-    again = client.post(URL, {"year": "2017", "ae_file": upload("pls_fy2017_libraries.csv")})
+    again = import_through(client, {"year": "2017", "ae_file": upload("pls_fy2017_libraries.csv")})
     # The same AE file again, outlets left out: nothing changes, the outlets stay as they were.
     assert "Faili jau bija importēti: nekas nemainījās." in again.content.decode()
     assert Value.objects.filter(report__period__survey__code="us-pls-outlets").exists()
@@ -88,3 +105,27 @@ def test_form_errors(pls_admin):
     response = client_for(pls_admin).post(URL, {"year": "abc"})
     assert response.status_code == 400
     assert not Value.objects.exists()
+
+
+def test_the_confirmation_threshold_holds_on_the_screen(pls_admin):
+    client = client_for(pls_admin)
+    client.cookies["parskats_language"] = "en"
+    full = {"year": "2017", "ae_file": upload("pls_fy2017_libraries.csv")}
+    assert import_through(client, full).status_code == 200
+    held = Value.objects.count()
+    lines = (DATA / "FY2017" / "pls_fy2017_libraries.csv").read_bytes().split(b"\n")
+    cut = SimpleUploadedFile("ae.csv", b"\n".join(lines[:31]) + b"\n", content_type="text/csv")
+    preview = client.post(URL, {"year": "2017", "ae_file": cut})
+    page = preview.content.decode()
+    assert "What importing fiscal year 2017 would change" in page and "Yes, remove or change" in page
+    token = token_of(page)
+    refused = client.post(URL, {"token": token})
+    assert refused.status_code == 400
+    assert "would remove 34 of 64 reports" in refused.content.decode()
+    assert Value.objects.count() == held
+    applied = client.post(URL, {"token": token, "confirm_removals": "on"})
+    assert applied.status_code == 200 and "Fiscal year 2017 imported" in applied.content.decode()
+    assert Value.objects.count() < held
+    # The staged files are gone once applied: the same token cannot apply them twice.
+    again = client.post(URL, {"token": token, "confirm_removals": "on"})
+    assert again.status_code == 400 and "no longer waiting" in again.content.decode()

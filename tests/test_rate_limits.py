@@ -1,8 +1,8 @@
 """Rate limits: guessing a password is slowed to a few tries per account, with a clear 429 answer;
 comments and the API are limited per address (the API answers in JSON).
 
-Written against behaviour, not one implementation: issue 4's login view also limits failed
-attempts, and either must pass this."""
+Written against behaviour, not one implementation: the login view and the rate limiter both limit
+failed attempts, and whichever answers must pass this."""
 
 import warnings
 

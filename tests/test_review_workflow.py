@@ -52,7 +52,7 @@ def test_return_with_a_field_comment_then_approve_then_reopen(
     assert "Apmeklējumu kopskaits: Vai apmeklējumu skaits ir pareizs?" in email.body
     assert "Lūdzu, pārbaudiet apmeklējumus." in email.body
 
-    # The library resubmits (issue 3's submit_report; here the status is set as it would be).
+    # The library resubmits (through submit_report in real use; here the status is set as it would be).
     Report.objects.filter(pk=submitted.pk).update(status=S.SUBMITTED)
     with django_capture_on_commit_callbacks(execute=True):
         approve_report(methodologist, submitted)
@@ -157,7 +157,7 @@ def test_only_the_networks_methodologist_reviews(submitted, persona, request):
 
 
 def clean_submitted(unit, period, reporter):
-    """A report that passes every check, submitted through issue 3's submit_report."""
+    """A report that passes every check, submitted through submit_report, the form's own submission."""
     report = Report.objects.create(unit=unit, period=period)
     fill_clean(report, reporter)
     return submit_report(reporter, report)

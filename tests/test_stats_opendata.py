@@ -31,7 +31,7 @@ def test_the_data_package_is_valid_and_holds_approved_values_only(world, tmp_pat
     assert report_.valid, report_.flatten(["rowNumber", "fieldName", "type", "note"])
 
     descriptor = json.loads((tmp_path / "datapackage.json").read_text())
-    assert [r["name"] for r in descriptor["resources"]] == ["libraries", "indicators", "values", "totals"]
+    assert [r["name"] for r in descriptor["resources"]] == ["libraries", "indicators", "values", "totals", "changes"]
     values = list(csv.DictReader((tmp_path / "values.csv").open(encoding="utf-8")))
     assert {(v["library_code"], v["indicator_code"], v["value"], v["value_code"]) for v in values} >= {
         ("seda", "loans", "1200", "num"),

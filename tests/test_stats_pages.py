@@ -164,17 +164,17 @@ def test_a_percentage_changes_by_percentage_points(coverage, methodologist):
     page = text(client_for(methodologist).get("/n/testa/figures/?year=2021"))
     row = series_row(page, "Iedzīvotāju aptvērums")
     assert "20,0 %" in row and "23,0 %" in row
-    assert "+3,0 p.p." in row and "15," not in row  # never the percent of a percent
-    assert '<abbr title="procentpunkti">p.p.</abbr>' in page
-    # A measure that is not a percentage keeps its relative change: loans per user 2 → 2 is ±0.
-    assert "±0,0 (±0,0 %)" in series_row(page, "Izsniegumi uz vienu lietotāju")
+    assert "+3,0 p. p." in row and "15," not in row  # never the percent of a percent
+    assert "salīdzinot 1 bibliotēku, kas ziņoja abos gados" in row
+    # A measure that is not a percentage keeps its relative change: loans per user 2 → 2 is no change.
+    assert "0,0 % (bez izmaiņām)" in series_row(page, "Izsniegumi uz vienu lietotāju")
 
     english = client_for(methodologist)
     english.cookies["parskats_language"] = "en"
     row = series_row(text(english.get("/n/testa/figures/?year=2021")), "Population coverage")
     assert "+3.0 pp" in row and "15." not in row
     library = text(client_for(methodologist).get("/n/testa/figures/library/seda/?year=2021"))
-    assert "+3,0 p.p." in series_row(library, "Iedzīvotāju aptvērums")
+    assert "+3,0 p. p." in series_row(library, "Iedzīvotāju aptvērums")
 
 
 def test_an_area_with_many_libraries_shows_them_a_page_at_a_time(figures, methodologist, monkeypatch):

@@ -13,7 +13,7 @@ from hypothesis.extra.django import TestCase
 
 from parskats.catalogue.models import Indicator
 from parskats.reporting.models import Report, Value
-from parskats.stats.aggregate import Cell, Table, aggregate, indicator_by_concept
+from parskats.stats.aggregate import Cell, Scope, Table, aggregate, indicator_by_concept
 from parskats.stats.measures import Measure, measures
 from parskats.stats.performance import add_measures, library_measures
 from parskats.stats.tally import ESTIMATE_FLAGS, NOT_APPLICABLE
@@ -102,7 +102,7 @@ class TestStreamingEqualsNaive(TestCase):
                 else:
                     Value.objects.create(report=saved, indicator=indicators[code], number=raw[0], flag=raw[1])
         table = add_measures(
-            aggregate(world.network, world.survey, 2021, group_by=group_by, approved_only=approved_only)
+            aggregate(world.network, world.survey, 2021, Scope(group_by=group_by, approved_only=approved_only))
         )
         for row in [*table.rows, table.total]:
             for code in CODES:
@@ -141,7 +141,7 @@ class TestStreamingEqualsNaive(TestCase):
 
 @pytest.mark.django_db
 def test_library_values_are_read_only_when_asked(world, django_assert_num_queries):
-    table = aggregate(world.network, world.survey, 2021, group_by="county", approved_only=False)
+    table = aggregate(world.network, world.survey, 2021, Scope(group_by="county", approved_only=False))
     with django_assert_num_queries(2):  # the year's reports, then their values
         table.values  # noqa: B018
     with django_assert_num_queries(0):

@@ -13,13 +13,14 @@ from docx import Document as open_docx
 
 from parskats.audit.models import AuditEntry
 from parskats.catalogue.models import NarrativeSection
+from parskats.core.changes import Marker
 from parskats.core.numbers import format_number
+from parskats.core.text import clean, paragraphs, typeset
 from parskats.reporting.models import Narrative, Report
-from parskats.stats.aggregate import aggregate
+from parskats.stats.aggregate import Scope, aggregate
 from parskats.yearbook import workflow
 from parskats.yearbook.document import build_document
 from parskats.yearbook.models import AnnualReview, Excerpt, ReviewSection, ReviewVersion
-from parskats.yearbook.text import clean, paragraphs, typeset
 
 from .conftest import client_for
 from .factories import report_with
@@ -101,8 +102,8 @@ def test_outline_follows_the_sections_and_figures_equal_the_core(world, review, 
     expected = [code for code in outline_codes if NarrativeSection.objects.get(code=code).on_form(2021)]
     assert [s.code for s in outline.sections] == expected
     part = outline.section("general")
-    table = aggregate(world.network, world.survey, 2021, group_by="county")
-    before = aggregate(world.network, world.survey, 2020, group_by="county")
+    table = aggregate(world.network, world.survey, 2021, Scope(group_by="county"))
+    before = aggregate(world.network, world.survey, 2020, Scope(group_by="county"))
     assert part.table.totals["users"] == table.total.cell("users").value == Decimal(530)
     users_row = next(row for row in part.table.rows if row[0].strip().startswith("Lietotāju"))
     assert format_number(Decimal(530), 0, "lv") in users_row[-3]
@@ -200,17 +201,38 @@ def test_docx_has_headings_contents_numbered_tables_and_figures(world, review, r
     assert captions[0].startswith("1. tabula. Vispārīgs raksturojums")
     assert any(c.startswith("1. attēls.") for c in captions)
     # Table 1 is the general section's: its region column equals the core.
-    total = aggregate(world.network, world.survey, 2021, group_by="county").total.cell("loans")
+    total = aggregate(world.network, world.survey, 2021, Scope(group_by="county")).total.cell("loans")
     loans = next(row for row in word.tables[0].rows if row.cells[0].text.startswith("Izsniegumu"))
     # The school library gave no loans figure: the total is marked as covering those who did.
     assert not total.complete
-    assert loans.cells[-3].text == format_number(total.value, 0, "lv") + "*"
+    assert loans.cells[-3].text == format_number(total.value, 0, "lv") + Marker.INCOMPLETE
     assert len(word.inline_shapes) == len(build_document(review, "lv").figures) >= 1
     text = "\n".join(p.text for p in word.paragraphs)
     assert "„Lasīšanas nedēļa“ 2021–2022 – veiksme." in text  # Latvian typography
     assert "2021. gads bija labs." in text  # a year opening a sentence is not a list number
     assert "— Sedas bibliotēka" in text  # the insight as a quotation
     assert "Ērģemes pagasta bibliotēka atjaunoja telpas." in text
+
+
+def test_numbered_items_keep_their_own_numbers_and_a_date_stays_a_sentence(world, review, region, methodologist):
+    Narrative.objects.filter(report=region["a"], section__code="general").update(
+        text="5. martā atvērām telpu.\n\n3) trešais\n4) ceturtais"
+    )
+    include_all(review, methodologist, region)
+    client = client_for(methodologist)
+    word = open_docx(io.BytesIO(client.get(f"{BASE}/2021/export.docx?lang=lv").content))
+    texts = [(p.style.name, p.text) for p in word.paragraphs]
+    assert ("Normal", "5. martā atvērām telpu.") in texts
+    # Word's "List Number" would count 1, 2 on across the document: the text's own numbers are written out.
+    assert ("List", "3. trešais") in texts and ("List", "4. ceturtais") in texts
+    pdf = client.get(f"{BASE}/2021/export.pdf?lang=lv").content
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "pdftotext is not installed (scripts/system-deps.sh installs it)"
+    lines = subprocess.run(  # noqa: S603 - a fixed command on our own output
+        [pdftotext, "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert "5. martā atvērām telpu." in lines
+    assert "3. trešais" in lines and "4. ceturtais" in lines
 
 
 def test_english_export_and_pdf_say_the_same(world, review, region, methodologist):
@@ -310,7 +332,7 @@ def test_review_figures_equal_the_dashboard(world, review, region, methodologist
     assert dashboard.status_code == 200
     part = client.get(f"{BASE}/2021/s/general/").context["outline"].section("general")
     loans = next(row for row in part.table.rows if row[0].startswith("Izsniegumu"))
-    shown = loans[-3].rstrip("*")
+    shown = loans[-3].rstrip(Marker.INCOMPLETE)
     assert shown == format_number(Decimal(12000), 0, "lv")
     assert shown in dashboard.content.decode()
 

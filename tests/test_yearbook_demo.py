@@ -15,7 +15,7 @@ from django.core.management import call_command
 from docx import Document as open_docx
 
 from parskats.core.numbers import format_number
-from parskats.stats.aggregate import aggregate
+from parskats.stats.aggregate import Scope, aggregate
 from parskats.yearbook.document import build_document
 from parskats.yearbook.docx_export import render_docx
 from parskats.yearbook.models import AnnualReview
@@ -43,7 +43,7 @@ def _pages(pdf: bytes, folder: Path, stem: str) -> list[Path]:
 def test_demo_review_structure_numbers_and_pages(demo_review):
     outline = build_outline(demo_review, "lv")
     document = build_document(demo_review, "lv", outline)
-    table = aggregate(demo_review.network, demo_review.survey, 2021, group_by="county")
+    table = aggregate(demo_review.network, demo_review.survey, 2021, Scope(group_by="county"))
     # Every section with figures or chosen texts is a numbered chapter; the summary comes first.
     chapters = [h for h in document.headings if h.level == 1]
     assert chapters[0].text == "Kopsavilkums" and chapters[-1].text == "Secinājumi"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -31,7 +32,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _email(invitation: Invitation, template: str, context: dict) -> None:
+def _email(invitation: Invitation, template: str, context: dict[str, Any]) -> None:
     with translation.override(invitation.language):
         text = render_to_string(f"accounts/email/{template}.txt", {"invitation": invitation, **context}).strip()
     subject, _sep, body = text.partition("\n")

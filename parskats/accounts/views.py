@@ -19,6 +19,7 @@ from parskats.core.downloads import attachment
 from parskats.core.ratelimit import client_address
 
 from . import personal_data
+from .http import AuthenticatedHttpRequest
 from .invitations import InvitationError, accept, find_invitation
 from .models import User
 
@@ -28,15 +29,15 @@ LOGIN_WINDOW_SECONDS = 15 * 60
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
-    roles = request.user.roles.select_related("network", "unit").order_by("network__name", "kind")  # type: ignore[union-attr]
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    roles = request.user.roles.select_related("network", "unit").order_by("network__name", "kind")
     return render(request, "accounts/profile.html", {"roles": roles})
 
 
 @login_required
-def my_data(request: HttpRequest) -> JsonResponse:
+def my_data(request: AuthenticatedHttpRequest) -> JsonResponse:
     """Everything we hold about the person, as JSON (GDPR right of access and portability)."""
-    user: User = request.user  # type: ignore[assignment]  # login_required
+    user: User = request.user
     roles = user.roles.select_related("network", "unit")
     data: dict[str, Any] = {
         "email": user.email,

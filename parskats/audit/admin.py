@@ -6,7 +6,7 @@ from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ViewOnly, admin.ModelAdmin):
+class AuditEntryAdmin(ViewOnly, admin.ModelAdmin[AuditEntry]):
     """Read-only: audit records cannot be edited or deleted through the application."""
 
     list_display = ["at", "actor_name", "channel", "action", "report", "target"]

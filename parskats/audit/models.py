@@ -89,6 +89,8 @@ class AuditEntry(models.Model):
     old = models.JSONField(_("old value"), null=True, blank=True)
     new = models.JSONField(_("new value"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Not a column: pages that list entries set it to the target's readable name (review history).
+    label: str
 
     class Meta:
         verbose_name = _("audit entry")

@@ -13,10 +13,12 @@ only functions are the ones named in FUNCTIONS. A value that is missing, "not ap
 
 from __future__ import annotations
 
+import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, DecimalException
-from typing import Protocol
+from typing import Any, Protocol
 
 MAX_LENGTH = 1000
 MAX_DEPTH = 40
@@ -84,7 +86,9 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-Node = tuple  # ("num", Decimal) | ("name", str) | ("call", fn, args) | ("neg", x) | (op, left, right) | ("not", x)
+Node = tuple[
+    Any, ...
+]  # ("num", Decimal) | ("name", str) | ("call", fn, args) | ("neg", x) | (op, left, right) | ("not", x)
 
 
 class Parser:
@@ -228,23 +232,25 @@ def kind_of(node: Node) -> str:
         _expect(node[1], NUM, tag)
         _expect(node[2], NUM, tag)
         return NUM
-    # A call.
-    name, args = node[1], node[2]
+    return _call_kind(node[1], node[2])
+
+
+def _call_kind(name: str, args: tuple[Node, ...]) -> str:
+    """A call's type, after checking its arguments against the function's signature."""
     wanted, result = FUNCTIONS[name]
     if wanted is None:
         if not args:
             raise ExpressionError(f"{name}() needs at least one argument")
         for arg in args:
             _expect(arg, NUM, name)
-    else:
-        if len(args) != len(wanted):
-            raise ExpressionError(f"{name}() takes {len(wanted)} argument(s), not {len(args)}")
-        for arg, kind in zip(args, wanted, strict=True):
-            if kind == "name":
-                if arg[0] != "name":
-                    raise ExpressionError(f"{name}() takes an indicator code")
-            else:
-                _expect(arg, kind, name)
+        return result
+    if len(args) != len(wanted):
+        raise ExpressionError(f"{name}() takes {len(wanted)} argument(s), not {len(args)}")
+    for arg, kind in zip(args, wanted, strict=True):
+        if kind != "name":
+            _expect(arg, kind, name)
+        elif arg[0] != "name":
+            raise ExpressionError(f"{name}() takes an indicator code")
     return result
 
 
@@ -317,7 +323,8 @@ def compile_expression(text: str) -> Expression:
 def _evaluate(node: Node, env: Environment) -> Decimal | bool:
     tag = node[0]
     if tag == "num":
-        return node[1]
+        number: Decimal = node[1]
+        return number
     if tag == "name":
         return env.value(node[1])
     if tag == "neg":
@@ -327,45 +334,51 @@ def _evaluate(node: Node, env: Environment) -> Decimal | bool:
     if tag == "and":
         return bool(_evaluate(node[1], env)) and bool(_evaluate(node[2], env))
     if tag == "or":
-        # A missing value on one side does not hide a failure the other side can decide alone.
-        try:
-            first = bool(_evaluate(node[1], env))
-        except Missing:
-            if _evaluate(node[2], env):
-                return True
-            raise
-        return first or bool(_evaluate(node[2], env))
+        return _either(node[1], node[2], env)
     if tag == "call":
-        name, args = node[1], node[2]
-        if name == "present":
-            return env.present(args[0][1])
-        if name == "prev":
-            return env.previous(args[0][1])
-        if name == "peer_median":
-            return env.peer_median(args[0][1])
-        numbers = [_number(arg, env) for arg in args]
-        if name == "abs":
-            return abs(numbers[0])
-        return min(numbers) if name == "min" else max(numbers)
+        return _call(node[1], node[2], env)
     left, right = _number(node[1], env), _number(node[2], env)
-    if tag == "+":
-        return left + right
-    if tag == "-":
-        return left - right
-    if tag == "*":
-        return left * right
-    if tag == "/":
-        if right == 0:
-            raise Missing("division by zero")
-        return left / right
-    return {
-        "<": left < right,
-        "<=": left <= right,
-        ">": left > right,
-        ">=": left >= right,
-        "==": left == right,
-        "!=": left != right,
-    }[tag]
+    if tag == "/" and right == 0:
+        raise Missing("division by zero")
+    return _BINARY[tag](left, right)
+
+
+_BINARY: dict[str, Callable[[Decimal, Decimal], Decimal | bool]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
+def _either(first: Node, second: Node, env: Environment) -> bool:
+    # A missing value on one side does not hide a failure the other side can decide alone.
+    try:
+        decided = bool(_evaluate(first, env))
+    except Missing:
+        if _evaluate(second, env):
+            return True
+        raise
+    return decided or bool(_evaluate(second, env))
+
+
+def _call(name: str, args: tuple[Node, ...], env: Environment) -> Decimal | bool:
+    if name == "present":
+        return env.present(args[0][1])
+    if name == "prev":
+        return env.previous(args[0][1])
+    if name == "peer_median":
+        return env.peer_median(args[0][1])
+    numbers = [_number(arg, env) for arg in args]
+    if name == "abs":
+        return abs(numbers[0])
+    return min(numbers) if name == "min" else max(numbers)
 
 
 def _number(node: Node, env: Environment) -> Decimal:

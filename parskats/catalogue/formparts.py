@@ -54,7 +54,7 @@ def compiled(text: str, known: set[str]) -> Expression:
     return expression
 
 
-def _years(entry: dict, where: str, problems: list[str]) -> tuple[int, int | None]:
+def _years(entry: dict[str, Any], where: str, problems: list[str]) -> tuple[int, int | None]:
     first, last = entry.get("first_year", 2019), entry.get("last_year")
     if not isinstance(first, int) or not 1900 <= first <= 2100:
         problems.append(f"{where}: first_year {first!r} is not a year.")
@@ -65,7 +65,7 @@ def _years(entry: dict, where: str, problems: list[str]) -> tuple[int, int | Non
     return first, last
 
 
-def _types(entry: dict, where: str, problems: list[str]) -> list[str]:
+def _types(entry: dict[str, Any], where: str, problems: list[str]) -> list[str]:
     types = entry.get("library_types", ["public", "school"])
     if not isinstance(types, list) or not types or not set(types) <= set(LIBRARY_TYPES):
         problems.append(f"{where}: library_types must be a list of {', '.join(LIBRARY_TYPES)}.")
@@ -73,7 +73,7 @@ def _types(entry: dict, where: str, problems: list[str]) -> list[str]:
     return sorted(set(types))
 
 
-def read_narratives(manifest: dict, file_name: str, problems: list[str]) -> list[dict[str, Any]]:
+def read_narratives(manifest: dict[str, Any], file_name: str, problems: list[str]) -> list[dict[str, Any]]:
     rows = []
     seen = set()
     for index, entry in enumerate(manifest.get("narratives", []), start=1):
@@ -117,7 +117,7 @@ def read_checks(path: Path, indicators: dict[str, IndicatorInfo], problems: list
         problems.append(f"{path.name}: cannot be read ({exc}).")
         return []
     rows = []
-    seen = set()
+    seen: set[str] = set()
     for index, entry in enumerate(data.get("checks", []), start=1):
         where = f"{path.name}, check {index}"
         if not isinstance(entry, dict):
@@ -131,52 +131,59 @@ def read_checks(path: Path, indicators: dict[str, IndicatorInfo], problems: list
         if code in seen:
             problems.append(f"{where}: the code is used twice.")
         seen.add(code)
-        if entry.get("severity") not in CheckRule.Severity.values:
-            problems.append(f"{where}: severity must be error or warning.")
-        for key in ("expression", "message_lv"):
-            if not isinstance(entry.get(key), str) or not entry[key]:
-                problems.append(f"{where}: {key} is required.")
-        fields = entry.get("fields", [ALL_FIELDS])
-        if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
-            problems.append(f"{where}: fields must be a list of indicator codes, @all or @parts.")
-            continue
-        for field in fields:
-            if field not in (ALL_FIELDS, PARTS) and field not in indicators:
-                problems.append(f"{where}: {field!r} is not an indicator of the survey.")
-        if not isinstance(entry.get("expression"), str):
-            continue
-        for field, text in expand(fields, entry["expression"], indicators):
-            try:
-                compiled(text, set(indicators))
-            except ExpressionError as exc:
-                problems.append(f"{where}, field {field}: {exc}.")
-                break
-        first, last = _years(entry, where, problems)
-        rows.append(
-            {
-                "code": code,
-                "severity": entry.get("severity"),
-                "expression": entry["expression"],
-                "fields": fields,
-                "message_lv": entry.get("message_lv", ""),
-                "message_en": str(entry.get("message_en", "")),
-                "library_types": _types(entry, where, problems),
-                "first_year": first,
-                "last_year": last,
-            }
-        )
+        row = _check_row(entry, code, where, indicators, problems)
+        if row is not None:
+            rows.append(row)
     return rows
 
 
-def _sync(model: type, survey: Survey, rows: list[dict[str, Any]]) -> None:
+def _check_row(
+    entry: dict[str, Any], code: str, where: str, indicators: dict[str, IndicatorInfo], problems: list[str]
+) -> dict[str, Any] | None:
+    """One check as a row to save; None when its fields or expression cannot be used (problems say why)."""
+    if entry.get("severity") not in CheckRule.Severity.values:
+        problems.append(f"{where}: severity must be error or warning.")
+    for key in ("expression", "message_lv"):
+        if not isinstance(entry.get(key), str) or not entry[key]:
+            problems.append(f"{where}: {key} is required.")
+    fields = entry.get("fields", [ALL_FIELDS])
+    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+        problems.append(f"{where}: fields must be a list of indicator codes, @all or @parts.")
+        return None
+    for field in fields:
+        if field not in (ALL_FIELDS, PARTS) and field not in indicators:
+            problems.append(f"{where}: {field!r} is not an indicator of the survey.")
+    if not isinstance(entry.get("expression"), str):
+        return None
+    for field, text in expand(fields, entry["expression"], indicators):
+        try:
+            compiled(text, set(indicators))
+        except ExpressionError as exc:
+            problems.append(f"{where}, field {field}: {exc}.")
+            break
+    first, last = _years(entry, where, problems)
+    return {
+        "code": code,
+        "severity": entry.get("severity"),
+        "expression": entry["expression"],
+        "fields": fields,
+        "message_lv": entry.get("message_lv", ""),
+        "message_en": str(entry.get("message_en", "")),
+        "library_types": _types(entry, where, problems),
+        "first_year": first,
+        "last_year": last,
+    }
+
+
+def _sync(model: type[NarrativeSection] | type[CheckRule], survey: Survey, rows: list[dict[str, Any]]) -> None:
     """Create or update rows by code; rows no longer in the file leave the form (a last_year) rather
     than disappear, since reports may refer to them."""
-    existing = {obj.code: obj for obj in model.objects.filter(survey=survey)}  # type: ignore[attr-defined]
+    existing: dict[str, NarrativeSection | CheckRule] = {obj.code: obj for obj in model.objects.filter(survey=survey)}
     for order, row in enumerate(rows):
         fields = {**{k: v for k, v in row.items() if k != "code"}, "order": order}
         obj = existing.pop(row["code"], None)
         if obj is None:
-            model.objects.create(survey=survey, code=row["code"], **fields)  # type: ignore[attr-defined]
+            model.objects.create(survey=survey, code=row["code"], **fields)
         elif any(getattr(obj, name) != value for name, value in fields.items()):
             for name, value in fields.items():
                 setattr(obj, name, value)
@@ -186,11 +193,11 @@ def _sync(model: type, survey: Survey, rows: list[dict[str, Any]]) -> None:
             obj.delete()
 
 
-def indicator_infos(rows: list[dict]) -> dict[str, IndicatorInfo]:
+def indicator_infos(rows: list[dict[str, Any]]) -> dict[str, IndicatorInfo]:
     return {row["code"]: IndicatorInfo(row["code"], row["parent"]) for row in rows}
 
 
-def save_form_parts(survey: Survey, narratives: list[dict], checks: list[dict]) -> None:
+def save_form_parts(survey: Survey, narratives: list[dict[str, Any]], checks: list[dict[str, Any]]) -> None:
     _sync(NarrativeSection, survey, narratives)
     _sync(CheckRule, survey, checks)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from .formparts import indicator_infos, read_checks, read_narratives, save_form_parts
 from .models import Indicator, Section, Survey
@@ -54,8 +54,8 @@ class LoadResult:
     unchanged: int
 
 
-def _choice(value: str, choices: type, where: str, column: str, problems: list[str]) -> str:
-    allowed = [c.value for c in choices]  # type: ignore[attr-defined]
+def _choice(value: str, choices: type[models.TextChoices], where: str, column: str, problems: list[str]) -> str:
+    allowed = [c.value for c in choices]
     if value not in allowed:
         problems.append(f"{where}, column {column}: {value!r} is not one of {', '.join(allowed)}.")
     return value
@@ -72,7 +72,7 @@ def _year(value: str, where: str, column: str, problems: list[str], required: bo
     return int(value)
 
 
-def read_manifest(path: Path) -> dict:
+def read_manifest(path: Path) -> dict[str, Any]:
     try:
         manifest = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -95,7 +95,7 @@ def read_manifest(path: Path) -> dict:
     return manifest
 
 
-def read_indicators(path: Path, section_codes: set[str]) -> list[dict]:
+def read_indicators(path: Path, section_codes: set[str]) -> list[dict[str, Any]]:
     """Parse and check the indicator CSV; raise CatalogueError naming every bad line."""
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -122,36 +122,51 @@ def read_indicators(path: Path, section_codes: set[str]) -> list[dict]:
         elif code in seen:
             problems.append(f"{where}, column code: {code!r} already defined on line {seen[code]}.")
         seen[code] = line_no
-        if row["section"] not in section_codes:
-            problems.append(f"{where}, column section: {row['section']!r} is not a section of the manifest.")
-        if not row["name_lv"]:
-            problems.append(f"{where}, column name_lv: a Latvian name is required.")
-        _choice(row["unit"], Indicator.Unit, where, "unit", problems)
-        _choice(row["value_type"], Indicator.ValueType, where, "value_type", problems)
-        _choice(row["aggregation"], Indicator.Aggregation, where, "aggregation", problems)
-        types = row["library_types"].split()
-        if not types or not set(types) <= LIBRARY_TYPES:
-            problems.append(
-                f"{where}, column library_types: {row['library_types']!r} must list some of "
-                f"{', '.join(sorted(LIBRARY_TYPES))}, separated by spaces."
-            )
-        row["library_types"] = sorted(set(types))
-        first = _year(row["first_year"], where, "first_year", problems, required=True)
-        last = _year(row["last_year"], where, "last_year", problems, required=False)
-        if first and last and last < first:
-            problems.append(f"{where}, column last_year: {last} is before first_year {first}.")
-        row["first_year"], row["last_year"] = first, last
-        if row["stable"].lower() not in YES_NO:
-            problems.append(f"{where}, column stable: {row['stable']!r} must be yes or no.")
-        row["stable"] = YES_NO.get(row["stable"].lower(), False)
+        _check_fields(row, where, section_codes, problems)
         row["line"] = line_no
         rows.append(row)
+    _check_parents(rows, path.name, problems)
+    if not rows and not problems:
+        problems.append(f"{path.name}: no indicators.")
+    if problems:
+        raise CatalogueError(problems)
+    return rows
+
+
+def _check_fields(row: dict[str, Any], where: str, section_codes: set[str], problems: list[str]) -> None:
+    """One line's columns besides its code, normalised in place (library types, years, stable)."""
+    if row["section"] not in section_codes:
+        problems.append(f"{where}, column section: {row['section']!r} is not a section of the manifest.")
+    if not row["name_lv"]:
+        problems.append(f"{where}, column name_lv: a Latvian name is required.")
+    _choice(row["unit"], Indicator.Unit, where, "unit", problems)
+    _choice(row["value_type"], Indicator.ValueType, where, "value_type", problems)
+    _choice(row["aggregation"], Indicator.Aggregation, where, "aggregation", problems)
+    types = row["library_types"].split()
+    if not types or not set(types) <= LIBRARY_TYPES:
+        problems.append(
+            f"{where}, column library_types: {row['library_types']!r} must list some of "
+            f"{', '.join(sorted(LIBRARY_TYPES))}, separated by spaces."
+        )
+    row["library_types"] = sorted(set(types))
+    first = _year(row["first_year"], where, "first_year", problems, required=True)
+    last = _year(row["last_year"], where, "last_year", problems, required=False)
+    if first and last and last < first:
+        problems.append(f"{where}, column last_year: {last} is before first_year {first}.")
+    row["first_year"], row["last_year"] = first, last
+    if row["stable"].lower() not in YES_NO:
+        problems.append(f"{where}, column stable: {row['stable']!r} must be yes or no.")
+    row["stable"] = YES_NO.get(row["stable"].lower(), False)
+
+
+def _check_parents(rows: list[dict[str, Any]], file_name: str, problems: list[str]) -> None:
+    """A part names an indicator of the same file, with the same unit, one level deep."""
     by_code = {row["code"]: row for row in rows}
     for row in rows:
         parent = row["parent"]
         if not parent:
             continue
-        where = f"{path.name}, line {row['line']}, column parent"
+        where = f"{file_name}, line {row['line']}, column parent"
         if parent == row["code"]:
             problems.append(f"{where}: an indicator cannot be a part of itself.")
         elif parent not in by_code:
@@ -162,11 +177,6 @@ def read_indicators(path: Path, section_codes: set[str]) -> list[dict]:
             )
         elif by_code[parent]["parent"]:
             problems.append(f"{where}: {parent!r} is itself a part; parts nest one level deep.")
-    if not rows and not problems:
-        problems.append(f"{path.name}: no indicators.")
-    if problems:
-        raise CatalogueError(problems)
-    return rows
 
 
 @transaction.atomic

@@ -106,6 +106,8 @@ class Indicator(Bilingual):
         blank=True,
         help_text=_("Links indicators of different surveys that mean the same thing."),
     )
+    # Not a column: reporting.checks sets it on the form's indicators (its total's code, no extra query).
+    parent_code: str
 
     class Meta:
         verbose_name = _("indicator")

@@ -18,7 +18,8 @@ def _collator(language: str) -> icu.Collator:
 
 
 def sort_key(text: str, language: str | None = None) -> bytes:
-    return _collator((language or get_language() or "lv").split("-")[0]).getSortKey(text)
+    key: bytes = _collator((language or get_language() or "lv").split("-")[0]).getSortKey(text)
+    return key
 
 
 def sorted_by_name(items: Iterable[T], key: Callable[[T], str] = str, language: str | None = None) -> list[T]:

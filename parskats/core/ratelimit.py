@@ -49,7 +49,7 @@ def client_address(request: HttpRequest) -> str:
     """The client's IP address: REMOTE_ADDR, or behind PARSKATS_TRUSTED_PROXIES reverse proxies the
     address the outermost of them saw, read from X-Forwarded-For counting from the right (each proxy
     appends its peer; what stands further left came from the client and could be anything)."""
-    remote = request.META.get("REMOTE_ADDR", "")
+    remote: str = request.META.get("REMOTE_ADDR", "")
     hops = settings.PARSKATS_TRUSTED_PROXIES
     if not hops:
         return remote

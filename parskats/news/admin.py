@@ -3,13 +3,13 @@ from django.contrib import admin
 from .models import Article, ArticleImage, Comment, Editor, NewsSettings, Tag
 
 
-class ImageInline(admin.TabularInline):
+class ImageInline(admin.TabularInline[ArticleImage, Article]):
     model = ArticleImage
     extra = 0
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(admin.ModelAdmin[Article]):
     list_display = ["title", "network", "status", "publish_at", "language"]
     list_filter = ["network", "status", "language"]
     search_fields = ["title", "body"]
@@ -17,7 +17,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(admin.ModelAdmin[Comment]):
     list_display = ["name", "article", "status", "created_at"]
     list_filter = ["status"]
     exclude = ["address_hash"]

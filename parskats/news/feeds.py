@@ -9,11 +9,12 @@ from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from .markdown import plain_text, render_markdown
+from parskats.core.text import NEWS, summary, to_html
+
 from .models import Article
 
 
-class NewsFeed(Feed):
+class NewsFeed(Feed[Article, None]):
     title = _("Pārskats — news")
     link = reverse_lazy("news:list")
     description = _("News of the regional library network.")
@@ -27,7 +28,7 @@ class NewsFeed(Feed):
 
     def item_description(self, item: Article) -> str:
         # Sanitised HTML: feed readers render it, so it gets the same cleaning as the page.
-        return render_markdown(item.body)
+        return to_html(item.body, NEWS)
 
     def item_pubdate(self, item: Article) -> dt.datetime | None:
         return item.publish_at
@@ -41,8 +42,10 @@ class NewsFeed(Feed):
     def item_categories(self, item: Article) -> list[str]:
         return [tag.name for tag in item.tags.all()]
 
-    def item_extra_kwargs(self, item: Article) -> dict:
-        return {"summary": item.lead or plain_text(item.body)} if isinstance(self.feed_type, Atom1Feed) else {}
+    def item_extra_kwargs(self, item: Article) -> dict[str, str]:
+        return (
+            {"summary": item.lead or summary(item.body, profile=NEWS)} if isinstance(self.feed_type, Atom1Feed) else {}
+        )
 
 
 class AtomNewsFeed(NewsFeed):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -16,7 +16,14 @@ from .models import Article, ArticleImage, NewsSettings
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
 
 
-class DescribedMixin:
+# The mixin goes on Django forms; the type checker is told so, so that super() calls resolve.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class DescribedMixin(_FormBase):
     """Ties each input to its help text and error message (aria-describedby, aria-invalid),
     matching the ids that news/_field.html gives them."""
 
@@ -37,11 +44,11 @@ class DescribedMixin:
         self._describe()
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
+        super().full_clean()
         self._describe()
 
 
-class ArticleForm(DescribedMixin, forms.ModelForm):
+class ArticleForm(DescribedMixin, forms.ModelForm[Article]):
     tags_text = forms.CharField(
         label=_("Tags"),
         required=False,
@@ -96,7 +103,7 @@ class ArticleForm(DescribedMixin, forms.ModelForm):
         return data
 
 
-class ImageForm(DescribedMixin, forms.ModelForm):
+class ImageForm(DescribedMixin, forms.ModelForm[ArticleImage]):
     class Meta:
         model = ArticleImage
         fields = ["image", "alt_text", "caption"]
@@ -135,7 +142,7 @@ class CommentForm(DescribedMixin, forms.Form):
         return name
 
     def clean_text(self) -> str:
-        text = self.cleaned_data["text"].strip()
+        text: str = self.cleaned_data["text"].strip()
         if not text:
             raise forms.ValidationError(_("Write a comment."))
         if len(text) > self.max_length:
@@ -157,7 +164,7 @@ class EditorForm(DescribedMixin, forms.Form):
         return person
 
 
-class NewsSettingsForm(DescribedMixin, forms.ModelForm):
+class NewsSettingsForm(DescribedMixin, forms.ModelForm[NewsSettings]):
     class Meta:
         model = NewsSettings
         fields = ["moderation", "min_fill_seconds", "per_address_per_hour", "per_article_per_hour", "max_links"]

@@ -7,6 +7,8 @@ addresses are never stored, only a keyed hash of them (comments.address_hash), e
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -14,6 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+if TYPE_CHECKING:
+    from parskats.network.models import Network
 
 
 class NewsSettings(models.Model):
@@ -41,9 +46,9 @@ class NewsSettings(models.Model):
         return str(self.network)
 
     @classmethod
-    def for_network(cls, network: models.Model) -> NewsSettings:
+    def for_network(cls, network: Network) -> NewsSettings:
         """The saved settings, or the defaults (unsaved) for a network that never changed them."""
-        return cls.objects.filter(network=network).first() or cls(network=network)  # type: ignore[misc]
+        return cls.objects.filter(network=network).first() or cls(network=network)
 
 
 class Editor(models.Model):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -11,7 +12,7 @@ from .models import Article
 from .stories import public_stories
 
 
-class ArticleSitemap(Sitemap):
+class ArticleSitemap(Sitemap[Article]):
     changefreq = "monthly"
 
     def items(self) -> list[Article]:
@@ -21,7 +22,7 @@ class ArticleSitemap(Sitemap):
         return item.updated_at
 
 
-class NewsPagesSitemap(Sitemap):
+class NewsPagesSitemap(Sitemap[str]):
     changefreq = "daily"
 
     def items(self) -> list[str]:
@@ -32,7 +33,7 @@ class NewsPagesSitemap(Sitemap):
         return reverse("news:list") if item == "list" else reverse("news:year", args=[int(item)])
 
 
-class StorySitemap(Sitemap):
+class StorySitemap(Sitemap[Narrative]):
     changefreq = "yearly"
 
     def items(self) -> list[Narrative]:
@@ -46,7 +47,7 @@ class StorySitemap(Sitemap):
         return item.updated_at
 
 
-SITEMAPS: dict[str, type[Sitemap] | Sitemap] = {
+SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {
     "news": NewsPagesSitemap,
     "articles": ArticleSitemap,
     "stories": StorySitemap,

@@ -1,11 +1,13 @@
 """Public stories: the success stories of approved reports, with the photos whose subjects consented.
 
 Nothing else of a report is public here: only the narrative section `success_story` of a report in
-status "approved", and only photos that public_photos() (issue 3) allows. A report that is reopened
-leaves the public pages until it is approved again.
+status "approved", and only photos that reporting's public_photos() allows (the one consent rule).
+A report that is reopened leaves the public pages until it is approved again.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
@@ -23,7 +25,7 @@ def public_stories() -> QuerySet[Narrative]:
     )
 
 
-def story_years() -> list[dict]:
+def story_years() -> list[dict[str, Any]]:
     """Networks and years that have public stories, newest first, with how many."""
     rows = (
         public_stories()

@@ -9,9 +9,11 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from parskats.core.collation import sorted_by_name
+from parskats.core.text import plain, shorten, summary
 
-from .markdown import plain_text
 from .stories import get_public_story, photos_for, stories_of_year, story_years
+
+EXCERPT_CHARS = 220  # a few lines of each story on the year's page
 
 
 def robots(request: HttpRequest) -> HttpResponse:
@@ -34,7 +36,12 @@ def index(request: HttpRequest) -> HttpResponse:
 def year(request: HttpRequest, network: str, year: int) -> HttpResponse:
     stories = stories_of_year(network, year)
     rows: list[dict[str, Any]] = [
-        {"story": s, "unit": s.report.unit, "name": s.report.unit.name, "excerpt": plain_text(s.text, 220)}
+        {
+            "story": s,
+            "unit": s.report.unit,
+            "name": s.report.unit.name,
+            "excerpt": shorten(plain(s.text), EXCERPT_CHARS),
+        }
         for s in stories
     ]
     rows = sorted_by_name(rows, key=lambda row: row["name"])
@@ -51,7 +58,7 @@ def story(request: HttpRequest, network: str, year: int, library: str) -> HttpRe
         "network": item.report.period.network,
         "year": year,
         "photos": photos,
-        "summary": plain_text(item.text),
+        "summary": summary(item.text),
         "og_image": request.build_absolute_uri(photos[0].image.url) if photos else "",
     }
     return render(request, "news/story.html", context)

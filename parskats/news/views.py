@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parskats.core.ratelimit import client_address, ratelimit
+from parskats.core.text import NEWS, summary, to_html
 
 from . import access
 from .comments import CommentRefused, Submission, issue_token, post_comment
 from .forms import CommentForm
-from .markdown import plain_text, render_markdown
 from .models import Article, Comment, NewsSettings, Tag
 
 PER_PAGE = 10
@@ -30,11 +30,11 @@ def _listing(queryset: QuerySet[Article]) -> QuerySet[Article]:
     )
 
 
-def _page(request: HttpRequest, queryset: QuerySet[Article]) -> Page:
+def _page(request: HttpRequest, queryset: QuerySet[Article]) -> Page[Article]:
     return Paginator(_listing(queryset), PER_PAGE).get_page(request.GET.get("lapa"))
 
 
-def _render_list(request: HttpRequest, page: Page, heading: str, **extra: object) -> HttpResponse:
+def _render_list(request: HttpRequest, page: Page[Article], heading: str, **extra: object) -> HttpResponse:
     context = {"page": page, "years": _years(), "heading": heading, "can_edit": access.is_any_editor(request.user)}
     networks = {item.network for item in page}
     if len(networks) == 1:
@@ -121,8 +121,8 @@ def article(request: HttpRequest, year: int, slug: str) -> HttpResponse:
     context = {
         "article": item,
         "network": item.network,
-        "body_html": render_markdown(item.body),
-        "summary": item.lead or plain_text(item.body),
+        "body_html": to_html(item.body, NEWS),
+        "summary": item.lead or summary(item.body, profile=NEWS),
         "images": images,
         "og_image": request.build_absolute_uri(images[0].image.url) if images else "",
         "comments": comments,

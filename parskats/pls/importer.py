@@ -34,6 +34,8 @@ from parskats.network.models import Membership, Network, OrgUnit, PopulationServ
 from parskats.reporting.models import Report, ReportingPeriod, Value
 from parskats.stats.cache import data_changed
 
+from . import change, official, plausibility
+from .change import max_share
 from .layout import (
     OUTLET_MANIFEST,
     SURVEY_MANIFEST,
@@ -44,7 +46,7 @@ from .layout import (
     read_layout,
     state_names,
 )
-from .reading import ParsedFile, Progress, ReadError, at, classify, parse, read_header
+from .reading import ParsedFile, Progress, ReadError, Record, Rejected, at, classify, parse, read_header
 
 NETWORK_SLUG = "us-pls"
 NETWORK_NAME = "ASV publiskās bibliotēkas (IMLS PLS)"
@@ -87,11 +89,19 @@ class ImportResult:
     links: Counts = field(default_factory=Counts)
     reports: Counts = field(default_factory=Counts)
     values: Counts = field(default_factory=Counts)
+    totals: Counts = field(default_factory=Counts)  # official state totals (the state summary file)
     seconds: float = 0.0
+    plan: change.Plan | None = None
+    findings: plausibility.Findings = field(default_factory=lambda: plausibility.Findings())
+    rejected: list[Rejected] = field(default_factory=list)
+    needs_removal_confirmation: bool = False
+    needs_column_confirmation: bool = False
+    limit: Decimal = change.DEFAULT_MAX_SHARE
+    applied: bool = False
 
     @property
     def changed(self) -> bool:
-        return any(c.changed for c in (self.units, self.links, self.reports, self.values))
+        return any(c.changed for c in (self.units, self.links, self.reports, self.values, self.totals))
 
 
 def fiscal_year_of(directory: Path) -> int | None:
@@ -105,8 +115,11 @@ def read_year(
     layout: Layout | None = None,
     progress: Progress | None = None,
     kinds: tuple[str, ...] = ("ae", "outlet", "state"),
+    quarantine: bool = False,
 ) -> tuple[Layout, dict[str, ParsedFile]]:
-    """Find the year's files and parse those of `kinds`; raise ImportFailed listing every problem."""
+    """Find the year's files and parse those of `kinds`; raise ImportFailed listing every problem.
+    With `quarantine`, defective rows do not refuse the files: they are left out and kept in
+    ParsedFile.rejected; problems of a whole file still refuse."""
     if not directory.is_dir():
         raise ImportFailed([_("%(path)s: not a directory.") % {"path": directory}])
     try:
@@ -124,12 +137,13 @@ def read_year(
         raise ImportFailed([str(exc)]) from None
     problems: list[str] = []
     found: dict[str, tuple[Path, str, list[str], str]] = {}
+    notes: dict[Path, list[str]] = {}
     csv_files = sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".txt"))
     for path in csv_files:
         if path.suffix.lower() == ".txt" and "readme" in path.name.lower():
             continue
         try:
-            text, header, encoding = read_header(path)
+            text, header, encoding = read_header(path, notes.setdefault(path, []))
         except ReadError as exc:
             problems.append(str(exc))
             continue
@@ -148,8 +162,8 @@ def read_year(
             problems.append(message % {"file": path.name, "kind": kind, "first": found[kind][0].name})
             continue
         found[kind] = (path, text, header, encoding)
-    if "ae" in kinds and "ae" not in found and not problems:
-        message = _("%(folder)s: no AE (library system) file found among %(count)s CSV files.")
+    if "ae" in kinds and "ae" not in found and "state" not in found and not problems:
+        message = _("%(folder)s: no AE (library system) or state summary file found among %(count)s CSV files.")
         problems.append(message % {"folder": directory.name, "count": len(csv_files)})
     if problems:
         raise ImportFailed(problems)
@@ -159,9 +173,13 @@ def read_year(
             continue
         try:
             parsed[kind] = parse(path, text, header, encoding, layout.files[kind], layout, codes, progress)
+            parsed[kind].notes = notes.get(path, [])
         except ReadError as exc:
             problems.append(str(exc))
     for item in parsed.values():
+        if quarantine:
+            problems.extend(item.fatal)
+            continue
         problems.extend(item.problems)
         if item.problem_count > len(item.problems):
             message = _("%(file)s: … and %(count)s more problems.")
@@ -231,6 +249,39 @@ def _chunks(items: list[Any], size: int = BATCH) -> Iterator[list[Any]]:
         yield items[start : start + size]
 
 
+def _purge(model: type[Any], pks: list[int], column: str = "pk") -> int:
+    """Delete rows in bulk, without Django's per-row collector and signals (the figures cache would
+    otherwise be invalidated once per row: 550 s for a year's values); the import invalidates the
+    cache once, after its commit. Returns the rows deleted."""
+    deleted = 0
+    for batch in _chunks(pks):
+        deleted += model._base_manager.filter(**{f"{column}__in": batch})._raw_delete(connection.alias)
+    return deleted
+
+
+def _purge_reports(pks: list[int]) -> int:
+    """Delete reports and their values in bulk; returns the values deleted. Reports that carry anything
+    besides values (narratives, comments, photos …) go through the ORM, so that nothing dangles."""
+    values = _purge(Value, pks, "report_id")
+    others = [
+        relation
+        for relation in Report._meta.related_objects
+        if relation.related_model is not Value and relation.on_delete is not None
+    ]
+    keep_orm: set[int] = set()
+    for relation in others:
+        field_name = relation.field.name
+        related: Any = relation.related_model
+        for batch in _chunks(pks):
+            keep_orm.update(
+                related._base_manager.filter(**{f"{field_name}__in": batch}).values_list(f"{field_name}_id", flat=True)
+            )
+    if keep_orm:
+        Report.objects.filter(pk__in=sorted(keep_orm)).delete()
+    _purge(Report, [pk for pk in pks if pk not in keep_orm])
+    return values
+
+
 class _Writer:
     """The database side of one import, inside the caller's transaction."""
 
@@ -298,8 +349,7 @@ class _Writer:
         _insert(Membership, ["child_id", "parent_id", "valid_from", "valid_to"], new)
         Membership.objects.bulk_update(changed, ["parent"], batch_size=UPDATE_BATCH)
         stale = [pk for pk, _parent in existing.values()]
-        for batch in _chunks(stale):
-            Membership.objects.filter(pk__in=batch).delete()
+        _purge(Membership, stale)
         counts.created += len(new)
         counts.updated += len(changed)
         counts.deleted += len(stale)
@@ -339,12 +389,12 @@ class _Writer:
         )
         return period
 
-    def reports(self, period: ReportingPeriod, unit_ids: set[int], counts: Counts) -> dict[int, int]:
+    def reports(
+        self, period: ReportingPeriod, unit_ids: set[int], counts: Counts, value_counts: Counts
+    ) -> dict[int, int]:
         existing = dict(Report.objects.filter(period=period).values_list("unit_id", "pk"))
         stale = [pk for unit, pk in existing.items() if unit not in unit_ids]
-        for batch in _chunks(stale):
-            Value.objects.filter(report_id__in=batch).delete()
-            Report.objects.filter(pk__in=batch).delete()
+        value_counts.deleted += _purge_reports(stale)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         new = [
             (unit, period.pk, Report.Status.APPROVED.value, 1, now, now, now)
@@ -410,9 +460,7 @@ class _Writer:
             )
         counts.updated += len(changed)
         stale = [row[0] for row in existing.values()]
-        for batch in _chunks(stale):
-            Value.objects.filter(pk__in=batch).delete()
-        counts.deleted += len(stale)
+        counts.deleted += _purge(Value, stale)
         if self.progress:
             self.progress(label, total, total)
 
@@ -438,6 +486,81 @@ class _Writer:
 OUTLET_NAMES = {"CE": "central", "BR": "branch", "BS": "bookmobile", "BM": "books by mail"}
 
 
+def _cross_file(
+    parsed: dict[str, ParsedFile], names: dict[str, str], quarantine: bool
+) -> tuple[list[str], list[tuple[ParsedFile, Rejected]]]:
+    """Problems between the files (unknown states, outlets of systems not in the AE file) as rejected
+    rows; with quarantine the rows are taken out of the import, otherwise they are problems."""
+    problems: list[str] = []
+    rejected: list[tuple[ParsedFile, Rejected]] = []
+    ae, outlets = parsed.get("ae"), parsed.get("outlet")
+
+    def reject(item: ParsedFile, r: Record, message: str) -> None:
+        key = "-".join(p for p in (r.identity.get("key", ""), r.identity.get("seq", "")) if p)
+        cells = {**r.identity, **{code: "" if cell[1] is None else str(cell[1]) for code, cell in r.values.items()}}
+        rejected.append((item, Rejected(r.line, key, r.identity.get("state", ""), [message], cells)))
+        problems.append(message)
+
+    for item in parsed.values():
+        kept = []
+        for r in item.records:
+            if r.identity["state"] not in names:
+                message = _("%(where)s: unknown state code %(code)s (add it to parskats/pls/data/states.csv).")
+                reject(item, r, message % {"where": at(item.path.name, r.line), "code": r.identity["state"]})
+            else:
+                kept.append(r)
+        item.records = kept
+    ae_keys = {r.identity["key"] for r in ae.records} if ae else set()
+    if outlets and ae:
+        kept = []
+        for r in outlets.records:
+            if r.identity["key"] not in ae_keys:
+                message = _("%(where)s: an outlet of %(key)s, not in %(file)s.")
+                where = at(outlets.path.name, r.line)
+                reject(outlets, r, message % {"where": where, "key": r.identity["key"], "file": ae.path.name})
+            else:
+                kept.append(r)
+        outlets.records = kept
+    if quarantine:
+        return [], rejected
+    return problems, rejected
+
+
+def column_report(layout: Layout, parsed: dict[str, ParsedFile]) -> list[str]:
+    """Which columns of each file the column map matched, which it ignored and which it expected
+    and did not find: said every time, so a column map that misses a renamed element shows."""
+    lines = []
+    for item in parsed.values():
+        spec = layout.files[item.kind]
+        ignored = [c for c in item.header if c and spec.known(c) and c not in spec.elements]
+        message = _(
+            "%(file)s (%(kind)s, %(encoding)s): %(matched)s element columns matched, %(ignored)s known columns "
+            "not imported (identity, flags, ignored), %(unknown)s unknown, %(missed)s expected and missing."
+        )
+        lines.append(
+            message
+            % {
+                "file": item.path.name,
+                "kind": item.kind,
+                "encoding": item.encoding,
+                "matched": len(item.matched_columns),
+                "ignored": len(ignored),
+                "unknown": len(item.unknown_columns),
+                "missed": len(item.missing_columns),
+            }
+        )
+    return lines
+
+
+class ConfirmationNeeded(ImportFailed):
+    """The import would remove or rewrite more than it may without a confirmation, or a column looks
+    wrong; nothing was written. `result` holds the plan and the findings."""
+
+    def __init__(self, problems: list[str], result: ImportResult) -> None:
+        super().__init__(problems, result.files)
+        self.result = result
+
+
 def import_year(
     directory: Path,
     *,
@@ -446,34 +569,37 @@ def import_year(
     actor: Any = None,
     progress: Progress | None = None,
     channel: str = AuditEntry.Channel.IMPORT,
+    dry_run: bool = False,
+    confirm_removals: bool = False,
+    confirm_columns: bool = False,
+    quarantine: bool = False,
+    max_change: Decimal | None = None,
 ) -> ImportResult:
+    """Import a fiscal year, or with `dry_run` only say what the import would change.
+
+    The change is computed first (change.compute) and the files are compared with the nearest
+    imported year (plausibility.check). A change above `max_change` (settings.PLS_MAX_CHANGE_SHARE,
+    2 %) of the year's data needs `confirm_removals`; a suspect column needs `confirm_columns`;
+    without them ConfirmationNeeded is raised and nothing is written."""
     began = time.perf_counter()
     try:
         layout = read_layout(layout_path) if layout_path else None
     except LayoutError as exc:
         raise ImportFailed([str(exc)]) from None
-    layout, parsed = read_year(directory, year, layout, progress)
+    layout, parsed = read_year(directory, year, layout, progress, quarantine=quarantine)
     names = state_names()
-    ae, outlets = parsed["ae"], parsed.get("outlet")
-    problems = []
-    states_seen = {r.identity["state"] for item in parsed.values() for r in item.records}
-    unknown_states = sorted(states_seen - set(names))
-    if unknown_states:
-        message = _("Unknown state codes %(codes)s: add them to parskats/pls/data/states.csv.")
-        problems.append(message % {"codes": ", ".join(unknown_states)})
-    ae_keys = {r.identity["key"] for r in ae.records}
-    if outlets:
-        for r in outlets.records:
-            if r.identity["key"] not in ae_keys:
-                message = _("%(where)s: an outlet of %(key)s, not in %(file)s.")
-                problems.append(
-                    message % {"where": at(outlets.path.name, r.line), "key": r.identity["key"], "file": ae.path.name}
-                )
+    ae, outlets, summary = parsed.get("ae"), parsed.get("outlet"), parsed.get("state")
+    if ae is None and outlets is not None:
+        message = _("%(file)s: an outlet file needs the AE (library system) file of the same year beside it.")
+        raise ImportFailed([message % {"file": outlets.path.name}], list(parsed.values()))
+    problems, cross_rejected = _cross_file(parsed, names, quarantine)
     if problems:
         raise ImportFailed(problems[:200], list(parsed.values()))
+    rejected = [(item, r) for item in parsed.values() for r in item.rejected] + cross_rejected
 
-    warnings = []
+    warnings = column_report(layout, parsed)
     for item in parsed.values():
+        warnings.extend(item.notes)
         if item.unknown_columns:
             message = _("%(where)s: %(count)s unknown columns not imported: %(columns)s.")
             warnings.append(
@@ -495,7 +621,11 @@ def import_year(
                     "columns": ", ".join(item.missing_columns),
                 }
             )
+    if rejected:
+        message = _("%(count)s defective rows left out and kept in quarantine (see the list of problems).")
+        warnings.append(message % {"count": len(rejected)})
 
+    outlet_code = {r.line: f"{r.identity['key']}-{r.identity['seq']}" for r in outlets.records} if outlets else {}
     with transaction.atomic():
         survey, outlet_survey = ensure_surveys()
         indicators = {
@@ -505,72 +635,64 @@ def import_year(
         catalogue_problems = check_catalogue(layout, indicators)
         if catalogue_problems:
             raise ImportFailed(catalogue_problems, list(parsed.values()))
-        network, _created = Network.objects.get_or_create(slug=NETWORK_SLUG, defaults={"name": NETWORK_NAME})
-        result = ImportResult(year=layout.fiscal_year, network=network, files=list(parsed.values()), warnings=warnings)
-        writer = _Writer(layout.fiscal_year, network, progress)
-
-        wanted: dict[str, dict[str, str]] = {
-            COUNTRY_CODE: {"level": OrgUnit.Level.COUNTRY, "library_type": "", "name": "Amerikas Savienotās Valstis"}
-        }
-        for state in sorted(states_seen):
-            wanted[state] = {"level": OrgUnit.Level.COUNTY, "library_type": "", "name": names[state]}
-        public_column = layout.files["ae"].identity.get("public")
-        for r in ae.records:
-            is_public = r.identity.get("public", "Y").upper() != "N" if public_column else True
-            wanted[r.identity["key"]] = {
-                "level": OrgUnit.Level.LIBRARY,
-                "library_type": OrgUnit.LibraryType.PUBLIC if is_public else OrgUnit.LibraryType.OTHER,
-                "name": r.identity["name"][:200],
-            }
-        ae_type = {r.identity["key"]: wanted[r.identity["key"]]["library_type"] for r in ae.records}
-        outlet_code = {}
+        # The lock makes two imports of the network wait for each other: each plans against what it writes.
+        network = Network.objects.select_for_update().filter(slug=NETWORK_SLUG).first()
+        ae_rows = {r.identity["key"]: (r.identity["state"], r.values) for r in ae.records} if ae else {}
+        unit_names = {r.identity["key"]: r.identity["name"][:200] for r in ae.records} if ae else {}
+        wanted = [change.Wanted(survey, ae_rows)] if ae else []
+        outlet_rows: dict[str, tuple[str, dict[str, Any]]] = {}
         if outlets:
-            for r in outlets.records:
-                code = f"{r.identity['key']}-{r.identity['seq']}"
-                outlet_code[r.line] = code
-                wanted[code] = {
-                    "level": OrgUnit.Level.BRANCH,
-                    "library_type": ae_type[r.identity["key"]],
-                    "name": r.identity["name"][:200],
-                }
-        ids = writer.units(wanted, result.units)
-
-        parent_of = {ids[state]: ids[COUNTRY_CODE] for state in states_seen}
-        parent_of.update({ids[r.identity["key"]]: ids[r.identity["state"]] for r in ae.records})
-        if outlets:
-            parent_of.update({ids[outlet_code[r.line]]: ids[r.identity["key"]] for r in outlets.records})
-        levels: list[str] = [OrgUnit.Level.COUNTRY, OrgUnit.Level.COUNTY, OrgUnit.Level.LIBRARY]
-        writer.links(parent_of, [*levels, OrgUnit.Level.BRANCH] if outlets else levels, result.links)
-
-        population_indicator = "popu_lsa"
-        writer.population(
-            {
-                ids[r.identity["key"]]: int(cell[1])
-                for r in ae.records
-                if (cell := r.values.get(population_indicator)) and cell[0] == "num" and cell[1] is not None
-            }
+            outlet_rows = {outlet_code[r.line]: (r.identity["state"], r.values) for r in outlets.records}
+            unit_names.update({outlet_code[r.line]: r.identity["name"][:200] for r in outlets.records})
+            wanted.append(change.Wanted(outlet_survey, outlet_rows))
+        plan = change.compute(network, layout.fiscal_year, wanted, unit_names)
+        totals = official.wanted(summary) if summary else {}
+        if summary:
+            official.plan(network, layout.fiscal_year, totals, plan)
+        findings = plausibility.Findings()
+        if network is not None and ae is not None:
+            label = ae.path.name
+            findings = plausibility.check(network, survey, layout.fiscal_year, ae_rows, unit_names, label)
+            if outlets:
+                more = plausibility.check(
+                    network, outlet_survey, layout.fiscal_year, outlet_rows, unit_names, outlets.path.name
+                )
+                findings.suspects.extend(more.suspects)
+                findings.notes.extend(more.notes)
+        limit = max_share() if max_change is None else max_change
+        over = plan.over(limit)
+        result = ImportResult(
+            year=layout.fiscal_year,
+            network=network or Network(slug=NETWORK_SLUG, name=NETWORK_NAME),
+            files=list(parsed.values()),
+            warnings=warnings + findings.notes,
+            plan=plan,
+            findings=findings,
+            rejected=[r for _item, r in rejected],
+            needs_removal_confirmation=bool(over),
+            needs_column_confirmation=bool(findings.suspects),
+            limit=limit,
         )
-
-        jobs = [(survey, ae.records, lambda r: r.identity["key"], indicators["ae"])]
-        if outlets:
-            jobs.append((outlet_survey, outlets.records, lambda r: outlet_code[r.line], indicators["outlet"]))
-        for job_survey, records, code_of, catalogue in jobs:
-            period = writer.period(job_survey)
-            report_of = writer.reports(period, {ids[code_of(r)] for r in records}, result.reports)
-            indicator_id = {code: indicator.pk for code, indicator in catalogue.items()}
-            total = sum(len(r.values) for r in records)
-
-            def cells(records=records, code_of=code_of, indicator_id=indicator_id, report_of=report_of):
-                for r in records:
-                    report = report_of[ids[code_of(r)]]
-                    for code, cell in r.values.items():
-                        yield report, indicator_id[code], cell
-
-            writer.values(
-                period, cells(), total, result.values, _("values of %(survey)s") % {"survey": job_survey.code}
-            )
-        writer.lifetimes()
-        if result.changed:
+        if dry_run:
+            transaction.set_rollback(True)  # the catalogue may have been loaded on the way: undo it too
+            result.seconds = time.perf_counter() - began
+            return result
+        refusals = ([] if confirm_removals else over) + ([] if confirm_columns else findings.suspects)
+        if refusals:
+            raise ConfirmationNeeded(refusals, result)
+        if network is None:
+            network = Network.objects.create(slug=NETWORK_SLUG, name=NETWORK_NAME)
+        result.network = network
+        result.applied = True
+        if ae is not None:
+            writer = _Writer(layout.fiscal_year, network, progress)
+            _write(writer, result, layout, ae, outlets, outlet_code, names, survey, outlet_survey, indicators)
+        if summary is not None:
+            created, updated, deleted = official.write(network, layout.fiscal_year, totals, summary.path.name)
+            result.totals = Counts(created=created, updated=updated, deleted=deleted)
+            result.totals.unchanged = len(totals) - created - updated
+        quarantined = _keep_quarantine(network, layout.fiscal_year, rejected, list(parsed))
+        if result.changed or quarantined:
             record(
                 actor=actor,
                 channel=channel,
@@ -581,9 +703,173 @@ def import_year(
                     "files": [item.path.name for item in parsed.values()],
                     "values": vars(result.values),
                     "units": vars(result.units),
+                    "reports": vars(result.reports),
+                    "official_totals": vars(result.totals),
+                    "quarantined": len(rejected),
+                    "confirmed": {"removals": confirm_removals and bool(over), "columns": confirm_columns},
                 },
                 note="import_pls",
             )
-            data_changed(network.pk)  # bulk writes send no signals
+            data_changed(network.pk)  # one invalidation for the whole import: bulk writes send no signals
     result.seconds = time.perf_counter() - began
     return result
+
+
+def _keep_quarantine(network: Network, year: int, rejected: list[tuple[ParsedFile, Rejected]], kinds: list[str]) -> int:
+    """The year's quarantine of the kinds of file imported becomes this import's rejected rows (an
+    import that had none empties it)."""
+    from .models import QuarantinedRow
+
+    removed = QuarantinedRow.objects.filter(network=network, year=year, kind__in=kinds)._raw_delete(connection.alias)
+    QuarantinedRow.objects.bulk_create(
+        [
+            QuarantinedRow(
+                network=network,
+                year=year,
+                kind=item.kind,
+                file_name=item.path.name[:255],
+                line=r.line,
+                key=r.key[:64],
+                state=r.state[:8],
+                problems=r.problems,
+                cells=r.cells,
+            )
+            for item, r in rejected
+        ],
+        batch_size=BATCH,
+    )
+    return removed + len(rejected)
+
+
+def _write(
+    writer: _Writer,
+    result: ImportResult,
+    layout: Layout,
+    ae: ParsedFile,
+    outlets: ParsedFile | None,
+    outlet_code: dict[int, str],
+    names: dict[str, str],
+    survey: Survey,
+    outlet_survey: Survey,
+    indicators: dict[str, dict[str, Indicator]],
+) -> None:
+    states_seen = {r.identity["state"] for item in (ae, outlets) if item for r in item.records}
+    wanted: dict[str, dict[str, str]] = {
+        COUNTRY_CODE: {"level": OrgUnit.Level.COUNTRY, "library_type": "", "name": "Amerikas Savienotās Valstis"}
+    }
+    for state in sorted(states_seen):
+        wanted[state] = {"level": OrgUnit.Level.COUNTY, "library_type": "", "name": names[state]}
+    public_column = layout.files["ae"].identity.get("public")
+    for r in ae.records:
+        is_public = r.identity.get("public", "Y").upper() != "N" if public_column else True
+        wanted[r.identity["key"]] = {
+            "level": OrgUnit.Level.LIBRARY,
+            "library_type": OrgUnit.LibraryType.PUBLIC if is_public else OrgUnit.LibraryType.OTHER,
+            "name": r.identity["name"][:200],
+        }
+    ae_type = {r.identity["key"]: wanted[r.identity["key"]]["library_type"] for r in ae.records}
+    if outlets:
+        for r in outlets.records:
+            wanted[outlet_code[r.line]] = {
+                "level": OrgUnit.Level.BRANCH,
+                "library_type": ae_type[r.identity["key"]],
+                "name": r.identity["name"][:200],
+            }
+    ids = writer.units(wanted, result.units)
+
+    parent_of = {ids[state]: ids[COUNTRY_CODE] for state in states_seen}
+    parent_of.update({ids[r.identity["key"]]: ids[r.identity["state"]] for r in ae.records})
+    if outlets:
+        parent_of.update({ids[outlet_code[r.line]]: ids[r.identity["key"]] for r in outlets.records})
+    levels: list[str] = [OrgUnit.Level.COUNTRY, OrgUnit.Level.COUNTY, OrgUnit.Level.LIBRARY]
+    writer.links(parent_of, [*levels, OrgUnit.Level.BRANCH] if outlets else levels, result.links)
+
+    population_indicator = "popu_lsa"
+    writer.population(
+        {
+            ids[r.identity["key"]]: int(cell[1])
+            for r in ae.records
+            if (cell := r.values.get(population_indicator)) and cell[0] == "num" and cell[1] is not None
+        }
+    )
+
+    jobs: list[tuple[Survey, list[Record], Any, dict[str, Indicator]]] = [
+        (survey, ae.records, lambda r: r.identity["key"], indicators["ae"])
+    ]
+    if outlets:
+        jobs.append((outlet_survey, outlets.records, lambda r: outlet_code[r.line], indicators["outlet"]))
+    for job_survey, records, code_of, catalogue in jobs:
+        period = writer.period(job_survey)
+        report_of = writer.reports(period, {ids[code_of(r)] for r in records}, result.reports, result.values)
+        indicator_id = {code: indicator.pk for code, indicator in catalogue.items()}
+        total = sum(len(r.values) for r in records)
+
+        def cells(
+            records: list[Record] = records,
+            code_of: Any = code_of,
+            indicator_id: dict[str, int] = indicator_id,
+            report_of: dict[int, int] = report_of,
+        ) -> Iterator[tuple[int, int, Any]]:
+            for r in records:
+                report = report_of[ids[code_of(r)]]
+                for code, cell in r.values.items():
+                    yield report, indicator_id[code], cell
+
+        writer.values(period, cells(), total, result.values, _("values of %(survey)s") % {"survey": job_survey.code})
+    writer.lifetimes()
+
+
+@dataclass
+class Removal:
+    year: int
+    reports: int = 0
+    values: int = 0
+    links: int = 0
+    seconds: float = 0.0
+
+
+def remove_year(
+    year: int, *, actor: Any = None, dry_run: bool = False, channel: str = AuditEntry.Channel.IMPORT
+) -> Removal:
+    """Remove every report, value and membership of a fiscal year of the network, in bulk, with one
+    invalidation of the figures cache; `dry_run` only counts them."""
+    began = time.perf_counter()
+    removal = Removal(year=year)
+    with transaction.atomic():
+        network = Network.objects.select_for_update().filter(slug=NETWORK_SLUG).first()
+        if network is None:
+            return removal
+        periods = list(ReportingPeriod.objects.filter(network=network, year=year).values_list("pk", flat=True))
+        reports = list(Report.objects.filter(period_id__in=periods).values_list("pk", flat=True))
+        links = list(
+            Membership.objects.filter(child__network=network, valid_from=dt.date(year, 1, 1)).values_list(
+                "pk", flat=True
+            )
+        )
+        removal.reports, removal.links = len(reports), len(links)
+        if dry_run:
+            removal.values = Value.objects.filter(report_id__in=reports).count() if reports else 0
+            removal.seconds = time.perf_counter() - began
+            return removal
+        removal.values = _purge_reports(reports)
+        _purge(Membership, links)
+        from .models import QuarantinedRow
+
+        QuarantinedRow.objects.filter(network=network, year=year)._raw_delete(connection.alias)
+        PopulationServed.objects.filter(unit__network=network, year=year)._raw_delete(connection.alias)
+        ReportingPeriod.objects.filter(pk__in=periods).delete()
+        remaining = list(ReportingPeriod.objects.filter(network=network).values_list("year", flat=True))
+        if remaining:
+            _Writer(max(remaining), network, None).lifetimes()
+        record(
+            actor=actor,
+            channel=channel,
+            action=AuditEntry.Action.OTHER,
+            network=network,
+            target=f"PLS FY{year}",
+            new={"removed": vars(removal)},
+            note="remove_pls_year",
+        )
+        data_changed(network.pk)
+    removal.seconds = time.perf_counter() - began
+    return removal

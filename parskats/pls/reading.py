@@ -37,6 +37,17 @@ class Record:
 
 
 @dataclass
+class Rejected:
+    """A row that cannot be imported as it is: every problem of it, and its cells as they were."""
+
+    line: int
+    key: str
+    state: str
+    problems: list[str]
+    cells: dict[str, str]
+
+
+@dataclass
 class ParsedFile:
     path: Path
     kind: str
@@ -47,11 +58,19 @@ class ParsedFile:
     problem_count: int = 0
     unknown_columns: list[str] = field(default_factory=list)
     missing_columns: list[str] = field(default_factory=list)
+    matched_columns: list[str] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)  # defective rows, kept whole for quarantine
+    fatal: list[str] = field(default_factory=list)  # problems of the whole file: quarantine cannot help
+    notes: list[str] = field(default_factory=list)  # e.g. stray bytes read in another encoding
 
     def problem(self, message: str) -> None:
         self.problem_count += 1
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(message)
+
+    def file_problem(self, message: str) -> None:
+        self.fatal.append(message)
+        self.problem(message)
 
 
 def at(name: str, line: int) -> str:
@@ -59,9 +78,18 @@ def at(name: str, line: int) -> str:
     return _("%(file)s, line %(line)s") % {"file": name, "line": line}
 
 
-def decode(raw: bytes, name: str) -> tuple[str, str]:
+STRAY_LIMIT = 20  # more undecodable bytes than this, and fewer valid UTF-8 characters: not UTF-8
+
+
+def _line_of(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+def decode(raw: bytes, name: str, notes: list[str] | None = None) -> tuple[str, str]:
     """The text of a file and the encoding it was read in. PLS files come as UTF-8 (with or
-    without a byte-order mark), UTF-16 with a mark, or Windows-1252 / Latin-1."""
+    without a byte-order mark), UTF-16 with a mark, or Windows-1252 / Latin-1. A UTF-8 file with a
+    few stray bytes of another encoding stays UTF-8: each stray byte is read as Windows-1252 and
+    named in `notes` with its line and byte, instead of the whole file being read wrongly."""
     if raw.startswith(b"PK\x03\x04"):
         raise ReadError(_("%(file)s: this is a ZIP archive or an Excel workbook, not a CSV file.") % {"file": name})
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -82,6 +110,31 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
         return raw.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
         pass
+    text = raw.decode("utf-8-sig", errors="surrogateescape")
+    stray = [index for index, char in enumerate(text) if "\udc80" <= char <= "\udcff"]
+    valid = sum(1 for char in text if char > "\x7f") - len(stray)
+    if valid > 0 and len(stray) <= max(STRAY_LIMIT, valid):
+        pieces = []
+        last = 0
+        for index in stray:
+            byte = bytes([ord(text[index]) - 0xDC00])
+            char = byte.decode("cp1252", errors="replace")
+            pieces.append(text[last:index])
+            pieces.append(char)
+            last = index + 1
+            if notes is not None:
+                line = _line_of(text, index)
+                column = index - text.rfind("\n", 0, index)
+                message = _(
+                    "%(where)s, character %(column)s: byte 0x%(byte)s is not UTF-8; read as Windows-1252 "
+                    "%(char)s. Check the value and save the file as UTF-8."
+                )
+                notes.append(
+                    message
+                    % {"where": at(name, line), "column": column, "byte": byte.hex().upper(), "char": repr(char)}
+                )
+        pieces.append(text[last:])
+        return "".join(pieces), "UTF-8"
     try:
         return raw.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError:
@@ -103,12 +156,12 @@ def classify(header: list[str], layout: Layout) -> str | None:
     return None
 
 
-def read_header(path: Path) -> tuple[str, list[str], str]:
+def read_header(path: Path, notes: list[str] | None = None) -> tuple[str, list[str], str]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ReadError(_("%(file)s: cannot be read (%(error)s).") % {"file": path.name, "error": exc}) from None
-    text, encoding = decode(raw, path.name)
+    text, encoding = decode(raw, path.name, notes)
     try:
         header = next(csv.reader(io.StringIO(text, newline="")), [])
     except csv.Error as exc:
@@ -119,25 +172,27 @@ def read_header(path: Path) -> tuple[str, list[str], str]:
     return text, [cell.strip() for cell in header], encoding
 
 
-def _number(raw: str, column: str, where: str, blank_ok: bool, codes: dict[str, MissingCode], parsed: ParsedFile):
-    """A cell as (code, number, source_code), or None after reporting the problem."""
+def _number(
+    raw: str, column: str, where: str, blank_ok: bool, codes: dict[str, MissingCode], problems: list[str]
+) -> tuple[str, Decimal | None, str] | None:
+    """A cell as (code, number, source_code), or None after noting the problem."""
     text = raw.strip()
     if not text:
         if blank_ok:
             code = codes["blank"]
             return code.kind, None, code.source
         message = _("%(where)s, column %(column)s: empty; expected a number or a missing-value code.")
-        parsed.problem(message % {"where": where, "column": column})
+        problems.append(message % {"where": where, "column": column})
         return None
     try:
         number = Decimal(text)
     except InvalidOperation:
         message = _("%(where)s, column %(column)s: %(text)s is not a number.")
-        parsed.problem(message % {"where": where, "column": column, "text": repr(text)})
+        problems.append(message % {"where": where, "column": column, "text": repr(text)})
         return None
     if not number.is_finite() or abs(number) >= LIMIT:
         message = _("%(where)s, column %(column)s: %(text)s is out of range.")
-        parsed.problem(message % {"where": where, "column": column, "text": repr(text)})
+        problems.append(message % {"where": where, "column": column, "text": repr(text)})
         return None
     if number < 0:
         source = str(int(number)) if number == number.to_integral_value() else text
@@ -145,10 +200,13 @@ def _number(raw: str, column: str, where: str, blank_ok: bool, codes: dict[str, 
         if missing is None:
             known = ", ".join(c for c in codes if c != "blank")
             message = _("%(where)s, column %(column)s: %(text)s is negative but not a missing-value code (%(known)s).")
-            parsed.problem(message % {"where": where, "column": column, "text": text, "known": known})
+            problems.append(message % {"where": where, "column": column, "text": text, "known": known})
             return None
         return missing.kind, None, source
     return "num", number.quantize(THOUSANDTH) if number.as_tuple().exponent < -3 else number, ""  # type: ignore[operator]
+
+
+MATCH_AT_LEAST = 0.25  # share of a column map's elements a file must carry to be that survey's file
 
 
 def parse(
@@ -165,6 +223,7 @@ def parse(
     parsed.unknown_columns = [column for column in header if column and not spec.known(column)]
     present = set(header)
     parsed.missing_columns = sorted(set(spec.elements) - present)
+    parsed.matched_columns = [column for column in header if column in spec.elements]
     position = {column: index for index, column in enumerate(header)}
     elements = [(position[c], c, code) for c, code in spec.elements.items() if c in present]
     flag_of = {element: position[flag] for flag, element in spec.flags.items() if flag in present}
@@ -174,6 +233,21 @@ def parse(
         if role not in identity:
             message = _("%(where)s: the column %(column)s is missing.")
             raise ReadError(message % {"where": at(path.name, 1), "column": spec.identity[role]})
+    if spec.elements and len(elements) < MATCH_AT_LEAST * len(spec.elements):
+        message = _(
+            "%(where)s: only %(found)s of the %(expected)s element columns of the %(year)s %(kind)s column map are "
+            "in this file: it is not a file of this survey (or not of this year)."
+        )
+        raise ReadError(
+            message
+            % {
+                "where": at(path.name, 1),
+                "found": len(elements),
+                "expected": len(spec.elements),
+                "year": layout.fiscal_year,
+                "kind": spec.kind,
+            }
+        )
     width = len(header)
     seen: dict[tuple[str, ...], int] = {}
     total_lines = text.count("\n") or 1
@@ -188,28 +262,29 @@ def parse(
             if not any(cell.strip() for cell in cells):
                 continue
             where = at_line % {"file": path.name, "line": line}
+            row_problems: list[str] = []
+            ident = {role: cells[index].strip() for role, index in identity.items() if index < len(cells)}
             if len(cells) != width:
                 message = _("%(where)s: %(found)s columns, expected %(width)s (a truncated or shifted row).")
-                parsed.problem(message % {"where": where, "found": len(cells), "width": width})
+                row_problems.append(message % {"where": where, "found": len(cells), "width": width})
+                parsed.rejected.append(_rejected(line, ident, header, cells, row_problems))
+                for problem in row_problems:
+                    parsed.problem(problem)
                 continue
-            ident = {role: cells[index].strip() for role, index in identity.items()}
             key = tuple(ident[role] for role in required if role != "name")
             blank = [role for role in required if not ident.get(role)]
             if blank:
                 columns = ", ".join(spec.identity[r] for r in blank)
-                parsed.problem(_("%(where)s: %(columns)s is empty.") % {"where": where, "columns": columns})
-                continue
-            if key in seen:
+                row_problems.append(_("%(where)s: %(columns)s is empty.") % {"where": where, "columns": columns})
+            elif key in seen:
                 message = _("%(where)s: %(key)s is already on line %(line)s.")
-                parsed.problem(message % {"where": where, "key": "/".join(key), "line": seen[key]})
-                continue
-            seen[key] = line
+                row_problems.append(message % {"where": where, "key": "/".join(key), "line": seen[key]})
+            else:
+                seen[key] = line
             values: dict[str, Cell] = {}
-            ok = True
             for index, column, code in elements:
-                cell = _number(cells[index], column, where, column in spec.blank_columns, codes, parsed)
+                cell = _number(cells[index], column, where, column in spec.blank_columns, codes, row_problems)
                 if cell is None:
-                    ok = False
                     continue
                 flag = "reported"
                 flag_index = flag_of.get(column)
@@ -218,18 +293,32 @@ def parse(
                     found = layout.flag_for(raw_flag)
                     if found is None:
                         message = _("%(where)s, column %(column)s: %(value)s is not a known flag value.")
-                        parsed.problem(
+                        row_problems.append(
                             message % {"where": where, "column": header[flag_index], "value": repr(raw_flag)}
                         )
-                        ok = False
                         continue
                     flag = found
                 values[code] = (cell[0], cell[1], flag, cell[2])
-            if ok:
+            if row_problems:
+                parsed.rejected.append(_rejected(line, ident, header, cells, row_problems))
+                for problem in row_problems:
+                    parsed.problem(problem)
+            else:
                 parsed.records.append(Record(line=line, identity=ident, values=values))
     except csv.Error as exc:
         message = _("%(where)s: broken CSV (%(error)s); is the file truncated?")
-        parsed.problem(message % {"where": at(path.name, reader.line_num), "error": exc})
+        parsed.file_problem(message % {"where": at(path.name, reader.line_num), "error": exc})
     if progress:
         progress(path.name, total_lines, total_lines)
     return parsed
+
+
+def _rejected(line: int, ident: dict[str, str], header: list[str], cells: list[str], problems: list[str]) -> Rejected:
+    key = "-".join(part for part in (ident.get("key", ""), ident.get("seq", "")) if part)
+    return Rejected(
+        line=line,
+        key=key,
+        state=ident.get("state", ""),
+        problems=list(problems),
+        cells=dict(zip(header, cells, strict=False)),
+    )

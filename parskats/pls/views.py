@@ -3,8 +3,7 @@ form to import (and reconcile) one more from its CSV files."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,8 +18,9 @@ from parskats.catalogue.models import Indicator
 from parskats.network.models import Network
 from parskats.reporting.models import ReportingPeriod
 
-from .forms import ImportForm
-from .importer import NETWORK_SLUG, ImportFailed, ImportResult, import_year
+from . import change, staging
+from .forms import ConfirmForm, ImportForm
+from .importer import NETWORK_SLUG, ConfirmationNeeded, ImportFailed, ImportResult, import_year
 from .layout import OUTLET_SURVEY_CODE, SURVEY_CODE
 from .reconcile import OUTCOMES, Reconciliation, reconcile
 
@@ -34,47 +34,98 @@ def _admin_network(request: HttpRequest, slug: str) -> Network:
     return network
 
 
-def _years(network: Network) -> list[dict]:
+def _years(network: Network) -> list[dict[str, int]]:
     periods = (
         ReportingPeriod.objects.filter(network=network, survey__code__in=[SURVEY_CODE, OUTLET_SURVEY_CODE])
         .annotate(report_count=Count("reports", distinct=True))
         .values_list("year", "survey__code", "report_count")
     )
-    years: dict[int, dict] = {}
+    years: dict[int, dict[str, int]] = {}
     for year, survey, reports in periods:
         row = years.setdefault(year, {"year": year, "systems": 0, "outlets": 0})
         row["systems" if survey == SURVEY_CODE else "outlets"] = reports
     return [years[year] for year in sorted(years, reverse=True)]
 
 
-def _run(form: ImportForm, user: object) -> tuple[ImportResult, Reconciliation | None]:
+def _preview(request: HttpRequest, form: ImportForm) -> tuple[ImportResult, str]:
+    """Stage the uploads and compute what importing them would change; nothing is written."""
     year = form.cleaned_data["year"]
-    with tempfile.TemporaryDirectory(prefix="pls-") as tmp:
-        directory = Path(tmp) / f"FY{year}"
-        directory.mkdir()
-        for field, name in (("ae_file", "ae.csv"), ("outlet_file", "outlets.csv"), ("state_file", "state.csv")):
-            upload = form.cleaned_data.get(field)
-            if upload:
-                with (directory / name).open("wb") as target:
-                    for chunk in upload.chunks():
-                        target.write(chunk)
-        result = import_year(directory, year=year, actor=user, channel=AuditEntry.Channel.FORM)
-        checked = reconcile(directory, year) if form.cleaned_data.get("state_file") else None
+    uploads = {field: form.cleaned_data.get(field) for field, _name in staging.FILES}
+    options = {"quarantine": bool(form.cleaned_data.get("quarantine"))}
+    token, directory = staging.stage(request.session, year, uploads, options)
+    try:
+        result = import_year(directory, year=year, dry_run=True, quarantine=options["quarantine"])
+    except ImportFailed:
+        staging.discard(request.session, token)
+        raise
+    return result, token
+
+
+def _apply(request: HttpRequest, confirm: ConfirmForm) -> tuple[ImportResult, Reconciliation | None]:
+    token = confirm.cleaned_data["token"]
+    found = staging.staged(request.session, token)
+    if found is None:
+        raise ImportFailed([_("These files are no longer waiting to be imported: upload them again.")])
+    directory, options = found
+    result = import_year(
+        directory,
+        year=options["year"],
+        actor=request.user,
+        channel=AuditEntry.Channel.FORM,
+        quarantine=bool(options.get("quarantine")),
+        confirm_removals=confirm.cleaned_data["confirm_removals"],
+        confirm_columns=confirm.cleaned_data["confirm_columns"],
+    )
+    checked = None
+    if (directory / "ae.csv").exists() or (directory / "state.csv").exists():
+        try:  # whenever both the systems and the official totals of the year are there
+            checked = reconcile(directory if (directory / "state.csv").exists() else None, options["year"])
+        except ImportFailed:
+            checked = None
+    staging.discard(request.session, token)
     return result, checked
+
+
+def _plan_rows(result: ImportResult | None) -> list[dict[str, Any]]:
+    if result is None or result.plan is None:
+        return []
+    keys = [k for k in change.KEYS if k != "reports_kept" and not k.startswith("totals")]
+    plan = result.plan
+    rows: list[dict[str, Any]] = [
+        {"state": state, "counts": [plan.states[state][k] for k in keys]}
+        for state in sorted(plan.states)
+        if any(plan.states[state][k] for k in keys if k != "values_unchanged")
+    ]
+    rows.append({"state": _("All states"), "counts": [plan.total(k) for k in keys], "total": True})
+    return rows
 
 
 @login_required
 def home(request: HttpRequest, network: str) -> HttpResponse:
     net = _admin_network(request, network)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    applying = request.method == "POST" and "token" in request.POST
+    form = ImportForm(None if applying else request.POST or None, None if applying else request.FILES or None)
+    confirm = ConfirmForm(request.POST if applying else None)
     result: ImportResult | None = None
+    preview: ImportResult | None = None
     checked: Reconciliation | None = None
     problems: list[str] = []
     status = 200
-    if request.method == "POST":
+    if applying:
+        if confirm.is_valid():
+            try:
+                result, checked = _apply(request, confirm)
+            except ConfirmationNeeded as exc:
+                preview, problems, status = exc.result, exc.problems, 400
+            except ImportFailed as exc:
+                problems, status = exc.problems, 400
+        else:
+            status = 400
+    elif request.method == "POST":
         if form.is_valid():
             try:
-                result, checked = _run(form, request.user)
+                preview, token = _preview(request, form)
+                confirm = ConfirmForm(initial={"token": token})
             except ImportFailed as exc:
                 problems = exc.problems
                 status = 400
@@ -97,8 +148,12 @@ def home(request: HttpRequest, network: str) -> HttpResponse:
         {
             "network": net,
             "form": form,
+            "confirm": confirm,
             "years": _years(net),
             "result": result,
+            "preview": preview,
+            "plan_rows": _plan_rows(preview),
+            "limit_percent": f"{(preview.limit if preview else change.max_share()) * 100:.0f}",
             "checked": checked,
             "reconcile_rows": rows,
             "problems": problems,

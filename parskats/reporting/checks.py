@@ -134,12 +134,12 @@ def form_indicators(report: Report) -> list[Indicator]:
     every = list(Indicator.objects.filter(survey_id=report.period.survey_id).select_related("section"))
     codes = {i.pk: i.code for i in every}
     for indicator in every:
-        indicator.parent_code = codes.get(indicator.parent_id or 0, "")  # type: ignore[attr-defined]
+        indicator.parent_code = codes.get(indicator.parent_id or 0, "")
     return [i for i in every if i.on_form(year, kind)]
 
 
 def parent_code(indicator: Indicator) -> str:
-    known = getattr(indicator, "parent_code", None)
+    known: str | None = getattr(indicator, "parent_code", None)
     if known is not None:
         return known
     return indicator.parent.code if indicator.parent else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .models import Value
+from .models import Report, Value
 
 
 @dataclass(frozen=True)
@@ -25,11 +25,11 @@ def figures(**filters: object) -> dict[str, Figure]:
     return {code: Figure(kind, number, version) for code, kind, number, version in rows}
 
 
-def previous_figures(report: object) -> dict[str, Figure]:
+def previous_figures(report: Report) -> dict[str, Figure]:
     """Last year's values of the same library in the same network and survey."""
-    period = report.period  # type: ignore[attr-defined]
+    period = report.period
     return figures(
-        report__unit_id=report.unit_id,  # type: ignore[attr-defined]
+        report__unit_id=report.unit_id,
         report__period__network_id=period.network_id,
         report__period__survey_id=period.survey_id,
         report__period__year=period.year - 1,

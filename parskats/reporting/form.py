@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -97,8 +98,8 @@ def field_rows(report: Report, indicators: list[Indicator] | None = None) -> tup
     return rows, Summary(results)
 
 
-def sections(rows: list[FieldRow]) -> list[dict]:
-    out: list[dict] = []
+def sections(rows: list[FieldRow]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     for row in rows:
         if not out or out[-1]["section"].pk != row.indicator.section_id:
             out.append({"section": row.indicator.section, "rows": []})
@@ -109,7 +110,7 @@ def sections(rows: list[FieldRow]) -> list[dict]:
 SENTENCE_END = re.compile(r"[.!?…][\"”“»)]*(?:\s|$)")
 
 
-def narrative_item(section: NarrativeSection, narrative: Narrative | None, text: str) -> dict:
+def narrative_item(section: NarrativeSection, narrative: Narrative | None, text: str) -> dict[str, Any]:
     """A narrative section with its text's length against the guide (words, and one sentence)."""
     stripped = text.strip()
     sentences = len(SENTENCE_END.findall(stripped)) or (1 if stripped else 0)
@@ -121,7 +122,7 @@ def narrative_item(section: NarrativeSection, narrative: Narrative | None, text:
     }
 
 
-def narrative_sections(report: Report) -> list[dict]:
+def narrative_sections(report: Report) -> list[dict[str, Any]]:
     texts = {n.section_id: n for n in Narrative.objects.filter(report=report)}
     year, kind = report.period.year, report.unit.library_type
     return [

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from parskats.core.text import REPORT, to_html
+
 
 class ReportingPeriod(models.Model):
     class Status(models.TextChoices):
@@ -158,9 +160,7 @@ class Narrative(models.Model):
     @property
     def html(self) -> str:
         """The text as sanitised HTML (Markdown without raw HTML, cleaned by nh3)."""
-        from .markdown import render_markdown
-
-        return render_markdown(self.text)
+        return to_html(self.text, REPORT)
 
 
 class Activity(models.Model):

@@ -19,7 +19,7 @@ LONG_SIDE = 2400
 THUMB_SIDE = 480
 
 
-def process_photo(upload: UploadedFile) -> tuple[ContentFile, ContentFile]:
+def process_photo(upload: UploadedFile) -> tuple[ContentFile[bytes], ContentFile[bytes]]:
     """The image and its thumbnail as JPEG files; ValidationError with a message for anything else."""
     if upload.size is None or upload.size > MAX_BYTES:
         raise ValidationError(

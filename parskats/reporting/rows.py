@@ -6,6 +6,8 @@ format_html; the markup mirrors what a template would produce."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -62,7 +64,7 @@ def render_checks(row: FieldRow, oob: bool = False) -> SafeString:
     )
 
 
-def render_row(row: FieldRow, labels: dict, editable: bool) -> SafeString:
+def render_row(row: FieldRow, labels: dict[str, Any], editable: bool) -> SafeString:
     code = row.code
     url = f"{labels['save_base']}{code}/"
     indicator = row.indicator

@@ -23,6 +23,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from parskats.accounts.access import AnyUser
 from parskats.catalogue.models import Indicator
@@ -150,6 +151,63 @@ def _check_container(data: bytes) -> None:
         raise ImportFailed([whole]) from None
 
 
+def _sheet_report(
+    user: AnyUser, network: Network, sheet: Worksheet, seen: list[Report], problems: list[Problem]
+) -> Report | None:
+    """The report a sheet is for, by the mark in A2, if this person may change it now."""
+    marker = sheet["A2"].value
+    if not isinstance(marker, str) or not marker.startswith(MARKER) or not marker[len(MARKER) :].isdigit():
+        problems.append(Problem(sheet.title, 2, "A", _("Not a report sheet: cell A2 must keep its report mark.")))
+        return None
+    try:
+        report = get_report_for_user(user, int(marker[len(MARKER) :]), write=True)
+        if report.period.network_id != network.pk:
+            raise Http404
+        ensure_editable(report)
+    except Http404:
+        problems.append(Problem(sheet.title, 2, "A", _("You may not upload this library's report.")))
+        return None
+    except EntryError as error:
+        problems.append(Problem(sheet.title, None, "", error.message))
+        return None
+    if report in seen:
+        problems.append(Problem(sheet.title, 2, "A", _("This report is already in another sheet.")))
+        return None
+    return report
+
+
+def _sheet_values(sheet: Worksheet, report: Report, problems: list[Problem]) -> list[tuple[Report, Indicator, object]]:
+    """The sheet's values that parse, as (report, indicator, raw); a problem for each that does not."""
+    indicators = {i.code: i for i in form_indicators(report)}
+    value_letter = get_column_letter(VALUE_COL)
+    planned: list[tuple[Report, Indicator, object]] = []
+    for row in range(FIRST_ROW, sheet.max_row + 1):
+        code = sheet.cell(row=row, column=CODE_COL).value
+        cell = sheet.cell(row=row, column=VALUE_COL)
+        if code is None and cell.value is None:
+            continue
+        indicator = indicators.get(code) if isinstance(code, str) else None
+        if indicator is None:
+            problems.append(Problem(sheet.title, row, "A", _("Unknown indicator code %(code)s.") % {"code": code}))
+            continue
+        raw = cell.value
+        if raw is None:
+            continue
+        if cell.data_type == "f" or (isinstance(raw, str) and raw.startswith("=")):
+            message = _("A formula: enter the value itself.")
+        elif isinstance(raw, dt.date | dt.time | dt.timedelta):
+            message = _("A date: enter a number.")
+        else:
+            try:
+                parse_raw(indicator, Decimal(str(raw)) if isinstance(raw, float) else raw)
+                planned.append((report, indicator, raw))
+                continue
+            except EntryError as error:
+                message = error.message
+        problems.append(Problem(sheet.title, row, value_letter, message))
+    return planned
+
+
 def import_workbook(user: AnyUser, network: Network, data: bytes) -> ImportResult:
     """Validate every sheet, then apply all of them in one transaction, or nothing."""
     _check_container(data)
@@ -160,55 +218,15 @@ def import_workbook(user: AnyUser, network: Network, data: bytes) -> ImportResul
     problems: list[Problem] = []
     planned: list[tuple[Report, Indicator, object]] = []
     reports: list[Report] = []
-    value_letter = get_column_letter(VALUE_COL)
     for sheet in workbook.worksheets:
-        marker = sheet["A2"].value
-        if not isinstance(marker, str) or not marker.startswith(MARKER) or not marker[len(MARKER) :].isdigit():
-            problems.append(Problem(sheet.title, 2, "A", _("Not a report sheet: cell A2 must keep its report mark.")))
-            continue
-        try:
-            report = get_report_for_user(user, int(marker[len(MARKER) :]), write=True)
-            if report.period.network_id != network.pk:
-                raise Http404
-            ensure_editable(report)
-        except Http404:
-            problems.append(Problem(sheet.title, 2, "A", _("You may not upload this library's report.")))
-            continue
-        except EntryError as error:
-            problems.append(Problem(sheet.title, None, "", error.message))
-            continue
-        if report in reports:
-            problems.append(Problem(sheet.title, 2, "A", _("This report is already in another sheet.")))
+        report = _sheet_report(user, network, sheet, reports, problems)
+        if report is None:
             continue
         reports.append(report)
-        indicators = {i.code: i for i in form_indicators(report)}
         if sheet.max_row > MAX_ROWS:
             problems.append(Problem(sheet.title, None, "", _("The sheet has too many rows.")))
             continue
-        for row in range(FIRST_ROW, sheet.max_row + 1):
-            code = sheet.cell(row=row, column=CODE_COL).value
-            cell = sheet.cell(row=row, column=VALUE_COL)
-            if code is None and cell.value is None:
-                continue
-            indicator = indicators.get(code) if isinstance(code, str) else None
-            if indicator is None:
-                problems.append(Problem(sheet.title, row, "A", _("Unknown indicator code %(code)s.") % {"code": code}))
-                continue
-            raw = cell.value
-            if raw is None:
-                continue
-            if cell.data_type == "f" or (isinstance(raw, str) and raw.startswith("=")):
-                message = _("A formula: enter the value itself.")
-            elif isinstance(raw, dt.date | dt.time | dt.timedelta):
-                message = _("A date: enter a number.")
-            else:
-                try:
-                    parse_raw(indicator, Decimal(str(raw)) if isinstance(raw, float) else raw)
-                    planned.append((report, indicator, raw))
-                    continue
-                except EntryError as error:
-                    message = error.message
-            problems.append(Problem(sheet.title, row, value_letter, message))
+        planned.extend(_sheet_values(sheet, report, problems))
     if not reports and not problems:
         problems.append(Problem("", None, "", _("The workbook has no report sheet.")))
     if problems:

@@ -5,6 +5,7 @@ through the actions in entry.py, items.py, periods.py and submission.py."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -79,7 +80,7 @@ def start(request: HttpRequest, network: str, period: int, unit: int) -> HttpRes
     return redirect("reporting:form", network=net.slug, report=report.pk)
 
 
-def form_context(request: HttpRequest, report: Report, write: bool) -> dict:
+def form_context(request: HttpRequest, report: Report, write: bool) -> dict[str, Any]:
     rows, summary = field_rows(report)
     labels = field_labels(report)
     editable = write and is_editable(report)
@@ -102,7 +103,7 @@ def form_context(request: HttpRequest, report: Report, write: bool) -> dict:
     }
 
 
-def field_labels(report: Report) -> dict:
+def field_labels(report: Report) -> dict[str, Any]:
     """Strings every field row repeats, translated and reversed once per page rather than per field."""
     return {
         "save_base": reverse("reporting:form", kwargs={"network": report.period.network.slug, "report": report.pk})

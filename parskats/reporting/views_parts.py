@@ -3,6 +3,8 @@ The views parse and render; every change is an action in items.py (report lock, 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from parskats.accounts.http import AuthenticatedHttpRequest
 from parskats.catalogue.models import NarrativeSection
 
 from . import items
@@ -32,7 +35,7 @@ def editable_report(request: HttpRequest, network: str, report: int) -> Report:
 
 @login_required
 @require_POST
-def save_narrative(request: HttpRequest, network: str, report: int, code: str) -> HttpResponse:
+def save_narrative(request: AuthenticatedHttpRequest, network: str, report: int, code: str) -> HttpResponse:
     """Autosave of a narrative section (htmx), with the same optimistic versioning as the values."""
     found = editable_report(request, network, report)
     section = NarrativeSection.objects.filter(survey_id=found.period.survey_id, code=code).first()
@@ -61,7 +64,7 @@ def save_narrative(request: HttpRequest, network: str, report: int, code: str) -
     )
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(forms.ModelForm[Activity]):
     class Meta:
         model = Activity
         fields = ["title", "date", "end_date", "mode", "attendance", "audience", "partners", "description"]
@@ -71,11 +74,11 @@ class ActivityForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args: object, report: Report | None = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, report: Report | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.report = report
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("date"), data.get("end_date")
         if start and end and end < start:
@@ -86,7 +89,7 @@ class ActivityForm(forms.ModelForm):
 
 
 @login_required
-def add_activity(request: HttpRequest, network: str, report: int) -> HttpResponse:
+def add_activity(request: AuthenticatedHttpRequest, network: str, report: int) -> HttpResponse:
     """GET: the form on its own page (the report page stays light); POST: add the activity."""
     found = editable_report(request, network, report)
     if request.method != "POST":
@@ -117,7 +120,7 @@ def add_activity(request: HttpRequest, network: str, report: int) -> HttpRespons
 
 @login_required
 @require_POST
-def delete_activity(request: HttpRequest, network: str, report: int, activity: int) -> HttpResponse:
+def delete_activity(request: AuthenticatedHttpRequest, network: str, report: int, activity: int) -> HttpResponse:
     found = editable_report(request, network, report)
     item = get_object_or_404(Activity, report=found, pk=activity)
     try:
@@ -131,7 +134,7 @@ def delete_activity(request: HttpRequest, network: str, report: int, activity: i
 
 @login_required
 @require_POST
-def compute_events(request: HttpRequest, network: str, report: int) -> HttpResponse:
+def compute_events(request: AuthenticatedHttpRequest, network: str, report: int) -> HttpResponse:
     """Fill the event indicators from the activity list (hybrid events count as in person)."""
     found = editable_report(request, network, report)
     try:
@@ -156,7 +159,7 @@ class PhotoForm(forms.Form):
 
 
 @login_required
-def add_photo(request: HttpRequest, network: str, report: int) -> HttpResponse:
+def add_photo(request: AuthenticatedHttpRequest, network: str, report: int) -> HttpResponse:
     """GET: the upload form on its own page; POST: check, re-encode and add the photo."""
     found = editable_report(request, network, report)
     if request.method != "POST":
@@ -199,7 +202,7 @@ def add_photo(request: HttpRequest, network: str, report: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete_photo(request: HttpRequest, network: str, report: int, photo: int) -> HttpResponse:
+def delete_photo(request: AuthenticatedHttpRequest, network: str, report: int, photo: int) -> HttpResponse:
     found = editable_report(request, network, report)
     item = get_object_or_404(Photo, report=found, pk=photo)
     try:
@@ -213,7 +216,7 @@ def delete_photo(request: HttpRequest, network: str, report: int, photo: int) ->
 
 @login_required
 @require_POST
-def explain(request: HttpRequest, network: str, report: int) -> HttpResponse:
+def explain(request: AuthenticatedHttpRequest, network: str, report: int) -> HttpResponse:
     """Save (or clear) the explanation of a warning; answers with the refreshed check panel."""
     found = editable_report(request, network, report)
     check, field = request.POST.get("check", ""), request.POST.get("field", "")

@@ -1,7 +1,7 @@
 """The checks' findings as the review sees them: open errors and warnings with their explanations.
 
-The checks engine is issue 3's `reporting.checks.run_checks(report)`; this module is the one place
-the review, the board and bulk approval read it through.
+The checks engine is `reporting.checks.run_checks(report)`, the same one the report form runs; this
+module is the one place the review, the board and bulk approval read it through, so they cannot disagree.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ The changes are the network's actions (network/actions.py); these views check th
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -31,8 +31,8 @@ def _counties(network: Network) -> list[OrgUnit]:
     return sorted_by_name(OrgUnit.objects.filter(network=network, level=OrgUnit.Level.COUNTY), key=lambda u: u.name)
 
 
-class CountyField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class CountyField(forms.ModelChoiceField[OrgUnit]):
+    def label_from_instance(self, obj: OrgUnit) -> str:
         closed = f" (–{obj.closed_on:%d.%m.%Y}.)" if obj.closed_on else ""
         return f"{obj.name}{closed}"
 
@@ -51,10 +51,11 @@ class LibraryForm(forms.Form):
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.network = network
-        self.fields["county"].queryset = OrgUnit.objects.filter(network=network, level=OrgUnit.Level.COUNTY)  # type: ignore[attr-defined]
+        county = cast(CountyField, self.fields["county"])  # the deep copy of the field declared above
+        county.queryset = OrgUnit.objects.filter(network=network, level=OrgUnit.Level.COUNTY)
 
     def clean_code(self) -> str:
-        code = self.cleaned_data["code"]
+        code: str = self.cleaned_data["code"]
         if OrgUnit.objects.filter(network=self.network, code=code).exists():
             raise forms.ValidationError(_("Another unit of the network has this code."))
         return code
@@ -77,7 +78,8 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = OrgUnit.objects.filter(network=network, level=OrgUnit.Level.COUNTY)  # type: ignore[attr-defined]
+        county = cast(CountyField, self.fields["county"])  # the deep copy of the field declared above
+        county.queryset = OrgUnit.objects.filter(network=network, level=OrgUnit.Level.COUNTY)
 
 
 @login_required

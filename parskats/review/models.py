@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from parskats.catalogue.models import Indicator
 
 
 class ReviewComment(models.Model):
@@ -22,6 +27,8 @@ class ReviewComment(models.Model):
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     # Comments written while the report waits for review are sent with the next return.
     sent_at = models.DateTimeField(_("sent to the library"), null=True, blank=True)
+    # Not a column: the feedback page and the return email set it to the field the comment is on.
+    indicator: Indicator | None
 
     class Meta:
         verbose_name = _("review comment")

@@ -3,6 +3,8 @@ commits (a rolled-back transition sends nothing)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -17,7 +19,7 @@ from parskats.reporting.models import Report
 from .models import ReviewComment
 
 # Which email each new status sends; "reopened" is an approved report sent back (status returned).
-TEMPLATES = {
+TEMPLATES: dict[str, str] = {
     Report.Status.SUBMITTED: "submitted",
     Report.Status.RETURNED: "returned",
     Report.Status.APPROVED: "approved",
@@ -39,7 +41,7 @@ def reporters_of(report: Report) -> list[User]:
     )
 
 
-def render_email(template: str, user: User, context: dict) -> EmailMessage:
+def render_email(template: str, user: User, context: dict[str, Any]) -> EmailMessage:
     """Subject is the first line of the rendered template, the body the rest."""
     with translation.override(user.language or settings.LANGUAGE_CODE):
         text = render_to_string(f"review/email/{template}.txt", {**context, "recipient": user}).strip()
@@ -66,14 +68,14 @@ def sent_with_last_return(report: Report) -> list[ReviewComment]:
         ).select_related("parent")
     }
     for comment in comments:
-        comment.indicator = names.get(comment.target)  # type: ignore[attr-defined]
+        comment.indicator = names.get(comment.target)
     return comments
 
 
 def notify_transition(report: Report, old_status: str, actor: User | None, note: str = "") -> None:
     """Tell the library's reporters that their report changed status. Call it inside the
     transition's transaction; the emails go once it commits."""
-    template = TEMPLATES.get(report.status)  # type: ignore[call-overload]
+    template = TEMPLATES.get(report.status)
     if template is None:
         return
     if report.status == Report.Status.RETURNED and old_status == Report.Status.APPROVED:

@@ -3,18 +3,19 @@ changes are actions of the apps they belong to: roles in accounts, reporting yea
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from parskats.accounts.access import get_network_for_user
+from parskats.accounts.http import AuthenticatedHttpRequest
 from parskats.accounts.invitations import InvitationError, RoleRefused
 from parskats.accounts.invitations import invite as send_invitation
 from parskats.accounts.invitations import remove_role as take_role
@@ -42,7 +43,7 @@ class InviteForm(forms.Form):
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         libraries = OrgUnit.objects.filter(network=network, level__in=[OrgUnit.Level.LIBRARY, OrgUnit.Level.BRANCH])
-        self.fields["unit"].queryset = libraries  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField[OrgUnit], self.fields["unit"]).queryset = libraries  # declared above
         self.library_choices = sorted_by_name(libraries, key=lambda u: u.name)
 
     def clean(self) -> dict[str, Any]:
@@ -52,7 +53,7 @@ class InviteForm(forms.Form):
         return data
 
 
-def _people_context(net: Network, form: InviteForm) -> dict:
+def _people_context(net: Network, form: InviteForm) -> dict[str, Any]:
     roles = Role.objects.filter(network=net).select_related("user", "unit")
     return {
         "network": net,
@@ -63,7 +64,7 @@ def _people_context(net: Network, form: InviteForm) -> dict:
 
 
 @login_required
-def people(request: HttpRequest, network: str) -> HttpResponse:
+def people(request: AuthenticatedHttpRequest, network: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     access.require_admin(request.user, net)
     return render(request, "review/people.html", _people_context(net, InviteForm(network=net)))
@@ -71,7 +72,7 @@ def people(request: HttpRequest, network: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def invite(request: HttpRequest, network: str) -> HttpResponse:
+def invite(request: AuthenticatedHttpRequest, network: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     access.require_admin(request.user, net)
     form = InviteForm(request.POST, network=net)
@@ -79,7 +80,7 @@ def invite(request: HttpRequest, network: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             send_invitation(
-                request.user,  # type: ignore[arg-type]
+                request.user,
                 net,
                 data["email"],
                 data["full_name"],
@@ -97,11 +98,11 @@ def invite(request: HttpRequest, network: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def remove_role(request: HttpRequest, network: str, role_id: int) -> HttpResponse:
+def remove_role(request: AuthenticatedHttpRequest, network: str, role_id: int) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     access.require_admin(request.user, net)
     try:
-        take_role(request.user, net, role_id)  # type: ignore[arg-type]
+        take_role(request.user, net, role_id)
     except Role.DoesNotExist:
         raise Http404("No such role.") from None
     except RoleRefused as error:
@@ -114,7 +115,7 @@ def remove_role(request: HttpRequest, network: str, role_id: int) -> HttpRespons
 PERIOD_FORM_FIELDS = ("survey", "year", *PERIOD_FIELDS)
 
 
-class PeriodForm(forms.ModelForm):
+class PeriodForm(forms.ModelForm[ReportingPeriod]):
     class Meta:
         model = ReportingPeriod
         fields = ["survey", "year", "opens_on", "deadline", "status"]
@@ -126,9 +127,10 @@ class PeriodForm(forms.ModelForm):
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.network = network
-        self.fields["survey"].queryset = Survey.objects.all()  # type: ignore[attr-defined]
-        self.fields["opens_on"].input_formats = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%Y."]  # type: ignore[attr-defined]
-        self.fields["deadline"].input_formats = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%Y."]  # type: ignore[attr-defined]
+        # The fields ModelForm made from ReportingPeriod's ForeignKey and DateFields.
+        cast(forms.ModelChoiceField[Survey], self.fields["survey"]).queryset = Survey.objects.all()
+        for name in ("opens_on", "deadline"):
+            cast(forms.DateField, self.fields[name]).input_formats = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%Y."]
         if self.instance.pk:
             del self.fields["survey"]
             del self.fields["year"]
@@ -150,7 +152,7 @@ class PeriodForm(forms.ModelForm):
 
 
 @login_required
-def years(request: HttpRequest, network: str) -> HttpResponse:
+def years(request: AuthenticatedHttpRequest, network: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     access.require_admin(request.user, net)
     form = PeriodForm(request.POST or None, network=net)
@@ -164,7 +166,7 @@ def years(request: HttpRequest, network: str) -> HttpResponse:
 
 
 @login_required
-def edit_year(request: HttpRequest, network: str, period_id: int) -> HttpResponse:
+def edit_year(request: AuthenticatedHttpRequest, network: str, period_id: int) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     access.require_admin(request.user, net)
     period = ReportingPeriod.objects.filter(network=net, pk=period_id).select_related("survey").first()

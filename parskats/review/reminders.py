@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -32,7 +33,7 @@ class Sent:
     digests: int = 0
 
 
-def _send_once(kind: str, user: User, key: str, template: str, context: dict) -> bool:
+def _send_once(kind: str, user: User, key: str, template: str, context: dict[str, Any]) -> bool:
     try:
         with transaction.atomic():
             ReminderSent.objects.create(kind=kind, recipient=user, key=key)

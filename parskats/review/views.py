@@ -3,6 +3,8 @@ and history. Thin: access functions find the objects, workflow functions change 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
@@ -14,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from parskats.accounts.access import get_network_for_user, is_network_admin
+from parskats.accounts.http import AuthenticatedHttpRequest
 from parskats.audit.models import AuditEntry
 from parskats.catalogue.models import Indicator, NarrativeSection
 from parskats.core.downloads import attachment
@@ -50,7 +53,7 @@ def _period(request: HttpRequest, network: Network) -> tuple[ReportingPeriod, li
     return chosen[0], [p.year for p in periods]
 
 
-def _board_context(request: HttpRequest, net: Network) -> dict:
+def _board_context(request: HttpRequest, net: Network) -> dict[str, Any]:
     period, years = _period(request, net)
     board = build_board(period)
     status = request.GET.get("status", "")
@@ -87,14 +90,14 @@ def _board_context(request: HttpRequest, net: Network) -> dict:
 
 
 @login_required
-def board(request: HttpRequest, network: str) -> HttpResponse:
+def board(request: AuthenticatedHttpRequest, network: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     access.require_whole_network(request.user, net)
     return render(request, "review/board.html", _board_context(request, net))
 
 
 @login_required
-def board_xlsx(request: HttpRequest, network: str) -> HttpResponse:
+def board_xlsx(request: AuthenticatedHttpRequest, network: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     access.require_whole_network(request.user, net)
     context = _board_context(request, net)
@@ -108,7 +111,7 @@ def board_xlsx(request: HttpRequest, network: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def approve_many(request: HttpRequest, network: str) -> HttpResponse:
+def approve_many(request: AuthenticatedHttpRequest, network: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     access.require_admin(request.user, net)
     period, _years = _period(request, net)
@@ -126,7 +129,7 @@ def approve_many(request: HttpRequest, network: str) -> HttpResponse:
         messages.error(request, _("Some of the chosen reports are not in this year's list; nothing was approved."))
         return redirect(back)
     try:
-        done = approve_reports(request.user, reports)  # type: ignore[arg-type]
+        done = approve_reports(request.user, reports)
     except WorkflowError as error:
         messages.error(request, _("Nothing was approved: %(reason)s") % {"reason": error})
         return redirect(back)
@@ -138,7 +141,7 @@ def approve_many(request: HttpRequest, network: str) -> HttpResponse:
 
 
 @login_required
-def review(request: HttpRequest, network: str, report_id: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, network: str, report_id: int) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     report = access.get_report_for_review(request.user, net, report_id)
     rows, general_findings, general_comments = review_rows(report)
@@ -159,7 +162,7 @@ def review(request: HttpRequest, network: str, report_id: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, network: str, report_id: int, action: str) -> HttpResponse:
+def _act(request: AuthenticatedHttpRequest, network: str, report_id: int, action: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     report = access.get_report_for_review(request.user, net, report_id)
     url = reverse("review:review", args=[net.slug, report.pk])
@@ -167,17 +170,17 @@ def _act(request: HttpRequest, network: str, report_id: int, action: str) -> Htt
     try:
         if action == "comment":
             target = request.POST.get("target", "")
-            comment_on_report(user, report, request.POST.get("text", ""), target)  # type: ignore[arg-type]
+            comment_on_report(user, report, request.POST.get("text", ""), target)
             messages.success(request, _("Comment saved; it goes to the library when you return the report."))
             return redirect(f"{url}#field-{target}" if target else f"{url}#comments")
         if action == "return":
-            return_report(user, report, request.POST.get("comment", ""))  # type: ignore[arg-type]
+            return_report(user, report, request.POST.get("comment", ""))
             messages.success(request, _("The report was returned to the library with your comments."))
         elif action == "approve":
-            approve_report(user, report)  # type: ignore[arg-type]
+            approve_report(user, report)
             messages.success(request, _("The report is approved and locked."))
         elif action == "reopen":
-            reopen_report(user, report, request.POST.get("reason", ""))  # type: ignore[arg-type]
+            reopen_report(user, report, request.POST.get("reason", ""))
             messages.success(request, _("The report is open for changes again."))
     except WorkflowError as error:
         messages.error(request, str(error))
@@ -186,30 +189,30 @@ def _act(request: HttpRequest, network: str, report_id: int, action: str) -> Htt
 
 @login_required
 @require_POST
-def comment(request: HttpRequest, network: str, report_id: int) -> HttpResponse:
+def comment(request: AuthenticatedHttpRequest, network: str, report_id: int) -> HttpResponse:
     return _act(request, network, report_id, "comment")
 
 
 @login_required
 @require_POST
-def return_view(request: HttpRequest, network: str, report_id: int) -> HttpResponse:
+def return_view(request: AuthenticatedHttpRequest, network: str, report_id: int) -> HttpResponse:
     return _act(request, network, report_id, "return")
 
 
 @login_required
 @require_POST
-def approve(request: HttpRequest, network: str, report_id: int) -> HttpResponse:
+def approve(request: AuthenticatedHttpRequest, network: str, report_id: int) -> HttpResponse:
     return _act(request, network, report_id, "approve")
 
 
 @login_required
 @require_POST
-def reopen(request: HttpRequest, network: str, report_id: int) -> HttpResponse:
+def reopen(request: AuthenticatedHttpRequest, network: str, report_id: int) -> HttpResponse:
     return _act(request, network, report_id, "reopen")
 
 
 @login_required
-def feedback(request: HttpRequest, network: str, report_id: int) -> HttpResponse:
+def feedback(request: AuthenticatedHttpRequest, network: str, report_id: int) -> HttpResponse:
     """What the library sees: the report's status and the comments sent with returns."""
     net = get_network_for_user(request.user, network)
     report = access.get_report_in_network(request.user, net, report_id)
@@ -218,7 +221,7 @@ def feedback(request: HttpRequest, network: str, report_id: int) -> HttpResponse
         i.code: i for i in Indicator.objects.filter(survey=report.period.survey, code__in={c.target for c in comments})
     }
     for c in comments:
-        c.indicator = names.get(c.target)  # type: ignore[attr-defined]
+        c.indicator = names.get(c.target)
     last_status = report.audit_entries.filter(action=AuditEntry.Action.STATUS).first()
     return render(
         request,
@@ -265,19 +268,19 @@ def _visible_entries(request: HttpRequest, net: Network, report: Report) -> Quer
 
 
 @login_required
-def history(request: HttpRequest, network: str, report_id: int) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest, network: str, report_id: int) -> HttpResponse:
     """Every recorded change of the report, newest first: who, when, old and new, through which channel."""
     net = get_network_for_user(request.user, network)
     report = access.get_report_in_network(request.user, net, report_id)
     entries = list(_visible_entries(request, net, report)[:1000])
     labels = _labels(report)
     for entry in entries:
-        entry.label = entry_label(entry, labels)  # type: ignore[attr-defined]
+        entry.label = entry_label(entry, labels)
     return render(request, "review/history.html", {"network": net, "report": report, "entries": entries})
 
 
 @login_required
-def value_history(request: HttpRequest, network: str, report_id: int, target: str) -> HttpResponse:
+def value_history(request: AuthenticatedHttpRequest, network: str, report_id: int, target: str) -> HttpResponse:
     """One field's history: a fragment for the popover (htmx), or a page without JavaScript."""
     net = get_network_for_user(request.user, network)
     report = access.get_report_in_network(request.user, net, report_id)

@@ -8,27 +8,34 @@ narratives, activities and consented photos. Nothing here adds numbers up by its
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from parskats.core.changes import ChangeText, describe
 from parskats.core.numbers import format_number, format_percentage
-from parskats.reporting.markdown import render_markdown
+from parskats.core.text import plain, shorten
 from parskats.reporting.models import Activity, Narrative, Photo, Report
 from parskats.stats import charts
-from parskats.stats.aggregate import Cell, Table, aggregate_years, default_survey, indicator_by_concept, survey_years
-from parskats.stats.compare import Change, change
+from parskats.stats.aggregate import (
+    Cell,
+    Scope,
+    Table,
+    aggregate_years,
+    default_survey,
+    indicator_by_concept,
+    survey_years,
+)
+from parskats.stats.compare import Change, year_change
 from parskats.stats.pages import Figures, Query, build_figures, dashboard_config, decimals_for
 
 from .agenda import TimedItem, timed
 from .models import AgendaItem, Seminar
+from .wall import slide_spec
 
-NOT_COMPARABLE = "≠"  # shown as "not comparable": the years rest on different sets of libraries
 STORY_CHARS = 420  # what fits the story box of a library slide in large type
 INSIGHT_CHARS = 200
 COUNTY_CHART_CONCEPTS = ("users", "visits", "loans")
@@ -38,7 +45,7 @@ COUNTY_CHART_CONCEPTS = ("users", "visits", "loans")
 class Figure:
     name: str
     value: str
-    change: str  # "+12,3 %" or "" when there is nothing comparable
+    change: ChangeText | None  # like for like ("+8,4 %", who it compares); None without a previous year
 
 
 @dataclass
@@ -51,7 +58,7 @@ class LibrarySlide:
     approved: bool
     figures: list[Figure] = field(default_factory=list)
     story: str = ""  # shortened for the slide
-    story_full: str = ""  # plain text, for the speaker notes and the handout
+    story_full: str = ""  # plain text (list items as "• " lines), for the speaker notes and the handout
     story_url: str = ""  # the full text on the web, when the slide shortens it
     insight: str = ""
     pandemic: str = ""
@@ -64,7 +71,7 @@ class LibrarySlide:
 
     @property
     def shortened(self) -> bool:
-        return self.story != " ".join(self.story_full.split())
+        return self.story != self.story_full
 
 
 @dataclass
@@ -99,8 +106,6 @@ class Pack:
     def picture(self, chart: charts.Chart) -> bytes:
         """The chart drawn for a slide, once per pack: the deck and the handout share it."""
         if chart.key not in self._pictures:
-            from .deck import slide_spec
-
             self._pictures[chart.key] = charts.render_png(slide_spec(chart.spec), scale=2)
         return self._pictures[chart.key]
 
@@ -110,33 +115,12 @@ def has_data(chart: charts.Chart) -> bool:
     return bool(chart.spec.get("data", {}).get("values"))
 
 
-def plain(markdown: str) -> str:
-    """Markdown as plain text: paragraphs kept, marks dropped."""
-    html = render_markdown(markdown)
-    html = re.sub(r"</(p|li|h3|h4|blockquote)>", "\n", html)
-    text = strip_tags(html)
-    return re.sub(r"\n{2,}", "\n", text).strip()
-
-
-def shorten(text: str, limit: int) -> str:
-    """At most `limit` characters, cut at a word boundary with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut:
-        cut = cut[: cut.rfind(" ")]
-    return cut.rstrip(",.;:—– ") + "…"
-
-
-def change_text(found: Change | None, decimals: int = 1) -> str:
-    """ "+12,3 %"; "" without a previous figure; a word when the two years rest on different libraries."""
-    if found is None or found.ratio is None:
-        return ""
-    if not found.comparable:
-        return NOT_COMPARABLE
-    sign = "+" if found.ratio > 0 else ("−" if found.ratio < 0 else "±")
-    return f"{sign}{format_percentage(abs(found.ratio), decimals)}"
+def change_text(found: Change | None, decimals: int = 1) -> ChangeText | None:
+    """The like-for-like change written as on the dashboard: "+8,4 %", its direction, "vs 2021"
+    and "comparing 22 libraries that reported in both years"; None without a previous year."""
+    if found is None:
+        return None
+    return describe(found.absolute, found.ratio, found.previous_year, found.libraries, decimals=decimals)
 
 
 def _value(cell: Cell, decimals: int) -> str:
@@ -238,7 +222,7 @@ def _library_slides(
     if not rows:
         return []
     years = [y for y in (previous_year, seminar.year) if y is not None]
-    tables = aggregate_years(seminar.network, region.survey, years, group_by="library", approved_only=True)
+    tables = aggregate_years(seminar.network, region.survey, years, Scope(group_by="library", approved_only=True))
     table = tables[seminar.year]
     before = tables.get(previous_year) if previous_year else None
     headline = [
@@ -283,7 +267,7 @@ def _library_slides(
             if not indicator.on_form(seminar.year, unit.library_type):
                 continue
             cell = row.cell(indicator.code) if row else Cell(None, 0, 0)
-            found = change(cell, old.cell(indicator.code)) if (row and old) else None
+            found = year_change(table, before, indicator.code, unit.code) if (row and old and before) else None
             slide.figures.append(Figure(indicator.name, _value(cell, decimals_for(indicator)), change_text(found)))
         if row and in_person:
             slide.events_in_person = _value(row.cell(in_person.code), 0)

@@ -7,7 +7,6 @@ ever runs off its slide.
 
 from __future__ import annotations
 
-import copy
 import io
 
 from django.utils import formats
@@ -19,10 +18,12 @@ from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
+from parskats.core.changes import ChangeText, Direction
+from parskats.core.text import shorten
 from parskats.stats import charts
 
 from .agenda import RIGA
-from .content import NOT_COMPARABLE, LibrarySlide, Pack, shorten
+from .content import Figure, LibrarySlide, Pack
 from .fit import EMU_PER_POINT, best_size, fits
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -97,10 +98,11 @@ def _notes(slide: Slide, text: str) -> None:
 
 
 def _blank(deck: Deck) -> Slide:
-    return deck.slides.add_slide(deck.slide_layouts[6])
+    slide: Slide = deck.slides.add_slide(deck.slide_layouts[6])
+    return slide
 
 
-def _figure_cards(slide: Slide, figures: list, top: int, height: int, columns: int) -> None:
+def _figure_cards(slide: Slide, figures: list[Figure], top: int, height: int, columns: int) -> None:
     gap = Inches(0.25)
     width = (WIDTH - 2 * MARGIN - gap * (columns - 1)) // columns
     rows = (len(figures) + columns - 1) // columns
@@ -110,30 +112,29 @@ def _figure_cards(slide: Slide, figures: list, top: int, height: int, columns: i
         y = top + (index // columns) * (card_height + gap)
         _text(slide, figure.value, left, y, width, Inches(0.8), (40, 34, 28), bold=True, color=ACCENT)
         _text(slide, figure.name, left, y + Inches(0.85), width, Inches(0.75), (20, 18, 16))
-        if figure.change == NOT_COMPARABLE:
-            label = _("not comparable with the previous year: other libraries reported")
-            _text(slide, label, left, y + Inches(1.6), width, Inches(0.6), (16, 14), color=MUTED)
-        elif figure.change:
-            colour = GOOD if figure.change.startswith("+") else BAD if figure.change.startswith("−") else MUTED
-            label = _("%(change)s on the previous year") % {"change": figure.change}
-            _text(slide, label, left, y + Inches(1.6), width, Inches(0.45), (18, 16), color=colour)
+        found: ChangeText | None = figure.change
+        if found is None:
+            continue
+        if found.text:
+            label = f"{found.text} {found.versus}"
+            _text(slide, label, left, y + Inches(1.6), width, Inches(0.45), (18, 16), color=_colour(found))
+        _text(slide, found.coverage, left, y + Inches(2.05), width, Inches(0.5), (13, 12), color=MUTED)
 
 
-def slide_spec(spec: dict) -> dict:
-    """The dashboard's spec drawn for a wall: bigger marks and type, no title (the slide has it)."""
-    spec = copy.deepcopy({key: value for key, value in spec.items() if key != "title"})
-    spec["height"] = 400
-    if isinstance(spec.get("width"), dict):
-        spec["width"] = {"step": max(spec["width"].get("step", 26) * 2, 60)}
-    else:
-        spec["width"] = 820
-    big = {"labelFontSize": 20, "titleFontSize": 18, "labelLimit": 360}
-    spec["config"] = {
-        "axis": big,
-        "legend": {"labelFontSize": 20, "labelLimit": 480, "symbolSize": 200},
-        "text": {"fontSize": 20},
-    }
-    return spec
+def _colour(found: ChangeText) -> RGBColor:
+    """The colour says the direction the words already say (+/−), for a quick read from the back row."""
+    return {Direction.UP: GOOD, Direction.DOWN: BAD}.get(found.direction, MUTED) if found.direction else MUTED
+
+
+def _note_line(figure: object) -> str:
+    """ "Lietotāji: 1 234 +8,4 % pret 2021 (salīdzinot 22 bibliotēkas, kas ziņoja abos gados)"."""
+    found: ChangeText | None = getattr(figure, "change", None)
+    line = f"{getattr(figure, 'name', '')}: {getattr(figure, 'value', '')}"
+    if found is not None and found.text:
+        line += f" {found.text} {found.versus}"
+    if found is not None:
+        line += f" ({found.coverage})"
+    return line
 
 
 def _chart_slide(deck: Deck, chart: charts.Chart, png: bytes, note: str) -> None:
@@ -177,7 +178,7 @@ def _library_slide(deck: Deck, lib: LibrarySlide) -> None:
     for index, figure in enumerate(lib.figures[:4]):
         x = MARGIN + (index % 2) * (card_w + gap)
         y = top + (index // 2) * Inches(1.05)
-        line = f"{figure.value}  {figure.change if figure.change != NOT_COMPARABLE else ''}".strip()
+        line = f"{figure.value}  {figure.change.text if figure.change else ''}".strip()
         _text(slide, line, x, y, card_w, Inches(0.55), (28, 24, 20), bold=True, color=ACCENT, name="figure")
         _text(slide, figure.name, x, y + Inches(0.55), card_w, Inches(0.4), (16, 14), color=MUTED)
     story_top = top + Inches(2.2)
@@ -216,7 +217,7 @@ def _library_slide(deck: Deck, lib: LibrarySlide) -> None:
     if lib.pandemic:
         notes += ["", _("Working during the pandemic") + ":", lib.pandemic]
     if lib.activities:
-        notes += ["", _("Activities") + ":"] + [f"– {title} ({mode})" for title, mode in lib.activities]
+        notes += ["", _("Activities") + ":"] + [f"• {title} ({mode})" for title, mode in lib.activities]
     _notes(slide, "\n".join(notes))
 
 
@@ -260,7 +261,7 @@ def build_deck(pack: Pack) -> bytes:
     subtitle = _("Approved reports; change on %(year)s") % {"year": pack.previous_year} if pack.previous_year else ""
     top = _title(slide, _("The region in %(year)s") % {"year": pack.year}, subtitle)
     _figure_cards(slide, pack.headline, top + Inches(0.2), HEIGHT - top - Inches(0.6), 3)
-    _notes(slide, "\n".join(f"{f.name}: {f.value} {f.change}".strip() for f in pack.headline))
+    _notes(slide, "\n".join(_note_line(f) for f in pack.headline))
 
     slide = _blank(deck)
     top = _title(slide, _("Completeness of the data"), _("Approved reports of the libraries, by county"))

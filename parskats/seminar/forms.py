@@ -11,7 +11,7 @@ from parskats.stats.aggregate import survey_years
 from .models import AgendaItem, Guest, Seminar
 
 
-class SeminarForm(forms.ModelForm):
+class SeminarForm(forms.ModelForm[Seminar]):
     starts_at = forms.DateTimeField(
         label=_("Start (Riga time)"),
         input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M", "%d.%m.%Y. %H:%M", "%Y-%m-%d %H:%M"],
@@ -47,7 +47,7 @@ class SeminarForm(forms.ModelForm):
         return data
 
 
-class GuestForm(forms.ModelForm):
+class GuestForm(forms.ModelForm[Guest]):
     class Meta:
         model = Guest
         fields = ["name", "role", "email", "language"]

@@ -28,4 +28,5 @@ def build_handout(pack: Pack) -> bytes:
             "photos": photos,
         },
     )
-    return HTML(string=html).write_pdf()
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf

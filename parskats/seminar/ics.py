@@ -45,4 +45,5 @@ def seminar_ics(seminar: Seminar, agenda_url: str = "", organiser_email: str = "
         event["organizer"] = organiser
     calendar.add_component(event)
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

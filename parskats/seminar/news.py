@@ -11,12 +11,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from parskats.audit.models import AuditEntry
+from parskats.core.text import shorten, summary
 from parskats.network.models import OrgUnit
 from parskats.news.articles import unique_slug
 from parskats.news.models import Article
 
 from .agenda import RIGA
-from .content import INSIGHT_CHARS, plain, shorten
+from .content import INSIGHT_CHARS
 from .models import AgendaItem, Seminar
 from .participants import participants
 from .services import audit
@@ -67,7 +68,7 @@ def news_body(seminar: Seminar) -> tuple[str, str]:
     said: dict[str, list[str]] = {}
     for unit_id in library_ids:
         if unit_id in by_unit:
-            quote = shorten(plain(by_unit[unit_id].text), INSIGHT_CHARS)
+            quote = summary(by_unit[unit_id].text, INSIGHT_CHARS)
             said.setdefault(quote, []).append(by_unit[unit_id].report.unit.name)
     if said:
         lines += ["", _("The year's insights:"), ""]

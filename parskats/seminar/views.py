@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -83,7 +85,7 @@ def seminar_edit(request: HttpRequest, network: str, pk: int) -> HttpResponse:
     return render(request, "seminar/form.html", {"network": seminar.network, "form": form, "seminar": seminar})
 
 
-def _agenda_context(request: HttpRequest, seminar: Seminar) -> dict:
+def _agenda_context(request: HttpRequest, seminar: Seminar) -> dict[str, Any]:
     rows = timed(seminar)
     return {
         "network": seminar.network,

@@ -251,13 +251,8 @@ def _user(email: str, name: str, language: str = "lv", **extra: object) -> User:
 
 
 @transaction.atomic
-def load_demo() -> list[DemoAccount]:
-    survey_manifest = DATA_DIR / "lv-annual.toml"
-    survey = Survey.objects.filter(code="lv-annual").first() or load_catalogue(survey_manifest).survey
-
-    network, _ = Network.objects.get_or_create(
-        slug=NETWORK_SLUG, defaults={"name": "Valkas reģiona bibliotēkas", "is_demo": True}
-    )
+def _demo_units(network: Network) -> dict[str, OrgUnit]:
+    """The region's counties, libraries and branches with their links over time; libraries by code."""
     country = _unit(network, "lv", level=OrgUnit.Level.COUNTRY, name="Latvija")
     region = _unit(network, "valka-regions", level=OrgUnit.Level.REGION, name="Valkas reģions")
     _link(region, country, NETWORK_START)
@@ -279,7 +274,11 @@ def load_demo() -> list[DemoAccount]:
     for code, name, parent_code in BRANCHES:
         branch = _unit(network, code, level=OrgUnit.Level.BRANCH, library_type=OrgUnit.LibraryType.PUBLIC, name=name)
         _link(branch, units[parent_code], NETWORK_START)
+    return units
 
+
+def _demo_reports(network: Network, survey: Survey, units: dict[str, OrgUnit]) -> None:
+    """Each year's period, population and report, filled in as far as its status says."""
     indicators = list(Indicator.objects.filter(survey=survey))
     for year in YEARS:
         period, _ = ReportingPeriod.objects.get_or_create(
@@ -313,6 +312,9 @@ def load_demo() -> list[DemoAccount]:
                 wanted = wanted[: len(wanted) // 2]
             Value.objects.bulk_create([demo_value(report, ind, values[ind.code]) for ind in wanted])
 
+
+def _demo_accounts(network: Network, units: dict[str, OrgUnit]) -> list[DemoAccount]:
+    """The demo people and their roles; the ones the README lists are returned."""
     accounts = [DemoAccount("metodikis@example.org", "Inese Parauga", "methodologist (network admin)")]
     admin = _user(accounts[0].email, accounts[0].name)
     Role.objects.get_or_create(user=admin, network=network, kind=Role.Kind.ADMIN, unit=None)
@@ -330,6 +332,19 @@ def load_demo() -> list[DemoAccount]:
     accounts.append(DemoAccount(seda.email, seda.full_name, "reporter, Sedas bibliotēka and Plāņu pagasta bibliotēka"))
     superuser = _user("admin@example.org", "Sistēmas administrators", is_staff=True, is_superuser=True)
     accounts.append(DemoAccount(superuser.email, superuser.full_name, "system administrator (Django admin)"))
+    return accounts
+
+
+def load_demo() -> list[DemoAccount]:
+    survey_manifest = DATA_DIR / "lv-annual.toml"
+    survey = Survey.objects.filter(code="lv-annual").first() or load_catalogue(survey_manifest).survey
+
+    network, _ = Network.objects.get_or_create(
+        slug=NETWORK_SLUG, defaults={"name": "Valkas reģiona bibliotēkas", "is_demo": True}
+    )
+    units = _demo_units(network)
+    _demo_reports(network, survey, units)
+    accounts = _demo_accounts(network, units)
     load_report_demo(network)
     load_news_demo(network)
     load_review_demo(network)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -25,7 +26,7 @@ def _year_param(request: HttpRequest, years: list[int]) -> int:
     return int(raw)
 
 
-def _group(county: OrgUnit | None, rows: list[dict], overview: bool) -> dict:
+def _group(county: OrgUnit | None, rows: list[dict[str, Any]], overview: bool) -> dict[str, Any]:
     """One county's part of the libraries page: its rows (none in the overview) and its counts."""
     return {
         "county": county,
@@ -91,7 +92,7 @@ def libraries(request: HttpRequest, network: str) -> HttpResponse:
         libraries_now = [u for u in libraries_now if county_of[u.pk] == found.pk]
     overview = chosen is None and len(libraries_now) > LIST_LIMIT
     branches = {} if overview else branches_of([u.pk for u in libraries_now], on)
-    groups: dict[int | None, list[dict]] = {}
+    groups: dict[int | None, list[dict[str, Any]]] = {}
     for library in libraries_now:
         groups.setdefault(county_of[library.pk], []).append(
             {

@@ -1,6 +1,6 @@
 """The one aggregation core: a year's values added up per group of libraries, on a chosen map.
 
-    table = aggregate(network, survey, 2021, group_by="county", boundaries=None, approved_only=True)
+    table = aggregate(network, survey, 2021, Scope(group_by="county", boundaries=None, approved_only=True))
     table.rows[0].cells["loans"].value, .reported, .expected, .includes_estimates
 
 Every page, chart, export, slide, document and API answer reads a `Table` from here, so one figure
@@ -40,16 +40,13 @@ from parskats.reporting.models import Report, ReportingPeriod, Value
 
 from .measures import input_names
 from .tally import (
-    PENDING,
-    REPORTED,
-    TOTAL,
     LibraryValue,
     Slot,
+    Tally,
     few,
     fills_population,
     kind_rows,
     library_values,
-    new_tally,
     registered_population,
     stream,
 )
@@ -105,7 +102,7 @@ class Cell:
     def coverage(self) -> float | None:
         return self.reported / self.expected if self.expected else None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {
             "value": None if self.value is None else float(self.value),
             "reported": self.reported,
@@ -158,7 +155,7 @@ class Table:
     _one: dict[int, dict[str, LibraryValue]] = field(default_factory=dict, repr=False)
     memo: dict[object, object] = field(default_factory=dict, repr=False)  # what is derived from it (peers)
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, object]:
         return {**self.__dict__, "_units": None, "_inputs": None, "_values": None, "_one": {}, "memo": {}}
 
     @property
@@ -249,43 +246,36 @@ def parse_boundaries(raw: str | None, year: int | None = None) -> dt.date | None
         ) from None
 
 
-def aggregate(
-    network: Network,
-    survey: Survey,
-    year: int,
-    *,
-    group_by: str = "county",
-    boundaries: dt.date | None = None,
-    approved_only: bool = True,
-    within: OrgUnit | None = None,
-    library_type: str | None = None,
-) -> Table:
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What an aggregation counts and how it groups, apart from the network, survey and years:
+    one object, so the core, the cache and every caller agree on the choices (and the cache key)."""
+
+    group_by: str = "county"
+    boundaries: dt.date | None = None  # None: each year on its own last day's map
+    approved_only: bool = True
+    within: OrgUnit | None = None
+    library_type: str | None = None
+
+    def key(self) -> str:
+        """The choices as a cache key part."""
+        within = self.within.pk if self.within is not None else ""
+        return f"{self.group_by}:{self.boundaries or ''}:{int(self.approved_only)}:{within}:{self.library_type or ''}"
+
+
+COUNTY = Scope()
+
+
+def aggregate(network: Network, survey: Survey, year: int, scope: Scope = COUNTY) -> Table:
     """The year's table: one row per group, one cell per indicator, and the total row."""
-    return aggregate_years(
-        network,
-        survey,
-        [year],
-        group_by=group_by,
-        boundaries=boundaries,
-        approved_only=approved_only,
-        within=within,
-        library_type=library_type,
-    )[year]
+    return aggregate_years(network, survey, [year], scope)[year]
 
 
-def aggregate_years(
-    network: Network,
-    survey: Survey,
-    years: Sequence[int],
-    *,
-    group_by: str = "county",
-    boundaries: dt.date | None = None,
-    approved_only: bool = True,
-    within: OrgUnit | None = None,
-    library_type: str | None = None,
-) -> dict[int, Table]:
-    """One table per year. With `boundaries`, every year is counted on that date's map, so a series
-    across a reform compares like with like; without, each year on its own last day."""
+def aggregate_years(network: Network, survey: Survey, years: Sequence[int], scope: Scope = COUNTY) -> dict[int, Table]:
+    """One table per year. With `scope.boundaries`, every year is counted on that date's map, so a
+    series across a reform compares like with like; without, each year on its own last day."""
+    group_by, boundaries, within = scope.group_by, scope.boundaries, scope.within
+    approved_only, library_type = scope.approved_only, scope.library_type
     if group_by not in GROUPINGS:
         raise StatsError(
             _("Unknown grouping “%(value)s”; use one of: %(choices)s.")
@@ -364,8 +354,9 @@ def aggregate_years(
         for plan in plans.values():
             plan.fill_population(population, persons, has_own)
 
-    context = (network, survey, group_by, boundaries, approved_only, within)
-    return {year: plan.table(*context, period_of[year], population, persons) for year, plan in plans.items()}
+    return {
+        year: plan.table(network, survey, scope, period_of[year], population, persons) for year, plan in plans.items()
+    }
 
 
 def _group(unit: OrgUnit, group_by: str, tree: Hierarchy, within: OrgUnit | None) -> tuple[str, str, OrgUnit | None]:
@@ -397,8 +388,8 @@ class _Plan:
     group_of: dict[int, str] = field(default_factory=dict)
     # (row key, approved) → indicator id → tally; numbers of reports not yet approved are tallied
     # apart, so the hot loop need not ask, and their count is the "pending" of the cell.
-    tallies: dict[tuple[str, bool], dict[int, list]] = field(default_factory=dict)
-    maps: dict[tuple[str, str, bool], dict[int, list]] = field(default_factory=dict)
+    tallies: dict[tuple[str, bool], dict[int, Tally]] = field(default_factory=dict)
+    maps: dict[tuple[str, str, bool], dict[int, Tally]] = field(default_factory=dict)
     inputs: dict[int, dict[str, LibraryValue]] = field(default_factory=dict)
     applicable: dict[str, frozenset[int]] = field(default_factory=dict)  # library type → indicator ids
 
@@ -413,13 +404,13 @@ class _Plan:
                 i.pk for i in self.indicators if i.on_form(self.year, library_type)
             )
 
-    def tally_map(self, unit_id: int, approved: bool) -> dict[int, list]:
+    def tally_map(self, unit_id: int, approved: bool) -> dict[int, Tally]:
         """The tallies a library's rows go to: its group's, for the indicators on its form."""
         key, library_type = self.group_of[unit_id], self.units[unit_id].library_type
         found = self.maps.get((key, library_type, approved))
         if found is None:
             group = self.tallies.setdefault((key, approved), {})
-            found = {pk: group.setdefault(pk, new_tally()) for pk in self.applicable[library_type]}
+            found = {pk: group.setdefault(pk, Tally()) for pk in self.applicable[library_type]}
             self.maps[(key, library_type, approved)] = found
         return found
 
@@ -433,8 +424,8 @@ class _Plan:
             if population.pk not in self.applicable[unit.library_type]:
                 continue
             tally = self.tally_map(pk, True)[population.pk]
-            tally[TOTAL] += registered
-            tally[REPORTED] += 1
+            tally.total += registered
+            tally.reported += 1
             self.inputs.setdefault(pk, {})[population.code] = LibraryValue(
                 Value.Code.NUMBER, Decimal(registered), Value.Flag.REPORTED, True
             )
@@ -443,20 +434,18 @@ class _Plan:
         self,
         network: Network,
         survey: Survey,
-        group_by: str,
-        boundaries: dt.date | None,
-        approved_only: bool,
-        within: OrgUnit | None,
+        scope: Scope,
         period_id: int,
         population: Indicator | None,
         persons: dict[tuple[int, int], int],
     ) -> Table:
+        group_by, within = scope.group_by, scope.within
         # "Expected" comes from how many libraries of each type a group has (minus the "not
         # applicable" answers), not from a loop per cell.
         types: dict[str, Counter[str]] = defaultdict(Counter)
         for pk, unit in self.units.items():
             types[self.group_of[pk]][unit.library_type] += 1
-        parts: dict[str, list[tuple[dict[int, list], bool]]] = defaultdict(list)
+        parts: dict[str, list[tuple[dict[int, Tally], bool]]] = defaultdict(list)
         for (key, approved), group in self.tallies.items():
             parts[key].append((group, approved))
         tallies = {key: _combined(groups) for key, groups in parts.items()}
@@ -485,9 +474,9 @@ class _Plan:
             network=network,
             survey=survey,
             year=self.year,
-            boundaries=boundaries or year_end(self.year),
+            boundaries=scope.boundaries or year_end(self.year),
             group_by=group_by,
-            approved_only=approved_only,
+            approved_only=scope.approved_only,
             within=within,
             indicators=self.indicators,
             rows=rows,
@@ -502,26 +491,31 @@ class _Plan:
         )
 
 
-def _combined(parts: Iterable[tuple[dict[int, list], bool]]) -> dict[int, list]:
+def _combined(parts: Iterable[tuple[dict[int, Tally], bool]]) -> dict[int, Tally]:
     """Tallies added up; the numbers of a part not approved count as pending."""
-    combined: dict[int, list] = {}
+    combined: dict[int, Tally] = {}
     for group, approved in parts:
         for indicator_id, tally in group.items():
-            into = combined.setdefault(indicator_id, new_tally())
-            for index in range(5):
-                into[index] += tally[index]
-            into[PENDING] += tally[PENDING] if approved else tally[REPORTED]
+            combined.setdefault(indicator_id, Tally()).add(tally, approved)
     return combined
 
 
-def _cell(indicator: Indicator, tally: list | None, libraries: int) -> Cell:
+def _cell(indicator: Indicator, tally: Tally | None, libraries: int) -> Cell:
     """By the indicator's rule: `sum` sums, `average` averages, `none` is not totalled."""
     if tally is None:
         return Cell(None, 0, libraries)
-    total, reported, unknown, not_applicable, estimated, pending = tally
+    reported = tally.reported
     value: Decimal | None = None
     if reported and indicator.aggregation == Indicator.Aggregation.SUM:
-        value = Decimal(total)
+        value = Decimal(tally.total)
     elif reported and indicator.aggregation == Indicator.Aggregation.AVERAGE:
-        value = Decimal(total) / reported
-    return Cell(value, reported, libraries - not_applicable, unknown, not_applicable, estimated, pending)
+        value = Decimal(tally.total) / reported
+    return Cell(
+        value,
+        reported,
+        libraries - tally.not_applicable,
+        tally.unknown,
+        tally.not_applicable,
+        tally.estimated,
+        tally.pending,
+    )

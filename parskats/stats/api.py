@@ -26,6 +26,7 @@ from parskats.network.timeline import network_map, year_end
 from .aggregate import (
     GROUPINGS,
     BadBoundaries,
+    Scope,
     StatsError,
     UnknownYear,
     aggregate,
@@ -34,6 +35,7 @@ from .aggregate import (
     survey_years,
 )
 from .cache import measured_tables
+from .compare import year_change
 from .models import find_token
 from .openapi import document
 
@@ -268,9 +270,7 @@ def values(request: HttpRequest, network: str) -> dict[str, Any]:
         net,
         survey,
         year,
-        group_by="library",
-        approved_only=approved_only,
-        within=None if library_only else within,
+        Scope(group_by="library", approved_only=approved_only, within=None if library_only else within),
     )
     wanted = set(_indicator_filter(request, [i.code for i in table.indicators]))
     items = []
@@ -304,31 +304,44 @@ def aggregates(request: HttpRequest, network: str) -> dict[str, Any]:
         raise ApiError(
             400, _("“group_by” must be one of: %(choices)s.") % {"choices": ", ".join(GROUPINGS)}, "group_by"
         )
-    boundaries = parse_boundaries(request.GET.get("boundaries"))
-    table = measured_tables(
+    years = survey_years(net, survey)
+    previous_year = next((y for y in years if y < year), None)
+    # Both years on one map (the one asked for, else the year's own), so a change compares like with like.
+    boundaries = parse_boundaries(request.GET.get("boundaries")) or year_end(year)
+    tables = measured_tables(
         net,
         survey,
-        [year],
-        group_by=group_by,
-        boundaries=boundaries,
-        approved_only=_approved_only(request, net),
-        within=_area(request, net),
-    )[year]
+        [year] if previous_year is None else [previous_year, year],
+        Scope(
+            group_by=group_by,
+            boundaries=boundaries,
+            approved_only=_approved_only(request, net),
+            within=_area(request, net),
+        ),
+    )
+    table, previous = tables[year], tables.get(previous_year) if previous_year is not None else None
     codes = _indicator_filter(request, [i.code for i in table.indicators] + list(table.total.measures))
-    rows = [
+    page = _page(request, [*table.rows, table.total])
+    page["results"] = [
         {
             "key": row.key,
             "label": row.label,
             "libraries": len(row.library_ids),
             "reports": row.reports,
             "cells": {code: row.cell(code).as_dict() for code in codes},
+            **(
+                {"changes": {code: year_change(table, previous, code, row.key).as_dict() for code in codes}}
+                if previous is not None
+                else {}
+            ),
         }
-        for row in [*table.rows, table.total]
+        for row in page["results"]
     ]
     return {
         "year": year,
         "boundaries": table.boundaries.isoformat(),
         "group_by": group_by,
         "approved_only": table.approved_only,
-        **_page(request, rows),
+        "previous_year": previous_year,
+        **page,
     }

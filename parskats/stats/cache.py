@@ -15,7 +15,6 @@ a commit and its bump.
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 from collections import OrderedDict
@@ -31,7 +30,7 @@ from parskats.catalogue.models import Indicator, Survey
 from parskats.network.models import Membership, Network, OrgUnit, PopulationServed
 from parskats.reporting.models import Report, ReportingPeriod, Value
 
-from .aggregate import Table, aggregate_years
+from .aggregate import COUNTY, Scope, Table, aggregate_years
 from .models import DataVersion
 from .performance import add_measures
 
@@ -89,39 +88,15 @@ def _bump(network_id: int | None) -> None:
         DataVersion.objects.get_or_create(network_id=network_id, defaults={"counter": 1})
 
 
-def measured_tables(
-    network: Network,
-    survey: Survey,
-    years: Sequence[int],
-    *,
-    group_by: str = "county",
-    boundaries: dt.date | None = None,
-    approved_only: bool = True,
-    within: OrgUnit | None = None,
-) -> dict[int, Table]:
+def measured_tables(network: Network, survey: Survey, years: Sequence[int], scope: Scope = COUNTY) -> dict[int, Table]:
     """`aggregate_years` with the performance measures added, from the cache when the network's
     data has not changed since."""
     version = data_version(network.pk)
-    key = ":".join(
-        str(part)
-        for part in (
-            "figures",
-            network.pk,
-            version,
-            survey.pk,
-            ",".join(map(str, sorted(years))),
-            group_by,
-            boundaries or "",
-            int(approved_only),
-            within.pk if within else "",
-            get_language() or "",
-        )
-    )
+    years_key = ",".join(map(str, sorted(years)))
+    key = f"figures:{network.pk}:{version}:{survey.pk}:{years_key}:{scope.key()}:{get_language() or ''}"
     tables = store.get(key)
     if tables is None:
-        tables = aggregate_years(
-            network, survey, years, group_by=group_by, boundaries=boundaries, approved_only=approved_only, within=within
-        )
+        tables = aggregate_years(network, survey, years, scope)
         for table in tables.values():
             add_measures(table)
         store.put(key, tables)

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 import vl_convert
 from django.utils.translation import get_language
@@ -46,11 +47,11 @@ def _number_format(decimals: int) -> str:
 
 
 def bar_chart(
-    data: list[dict], *, title: str, value_title: str, decimals: int = 0, width: int = 560, sort: bool = True
-) -> dict:
+    data: list[dict[str, Any]], *, title: str, value_title: str, decimals: int = 0, width: int = 560, sort: bool = True
+) -> dict[str, Any]:
     """Horizontal bars, one per category: data = [{"label": "Valkas novads", "value": 12345}, ...]."""
     fmt = _number_format(decimals)
-    y: dict = {"field": "label", "type": "nominal", "title": None, "axis": {"labelLimit": 220}}
+    y: dict[str, Any] = {"field": "label", "type": "nominal", "title": None, "axis": {"labelLimit": 220}}
     if sort:
         y["sort"] = "-x"
     return {
@@ -74,8 +75,14 @@ def bar_chart(
 
 
 def series_chart(
-    data: list[dict], *, title: str, value_title: str, decimals: int = 0, width: int = 560, grouped: bool = True
-) -> dict:
+    data: list[dict[str, Any]],
+    *,
+    title: str,
+    value_title: str,
+    decimals: int = 0,
+    width: int = 560,
+    grouped: bool = True,
+) -> dict[str, Any]:
     """Years side by side per series: data = [{"year": "2019", "series": "klātienē", "value": 1}, ...].
     Grouped bars (the pandemic view: 2019 vs 2020 vs 2021), or lines with grouped=False."""
     fmt = _number_format(decimals)
@@ -115,12 +122,12 @@ def _svg(spec_json: str, language: str) -> str:
     return vl_convert.vegalite_to_svg(json.loads(spec_json), config=CONFIG, format_locale=FORMAT_LOCALES[language])
 
 
-def render_svg(spec: dict, language: str | None = None) -> str:
+def render_svg(spec: dict[str, Any], language: str | None = None) -> str:
     """The chart as an SVG string; the same spec drawn twice is drawn once (kept in memory)."""
     return _svg(json.dumps(spec, sort_keys=True, default=str), _language(language))
 
 
-def render_png(spec: dict, scale: float = 2, language: str | None = None) -> bytes:
+def render_png(spec: dict[str, Any], scale: float = 2, language: str | None = None) -> bytes:
     """The chart as PNG bytes (slides, PDF and DOCX), `scale` times the SVG size."""
     return vl_convert.vegalite_to_png(
         spec, scale=scale, config=CONFIG, format_locale=FORMAT_LOCALES[_language(language)]
@@ -133,7 +140,7 @@ class Chart:
 
     key: str
     title: str
-    spec: dict
+    spec: dict[str, Any]
     head: list[str]
     rows: list[list[str]] = field(default_factory=list)
 
@@ -144,7 +151,7 @@ class Chart:
     @property
     def empty(self) -> bool:
         """No number to draw (every value missing): the page says so instead of an empty frame."""
-        return self.spec.get("data", {}).get("values") == []
+        return bool(self.spec.get("data", {}).get("values") == [])
 
 
 def bar(key: str, title: str, value_title: str, points: list[tuple[str, Decimal | None]], decimals: int = 0) -> Chart:

@@ -1,4 +1,5 @@
-"""Comparisons built on the core: change between years, and peers (quartiles within a size class)."""
+"""Comparisons built on the core: like-for-like change between years, and peers (quartiles within a
+size class)."""
 
 from __future__ import annotations
 
@@ -6,20 +7,33 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from parskats.catalogue.models import Indicator
 from parskats.network.models import OrgUnit
+from parskats.reporting.models import Report
 
-from .aggregate import Cell, Table
-from .measures import Measure, PeerGroup, peer_groups
+from .aggregate import EMPTY, Cell, Table, indicator_by_concept
+from .measures import Measure, PeerGroup, get_measure, input_names, peer_groups
 from .performance import library_measures, peer_group_of, population_of
+from .tally import LibraryValue, as_decimal, exact, few, indicator_values
 
 
 @dataclass(frozen=True)
 class Change:
-    current: Decimal | None
-    previous: Decimal | None
-    # Both totals rest on the same libraries having reported: otherwise a change may only mean
-    # that someone reported this year and not last year, and the page says so.
-    comparable: bool
+    """A year-over-year change over the libraries that gave the figure in both years (like for like),
+    with the totals of everyone who reported each year beside it.
+
+    Comparing the totals alone would show a fall wherever fewer libraries reported this year; the
+    change compares the same libraries, on the current table's map, and says how many they are."""
+
+    current: Decimal | None  # this year, over the libraries compared
+    previous: Decimal | None  # the year before, over the same libraries
+    libraries: int  # libraries that gave the figure in both years
+    previous_year: int
+    current_total: Cell  # everyone who reported this year
+    previous_total: Cell  # everyone who reported the year before
+    points: bool = False  # a percentage: its change is in percentage points
+    estimated: bool = False  # a compared value is estimated or imputed
+    pending: bool = False  # a compared value is not yet approved
 
     @property
     def absolute(self) -> Decimal | None:
@@ -29,24 +43,134 @@ class Change:
 
     @property
     def ratio(self) -> Decimal | None:
-        """The relative change (0.12 for +12 %), None when there is no base to compare with."""
-        if self.absolute is None or not self.previous:
+        """The relative change (0.12 for +12 %), None when there is no base (or for a percentage)."""
+        if self.absolute is None or not self.previous or self.points:
             return None
         return self.absolute / self.previous
 
-    def as_dict(self) -> dict:
+    @property
+    def everyone(self) -> bool:
+        """Every library that reported either year is compared: the totals tell the same story."""
+        return self.libraries == self.current_total.reported == self.previous_total.reported
+
+    def as_dict(self) -> dict[str, object]:
         return {
-            "current": None if self.current is None else float(self.current),
-            "previous": None if self.previous is None else float(self.previous),
-            "absolute": None if self.absolute is None else float(self.absolute),
+            "previous_year": self.previous_year,
+            "libraries_compared": self.libraries,
+            "current": _float(self.current),
+            "previous": _float(self.previous),
+            "absolute": _float(self.absolute),
             "percent": None if self.ratio is None else round(float(self.ratio) * 100, 2),
-            "comparable": self.comparable,
+            "percentage_points": _float(self.absolute) if self.points else None,
+            "includes_estimates": self.estimated,
+            "pending": self.pending,
+            "total_current": _float(self.current_total.value),
+            "total_previous": _float(self.previous_total.value),
         }
 
 
-def change(current: Cell, previous: Cell) -> Change:
-    comparable = current.complete and previous.complete and current.expected == previous.expected
-    return Change(current.value, previous.value, comparable)
+def _float(number: Decimal | None) -> float | None:
+    return None if number is None else float(number)
+
+
+def year_change(current: Table, previous: Table, code: str, row_key: str = "total") -> Change:
+    """The like-for-like change of an indicator or performance measure `code` for one row of
+    `current` (its total by default) against `previous`: over the row's libraries (on the current
+    table's map) that gave a number in both years. The one place a change is computed."""
+    row = current.total if row_key == "total" else current.row(row_key)
+    ids = row.library_ids if row is not None else []
+    before = previous.total if row_key == "total" else previous.row(row_key)
+    cell, before_cell = (row.cell(code) if row else EMPTY), (before.cell(code) if before else EMPTY)
+    measure = get_measure(code)
+    if measure is not None and code not in {i.code for i in current.indicators}:
+        return _measure_change(current, previous, measure, ids, cell, before_cell)
+    indicator = next((i for i in current.indicators if i.code == code), None)
+    if indicator is None or not any(i.code == code for i in previous.indicators):
+        return Change(None, None, 0, previous.year, cell, before_cell)
+    now, then = _numbers(current, indicator), _numbers(previous, indicator)
+    pairs = [(now[pk], then[pk]) for pk in ids if pk in now and pk in then]
+    values: list[Decimal | None] = [None, None]
+    if pairs and indicator.aggregation != Indicator.Aggregation.NONE:
+        for side in (0, 1):
+            summed = sum((pair[side].number or Decimal(0) for pair in pairs), Decimal(0))
+            average = indicator.aggregation == Indicator.Aggregation.AVERAGE
+            values[side] = summed / len(pairs) if average else summed
+    return Change(
+        values[0],
+        values[1],
+        len(pairs),
+        previous.year,
+        cell,
+        before_cell,
+        estimated=any(v.flag in ESTIMATES for pair in pairs for v in pair),
+        pending=any(not v.approved for pair in pairs for v in pair),
+    )
+
+
+ESTIMATES = ("estimated", "imputed")
+
+
+def _measure_change(
+    current: Table, previous: Table, measure: Measure, ids: list[int], cell: Cell, before_cell: Cell
+) -> Change:
+    """A ratio over the libraries that gave both its numbers in both years."""
+    top, bottom = (
+        indicator_by_concept(current.indicators, measure.numerator),
+        indicator_by_concept(current.indicators, measure.denominator),
+    )
+    if top is None or bottom is None:
+        return Change(None, None, 0, previous.year, cell, before_cell, measure.is_percent)
+    matched: list[tuple[LibraryValue, ...]] = []
+    for pk in ids:
+        found = (
+            current.inputs.get(pk, {}).get(top.code),
+            current.inputs.get(pk, {}).get(bottom.code),
+            previous.inputs.get(pk, {}).get(top.code),
+            previous.inputs.get(pk, {}).get(bottom.code),
+        )
+        if all(v is not None and v.code == "num" and v.number is not None for v in found):
+            values = [v for v in found if v is not None]
+            if values[1].number and values[3].number:
+                matched.append(tuple(values))
+    if not matched:
+        return Change(None, None, 0, previous.year, cell, before_cell, measure.is_percent)
+
+    def ratio(numerator: int, denominator: int) -> Decimal:
+        over = sum((m[denominator].number or Decimal(0) for m in matched), Decimal(0))
+        return sum((m[numerator].number or Decimal(0) for m in matched), Decimal(0)) / over * measure.scale
+
+    return Change(
+        ratio(0, 1),
+        ratio(2, 3),
+        len(matched),
+        previous.year,
+        cell,
+        before_cell,
+        measure.is_percent,
+        estimated=any(v.flag in ESTIMATES for m in matched for v in m),
+        pending=any(not v.approved for m in matched for v in m),
+    )
+
+
+def _numbers(table: Table, indicator: Indicator) -> dict[int, LibraryValue]:
+    """The libraries of the table that gave a number for the indicator (library id → value), read
+    once per table and indicator. The measures' inputs (population with the register's figures
+    among them) are already in the table; any other indicator is read on its own."""
+    key = ("numbers", indicator.pk)
+    if key not in table.memo:
+        names = input_names()
+        if indicator.concept in names or indicator.code in names:
+            found = {pk: v[indicator.code] for pk, v in table.inputs.items() if indicator.code in v}
+        else:
+            found = {}
+            rows = indicator_values(table.period_id, table.approved_only, few(table.group_of), [indicator.pk])
+            for unit_id, _indicator, code, number, flag, status in rows:
+                if unit_id in table.group_of:
+                    found[unit_id] = LibraryValue(
+                        code, as_decimal(exact(number)), flag, status == Report.Status.APPROVED
+                    )
+        table.memo[key] = {pk: v for pk, v in found.items() if v.code == "num" and v.number is not None}
+    return table.memo[key]  # type: ignore[return-value]
 
 
 @dataclass

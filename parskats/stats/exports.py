@@ -1,5 +1,7 @@
 """Every page table as CSV and XLSX, from the same PageTable the page shows: one line per group and
-indicator, with the coverage and flags beside the value, rounded as on the page."""
+indicator, with the coverage and flags beside the value, rounded as on the page, and the change on
+the previous year like for like (over the libraries that gave the figure in both years) beside the
+previous year's total of everyone who reported."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .aggregate import Cell
+from .compare import Change, year_change
 from .pages import Figures, PageTable
 
 FIELDS = [
@@ -29,6 +32,13 @@ FIELDS = [
     "not_applicable",
     "includes_estimates",
     "pending_approval",
+    "previous_year",
+    "previous_value",
+    "compared_libraries",
+    "compared_value",
+    "compared_previous_value",
+    "change",
+    "change_percent",
 ]
 
 
@@ -47,10 +57,31 @@ def find_table(figures: Figures, key: str) -> PageTable | None:
 def records(figures: Figures, table: PageTable) -> list[list[object]]:
     out: list[list[object]] = []
     rows = [*table.rows, *([table.total] if table.total else [])]
+    years = figures.series_years
+    previous = figures.tables[years[-2]] if len(years) > 1 else None
     for row in rows:
         for column, (cell, decimals, _percent) in zip(table.columns, row.cells, strict=True):
-            out.append(_record(figures, row.key, row.label, column.code, column.name, column.unit, cell, decimals))
+            record = _record(figures, row.key, row.label, column.code, column.name, column.unit, cell, decimals)
+            found = year_change(figures.table, previous, column.code, row.key) if previous is not None else None
+            out.append(record + _change(found, decimals))
     return out
+
+
+def _change(found: Change | None, decimals: int) -> list[object]:
+    """The previous year's total, and the like-for-like change with the libraries it compares. A
+    percentage's change is in percentage points (`change`), with no percent of a percent."""
+    if found is None:
+        return [None] * 7
+    ratio = found.ratio
+    return [
+        found.previous_year,
+        rounded(found.previous_total.value, decimals),
+        found.libraries,
+        rounded(found.current, decimals),
+        rounded(found.previous, decimals),
+        rounded(found.absolute, decimals),
+        None if ratio is None else rounded(ratio * 100, 1),
+    ]
 
 
 def _record(
@@ -105,6 +136,13 @@ def to_xlsx(rows: list[list[object]], title: str) -> bytes:
         _("Not applicable"),
         _("Includes estimates"),
         _("Not yet approved"),
+        _("Previous year"),
+        _("Previous year's value (everyone who reported)"),
+        _("Libraries compared (reported in both years)"),
+        _("Value of the libraries compared"),
+        _("Previous year's value of the libraries compared"),
+        _("Change, like for like"),
+        _("Change, like for like, %"),
     ]
     sheet.append(headings)
     for cell in sheet[1]:
@@ -112,7 +150,8 @@ def to_xlsx(rows: list[list[object]], title: str) -> bytes:
     for row in rows:
         sheet.append([float(value) if isinstance(value, Decimal) else value for value in row])
     sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGHIJKLMN", [6, 11, 16, 30, 18, 40, 10, 14, 10, 10, 9, 9, 9, 9], strict=True):
+    widths = [6, 11, 16, 30, 18, 40, 10, 14, 10, 10, 9, 9, 9, 9, 8, 14, 10, 14, 14, 12, 10]
+    for letter, width in zip("ABCDEFGHIJKLMNOPQRSTU", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)

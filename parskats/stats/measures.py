@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import get_language
 
@@ -36,7 +37,8 @@ class Measure:
 
     def _pick(self, field: str) -> str:
         lang = (get_language() or "lv").split("-")[0]
-        return getattr(self, f"{field}_en") if lang == "en" else getattr(self, f"{field}_lv")
+        text: str = getattr(self, f"{field}_en") if lang == "en" else getattr(self, f"{field}_lv")
+        return text
 
     @property
     def name(self) -> str:
@@ -67,7 +69,7 @@ class PeerGroup:
         return self.min <= persons and (self.max is None or persons <= self.max)
 
 
-def _require(entry: dict, key: str, where: str) -> object:
+def _require(entry: dict[str, Any], key: str, where: str) -> object:
     if key not in entry:
         raise PerformanceDataError(f"{DATA_FILE.name}, {where}: {key!r} is missing.")
     return entry[key]
@@ -79,10 +81,11 @@ def _load() -> tuple[tuple[Measure, ...], tuple[PeerGroup, ...]]:
     measures = []
     for index, entry in enumerate(data.get("measure", []), start=1):
         where = f"measure {index}"
-        fields = {key: _require(entry, key, where) for key in Measure.__dataclass_fields__}
+        # Checked by name against the dataclass; the values' types are the manifest's to get right.
+        fields: dict[str, Any] = {key: _require(entry, key, where) for key in Measure.__dataclass_fields__}
         if fields["format"] not in ("number", "percent"):
             raise PerformanceDataError(f"{DATA_FILE.name}, {where}: format must be number or percent.")
-        measures.append(Measure(**fields))  # type: ignore[arg-type]
+        measures.append(Measure(**fields))
     groups = [
         PeerGroup(
             code=str(_require(entry, "code", f"peer_group {i}")),

@@ -23,7 +23,9 @@ def _page_of(item: str) -> dict[str, Any]:
     }
 
 
-def _param(name: str, description: str, schema: dict[str, Any], where: str = "query", required: bool = False) -> dict:
+def _param(
+    name: str, description: str, schema: dict[str, Any], where: str = "query", required: bool = False
+) -> dict[str, Any]:
     return {"name": name, "in": where, "required": required, "description": description, "schema": schema}
 
 
@@ -57,7 +59,7 @@ ERRORS = {
 }
 
 
-def _get(summary: str, schema: str, parameters: list[dict]) -> dict[str, Any]:
+def _get(summary: str, schema: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "get": {
             "summary": summary,
@@ -181,6 +183,51 @@ def document(base_url: str) -> dict[str, Any]:
             },
         },
         "Cell": cell,
+        "Change": {
+            "type": "object",
+            "description": (
+                "The change on the previous year, like for like: over the row's libraries (on this table's map) "
+                "that gave the figure in both years. total_current and total_previous are everyone who reported."
+            ),
+            "required": [
+                "previous_year",
+                "libraries_compared",
+                "current",
+                "previous",
+                "absolute",
+                "percent",
+                "percentage_points",
+                "includes_estimates",
+                "pending",
+                "total_current",
+                "total_previous",
+            ],
+            "properties": {
+                "previous_year": {"type": "integer"},
+                "libraries_compared": {
+                    "type": "integer",
+                    "description": "Libraries that gave the figure in both years; 0 means no like-for-like change.",
+                },
+                "current": {**NULLABLE_NUMBER, "description": "This year, over the libraries compared."},
+                "previous": {**NULLABLE_NUMBER, "description": "The previous year, over the same libraries."},
+                "absolute": {**NULLABLE_NUMBER, "description": "current − previous."},
+                "percent": {
+                    **NULLABLE_NUMBER,
+                    "description": "Relative change in % (null without a base, and for a percentage).",
+                },
+                "percentage_points": {
+                    **NULLABLE_NUMBER,
+                    "description": "For a percentage (e.g. population coverage): the change in percentage points.",
+                },
+                "includes_estimates": {"type": "boolean"},
+                "pending": {"type": "boolean", "description": "A compared value is not yet approved."},
+                "total_current": {**NULLABLE_NUMBER, "description": "This year's total of everyone who reported."},
+                "total_previous": {
+                    **NULLABLE_NUMBER,
+                    "description": "The previous year's total of everyone who reported.",
+                },
+            },
+        },
         "AggregateRow": {
             "type": "object",
             "required": ["key", "label", "libraries", "reports", "cells"],
@@ -190,6 +237,11 @@ def document(base_url: str) -> dict[str, Any]:
                 "libraries": {"type": "integer"},
                 "reports": {"type": "integer"},
                 "cells": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Cell"}},
+                "changes": {
+                    "type": "object",
+                    "description": "By indicator code, when there is a previous year (see previous_year).",
+                    "additionalProperties": {"$ref": "#/components/schemas/Change"},
+                },
             },
         },
     }
@@ -211,6 +263,10 @@ def document(base_url: str) -> dict[str, Any]:
             "boundaries": {"type": "string", "format": "date"},
             "group_by": {"type": "string"},
             "approved_only": {"type": "boolean"},
+            "previous_year": {
+                "type": ["integer", "null"],
+                "description": "The year the rows' changes compare with (null: no earlier year).",
+            },
         }
     )
     schemas.update(

@@ -9,6 +9,7 @@ import json
 import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -16,8 +17,10 @@ from django.shortcuts import get_object_or_404
 from parskats.catalogue.models import Indicator
 from parskats.core.downloads import attachment
 from parskats.network.models import Network
+from parskats.network.timeline import year_end
 
-from .aggregate import StatsError, Table, aggregate, default_survey
+from .aggregate import Scope, StatsError, Table, aggregate_years, default_survey, survey_years
+from .compare import year_change
 from .views import _error
 
 
@@ -35,23 +38,28 @@ def _csv(header: list[str], rows: Sequence[Sequence[object]]) -> str:
     return buffer.getvalue()
 
 
-def _field(name: str, kind: str, description: str, required: bool = False, **extra: object) -> dict:
-    field: dict = {"name": name, "type": kind, "description": description}
+def _field(name: str, kind: str, description: str, required: bool = False, **extra: object) -> dict[str, Any]:
+    field: dict[str, Any] = {"name": name, "type": kind, "description": description}
     if required:
         field["constraints"] = {"required": True}
     field.update(extra)
     return field
 
 
-def build_package(network: Network, year: int) -> tuple[dict, dict[str, str]]:
+def build_package(network: Network, year: int) -> tuple[dict[str, Any], dict[str, str]]:
     """(datapackage.json as a dict, {file name: CSV text}) for the year's approved reports."""
     survey = default_survey(network)
-    table = aggregate(network, survey, year, group_by="county", approved_only=True)
+    previous_year = next((y for y in survey_years(network, survey) if y < year), None)
+    # Both years on the year's own map, so that a county's change compares the same libraries.
+    scope = Scope(group_by="county", boundaries=year_end(year), approved_only=True)
+    tables = aggregate_years(network, survey, [year] if previous_year is None else [previous_year, year], scope)
+    table = tables[year]
     files = {
         "libraries.csv": _libraries(table),
         "indicators.csv": _indicators(list(Indicator.objects.filter(survey=survey).order_by("order", "pk"))),
         "values.csv": _values(table),
         "totals.csv": _totals(table),
+        "changes.csv": _changes(table, tables.get(previous_year) if previous_year is not None else None),
     }
     descriptor = {
         "name": f"parskats-{network.slug}-{year}",
@@ -179,9 +187,37 @@ def build_package(network: Network, year: int) -> tuple[dict, dict[str, str]]:
                     ],
                 },
             },
+            CHANGES_RESOURCE,
         ],
     }
     return descriptor, files
+
+
+CHANGES_RESOURCE: dict[str, Any] = {
+    "name": "changes",
+    "path": "changes.csv",
+    "format": "csv",
+    "mediatype": "text/csv",
+    "encoding": "utf-8",
+    "description": (
+        "The change of every total on the previous year, like for like: over the group's libraries that gave "
+        "the figure in both years (on this year's boundaries), beside the previous total of everyone who reported."
+    ),
+    "schema": {
+        "fields": [
+            _field("group_code", "string", "County code, or total for the whole network.", True),
+            _field("indicator_code", "string", "The indicator (indicators.csv).", True),
+            _field("previous_year", "integer", "The year compared with.", True),
+            _field("compared_libraries", "integer", "Libraries that gave the figure in both years.", True),
+            _field("value", "number", "This year, over the libraries compared."),
+            _field("previous_value", "number", "The previous year, over the same libraries."),
+            _field("change_percent", "number", "Relative change in %; empty without a base."),
+            _field("previous_total", "number", "The previous year's total of everyone who reported."),
+        ],
+        "primaryKey": ["group_code", "indicator_code"],
+        "foreignKeys": [{"fields": "indicator_code", "reference": {"resource": "indicators", "fields": "code"}}],
+    },
+}
 
 
 def _libraries(table: Table) -> str:
@@ -239,6 +275,28 @@ def _values(table: Table) -> str:
         for code, value in sorted(by_code.items()):
             rows.append([table.units[pk].code, code, _plain(value.number), value.code, value.flag])
     return _csv(["library_code", "indicator_code", "value", "value_code", "flag"], rows)
+
+
+def _changes(table: Table, previous: Table | None) -> str:
+    rows = []
+    if previous is not None:
+        for row in [*table.rows, table.total]:
+            for indicator in table.indicators:
+                found = year_change(table, previous, indicator.code, row.key)
+                ratio = found.ratio
+                rows.append(
+                    [
+                        row.key,
+                        indicator.code,
+                        found.previous_year,
+                        found.libraries,
+                        _plain(found.current),
+                        _plain(found.previous),
+                        "" if ratio is None else _plain((ratio * 100).quantize(Decimal("0.01"))),
+                        _plain(found.previous_total.value),
+                    ]
+                )
+    return _csv([f["name"] for f in CHANGES_RESOURCE["schema"]["fields"]], rows)
 
 
 def _totals(table: Table) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest
@@ -23,8 +24,8 @@ from parskats.network.timeline import year_end
 from . import charts
 from .aggregate import (
     Cell,
-    LibraryValue,
     Row,
+    Scope,
     StatsError,
     Table,
     UnknownYear,
@@ -34,16 +35,17 @@ from .aggregate import (
     survey_years,
 )
 from .cache import measured_tables
-from .compare import Change, change, place
+from .compare import Change, place, year_change
 from .measures import Measure
 from .performance import available_measures
+from .tally import LibraryValue
 
 SERIES_LENGTH = 5  # years shown in the year-over-year view
 DASHBOARD_FILE = Path(__file__).resolve().parent / "data" / "dashboard.toml"
 
 
 @lru_cache(maxsize=1)
-def dashboard_config() -> dict:
+def dashboard_config() -> dict[str, Any]:
     return tomllib.loads(DASHBOARD_FILE.read_text(encoding="utf-8"))
 
 
@@ -256,7 +258,7 @@ def _pick(indicators: list[Indicator], names: list[str]) -> list[Indicator]:
     return [indicator for indicator in found if indicator is not None]
 
 
-def _localised(entry: dict, key: str) -> str:
+def _localised(entry: dict[str, Any], key: str) -> str:
     lang = (get_language() or "lv").split("-")[0]
     return str(entry.get(f"{key}_{lang}") or entry.get(f"{key}_lv") or "")
 
@@ -272,10 +274,12 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
         network,
         query.survey,
         series_years,
-        group_by="library" if within is not None else "county",
-        boundaries=boundaries,
-        approved_only=query.approved_only,
-        within=within,
+        Scope(
+            group_by="library" if within is not None else "county",
+            boundaries=boundaries,
+            approved_only=query.approved_only,
+            within=within,
+        ),
     )
     table = tables[query.year]
     previous = tables.get(series_years[-2]) if len(series_years) > 1 else None
@@ -289,7 +293,7 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
             i.get_unit_display(),
             decimals_for(i),
             table.total.cell(i.code),
-            change(table.total.cell(i.code), previous.total.cell(i.code)) if previous else None,
+            year_change(table, previous, i.code) if previous else None,
         )
         for i in _pick(table.indicators, config["headline"])
     ]
@@ -330,10 +334,10 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
         )
 
     series_lines = [
-        _series_line(i.code, i.name, decimals_for(i), False, [tables[y].total.cell(i.code) for y in series_years])
+        _series_line(i.code, i.name, decimals_for(i), False, [tables[y] for y in series_years], "total")
         for i in _pick(table.indicators, config["headline"])
     ] + [
-        _series_line(m.code, m.name, m.decimals, m.is_percent, [tables[y].total.cell(m.code) for y in series_years])
+        _series_line(m.code, m.name, m.decimals, m.is_percent, [tables[y] for y in series_years], "total")
         for m in available_measures(table)
     ]
     return Figures(
@@ -357,10 +361,18 @@ def _part_name(indicator: Indicator) -> str:
     return indicator.name.removeprefix("t.sk. ").removeprefix("of which ")
 
 
-def _series_line(code: str, name: str, decimals: int, percent: bool, cells: list[Cell]) -> SeriesLine:
-    last = change(cells[-1], cells[-2]) if len(cells) > 1 else None
-    first = change(cells[-1], cells[0]) if len(cells) > 2 else None
+def _series_line(code: str, name: str, decimals: int, percent: bool, tables: list[Table], row_key: str) -> SeriesLine:
+    """One figure over the years of `tables` (oldest first) for one row, with its like-for-like
+    change on the year before and since the first year."""
+    cells = [_row_cell(table, row_key, code) for table in tables]
+    last = year_change(tables[-1], tables[-2], code, row_key) if len(tables) > 1 else None
+    first = year_change(tables[-1], tables[0], code, row_key) if len(tables) > 2 else None
     return SeriesLine(code, name, decimals, percent, cells, last, first)
+
+
+def _row_cell(table: Table, row_key: str, code: str) -> Cell:
+    row = table.total if row_key == "total" else table.row(row_key)
+    return row.cell(code) if row is not None else Cell(None, 0, 0)
 
 
 @dataclass
@@ -401,7 +413,10 @@ def build_library(network: Network, query: Query, unit: OrgUnit) -> LibraryFigur
     """One library: every indicator over the years, its performance indicators and its peers."""
     years = sorted(y for y in query.years if y <= query.year)[-SERIES_LENGTH:]
     tables = measured_tables(
-        network, query.survey, years, group_by="library", boundaries=query.boundaries, approved_only=query.approved_only
+        network,
+        query.survey,
+        years,
+        Scope(group_by="library", boundaries=query.boundaries, approved_only=query.approved_only),
     )
     table = tables[query.year]
     seen: dict[str, Indicator] = {}
@@ -422,7 +437,7 @@ def build_library(network: Network, query: Query, unit: OrgUnit) -> LibraryFigur
     ]
     row_of = {y: tables[y].row(unit.code) or Row(unit.code, unit.name, unit, [], 0) for y in years}
     measure_lines = [
-        _series_line(m.code, m.name, m.decimals, m.is_percent, [row_of[y].cell(m.code) for y in years])
+        _series_line(m.code, m.name, m.decimals, m.is_percent, [tables[y] for y in years], unit.code)
         for m in available_measures(table)
     ]
     peer_lines = []

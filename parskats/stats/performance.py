@@ -6,10 +6,32 @@ A measure is numerator ÷ denominator × scale over the libraries that gave both
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .aggregate import Cell, Row, Table, indicator_by_concept
 from .measures import Measure, PeerGroup, measures, peer_groups
+from .tally import LibraryValue
+
+
+@dataclass(slots=True)
+class MeasureTally:
+    """A group's sums of one measure over the libraries that gave both numbers."""
+
+    numerator: Decimal = field(default_factory=Decimal)
+    denominator: Decimal = field(default_factory=Decimal)
+    reported: int = 0  # libraries that gave both numbers
+    expected: int = 0  # libraries the measure applies to (neither number "not applicable")
+    estimated: int = 0
+    pending: int = 0
+
+    def add(self, other: MeasureTally) -> None:
+        self.numerator += other.numerator
+        self.denominator += other.denominator
+        self.reported += other.reported
+        self.expected += other.expected
+        self.estimated += other.estimated
+        self.pending += other.pending
 
 
 def available_measures(table: Table) -> list[Measure]:
@@ -33,9 +55,8 @@ def add_measures(table: Table) -> Table:
         assert numerator is not None and denominator is not None  # available_measures checked
         types = {t for t in library_types if numerator.on_form(table.year, t) and denominator.on_form(table.year, t)}
         specs.append((measure.code, numerator.code, denominator.code, types))
-    # per group and measure: numerator sum, denominator sum, reported, expected, estimated, pending
-    sums: dict[str, dict[str, list]] = {}
-    no_values: dict = {}
+    sums: dict[str, dict[str, MeasureTally]] = {}
+    no_values: dict[str, LibraryValue] = {}
     for pk, unit in table.units.items():
         key = table.group_of[pk]
         group = sums.setdefault(key, {})
@@ -48,35 +69,34 @@ def add_measures(table: Table) -> Table:
                 continue
             tally = group.get(code)
             if tally is None:
-                tally = group[code] = [Decimal(0), Decimal(0), 0, 0, 0, 0]
-            tally[3] += 1
+                tally = group[code] = MeasureTally()
+            tally.expected += 1
             if top is None or bottom is None or top.number is None or bottom.number is None or not bottom.number:
                 continue
-            tally[0] += top.number
-            tally[1] += bottom.number
-            tally[2] += 1
+            tally.numerator += top.number
+            tally.denominator += bottom.number
+            tally.reported += 1
             if top.flag in ("estimated", "imputed") or bottom.flag in ("estimated", "imputed"):
-                tally[4] += 1
+                tally.estimated += 1
             if not (top.approved and bottom.approved):
-                tally[5] += 1
-    total: dict[str, list] = {}
+                tally.pending += 1
+    total: dict[str, MeasureTally] = {}
     for group in sums.values():
         for code, tally in group.items():
-            merged = total.setdefault(code, [Decimal(0), Decimal(0), 0, 0, 0, 0])
-            for index in range(6):
-                merged[index] += tally[index]
+            total.setdefault(code, MeasureTally()).add(tally)
     scale = {measure.code: measure.scale for measure in found}
 
-    def cells(tallies: dict[str, list]) -> dict[str, Cell]:
+    def cells(tallies: dict[str, MeasureTally]) -> dict[str, Cell]:
         out = {}
         for measure in found:
             tally = tallies.get(measure.code)
             if tally is None:
                 out[measure.code] = Cell(None, 0, 0)
                 continue
-            top, bottom, reported, expected, estimated, pending = tally
-            value = top / bottom * scale[measure.code] if bottom else None
-            out[measure.code] = Cell(value, reported, expected, estimated=estimated, pending=pending)
+            value = tally.numerator / tally.denominator * scale[measure.code] if tally.denominator else None
+            out[measure.code] = Cell(
+                value, tally.reported, tally.expected, estimated=tally.estimated, pending=tally.pending
+            )
         return out
 
     for row in table.rows:

@@ -9,8 +9,9 @@ library's full set of values is read only when a page asks for it (`library_valu
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import BigIntegerField, BooleanField, Case, F, IntegerField, Q, QuerySet, When
@@ -24,11 +25,10 @@ from parskats.reporting.models import Report, Value
 
 ESTIMATE_FLAGS = frozenset({Value.Flag.ESTIMATED.value, Value.Flag.IMPUTED.value})
 NOT_APPLICABLE = Value.Code.NOT_APPLICABLE.value
-# Positions in a tally list: total, reported, unknown, not applicable, estimated, pending.
-TOTAL, REPORTED, UNKNOWN, NA, ESTIMATED, PENDING = range(6)
 # What a value row is, worked out by the database so that the hot loop compares small integers.
 NUMBER, NOT_APPLICABLE_KIND, UNKNOWN_KIND, ESTIMATE = 0, 1, 2, 3
 FEW = 2000  # up to this many units the SQL itself filters by unit (a county, a state)
+DbRow = tuple[Any, ...]  # a row as the database driver gives it
 
 
 class LibraryValue(NamedTuple):
@@ -40,11 +40,33 @@ class LibraryValue(NamedTuple):
     approved: bool
 
 
+@dataclass(slots=True)
+class Tally:
+    """What a group's rows of one indicator add up to. Slots keep attribute access as cheap as a
+    list index in the hot loop, and the names say what each count is."""
+
+    total: Decimal | int = 0  # the numbers added up
+    reported: int = 0  # rows with a number
+    unknown: int = 0
+    not_applicable: int = 0
+    estimated: int = 0  # numbers flagged estimated or imputed
+    pending: int = 0  # numbers from reports not yet approved
+
+    def add(self, other: Tally, approved: bool) -> None:
+        """Add another group's tally; every number of a part not approved counts as pending."""
+        self.total += other.total
+        self.reported += other.reported
+        self.unknown += other.unknown
+        self.not_applicable += other.not_applicable
+        self.estimated += other.estimated
+        self.pending += other.pending if approved else other.reported
+
+
 class Slot(NamedTuple):
     """Where one report's rows go: indicator id → its group's tally (only the indicators on the
     library's form have one), and the library's own values of the measure inputs."""
 
-    tallies: dict[int, list]
+    tallies: dict[int, Tally]
     inputs: dict[str, LibraryValue]
     approved: bool
 
@@ -52,10 +74,6 @@ class Slot(NamedTuple):
 # A measure input as the measures read it: they ask only whether a number is there and estimated.
 KIND_CODES = {NUMBER: "num", ESTIMATE: "num", NOT_APPLICABLE_KIND: NOT_APPLICABLE, UNKNOWN_KIND: "unknown"}
 KIND_FLAGS = {NUMBER: "reported", ESTIMATE: "estimated", NOT_APPLICABLE_KIND: "reported", UNKNOWN_KIND: "reported"}
-
-
-def new_tally() -> list:
-    return [0, 0, 0, 0, 0, 0]
 
 
 def exact(number: object) -> Decimal | int | None:
@@ -77,7 +95,7 @@ def few(unit_ids: Iterable[int]) -> list[int] | None:
     return ids if len(ids) <= FEW else None
 
 
-def value_rows(period_ids: list[int], approved_only: bool, unit_ids: list[int] | None = None) -> Iterator[tuple]:
+def value_rows(period_ids: list[int], approved_only: bool, unit_ids: list[int] | None = None) -> Iterator[DbRow]:
     """(report id, indicator id, code, number, flag) of these periods."""
     return _rows(
         _values(period_ids, approved_only, unit_ids).values_list("report_id", "indicator_id", "code", "number", "flag")
@@ -86,7 +104,7 @@ def value_rows(period_ids: list[int], approved_only: bool, unit_ids: list[int] |
 
 def kind_rows(
     period_ids: list[int], approved_only: bool, unit_ids: list[int] | None, report_ids: list[int]
-) -> Iterator[tuple]:
+) -> Iterator[DbRow]:
     """(report id, indicator id, whole number, other number, kind): the aggregation's narrow read.
     A whole number comes as an integer (cheaper to make and to add than PostgreSQL's Decimal),
     any other as the database gives it."""
@@ -111,7 +129,7 @@ def kind_rows(
     return _rows(values.values_list("report_id", "indicator_id", "whole", "other", "kind"))
 
 
-def _values(period_ids: list[int], approved_only: bool, unit_ids: list[int] | None) -> QuerySet:
+def _values(period_ids: list[int], approved_only: bool, unit_ids: list[int] | None) -> QuerySet[Value]:
     values = Value.objects.filter(report__period_id__in=period_ids)
     if approved_only:
         values = values.filter(report__status=Report.Status.APPROVED)
@@ -120,7 +138,7 @@ def _values(period_ids: list[int], approved_only: bool, unit_ids: list[int] | No
     return values
 
 
-def _rows(query: QuerySet) -> Iterator[tuple]:
+def _rows(query: QuerySet[Any]) -> Iterator[DbRow]:
     """The SQL the ORM builds, run on a plain cursor: at national scale the ORM's per-field
     converters would cost more than the aggregation itself."""
     sql, params = query.query.sql_with_params()
@@ -130,7 +148,7 @@ def _rows(query: QuerySet) -> Iterator[tuple]:
             yield from rows
 
 
-def stream(rows: Iterable[tuple], slots: dict[int, Slot], keep: dict[int, str], population_id: int | None) -> set[int]:
+def stream(rows: Iterable[DbRow], slots: dict[int, Slot], keep: dict[int, str], population_id: int | None) -> set[int]:
     """Add every row into its report's group tally; returns the reports that had a population value.
 
     The hot loop at national scale: local names, small-integer kinds and plain lookups only."""
@@ -138,7 +156,7 @@ def stream(rows: Iterable[tuple], slots: dict[int, Slot], keep: dict[int, str], 
     slot_of = slots.get
     last_report: int | None = None
     slot: Slot | None = None
-    tallies: dict[int, list] | None = None
+    tallies: dict[int, Tally] | None = None
     for report_id, indicator_id, whole, other, kind in rows:
         if report_id != last_report:
             last_report, slot = report_id, slot_of(report_id)
@@ -148,18 +166,19 @@ def stream(rows: Iterable[tuple], slots: dict[int, Slot], keep: dict[int, str], 
         tally = tallies.get(indicator_id)
         if tally is None:  # not on this library's form
             continue
-        number = whole if other is None else exact(other)
-        if kind == 0:
-            tally[0] += number
-            tally[1] += 1
-        elif kind == 3:
-            tally[0] += number
-            tally[1] += 1
-            tally[4] += 1
-        elif kind == 1:
-            tally[3] += 1
+        # A number kind always has a number (the database chose the kind from it).
+        number: Any = whole if other is None else exact(other)
+        if kind == 0:  # NUMBER (literals: a global lookup per row costs)
+            tally.total += number
+            tally.reported += 1
+        elif kind == 3:  # ESTIMATE
+            tally.total += number
+            tally.reported += 1
+            tally.estimated += 1
+        elif kind == 1:  # NOT_APPLICABLE_KIND
+            tally.not_applicable += 1
         else:
-            tally[2] += 1
+            tally.unknown += 1
         if indicator_id in keep:
             assert slot is not None
             slot.inputs[keep[indicator_id]] = LibraryValue(
@@ -221,3 +240,12 @@ def library_values(
                     Value.Code.NUMBER, Decimal(registered), Value.Flag.REPORTED, True
                 )
     return values
+
+
+def indicator_values(
+    period_id: int, approved_only: bool, unit_ids: list[int] | None, indicator_ids: list[int]
+) -> Iterator[DbRow]:
+    """(library id, indicator id, code, number, flag, report status) of a few indicators of one year:
+    what a like-for-like change reads, without every library's every value."""
+    values = _values([period_id], approved_only, unit_ids).filter(indicator_id__in=indicator_ids)
+    return _rows(values.values_list("report__unit_id", "indicator_id", "code", "number", "flag", "report__status"))

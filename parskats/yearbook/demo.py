@@ -88,15 +88,8 @@ TEXTS: dict[str, list[str]] = {
 }
 
 
-def load_yearbook_demo(network: Network, survey: Survey) -> AnnualReview | None:
-    reports = list(
-        Report.objects.filter(
-            period__network=network, period__survey=survey, period__year=YEAR, status=Report.Status.APPROVED
-        ).select_related("unit")
-    )
-    if not reports:
-        return None
-    sections = [s for s in NarrativeSection.objects.filter(survey=survey) if s.on_form(YEAR)]
+def _demo_texts(reports: list[Report], sections: list[NarrativeSection]) -> list[Narrative]:
+    """The demo libraries' texts that are not there yet, chosen the same way on every load."""
     existing = set(Narrative.objects.filter(report__in=reports).values_list("report_id", "section_id"))
     new = []
     for report in reports:
@@ -113,7 +106,19 @@ def load_yearbook_demo(network: Network, survey: Survey) -> AnnualReview | None:
                 continue
             text = rng.choice(pool).format(name=report.unit.name, n=rng.randint(6, 40))
             new.append(Narrative(report=report, section=section, text=text))
-    Narrative.objects.bulk_create(new)
+    return new
+
+
+def load_yearbook_demo(network: Network, survey: Survey) -> AnnualReview | None:
+    reports = list(
+        Report.objects.filter(
+            period__network=network, period__survey=survey, period__year=YEAR, status=Report.Status.APPROVED
+        ).select_related("unit")
+    )
+    if not reports:
+        return None
+    sections = [s for s in NarrativeSection.objects.filter(survey=survey) if s.on_form(YEAR)]
+    Narrative.objects.bulk_create(_demo_texts(reports, sections))
 
     review = AnnualReview.objects.filter(network=network, survey=survey, year=YEAR).first()
     if review is not None:

@@ -6,16 +6,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from parskats.core.text import Para, Run, paragraphs
 from parskats.stats import charts
 
 from .models import AnnualReview
 from .outline import Outline, build_outline
-from .text import Para, Run, paragraphs
 
 
 @dataclass
@@ -45,7 +46,7 @@ class FigureBlock:
 
     number: int
     caption: str
-    spec: dict
+    spec: dict[str, Any]
     language: str
     alt: str
 

@@ -8,21 +8,24 @@ from __future__ import annotations
 from io import BytesIO
 
 from docx import Document as new_docx
+from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
+from parskats.core.text import Para
+
 from .document import Document, FigureBlock, Heading, TableBlock
-from .text import Para
 
 PARA_STYLES = {
     "p": "Normal",
     "bullet": "List Bullet",
-    "number": "List Number",
+    "number": "List",  # not "List Number": Word would count on across every list of the document
     "quote": "Quote",
     "attribution": "Normal",
     "lead": "Normal",
@@ -56,8 +59,8 @@ def render_docx(doc: Document) -> bytes:
     return out.getvalue()
 
 
-def _setup(word: object, doc: Document) -> None:
-    styles = word.styles  # type: ignore[attr-defined]
+def _setup(word: WordDocument, doc: Document) -> None:
+    styles = word.styles
     normal = styles["Normal"]
     normal.font.name = "Liberation Serif"
     normal.font.size = Pt(11)
@@ -74,7 +77,7 @@ def _setup(word: object, doc: Document) -> None:
         styles[name].font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
     styles["Caption"].font.size = Pt(9.5)
     styles["Caption"].font.color.rgb = RGBColor(0x1D, 0x23, 0x30)
-    section = word.sections[0]  # type: ignore[attr-defined]
+    section = word.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.left_margin = section.right_margin = Cm(2.5)
     section.top_margin = section.bottom_margin = Cm(2.2)
@@ -86,35 +89,35 @@ def _setup(word: object, doc: Document) -> None:
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     header_run = header.add_run(doc.title)
     header_run.font.size = Pt(8.5)
-    props = word.core_properties  # type: ignore[attr-defined]
+    props = word.core_properties
     props.title = doc.title
     props.subject = doc.subtitle
     props.language = LANG_TAGS[doc.language]
     props.author = doc.network
     # Word refreshes the contents and the page numbers in it when the document is opened.
-    settings = word.settings.element  # type: ignore[attr-defined]
+    settings = word.settings.element
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
     settings.append(update)
 
 
-def _title_page(word: object, doc: Document) -> None:
-    word.add_paragraph(doc.title, style="Title")  # type: ignore[attr-defined]
-    word.add_paragraph(doc.subtitle, style="Subtitle")  # type: ignore[attr-defined]
+def _title_page(word: WordDocument, doc: Document) -> None:
+    word.add_paragraph(doc.title, style="Title")
+    word.add_paragraph(doc.subtitle, style="Subtitle")
     for note in (doc.demo_note, doc.draft_note):
         if note:
-            para = word.add_paragraph()  # type: ignore[attr-defined]
+            para = word.add_paragraph()
             para.add_run(note).italic = True
-    word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)  # type: ignore[attr-defined]
+    word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _contents(word: object, doc: Document) -> None:
+def _contents(word: WordDocument, doc: Document) -> None:
     """A TOC field whose result is already the list of headings, so the contents show even where
     fields are not refreshed; Word fills in the page numbers."""
-    heading = word.add_paragraph(doc.contents_label, style="TOC Heading")  # type: ignore[attr-defined]
+    heading = word.add_paragraph(doc.contents_label, style="TOC Heading")
     heading.paragraph_format.space_after = Pt(12)
     entries = doc.headings
-    first = word.add_paragraph()  # type: ignore[attr-defined]
+    first = word.add_paragraph()
     _fld_char(first, "begin")
     instr = first.add_run()._r
     text = OxmlElement("w:instrText")
@@ -125,11 +128,11 @@ def _contents(word: object, doc: Document) -> None:
     paragraph = first
     for index, entry in enumerate(entries):
         if index:
-            paragraph = word.add_paragraph()  # type: ignore[attr-defined]
+            paragraph = word.add_paragraph()
         paragraph.paragraph_format.left_indent = Cm(0.6 * (entry.level - 1))
         paragraph.add_run(entry.numbered)
     _fld_char(paragraph, "end")
-    word.add_section(WD_SECTION.NEW_PAGE)  # type: ignore[attr-defined]
+    word.add_section(WD_SECTION.NEW_PAGE)
 
 
 def _fld_char(paragraph: Paragraph, kind: str) -> None:
@@ -151,9 +154,9 @@ def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:
     _fld_char(paragraph, "end")
 
 
-def _caption(word: object, doc: Document, label: str, sequence: str, number: int, text: str) -> None:
+def _caption(word: WordDocument, doc: Document, label: str, sequence: str, number: int, text: str) -> None:
     """“1. tabula. …” (Latvian) or “Table 1. …” with a SEQ field Word renumbers when edited."""
-    para = word.add_paragraph(style="Caption")  # type: ignore[attr-defined]
+    para = word.add_paragraph(style="Caption")
     para.paragraph_format.keep_with_next = sequence == "Table"
     if doc.language == "lv":
         _field(para, f"SEQ {sequence} \\* ARABIC", str(number))
@@ -164,21 +167,23 @@ def _caption(word: object, doc: Document, label: str, sequence: str, number: int
         para.add_run(f". {text}")
 
 
-def _para(word: object, block: Para) -> None:
-    para = word.add_paragraph(style=PARA_STYLES.get(block.kind, "Normal"))  # type: ignore[attr-defined]
+def _para(word: WordDocument, block: Para) -> None:
+    para = word.add_paragraph(style=PARA_STYLES.get(block.kind, "Normal"))
     if block.kind == "attribution":
         para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if block.kind == "lead":
         para.paragraph_format.keep_with_next = True
         para.paragraph_format.space_before = Pt(6)
+    if block.kind == "number" and block.number is not None:
+        para.add_run(f"{block.number}. ")  # the number the text wrote, a date's day or a place
     for item in block.runs:
         run = para.add_run(item.text)
         run.bold = item.bold or None
         run.italic = item.italic or None
 
 
-def _table(word: object, block: TableBlock) -> None:
-    table = word.add_table(rows=1, cols=len(block.head))  # type: ignore[attr-defined]
+def _table(word: WordDocument, block: TableBlock) -> None:
+    table = word.add_table(rows=1, cols=len(block.head))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -206,8 +211,8 @@ def _table(word: object, block: TableBlock) -> None:
             _cell(cell, text.strip(), indent=index == 0 and text.startswith("  "), right=index > 0)
 
 
-def _cell(cell: object, text: str, bold: bool = False, right: bool = False, indent: bool = False) -> None:
-    para = cell.paragraphs[0]  # type: ignore[attr-defined]
+def _cell(cell: _Cell, text: str, bold: bool = False, right: bool = False, indent: bool = False) -> None:
+    para = cell.paragraphs[0]
     para.paragraph_format.space_after = Pt(0)
     if right:
         para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -218,8 +223,8 @@ def _cell(cell: object, text: str, bold: bool = False, right: bool = False, inde
     run.font.size = Pt(8.5)
 
 
-def _figure(word: object, block: FigureBlock) -> None:
-    para = word.add_paragraph()  # type: ignore[attr-defined]
+def _figure(word: WordDocument, block: FigureBlock) -> None:
+    para = word.add_paragraph()
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     para.paragraph_format.keep_with_next = True
     run = para.add_run()

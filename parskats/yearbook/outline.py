@@ -12,29 +12,32 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from parskats.catalogue.models import Indicator, NarrativeSection
+from parskats.core.changes import Marker, describe
 from parskats.core.collation import sort_key
-from parskats.core.numbers import format_number, format_percentage
+from parskats.core.numbers import format_number
+from parskats.core.text import word_count
 from parskats.network.models import OrgUnit
 from parskats.reporting.models import Narrative, Report
 from parskats.stats import charts
-from parskats.stats.aggregate import OFF_MAP, Cell, Table, aggregate_years, survey_years
-from parskats.stats.compare import change
+from parskats.stats.aggregate import OFF_MAP, Cell, Scope, Table, aggregate_years, survey_years
+from parskats.stats.compare import year_change
 
 from .models import CONCLUSIONS, SUMMARY, AnnualReview, Excerpt, ReviewSection
-from .text import word_count
 
 FIGURES_FILE = Path(__file__).resolve().parent / "data" / "figures.toml"
 
 
 @lru_cache(maxsize=1)
-def figure_rules() -> dict[str, dict]:
+def figure_rules() -> dict[str, dict[str, Any]]:
     data = tomllib.loads(FIGURES_FILE.read_text(encoding="utf-8"))
-    return data.get("sections", {})
+    rules: dict[str, dict[str, Any]] = data.get("sections", {})
+    return rules
 
 
 @dataclass
@@ -60,7 +63,7 @@ class LibraryText:
     text: str  # the library's whole text
     excerpt: Excerpt | None
     # What the methodologist typed in a form that was refused, shown again instead of the saved choice.
-    posted: dict | None = None
+    posted: dict[str, Any] | None = None
 
     def _form(self, key: str, saved: object) -> object:
         return self.posted[key] if self.posted is not None and key in self.posted else saved
@@ -163,7 +166,7 @@ def build_outline(review: AnnualReview, language: str = "lv") -> Outline:
         has_previous = review.year - 1 in survey_years(review.network, review.survey)
         if has_previous:
             years.insert(0, review.year - 1)
-        tables = aggregate_years(review.network, review.survey, years, group_by="county")
+        tables = aggregate_years(review.network, review.survey, years, Scope(group_by="county"))
         current, previous = tables[review.year], tables.get(review.year - 1)
 
         own = {s.code: s for s in review.sections.all()}
@@ -257,11 +260,11 @@ def _cell_text(cell: Cell, indicator: Indicator, language: str) -> str:
     if cell.value is None:
         return "—"
     text = format_number(cell.value, _decimals(indicator), language)
-    return text if cell.complete else f"{text}*"
+    return text if cell.complete else f"{text}{Marker.INCOMPLETE}"
 
 
 def _figure_table(
-    part: SectionPart, rule: dict, current: Table, previous: Table | None, language: str
+    part: SectionPart, rule: dict[str, Any], current: Table, previous: Table | None, language: str
 ) -> FigureTable | None:
     indicators = _indicators(list(rule.get("indicators", [])), current)
     if not indicators:
@@ -274,7 +277,6 @@ def _figure_table(
     rows: list[list[str]] = []
     totals: dict[str, Decimal | None] = {}
     incomplete = False
-    not_comparable = False
     for indicator in indicators:
         name = indicator.localised("name", language)
         if indicator.parent_id:
@@ -286,13 +288,10 @@ def _figure_table(
         line = [name, *cells, _cell_text(total, indicator, language)]
         if previous is not None:
             before = previous.total.cell(indicator.code)
-            delta = change(total, before)
-            ratio = format_percentage(delta.ratio, 1, language) if delta.ratio is not None else "—"
-            if delta.ratio is not None and delta.ratio > 0:
-                ratio = f"+{ratio}"
-            if delta.ratio is not None and not delta.comparable:
-                ratio = f"{ratio}†"
-                not_comparable = True
+            delta = year_change(current, previous, indicator.code)
+            written = describe(delta.absolute, delta.ratio, previous.year, delta.libraries, language=language)
+            # Like for like: the libraries that gave the figure in both years, counted in brackets.
+            ratio = f"{written.text} ({delta.libraries})" if written.text else "—"
             line += [_cell_text(before, indicator, language), ratio]
         rows.append(line)
     if all(all(c == "—" for c in line[1:]) for line in rows):
@@ -300,14 +299,24 @@ def _figure_table(
         return None
     notes = []
     if incomplete:
-        notes.append(_("* Not every library expected to gave this figure; the total covers those that did."))
-    if not_comparable:
-        notes.append(_("† Not the same libraries reported in both years, so the change is not like for like."))
+        notes.append(
+            _("%(mark)s Not every library expected to gave this figure; the total covers those that did.")
+            % {"mark": Marker.INCOMPLETE}
+        )
+    if previous is not None:
+        notes.append(
+            _(
+                "Change: over the libraries that gave the figure in both years, their number in brackets; "
+                "the region's columns show everyone who reported."
+            )
+        )
     caption = _("%(section)s: the region's figures by county, %(year)s") % {"section": part.title, "year": current.year}
     return FigureTable(caption, head, rows, notes, totals)
 
 
-def _figure_chart(part: SectionPart, rule: dict, tables: dict[int, Table], language: str) -> FigureChart | None:
+def _figure_chart(
+    part: SectionPart, rule: dict[str, Any], tables: dict[int, Table], language: str
+) -> FigureChart | None:
     code = rule.get("chart")
     if not code:
         return None

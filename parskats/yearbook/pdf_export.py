@@ -8,8 +8,9 @@ import base64
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
+from parskats.core.text import Para
+
 from .document import Document, FigureBlock, Heading, TableBlock, caption
-from .text import Para
 
 
 def render_html(doc: Document) -> str:
@@ -31,4 +32,5 @@ def render_html(doc: Document) -> str:
 
 
 def render_pdf(doc: Document) -> bytes:
-    return HTML(string=render_html(doc)).write_pdf()
+    pdf: bytes = HTML(string=render_html(doc)).write_pdf()
+    return pdf

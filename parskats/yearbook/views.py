@@ -98,7 +98,9 @@ def editor(request: HttpRequest, network: str, year: int) -> HttpResponse:
     return _editor(request, review)
 
 
-def _editor(request: HttpRequest, review: AnnualReview, posted: dict | None = None, status: int = 200) -> HttpResponse:
+def _editor(
+    request: HttpRequest, review: AnnualReview, posted: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
     outline = build_outline(review, _language(request))
     context = {
         "network": review.network,

@@ -65,3 +65,32 @@ def test_the_newsroom_pages_are_accessible(page, world, methodologist):
     page.goto("/jaunumi/redakcija/testa/iestatijumi/")
     assert_accessible(page)
     screenshot(page, "news-settings")
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_a_story_opening_with_a_year_and_holding_a_list_reads_as_written(browser, live_server, world, width):
+    report = report_with(world.library_a, world.periods[2020])
+    report.status = Report.Status.APPROVED
+    report.save()
+    section = NarrativeSection.objects.get(survey=world.survey, code="success_story")
+    text = "2020. gadā atvērām jaunu telpu.\n\nMēs piedāvājām:\n\n- pasaku rītus ģimenēm\n- datorapmācību senioriem"
+    Narrative.objects.create(report=report, section=section, text=text)
+    context = browser.new_context(base_url=live_server.url, locale="lv-LV", viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto("/stasti/testa/2020/")
+    excerpt = page.locator("article.news-item p").inner_text()
+    assert excerpt.splitlines() == [
+        "2020. gadā atvērām jaunu telpu.",
+        "Mēs piedāvājām:",
+        "• pasaku rītus ģimenēm",
+        "• datorapmācību senioriem",
+    ]
+    assert_accessible(page)
+    screenshot(page, f"stories-year-list-{width}")
+    page.get_by_role("link", name="Sedas bibliotēka").click()
+    body = page.locator(".article-body")
+    assert body.locator("p").first.inner_text() == "2020. gadā atvērām jaunu telpu."
+    assert body.get_by_role("listitem").all_inner_texts() == ["pasaku rītus ģimenēm", "datorapmācību senioriem"]
+    assert_accessible(page)
+    screenshot(page, f"story-year-list-{width}")
+    context.close()

@@ -19,7 +19,7 @@ def test_review_round(browser, live_server, world, reporter_a, methodologist):
     """Reporter submits, methodologist returns with a field comment, reporter fixes and resubmits,
     methodologist approves, the values are then locked."""
     report = Report.objects.create(unit=world.library_a, period=world.periods[2021])
-    fill_clean(report, reporter_a)  # every field filled (issue 3's entry), visits 1000
+    fill_clean(report, reporter_a)  # every field filled through the report form's entry, visits 1000
     net = world.network.slug
 
     reporter = browser.new_context(

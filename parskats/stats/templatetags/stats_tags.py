@@ -12,9 +12,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from parskats.core.numbers import babel_locale, format_percentage
-from parskats.stats.aggregate import Cell, LibraryValue
+from parskats.core.changes import Marker, describe
+from parskats.core.numbers import babel_locale
+from parskats.stats.aggregate import Cell
 from parskats.stats.compare import Change
+from parskats.stats.tally import LibraryValue
 
 register = template.Library()
 
@@ -39,12 +41,14 @@ def _pieces(language: str | None) -> dict[str, str]:
     return {
         "none": format_html('<span class="muted" title="{}">—</span>', _("no total")),
         "estimated": format_html(
-            '<span class="mark" aria-hidden="true">*</span><span class="visually-hidden"> {}</span>',
-            _("includes estimates"),
+            '<span class="mark" aria-hidden="true">{}</span><span class="visually-hidden"> {}</span>',
+            Marker.ESTIMATED,
+            Marker.ESTIMATED.meaning,
         ),
         "pending": format_html(
-            '<span class="mark" aria-hidden="true">†</span><span class="visually-hidden"> {}</span>',
-            _("includes values not yet approved"),
+            '<span class="mark" aria-hidden="true">{}</span><span class="visually-hidden"> {}</span>',
+            Marker.PENDING,
+            Marker.PENDING.meaning,
         ),
         "of": _("%(n)s of %(total)s"),
     }
@@ -57,7 +61,7 @@ def _marks(estimated: bool, pending: bool) -> str:
 
 @register.simple_tag
 def cell(value: Cell, decimals: int = 0, percent: bool = False) -> SafeString:
-    """12 345 · "12 no 15" when not every library reported · * estimates · † not yet approved."""
+    """12 345 · "12 no 15" when not every library reported · the marks of core.changes.Marker."""
     pieces = _pieces(get_language())
     if value.value is None:
         text = pieces["none"]
@@ -84,21 +88,42 @@ def library_value(value: LibraryValue | None, decimals: int = 0) -> SafeString:
 
 
 @register.simple_tag
-def change_text(value: Change | None, decimals: int = 0, percent: bool = False) -> SafeString:
-    """+1 234 (+5,2 %), with a note when the two years rest on different reporting libraries. A change
-    of a percentage is in percentage points (+2,3 p.p.): a percent of a percent would mislead."""
-    if value is None or value.absolute is None:
+def change_text(value: Change | None, decimals: int = 0, percent: bool = False, versus: bool = False) -> SafeString:
+    """ "+8,4 %" (a percentage: "+2,3 p. p.") with its direction in words for screen readers and as a
+    class for the colour, and who it compares: "comparing 22 libraries that reported in both years".
+    With `versus`, the year compared with ("vs 2021") follows the figure."""
+    if value is None:
         return mark_safe('<span class="muted">—</span>')
-    absolute = value.absolute
-    sign = "+" if absolute > 0 else "−" if absolute < 0 else "±"
-    text = format_html("{}", sign + fast_number(abs(absolute), decimals))
-    if percent:
-        text = format_html('{}\u00a0<abbr title="{}">{}</abbr>', text, _("percentage points"), _("pp"))
-    elif value.ratio is not None:
-        ratio = value.ratio
-        text = format_html(
-            "{} ({}{})", text, "+" if ratio > 0 else "−" if ratio < 0 else "±", format_percentage(abs(Decimal(ratio)))
-        )
-    if not value.comparable:
-        return format_html('{}<span class="coverage">{}</span>', text, _("not all libraries reported in both years"))
-    return text
+    written = describe(value.absolute, value.ratio, value.previous_year, value.libraries, points=percent, decimals=1)
+    coverage = format_html('<span class="coverage">{}</span>', written.coverage)
+    if not written.text:
+        return coverage
+    marks = _marks(value.estimated, value.pending)
+    year = format_html(" {}", written.versus) if versus else ""
+    return format_html(
+        '<span class="change {}">{}{}<span class="visually-hidden"> ({})</span>{}</span>{}',
+        written.css,
+        written.text,
+        mark_safe(marks),  # noqa: S308 - fixed marks from format_html
+        written.word,
+        year,
+        coverage,
+    )
+
+
+@register.simple_tag
+def change_totals(value: Change | None, decimals: int = 0) -> str:
+    """The totals of everyone who reported each year, beside the like-for-like change."""
+    if value is None or value.everyone:
+        return ""
+    current, previous = value.current_total, value.previous_total
+
+    def total(cell: Cell) -> str:
+        figure = fast_number(cell.value, decimals) if cell.value is not None else "—"
+        return _("%(value)s (%(n)s of %(total)s)") % {"value": figure, "n": cell.reported, "total": cell.expected}
+
+    return _("All who reported: %(previous)s in %(previous_year)s, %(current)s this year.") % {
+        "previous": total(previous),
+        "previous_year": value.previous_year,
+        "current": total(current),
+    }

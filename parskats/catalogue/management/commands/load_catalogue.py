@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -11,8 +12,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("manifests", nargs="*", type=Path)
 
-    def handle(self, *args: object, **options: object) -> None:
-        for manifest in options["manifests"] or manifests():  # type: ignore[attr-defined]
+    def handle(self, *args: object, **options: Any) -> None:
+        for manifest in options["manifests"] or manifests():
             try:
                 result = load_catalogue(Path(manifest))
             except CatalogueError as exc:

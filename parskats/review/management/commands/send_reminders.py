@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -19,14 +20,14 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=7, help="Remind this many days before the deadline (7).")
         parser.add_argument("--today", help="Act as if today were this date (YYYY-MM-DD), for catching up.")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         today = None
         if options["today"]:
             try:
                 today = dt.date.fromisoformat(str(options["today"]))
             except ValueError:
                 raise CommandError(f"--today={options['today']!r} is not a date like 2023-02-15.") from None
-        days = int(options["days"])  # type: ignore[call-overload]
+        days = int(options["days"])
         if days < 1:
             raise CommandError("--days must be 1 or more.")
         sent = send_reminders(today, days)
