@@ -864,7 +864,7 @@ def remove_year(
         record(
             actor=actor,
             channel=channel,
-            action=AuditEntry.Action.OTHER,
+            action=AuditEntry.Action.DATA_IMPORTED,
             network=network,
             target=f"PLS FY{year}",
             new={"removed": vars(removal)},
