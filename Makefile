@@ -38,6 +38,7 @@ lint: install-dev lock-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_views.py
 
 # One resolution for Linux, macOS and Windows (--universal) on the oldest Python we support. The existing
 # lock is uv's preference, so regenerating only moves what requirements*.txt asks to move; the dev lock is

@@ -123,7 +123,7 @@ def test_a_large_network_lists_its_counties_first(world, methodologist, monkeypa
     """Above LIST_LIMIT libraries (a national network) the page lists counties with their counts, and
     one county's libraries, branches included, on request."""
     from parskats.network.models import OrgUnit
-    from parskats.site import libraries as views
+    from parskats.site import libraries_views as views
 
     from .factories import link, unit
 

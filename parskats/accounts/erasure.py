@@ -68,7 +68,7 @@ def erase_person(actor: User | None, email: str, *, audit_too: bool = False) -> 
             record(
                 actor=actor,
                 channel=AuditEntry.Channel.ADMIN,
-                action=AuditEntry.Action.OTHER,
+                action=AuditEntry.Action.PERSON_ERASED,
                 network=network,
                 target=f"person {user.pk}",
                 note="erased on request (GDPR)",

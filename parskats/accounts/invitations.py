@@ -69,6 +69,14 @@ def invite(
         invited_by=actor,
         expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
     )
+    record(
+        actor=actor,
+        channel=AuditEntry.Channel.FORM,
+        action=AuditEntry.Action.INVITATION_SENT,
+        network=network,
+        target="invitation",
+        new={"email": email, "role": kind, "library": unit.code if unit else ""},
+    )
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
         _grant(actor, invitation, existing)
@@ -88,12 +96,44 @@ def _grant(actor: User | None, invitation: Invitation, user: User) -> Role:
     record(
         actor=actor or user,
         channel=AuditEntry.Channel.FORM,
-        action=AuditEntry.Action.OTHER,
+        action=AuditEntry.Action.ROLE_GRANTED,
         network=invitation.network,
         target="role",
         new={"email": user.email, "role": invitation.kind, "library": invitation.unit.code if invitation.unit else ""},
         note="invitation",
     )
+    return role
+
+
+class RoleRefused(Exception):
+    """A role change that is not allowed; str(error) is a message for the user."""
+
+
+@transaction.atomic
+def remove_role(actor: User, network: Network, role_id: int) -> Role:
+    """Take a role away from a person (the network's methodologist only; not their own methodologist
+    role, so a network never loses its last methodologist by a slip). Returns the removed role."""
+    if not is_network_admin(actor, network):
+        raise RoleRefused(_("Only the network's methodologist can remove roles."))
+    role = (
+        Role.objects.select_for_update(of=("self",))
+        .filter(network=network, pk=role_id)
+        .select_related("user", "unit")
+        .first()
+    )
+    if role is None:
+        raise Role.DoesNotExist(f"No role {role_id} in {network.slug}.")
+    if role.user_id == actor.pk and role.kind == Role.Kind.ADMIN:
+        raise RoleRefused(_("You cannot remove your own methodologist role."))
+    record(
+        actor=actor,
+        channel=AuditEntry.Channel.FORM,
+        action=AuditEntry.Action.ROLE_REMOVED,
+        network=network,
+        target="role",
+        old={"email": role.user.email, "role": role.kind, "library": role.unit.code if role.unit else ""},
+    )
+    role.delete()
     return role
 
 

@@ -28,7 +28,49 @@ class AuditEntry(models.Model):
         STATUS = "status", _("status changed")
         EXPLANATION = "explanation", _("explanation changed")
         COMMENT = "comment", _("comment")
-        OTHER = "other", _("other change")
+        # The report and its parts
+        REPORT_STARTED = "report_started", _("report started")
+        FIELDS_COPIED = "fields_copied", _("fields copied from last year")
+        ACTIVITY_ADDED = "activity_added", _("activity added")
+        ACTIVITY_REMOVED = "activity_removed", _("activity removed")
+        PHOTO_ADDED = "photo_added", _("photo added")
+        PHOTO_REMOVED = "photo_removed", _("photo removed")
+        PERIOD_ADDED = "period_added", _("reporting year added")
+        PERIOD_CHANGED = "period_changed", _("reporting year changed")
+        # People and the network
+        ROLE_GRANTED = "role_granted", _("role granted")
+        ROLE_REMOVED = "role_removed", _("role removed")
+        INVITATION_SENT = "invitation_sent", _("invitation sent")
+        PERSON_ERASED = "person_erased", _("personal data erased")
+        LIBRARY_ADDED = "library_added", _("library added")
+        LIBRARY_CHANGED = "library_changed", _("library changed")
+        LIBRARY_MOVED = "library_moved", _("library moved")
+        TOKEN_ISSUED = "token_issued", _("API token issued")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        DATA_IMPORTED = "data_imported", _("data imported")
+        # News
+        ARTICLE_CREATED = "article_created", _("article created")
+        ARTICLE_CHANGED = "article_changed", _("article changed")
+        ARTICLE_IMAGE_ADDED = "article_image_added", _("article image added")
+        ARTICLE_IMAGE_REMOVED = "article_image_removed", _("article image removed")
+        EDITOR_ADDED = "editor_added", _("news editor added")
+        EDITOR_REMOVED = "editor_removed", _("news editor removed")
+        COMMENT_RULES_CHANGED = "comment_rules_changed", _("comment rules changed")
+        # Seminars
+        SEMINAR_CREATED = "seminar_created", _("seminar created")
+        SEMINAR_CHANGED = "seminar_changed", _("seminar changed")
+        AGENDA_PROPOSED = "agenda_proposed", _("agenda proposed")
+        AGENDA_ITEM_ADDED = "agenda_item_added", _("agenda item added")
+        AGENDA_ITEM_CHANGED = "agenda_item_changed", _("agenda item changed")
+        AGENDA_ITEM_MOVED = "agenda_item_moved", _("agenda item moved")
+        AGENDA_ITEM_REMOVED = "agenda_item_removed", _("agenda item removed")
+        GUEST_ADDED = "guest_added", _("guest added")
+        GUEST_REMOVED = "guest_removed", _("guest removed")
+        SEMINAR_INVITATIONS_SENT = "seminar_invited", _("seminar invitations sent")
+        NEWS_DRAFTED = "news_drafted", _("news draft written")
+        # Rows written before the kinds above existed say what they were in their note and target;
+        # record() refuses it for new rows.
+        OTHER = "other", _("other change (recorded before typed kinds)")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     # The actor may later be erased (GDPR); the name at the time stays as text.
@@ -37,7 +79,7 @@ class AuditEntry(models.Model):
     )
     actor_name = models.CharField(_("who"), max_length=200, blank=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
-    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
     network = models.ForeignKey("network.Network", on_delete=models.CASCADE, related_name="+")
     report = models.ForeignKey(
         "reporting.Report", on_delete=models.CASCADE, null=True, blank=True, related_name="audit_entries"
@@ -72,7 +114,14 @@ def record(
     new: Any = None,
     note: str = "",
 ) -> AuditEntry:
-    """Append one audit entry; call it inside the transaction that makes the change."""
+    """Append one audit entry; call it inside the transaction that makes the change.
+
+    `action` is one of AuditEntry.Action, never OTHER: a new row says what kind of change it was,
+    so the trail can be filtered and read without parsing free text."""
+    if action == AuditEntry.Action.OTHER or action not in AuditEntry.Action.values:
+        raise ValueError(f"Audit action {action!r} is not a typed kind of change (AuditEntry.Action).")
+    if channel not in AuditEntry.Channel.values:
+        raise ValueError(f"Audit channel {channel!r} is not one of AuditEntry.Channel.")
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
         actor=user,

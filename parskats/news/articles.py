@@ -69,7 +69,9 @@ def save_article(user: AnyUser, article: Article, tag_names: list[str]) -> Artic
     record(
         actor=user,
         channel=AuditEntry.Channel.FORM,
-        action=AuditEntry.Action.STATUS if old_status != article.status else AuditEntry.Action.OTHER,
+        action=AuditEntry.Action.ARTICLE_CREATED
+        if created
+        else (AuditEntry.Action.STATUS if old_status != article.status else AuditEntry.Action.ARTICLE_CHANGED),
         network=article.network,
         target=f"news.article:{article.pk}",
         old=old_status,
@@ -86,7 +88,7 @@ def add_image(user: AnyUser, article: Article, upload: UploadedFile, alt_text: s
     record(
         actor=user,
         channel=AuditEntry.Channel.FORM,
-        action=AuditEntry.Action.OTHER,
+        action=AuditEntry.Action.ARTICLE_IMAGE_ADDED,
         network=article.network,
         target=f"news.image:{image.pk}",
         new={"alt": alt_text, "caption": caption},
@@ -100,7 +102,7 @@ def remove_image(user: AnyUser, image: ArticleImage) -> None:
     record(
         actor=user,
         channel=AuditEntry.Channel.FORM,
-        action=AuditEntry.Action.OTHER,
+        action=AuditEntry.Action.ARTICLE_IMAGE_REMOVED,
         network=image.article.network,
         target=f"news.image:{image.pk}",
         old={"alt": image.alt_text, "caption": image.caption},
@@ -116,7 +118,7 @@ def add_editor(actor: AnyUser, network: Network, person: User) -> Editor:
     record(
         actor=actor,
         channel=AuditEntry.Channel.FORM,
-        action=AuditEntry.Action.OTHER,
+        action=AuditEntry.Action.EDITOR_ADDED,
         network=network,
         target="news.editor",
         new=person.email,
@@ -129,7 +131,7 @@ def remove_editor(actor: AnyUser, editor: Editor) -> None:
     record(
         actor=actor,
         channel=AuditEntry.Channel.FORM,
-        action=AuditEntry.Action.OTHER,
+        action=AuditEntry.Action.EDITOR_REMOVED,
         network=editor.network,
         target="news.editor",
         old=editor.user.email,

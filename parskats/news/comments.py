@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 
 from parskats.accounts.access import AnyUser
 from parskats.audit.models import AuditEntry, record
+from parskats.network.models import Network
 
 from .models import Article, Comment, Editor, NewsSettings
 
@@ -198,3 +199,33 @@ def moderate_comment(user: AnyUser, comment: Comment, decision: str) -> Comment:
         note=comment.article.title,
     )
     return comment
+
+
+COMMENT_RULES = ("moderation", "min_fill_seconds", "per_address_per_hour", "per_article_per_hour", "max_links")
+
+
+@transaction.atomic
+def change_comment_rules(user: AnyUser, network: Network, rules: dict[str, object]) -> NewsSettings:
+    """Set a network's comment rules (the caller has checked the user is its methodologist). The
+    row is locked, so two methodologists saving at once do not lose either change from the record."""
+    unknown = set(rules) - set(COMMENT_RULES)
+    if unknown:
+        raise ValueError(f"Not comment rules: {sorted(unknown)}.")
+    settings_row, _created = NewsSettings.objects.select_for_update().get_or_create(network=network)
+    old = {name: getattr(settings_row, name) for name in rules}
+    for name, value in rules.items():
+        setattr(settings_row, name, value)
+    settings_row.full_clean()
+    settings_row.save()
+    changed = {name for name in rules if old[name] != rules[name]}
+    if changed:
+        record(
+            actor=user,
+            channel=AuditEntry.Channel.FORM,
+            action=AuditEntry.Action.COMMENT_RULES_CHANGED,
+            network=network,
+            target="news.settings",
+            old={name: old[name] for name in sorted(changed)},
+            new={name: rules[name] for name in sorted(changed)},
+        )
+    return settings_row

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from . import access
 from .articles import add_editor, add_image, remove_editor, remove_image, save_article
-from .comments import DECISIONS, erase_comment, moderate_comment
+from .comments import COMMENT_RULES, DECISIONS, change_comment_rules, erase_comment, moderate_comment
 from .forms import ArticleForm, EditorForm, ImageForm, NewsSettingsForm
 from .models import Article, ArticleImage, Comment, Editor, NewsSettings
 
@@ -143,7 +143,7 @@ def network_settings(request: HttpRequest, network: str) -> HttpResponse:
     editor_form = EditorForm(request.POST if "add_editor" in request.POST else None)
     if request.method == "POST":
         if "save_settings" in request.POST and settings_form.is_valid():
-            settings_form.save()
+            change_comment_rules(request.user, net, {name: settings_form.cleaned_data[name] for name in COMMENT_RULES})
             messages.success(request, _("The settings are saved."))
             return redirect("news:settings", net.slug)
         if "add_editor" in request.POST and editor_form.is_valid():

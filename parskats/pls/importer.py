@@ -696,7 +696,7 @@ def import_year(
             record(
                 actor=actor,
                 channel=channel,
-                action=AuditEntry.Action.OTHER,
+                action=AuditEntry.Action.DATA_IMPORTED,
                 network=network,
                 target=f"PLS FY{layout.fiscal_year}",
                 new={
@@ -864,7 +864,7 @@ def remove_year(
         record(
             actor=actor,
             channel=channel,
-            action=AuditEntry.Action.OTHER,
+            action=AuditEntry.Action.DATA_IMPORTED,
             network=network,
             target=f"PLS FY{year}",
             new={"removed": vars(removal)},

@@ -21,7 +21,7 @@ from parskats.catalogue.models import Indicator
 from parskats.core.numbers import NumberParseError, format_number, parse_number
 
 from .figures import Figure
-from .models import Activity, Photo, Report, Value
+from .models import Report, Value
 
 EDITABLE = (Report.Status.DRAFT, Report.Status.RETURNED)
 NOT_APPLICABLE_WORDS = {"na", "n/a", "nav attiecināms", "neattiecas", "not applicable"}
@@ -129,24 +129,6 @@ def ensure_editable(report: Report) -> None:
             _("The report is %(status)s and cannot be changed; ask the methodologist to return it.")
             % {"status": report.get_status_display()}
         )
-
-
-def remove_report_item(user: AnyUser, report: Report, item: Activity | Photo, described: dict[str, object]) -> None:
-    """Remove an activity or a photo of an editable report, with its audit record, in one transaction.
-    The report row is locked, so an approval at the same moment cannot miss the removal."""
-    with transaction.atomic():
-        ensure_editable(Report.objects.select_for_update().get(pk=report.pk))
-        record(
-            actor=user,
-            channel="form",
-            action="other",
-            network=report.period.network,
-            report=report,
-            target=item._meta.model_name or "",
-            old=described,
-            new=None,
-        )
-        item.delete()
 
 
 def save_value(

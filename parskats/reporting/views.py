@@ -1,6 +1,6 @@
 """The report form: the page, autosave of one field (htmx), save-all without JavaScript, copying
 stable fields from last year, and submission. Views stay thin: access through access.py, changes
-through entry.py and submission.py."""
+through the actions in entry.py, items.py, periods.py and submission.py."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +23,9 @@ from .access import can_write_report, get_report_for_user, reports_for_user
 from .checks import form_indicators
 from .entry import EntryError, VersionConflict, save_value
 from .form import field_rows, is_editable, narrative_sections, sections
+from .items import copy_stable as copy_stable_fields
 from .models import Activity, Explanation, Report, ReportingPeriod, Value
+from .periods import PeriodRefused, start_report
 from .rows import render_checks, render_row
 from .submission import SubmissionError, submit_report
 
@@ -71,7 +72,11 @@ def start(request: HttpRequest, network: str, period: int, unit: int) -> HttpRes
     library = libraries_for_user(request.user, net).filter(pk=unit).first()
     if library is None:
         raise Http404("No such library.")
-    report, _created = Report.objects.get_or_create(unit=library, period=found)
+    try:
+        report, _started = start_report(request.user, found, library)
+    except PeriodRefused as error:
+        messages.error(request, str(error))
+        return redirect("reporting:index", network=net.slug)
     return redirect("reporting:form", network=net.slug, report=report.pk)
 
 
@@ -209,16 +214,8 @@ def save_field(request: HttpRequest, network: str, report: int, code: str) -> Ht
 def copy_stable(request: HttpRequest, network: str, report: int) -> HttpResponse:
     """Copy last year's stable fields (opening hours, staff, population, …) into empty fields."""
     found = report_in_network(request, network, report, write=True)
-    rows, _summary = field_rows(found)
-    copied = 0
     try:
-        with transaction.atomic():
-            for row in rows:
-                if row.indicator.stable and row.previous and row.value is None:
-                    previous = row.previous
-                    raw = previous.code if previous.code != Value.Code.NUMBER else previous.number
-                    save_value(request.user, found, row.code, raw, 0, indicator=row.indicator)
-                    copied += 1
+        copied = len(copy_stable_fields(request.user, found))
     except EntryError as error:
         messages.error(request, error.message)
     else:

@@ -1,5 +1,5 @@
 """The rest of the report: narratives (autosaved), activities, photos and check explanations.
-Every change writes its audit record in the same transaction."""
+The views parse and render; every change is an action in items.py (report lock, audit record)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,35 +17,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from parskats.accounts.http import AuthenticatedHttpRequest
-from parskats.audit.models import record
 from parskats.catalogue.models import NarrativeSection
 
-from .entry import EntryError, ensure_editable, remove_report_item, save_value
+from . import items
+from .entry import EntryError, ensure_editable
 from .form import field_rows, narrative_item
 from .models import Activity, Explanation, Narrative, Photo, Report
 from .photos import process_photo
 from .rows import render_checks
 from .views import found_url, report_in_network
 
-MAX_NARRATIVE_CHARS = 20_000
-
 
 def editable_report(request: HttpRequest, network: str, report: int) -> Report:
     found = report_in_network(request, network, report, write=True)
     return found
-
-
-def _audit(request: HttpRequest, report: Report, action: str, target: str, old: object, new: object) -> None:
-    record(
-        actor=request.user,
-        channel="form",
-        action=action,
-        network=report.period.network,
-        report=report,
-        target=target,
-        old=old,
-        new=new,
-    )
 
 
 @login_required
@@ -60,34 +44,11 @@ def save_narrative(request: AuthenticatedHttpRequest, network: str, report: int,
     text = request.POST.get("text", "").replace("\r\n", "\n")
     base = request.POST.get("version", "")
     status, message = "saved", ""
-    narrative = Narrative.objects.filter(report=found, section=section).first()
-    if len(text) > MAX_NARRATIVE_CHARS:
-        status, message = (
-            "error",
-            _("The text is too long (at most %(max)s characters).") % {"max": MAX_NARRATIVE_CHARS},
-        )
-    else:
-        try:
-            with transaction.atomic():
-                ensure_editable(Report.objects.select_for_update().get(pk=found.pk))
-                narrative = Narrative.objects.select_for_update().filter(report=found, section=section).first()
-                current = narrative.version if narrative else 0
-                old = narrative.text if narrative else ""
-                if old != text:
-                    if base.isdigit() and int(base) != current:
-                        raise EntryError(
-                            _("Someone else changed this text meanwhile. Copy your text, reload the page and merge.")
-                        )
-                    found.version += 1
-                    Report.objects.filter(pk=found.pk).update(version=found.version, updated_at=timezone.now())
-                    if narrative is None:
-                        narrative = Narrative(report=found, section=section)
-                    narrative.text, narrative.version = text, found.version
-                    narrative.updated_by = request.user
-                    narrative.save()
-                    _audit(request, found, "narrative", section.code, old, text)
-        except EntryError as error:
-            status, message = "error", error.message
+    try:
+        narrative = items.save_narrative(request.user, found, section, text, int(base) if base.isdigit() else None)
+    except EntryError as error:
+        status, message = "error", error.message
+        narrative = Narrative.objects.filter(report=found, section=section).first()
     if not request.headers.get("HX-Request"):
         (messages.success if status == "saved" else messages.error)(request, message or _("Saved."))
         return redirect(found_url(found) + "#narratives")
@@ -139,16 +100,15 @@ def add_activity(request: AuthenticatedHttpRequest, network: str, report: int) -
         )
     activity_form = ActivityForm(request.POST, report=found)
     try:
+        # Refused at once for a report that is no longer editable (the action checks again under its lock).
         ensure_editable(found)
+        activity = (
+            items.add_activity(request.user, found, activity_form.cleaned_data) if activity_form.is_valid() else None
+        )
     except EntryError as error:
         messages.error(request, error.message)
         return redirect(found_url(found) + "#activities")
-    if activity_form.is_valid():
-        with transaction.atomic():
-            activity = activity_form.save(commit=False)
-            activity.report, activity.updated_by = found, request.user
-            activity.save()
-            _audit(request, found, "other", "activity", None, {"title": activity.title, "date": str(activity.date)})
+    if activity is not None:
         messages.success(request, _("Activity added: %(title)s.") % {"title": activity.title})
         return redirect(found_url(found) + "#activities")
     return render(
@@ -164,7 +124,7 @@ def delete_activity(request: AuthenticatedHttpRequest, network: str, report: int
     found = editable_report(request, network, report)
     item = get_object_or_404(Activity, report=found, pk=activity)
     try:
-        remove_report_item(request.user, found, item, {"title": item.title, "date": str(item.date)})
+        items.remove_report_item(request.user, found, item)
     except EntryError as error:
         messages.error(request, error.message)
         return redirect(found_url(found) + "#activities")
@@ -177,17 +137,8 @@ def delete_activity(request: AuthenticatedHttpRequest, network: str, report: int
 def compute_events(request: AuthenticatedHttpRequest, network: str, report: int) -> HttpResponse:
     """Fill the event indicators from the activity list (hybrid events count as in person)."""
     found = editable_report(request, network, report)
-    items = list(Activity.objects.filter(report=found))
-    figures = {
-        "events": len(items),
-        "events_inperson": sum(1 for a in items if a.mode != Activity.Mode.VIRTUAL),
-        "events_virtual": sum(1 for a in items if a.mode == Activity.Mode.VIRTUAL),
-        "event_attendance": sum(a.attendance or 0 for a in items),
-    }
     try:
-        with transaction.atomic():
-            for code, number in figures.items():
-                save_value(request.user, found, code, number, None)
+        items.compute_events(request.user, found)
     except EntryError as error:
         messages.error(request, error.message)
     else:
@@ -219,6 +170,7 @@ def add_photo(request: AuthenticatedHttpRequest, network: str, report: int) -> H
         )
     photo_form = PhotoForm(request.POST, request.FILES)
     try:
+        # Refused at once for a report that is no longer editable (the action checks again under its lock).
         ensure_editable(found)
         if not photo_form.is_valid():
             raise ValidationError(
@@ -227,28 +179,24 @@ def add_photo(request: AuthenticatedHttpRequest, network: str, report: int) -> H
                 )
             )
         image, thumbnail = process_photo(photo_form.cleaned_data["image"])
+        data = photo_form.cleaned_data
+        items.add_photo(
+            request.user,
+            found,
+            image,
+            thumbnail,
+            alt_text=data["alt_text"],
+            caption=data["caption"],
+            credit=data["credit"],
+            consent=data["consent"],
+        )
     except EntryError as error:
         messages.error(request, error.message)
         return redirect(request.path)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(request.path)
-    else:
-        data = photo_form.cleaned_data
-        with transaction.atomic():
-            photo = Photo(
-                report=found,
-                alt_text=data["alt_text"],
-                caption=data["caption"],
-                credit=data["credit"],
-                consent=data["consent"],
-                uploaded_by=request.user,
-            )
-            photo.image.save("photo.jpg", image, save=False)
-            photo.thumbnail.save("thumb.jpg", thumbnail, save=False)
-            photo.save()
-            _audit(request, found, "other", "photo", None, {"caption": photo.caption, "consent": photo.consent})
-        messages.success(request, _("Photo added."))
+    messages.success(request, _("Photo added."))
     return redirect(found_url(found) + "#photos")
 
 
@@ -258,12 +206,10 @@ def delete_photo(request: AuthenticatedHttpRequest, network: str, report: int, p
     found = editable_report(request, network, report)
     item = get_object_or_404(Photo, report=found, pk=photo)
     try:
-        remove_report_item(request.user, found, item, {"caption": item.caption, "consent": item.consent})
+        items.remove_report_item(request.user, found, item)
     except EntryError as error:
         messages.error(request, error.message)
         return redirect(found_url(found) + "#photos")
-    item.image.delete(save=False)
-    item.thumbnail.delete(save=False)
     messages.success(request, _("Photo removed."))
     return redirect(found_url(found) + "#photos")
 
@@ -280,25 +226,9 @@ def explain(request: AuthenticatedHttpRequest, network: str, report: int) -> Htt
     error = ""
     if result is None:
         error = _("This warning no longer applies.")
-    elif category not in Explanation.Category.values:
-        error = _("Choose a category.")
-    elif not text:
-        error = _("Write the explanation.")
-    elif len(text) > 2000:
-        error = _("The explanation is too long (at most 2000 characters).")
     else:
         try:
-            with transaction.atomic():
-                ensure_editable(found)
-                current = Explanation.objects.filter(report=found, check_code=check, indicator_code=field).first()
-                old = {"category": current.category, "text": current.text} if current else None
-                Explanation.objects.update_or_create(
-                    report=found,
-                    check_code=check,
-                    indicator_code=field,
-                    defaults={"category": category, "text": text, "updated_by": request.user},
-                )
-                _audit(request, found, "explanation", field, old, {"check": check, "category": category, "text": text})
+            items.explain(request.user, found, check, field, category, text)
         except EntryError as exc:
             error = exc.message
         rows, summary = field_rows(found)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import libraries, people, views
+from . import libraries_views, people_views, views
 
 app_name = "review"
 urlpatterns = [
@@ -15,11 +15,11 @@ urlpatterns = [
     path("reports/<int:report_id>/feedback/", views.feedback, name="feedback"),
     path("reports/<int:report_id>/history/", views.history, name="history"),
     path("reports/<int:report_id>/history/<slug:target>/", views.value_history, name="value_history"),
-    path("people/", people.people, name="people"),
-    path("people/invite/", people.invite, name="invite"),
-    path("people/roles/<int:role_id>/remove/", people.remove_role, name="remove_role"),
-    path("libraries/", libraries.libraries, name="libraries"),
-    path("libraries/<slug:code>/", libraries.library, name="library"),
-    path("years/", people.years, name="years"),
-    path("years/<int:period_id>/", people.edit_year, name="edit_year"),
+    path("people/", people_views.people, name="people"),
+    path("people/invite/", people_views.invite, name="invite"),
+    path("people/roles/<int:role_id>/remove/", people_views.remove_role, name="remove_role"),
+    path("libraries/", libraries_views.libraries, name="libraries"),
+    path("libraries/<slug:code>/", libraries_views.library, name="library"),
+    path("years/", people_views.years, name="years"),
+    path("years/<int:period_id>/", people_views.edit_year, name="edit_year"),
 ]

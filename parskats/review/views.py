@@ -244,6 +244,21 @@ def _labels(report: Report) -> dict[str, str]:
     return labels
 
 
+def entry_label(entry: AuditEntry, labels: dict[str, str]) -> str:
+    """What an entry is about, next to its kind: the field or section, the activity's title, the
+    photo's caption, the fields copied from last year."""
+    described = entry.new if isinstance(entry.new, dict) else entry.old if isinstance(entry.old, dict) else {}
+    if entry.action in (AuditEntry.Action.ACTIVITY_ADDED, AuditEntry.Action.ACTIVITY_REMOVED):
+        return str(described.get("title") or labels["activity"])
+    if entry.action in (AuditEntry.Action.PHOTO_ADDED, AuditEntry.Action.PHOTO_REMOVED):
+        return str(described.get("caption") or labels["photo"])
+    if entry.action == AuditEntry.Action.FIELDS_COPIED:
+        return ", ".join(labels.get(code, code) for code in described.get("fields", []))
+    if entry.action == AuditEntry.Action.REPORT_STARTED:
+        return ""
+    return labels.get(entry.target, entry.target)
+
+
 def _visible_entries(request: HttpRequest, net: Network, report: Report) -> QuerySet[AuditEntry]:
     """Review comments not yet sent to the library stay the methodologist's draft."""
     entries = report.audit_entries.all()
@@ -260,7 +275,7 @@ def history(request: AuthenticatedHttpRequest, network: str, report_id: int) -> 
     entries = list(_visible_entries(request, net, report)[:1000])
     labels = _labels(report)
     for entry in entries:
-        entry.label = labels.get(entry.target, entry.target)
+        entry.label = entry_label(entry, labels)
     return render(request, "review/history.html", {"network": net, "report": report, "entries": entries})
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from parskats.audit.models import AuditEntry
 from parskats.core.text import shorten, summary
 from parskats.network.models import OrgUnit
 from parskats.news.articles import unique_slug
@@ -19,7 +20,7 @@ from .agenda import RIGA
 from .content import INSIGHT_CHARS
 from .models import AgendaItem, Seminar
 from .participants import participants
-from .services import _audit
+from .services import audit
 
 
 def news_body(seminar: Seminar) -> tuple[str, str]:
@@ -80,6 +81,10 @@ def draft_news(actor: Any, seminar: Seminar) -> Article:
     """Create (once) the draft article about a seminar that has begun; later calls return the same draft."""
     if seminar.starts_at > timezone.now():
         raise ValidationError(_("The news is written after the seminar has begun."))
+    # The seminar row is locked, so two clicks at once write one draft, not two.
+    seminar.news_article_id = (
+        Seminar.objects.select_for_update().values_list("news_article_id", flat=True).get(pk=seminar.pk)
+    )
     if seminar.news_article_id:
         article = Article.objects.filter(pk=seminar.news_article_id).first()
         if article is not None:
@@ -98,5 +103,5 @@ def draft_news(actor: Any, seminar: Seminar) -> Article:
     )
     Seminar.objects.filter(pk=seminar.pk).update(news_article=article)
     seminar.news_article = article
-    _audit(actor, seminar, "news-draft", new=article.pk)
+    audit(actor, seminar, AuditEntry.Action.NEWS_DRAFTED, "news-draft", new=article.pk)
     return article

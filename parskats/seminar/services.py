@@ -18,11 +18,14 @@ from .agenda import proposed_items
 from .models import AgendaItem, Guest, Seminar
 
 
-def _audit(actor: Any, seminar: Seminar, what: str, old: Any = None, new: Any = None, note: str = "") -> None:
+def audit(
+    actor: Any, seminar: Seminar, action: str, what: str, old: Any = None, new: Any = None, note: str = ""
+) -> None:
+    """One audit record of a seminar change; the target keeps the seminar and the part that changed."""
     record(
         actor=actor,
         channel=AuditEntry.Channel.FORM,
-        action=AuditEntry.Action.OTHER,
+        action=action,
         network=seminar.network,
         target=f"seminar:{seminar.pk}:{what}"[:64],
         old=old,
@@ -47,7 +50,9 @@ def create_seminar(actor: Any, network: Network, **fields: Any) -> Seminar:
     seminar.full_clean()
     seminar.save()
     AgendaItem.objects.bulk_create(proposed_items(seminar))
-    _audit(actor, seminar, "created", new={k: str(getattr(seminar, k)) for k in FIELDS})
+    audit(
+        actor, seminar, AuditEntry.Action.SEMINAR_CREATED, "created", new={k: str(getattr(seminar, k)) for k in FIELDS}
+    )
     return seminar
 
 
@@ -60,9 +65,10 @@ def update_seminar(actor: Any, seminar: Seminar, **fields: Any) -> Seminar:
     seminar.save()
     new = {k: str(getattr(seminar, k)) for k in FIELDS}
     _changed(seminar)
-    _audit(
+    audit(
         actor,
         seminar,
+        AuditEntry.Action.SEMINAR_CHANGED,
         "details",
         old={k: v for k, v in old.items() if new[k] != v},
         new={k: v for k, v in new.items() if old[k] != v},
@@ -77,7 +83,14 @@ def propose_agenda(actor: Any, seminar: Seminar) -> list[AgendaItem]:
     seminar.agenda_items.all().delete()
     items = AgendaItem.objects.bulk_create(proposed_items(seminar))
     _changed(seminar)
-    _audit(actor, seminar, "agenda-proposed", old=old, new=[item.title for item in items])
+    audit(
+        actor,
+        seminar,
+        AuditEntry.Action.AGENDA_PROPOSED,
+        "agenda-proposed",
+        old=old,
+        new=[item.title for item in items],
+    )
     return items
 
 
@@ -100,7 +113,15 @@ def move_item(actor: Any, item: AgendaItem, offset: int) -> None:
         if other.position != position:
             AgendaItem.objects.filter(pk=other.pk).update(position=position)
     _changed(seminar)
-    _audit(actor, seminar, "agenda-moved", old=index + 1, new=target + 1, note=item.title)
+    audit(
+        actor,
+        seminar,
+        AuditEntry.Action.AGENDA_ITEM_MOVED,
+        "agenda-moved",
+        old=index + 1,
+        new=target + 1,
+        note=item.title,
+    )
 
 
 @transaction.atomic
@@ -110,9 +131,10 @@ def update_item(actor: Any, item: AgendaItem, *, title: str, minutes: int, fixed
     item.full_clean()
     item.save()
     _changed(item.seminar)
-    _audit(
+    audit(
         actor,
         item.seminar,
+        AuditEntry.Action.AGENDA_ITEM_CHANGED,
         "agenda-item",
         old=old,
         new={"title": title, "minutes": minutes, "fixed_start": str(fixed_start or "")},
@@ -135,7 +157,7 @@ def add_item(actor: Any, seminar: Seminar, *, kind: str, title: str, minutes: in
     item.full_clean()
     item.save()
     _changed(seminar)
-    _audit(actor, seminar, "agenda-added", new=title)
+    audit(actor, seminar, AuditEntry.Action.AGENDA_ITEM_ADDED, "agenda-added", new=title)
     return item
 
 
@@ -146,7 +168,7 @@ def remove_item(actor: Any, item: AgendaItem) -> None:
     item.delete()
     _renumber(seminar)
     _changed(seminar)
-    _audit(actor, seminar, "agenda-removed", old=title)
+    audit(actor, seminar, AuditEntry.Action.AGENDA_ITEM_REMOVED, "agenda-removed", old=title)
 
 
 @transaction.atomic
@@ -157,7 +179,7 @@ def add_guest(actor: Any, seminar: Seminar, *, name: str, role: str, email: str,
     guest.save()
     item = add_item(actor, seminar, kind=AgendaItem.Kind.GUEST, title=str(guest), minutes=10)
     AgendaItem.objects.filter(pk=item.pk).update(guest=guest)
-    _audit(actor, seminar, "guest-added", new=name)
+    audit(actor, seminar, AuditEntry.Action.GUEST_ADDED, "guest-added", new=name)
     return guest
 
 
@@ -168,9 +190,9 @@ def remove_guest(actor: Any, guest: Guest) -> None:
     guest.agenda_items.update(title=_("Guest remarks"))
     guest.delete()
     _changed(seminar)
-    _audit(actor, seminar, "guest-removed", note=_("personal data erased"))
+    audit(actor, seminar, AuditEntry.Action.GUEST_REMOVED, "guest-removed", note=_("personal data erased"))
 
 
 def mark_invitations_sent(actor: Any, seminar: Seminar, count: int) -> None:
     Seminar.objects.filter(pk=seminar.pk).update(invitations_sent_at=timezone.now())
-    _audit(actor, seminar, "invitations", new=count)
+    audit(actor, seminar, AuditEntry.Action.SEMINAR_INVITATIONS_SENT, "invitations", new=count)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import libraries as views
+from . import libraries_views as views
 
 app_name = "network"
 urlpatterns = [

@@ -64,7 +64,7 @@ def create_token(
     record(
         actor=actor,
         channel=channel,
-        action=AuditEntry.Action.OTHER,
+        action=AuditEntry.Action.TOKEN_ISSUED,
         network=network,
         target=AUDIT_TARGET,
         new=_described(token),
@@ -84,7 +84,7 @@ def revoke_token(actor: AnyUser, token: ApiToken) -> bool:
     record(
         actor=actor,
         channel=AuditEntry.Channel.FORM,
-        action=AuditEntry.Action.OTHER,
+        action=AuditEntry.Action.TOKEN_REVOKED,
         network=locked.network,
         target=AUDIT_TARGET,
         old=_described(locked),

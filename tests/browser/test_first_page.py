@@ -52,7 +52,7 @@ def test_the_page_works_on_a_phone(phone_page, world, viewer):
 
 
 def test_a_large_network_lists_counties_first(phone_page, world, methodologist, monkeypatch):
-    from parskats.site import libraries as views
+    from parskats.site import libraries_views as views
 
     monkeypatch.setattr(views, "LIST_LIMIT", 1)
     log_in(phone_page, methodologist.email, PASSWORD)

@@ -1,5 +1,6 @@
 """The methodologist manages the network's libraries: add one to a county from a date, rename it,
-close it, move it to another county from a date (the membership history keeps the old boundaries)."""
+close it, move it to another county from a date (the membership history keeps the old boundaries).
+The changes are the network's actions (network/actions.py); these views check the role, parse and render."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from parskats.accounts.access import get_network_for_user
-from parskats.audit.models import AuditEntry, record
 from parskats.core.collation import sorted_by_name
+from parskats.network.actions import LibraryRefused, add_library, change_library, move_library
 from parskats.network.models import Membership, Network, OrgUnit
-from parskats.network.timeline import hierarchy, move_unit
+from parskats.network.timeline import hierarchy
 
 from . import access
 
@@ -82,19 +82,6 @@ class MoveForm(forms.Form):
         county.queryset = OrgUnit.objects.filter(network=network, level=OrgUnit.Level.COUNTY)
 
 
-def _audit(request: HttpRequest, net: Network, unit: OrgUnit, old: Any, new: Any, note: str) -> None:
-    record(
-        actor=request.user,
-        channel=AuditEntry.Channel.FORM,
-        action=AuditEntry.Action.OTHER,
-        network=net,
-        target=f"library:{unit.code}"[:64],
-        old=old,
-        new=new,
-        note=note,
-    )
-
-
 @login_required
 def libraries(request: HttpRequest, network: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
@@ -103,26 +90,13 @@ def libraries(request: HttpRequest, network: str) -> HttpResponse:
         request.POST or None, network=net, initial={"valid_from": dt.date(timezone.localdate().year, 1, 1)}
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with transaction.atomic():
-            unit = OrgUnit.objects.create(
-                network=net,
-                level=OrgUnit.Level.LIBRARY,
-                code=data["code"],
-                name=data["name"],
-                library_type=data["library_type"],
-            )
-            Membership.objects.create(child=unit, parent=data["county"], valid_from=data["valid_from"])
-            _audit(
-                request,
-                net,
-                unit,
-                None,
-                {"name": unit.name, "county": data["county"].code, "from": data["valid_from"].isoformat()},
-                "library added",
-            )
-        messages.success(request, _("%(name)s was added.") % {"name": unit.name})
-        return redirect("review:libraries", net.slug)
+        try:
+            unit = add_library(request.user, net, **form.cleaned_data)
+        except LibraryRefused as error:
+            form.add_error("code", str(error))
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": unit.name})
+            return redirect("review:libraries", net.slug)
     today = timezone.localdate()
     tree = hierarchy(net, today)
     units = OrgUnit.objects.filter(network=net, level=OrgUnit.Level.LIBRARY)
@@ -152,39 +126,18 @@ def library(request: HttpRequest, network: str, code: str) -> HttpResponse:
     move = MoveForm(request.POST if request.POST.get("form") == "move" else None, network=net)
     if edit.is_bound and edit.is_valid():
         data = edit.cleaned_data
-        if data["closed_on"] and unit.opened_on and data["closed_on"] < unit.opened_on:
-            edit.add_error("closed_on", _("The closing day is before the opening day."))
+        try:
+            change_library(request.user, unit, **data)
+        except LibraryRefused as error:
+            edit.add_error("closed_on", str(error))
         else:
-            with transaction.atomic():
-                old = {
-                    "name": unit.name,
-                    "library_type": unit.library_type,
-                    "closed_on": unit.closed_on.isoformat() if unit.closed_on else None,
-                }
-                unit.name, unit.library_type, unit.closed_on = data["name"], data["library_type"], data["closed_on"]
-                unit.save(update_fields=["name", "library_type", "closed_on"])
-                new = {
-                    "name": unit.name,
-                    "library_type": unit.library_type,
-                    "closed_on": unit.closed_on.isoformat() if unit.closed_on else None,
-                }
-                _audit(request, net, unit, old, new, "library changed")
             messages.success(request, _("Saved."))
             return redirect("review:library", net.slug, unit.code)
     if move.is_bound and move.is_valid():
         data = move.cleaned_data
         try:
-            with transaction.atomic():
-                move_unit(unit, data["county"], data["on"])
-                _audit(
-                    request,
-                    net,
-                    unit,
-                    None,
-                    {"county": data["county"].code, "from": data["on"].isoformat()},
-                    "library moved",
-                )
-        except (ValueError, forms.ValidationError) as error:
+            move_library(request.user, unit, data["county"], data["on"])
+        except (ValueError, forms.ValidationError, LibraryRefused) as error:
             move.add_error(
                 None,
                 _("The move is not possible on that day: %(reason)s")

@@ -1,4 +1,5 @@
-"""The methodologist's management pages: people (invite, remove a role) and reporting years."""
+"""The methodologist's management pages: people (invite, remove a role) and reporting years. The
+changes are actions of the apps they belong to: roles in accounts, reporting years in reporting."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,14 +16,15 @@ from django.views.decorators.http import require_POST
 
 from parskats.accounts.access import get_network_for_user
 from parskats.accounts.http import AuthenticatedHttpRequest
-from parskats.accounts.invitations import InvitationError
+from parskats.accounts.invitations import InvitationError, RoleRefused
 from parskats.accounts.invitations import invite as send_invitation
+from parskats.accounts.invitations import remove_role as take_role
 from parskats.accounts.models import Invitation, Role
-from parskats.audit.models import AuditEntry, record
 from parskats.catalogue.models import Survey
 from parskats.core.collation import sorted_by_name
 from parskats.network.models import Network, OrgUnit
 from parskats.reporting.models import ReportingPeriod
+from parskats.reporting.periods import PERIOD_FIELDS, add_period, change_period
 
 from . import access
 
@@ -100,25 +101,18 @@ def invite(request: AuthenticatedHttpRequest, network: str) -> HttpResponse:
 def remove_role(request: AuthenticatedHttpRequest, network: str, role_id: int) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     access.require_admin(request.user, net)
-    role = Role.objects.filter(network=net, pk=role_id).select_related("user", "unit").first()
-    if role is None:
-        raise Http404("No such role.")
-    if role.user_id == request.user.pk and role.kind == Role.Kind.ADMIN:
-        messages.error(request, _("You cannot remove your own methodologist role."))
+    try:
+        take_role(request.user, net, role_id)
+    except Role.DoesNotExist:
+        raise Http404("No such role.") from None
+    except RoleRefused as error:
+        messages.error(request, str(error))
         return redirect("review:people", net.slug)
-    with transaction.atomic():
-        record(
-            actor=request.user,
-            channel=AuditEntry.Channel.FORM,
-            action=AuditEntry.Action.OTHER,
-            network=net,
-            target="role",
-            old={"email": role.user.email, "role": role.kind, "library": role.unit.code if role.unit else ""},
-            note="role removed",
-        )
-        role.delete()
     messages.success(request, _("The role was removed."))
     return redirect("review:people", net.slug)
+
+
+PERIOD_FORM_FIELDS = ("survey", "year", *PERIOD_FIELDS)
 
 
 class PeriodForm(forms.ModelForm[ReportingPeriod]):
@@ -163,7 +157,7 @@ def years(request: AuthenticatedHttpRequest, network: str) -> HttpResponse:
     access.require_admin(request.user, net)
     form = PeriodForm(request.POST or None, network=net)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        add_period(request.user, net, **{name: form.cleaned_data[name] for name in PERIOD_FORM_FIELDS})
         messages.success(request, _("The reporting year was added."))
         return redirect("review:years", net.slug)
     periods = ReportingPeriod.objects.filter(network=net).select_related("survey").order_by("-year")
@@ -180,7 +174,7 @@ def edit_year(request: AuthenticatedHttpRequest, network: str, period_id: int) -
         raise Http404("No such period.")
     form = PeriodForm(request.POST or None, instance=period, network=net)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        change_period(request.user, period, **{name: form.cleaned_data[name] for name in PERIOD_FIELDS})
         messages.success(request, _("The reporting year was saved."))
         return redirect("review:years", net.slug)
     status = 400 if request.method == "POST" else 200
