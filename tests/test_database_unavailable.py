@@ -24,7 +24,7 @@ def test_database_error_in_a_view_is_a_friendly_503(world, methodologist):
     client = Client(raise_request_exception=False)
     client.force_login(methodologist)
     url = reverse("network:libraries", args=[world.network.slug])
-    with mock.patch("parskats.site.libraries.access.get_network_for_user", side_effect=OperationalError("gone")):
+    with mock.patch("parskats.site.libraries_views.access.get_network_for_user", side_effect=OperationalError("gone")):
         response = client.get(url)
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -37,7 +37,7 @@ def test_database_error_in_a_view_is_a_friendly_503(world, methodologist):
 def test_other_errors_stay_a_500(world, methodologist):
     client = Client(raise_request_exception=False)
     client.force_login(methodologist)
-    with mock.patch("parskats.site.libraries.access.get_network_for_user", side_effect=ValueError("bug")):
+    with mock.patch("parskats.site.libraries_views.access.get_network_for_user", side_effect=ValueError("bug")):
         response = client.get(reverse("network:libraries", args=[world.network.slug]))
     assert response.status_code == 500
     assert "Radās kļūda" in response.content.decode()

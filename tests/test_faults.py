@@ -76,7 +76,12 @@ def test_demo_load_killed_midway_leaves_nothing_and_runs_again(database):
     loaded = row_counts(env)
     assert loaded["reporting_value"] > 1000
     run(env, "load_demo")  # and again: idempotent
-    assert row_counts(env) == loaded
+    again = row_counts(env)
+    # The figures cache's per-network counters are not data: loading the catalogue again moves them
+    # for every network, the US one included, which the first load created after its catalogue.
+    assert {k: v for k, v in again.items() if k != "stats_dataversion"} == {
+        k: v for k, v in loaded.items() if k != "stats_dataversion"
+    }
 
 
 def test_restore_killed_midway_leaves_an_empty_database_and_runs_again(database, tmp_path):
@@ -150,7 +155,7 @@ print(",".join(map(str, clean)))
 """
 APPROVE = """
 from parskats.accounts.models import User
-from parskats.reporting import workflow
+from parskats.review import workflow
 from parskats.reporting.models import Report
 original = workflow.approve_report
 def approve_and_tell(user, report):
