@@ -28,6 +28,9 @@ def test_admin_imports_a_year_and_sees_it_reconciled(page, phone_page):
     page.get_by_label("Štatu kopsavilkuma fails").set_input_files(str(DATA / "PLS_FY17_State_pud17i.csv"))
     page.get_by_role("button", name="Importēt", exact=True).click()
     page.wait_for_load_state()
+    # The change is shown first; nothing is written until it is applied.
+    page.get_by_role("button", name="Piemērot importu", exact=True).click()
+    page.wait_for_load_state()
     assert page.get_by_role("heading", name="Finanšu gads 2017 importēts").is_visible()
     assert page.get_by_text("Nav neizskaidrotu atšķirību.").is_visible()
     assert page.get_by_role("row", name="Apmeklējumi (VISITS)").is_visible()
