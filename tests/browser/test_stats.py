@@ -62,7 +62,7 @@ def test_dashboard_without_javascript(browser: Browser, live_server, page, figur
 
 
 @pytest.mark.xfail(
-    strict=True, reason="known regression: the like-for-like texts widen the page to 646 px at 390 px; to fix next"
+    strict=True, reason="known regression: 646 px wide at 390 px"
 )
 def test_public_figures_on_a_phone(phone_page, figures):
     phone_page.goto("/skaitli/testa/?year=2021&boundaries=today")
@@ -74,7 +74,7 @@ def test_public_figures_on_a_phone(phone_page, figures):
 
 
 @pytest.mark.xfail(
-    strict=True, reason="known regression: the like-for-like texts widen the page to 646 px at 390 px; to fix next"
+    strict=True, reason="known regression: 646 px wide at 390 px"
 )
 def test_an_area_page_at_a_time_on_a_phone(phone_page, figures, monkeypatch):
     from parskats.stats import pages
