@@ -61,7 +61,6 @@ def test_dashboard_without_javascript(browser: Browser, live_server, page, figur
     screenshot(page, "figures-library")
 
 
-@pytest.mark.xfail(strict=True, reason="known regression: 646 px wide at 390 px")
 def test_public_figures_on_a_phone(phone_page, figures):
     phone_page.goto("/skaitli/testa/?year=2021&boundaries=today")
     assert phone_page.get_by_text("Pārrēķināts uz").is_visible()
@@ -71,7 +70,6 @@ def test_public_figures_on_a_phone(phone_page, figures):
     screenshot(phone_page, "figures-public-phone")
 
 
-@pytest.mark.xfail(strict=True, reason="known regression: 646 px wide at 390 px")
 def test_an_area_page_at_a_time_on_a_phone(phone_page, figures, monkeypatch):
     from parskats.stats import pages
 
