@@ -14,6 +14,8 @@ from .factories import World, build_world, give_role, user
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow DB access there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# The commands speak the environment's language; the tests read their Latvian, whatever the shell is set to.
+os.environ["LANGUAGE"] = "lv"
 
 
 @pytest.fixture(autouse=True)
