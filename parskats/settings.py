@@ -172,6 +172,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # so they stay right with any number of processes; 0 entries turns the cache off.
 FIGURES_CACHE_ENTRIES = env_int("PARSKATS_FIGURES_CACHE_ENTRIES", 32)
 FIGURES_CACHE_SECONDS = env_int("PARSKATS_FIGURES_CACHE_SECONDS", 600)
+# Public pages for readers without a session (core/pagecache.py); 0 turns the page cache off. A moved
+# counter, not this time, is what retires a page: this is the safety net.
+PAGE_CACHE_SECONDS = env_int("PARSKATS_PAGE_CACHE_SECONDS", 600)
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [
