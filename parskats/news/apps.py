@@ -6,3 +6,10 @@ class NewsConfig(AppConfig):
     name = "parskats.news"
     label = "news"
     verbose_name = _("News")
+
+    def ready(self) -> None:
+        from parskats.core import media
+
+        from .access import image_file_visibility
+
+        media.register("news", image_file_visibility)
