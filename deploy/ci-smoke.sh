@@ -11,13 +11,15 @@ ROOT=$(pwd)
 PY="$ROOT/.venv/bin/python"
 PG_ADMIN="${PARSKATS_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
 REDIS_BASE="${PARSKATS_SMOKE_REDIS:-redis://127.0.0.1:6379/0}"
+# CI's defaults above and below; on a shared machine give each run its own database, Redis db and
+# ports (PARSKATS_SMOKE_DB, PARSKATS_SMOKE_REDIS, PARSKATS_SMOKE_HTTP_PORT / _HTTPS_PORT).
 START=$(date +%s.%N)
 
 step() { printf '=== %-44s (%5.1f s)\n' "$1" "$(echo "$(date +%s.%N) - $START" | bc)"; }
 fail() { echo "ci-smoke: $*" >&2; exit 1; }
 
 step "services"
-pg_isready -q -h 127.0.0.1 -p 5432 -t 10 || fail "PostgreSQL is not reachable on 127.0.0.1:5432."
+pg_isready -q -d "$PG_ADMIN" -t 10 || fail "PostgreSQL is not reachable at $PG_ADMIN."
 [ "$("$PY" -c "import redis,sys; print(redis.Redis.from_url(sys.argv[1], socket_timeout=3).ping())" "$REDIS_BASE" 2>&1)" = "True" ] \
   || fail "Redis is not reachable at $REDIS_BASE."
 if ! command -v nginx >/dev/null; then
@@ -26,7 +28,7 @@ if ! command -v nginx >/dev/null; then
   # The package would start the system's nginx on port 80; this run starts its own and nothing else.
   made_policy=0
   if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; made_policy=1; fi
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null) || status=$?
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx >/dev/null) || status=$?
   [ "$made_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
   [ "${status:-0}" = 0 ] || fail "apt-get install nginx failed."
 fi
@@ -35,15 +37,18 @@ id www-data >/dev/null || fail "no www-data user for nginx's workers."
 
 WORK=$(mktemp -d /tmp/parskats-smoke.XXXXXX)
 chmod 755 "$WORK"
-DB="parskats_smoke_$$"
+DB="${PARSKATS_SMOKE_DB:-parskats_smoke_$$}"
 PREFIX="smoke$$"
 GUNICORN_PID=""
+COLLECT_PID=""
+CHECK_PID=""
 NGINX_STARTED=0
 cleanup() {
   status=$?
   set +e
+  for pid in $COLLECT_PID $CHECK_PID; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
   if [ "$NGINX_STARTED" = 1 ]; then nginx -c "$WORK/nginx.conf" -s stop 2>/dev/null; sleep 0.5; fi
-  if [ -n "$GUNICORN_PID" ]; then kill -TERM "$GUNICORN_PID" 2>/dev/null; wait "$GUNICORN_PID" 2>/dev/null; fi
+  if [ -n "$GUNICORN_PID" ]; then kill -INT "$GUNICORN_PID" 2>/dev/null; wait "$GUNICORN_PID" 2>/dev/null; fi
   if [ "$status" != 0 ]; then
     for log in "$WORK"/gunicorn.log "$WORK"/log/*.log; do
       [ -s "$log" ] && { echo "--- last lines of $log"; tail -n 40 "$log"; }
@@ -63,8 +68,8 @@ import socket
 s=[socket.socket() for _ in range(2)]
 [x.bind(('127.0.0.1',0)) for x in s]
 print(*[x.getsockname()[1] for x in s])"))
-HTTP_PORT=${ports[0]}
-HTTPS_PORT=${ports[1]}
+HTTP_PORT=${PARSKATS_SMOKE_HTTP_PORT:-${ports[0]}}
+HTTPS_PORT=${PARSKATS_SMOKE_HTTPS_PORT:-${ports[1]}}
 BASE="https://127.0.0.1:$HTTPS_PORT"
 
 export PARSKATS_ENV=production
@@ -83,20 +88,25 @@ export PARSKATS_MEDIA_ACCEL=/_protected_media/
 export PARSKATS_BIND="unix:$WORK/gunicorn.sock"
 export WEB_CONCURRENCY=4
 export PARSKATS_RATE_API=30/3600
+# Short, so that the growing delay (8 s, then 16 s) is seen within the run; production starts at 60 s.
+# Not shorter: ten logins at once must all begin within it for exactly five to be checked.
+export PARSKATS_LOGIN_FIRST_DELAY=8
 export PYTHONDONTWRITEBYTECODE=1
 unset DJANGO_DEBUG DJANGO_ALLOW_ASYNC_UNSAFE
 mkdir -p "$PARSKATS_MEDIA_ROOT" "$WORK/log" "$WORK/tls" "$WORK/acme" "$WORK/nginx-tmp"
 
+# collectstatic and check --deploy need no data: they run beside migrate and load_demo.
+step "collectstatic, check --deploy (beside the database)"
+"$PY" manage.py collectstatic --noinput -v0 >"$WORK/collectstatic.log" 2>&1 &
+COLLECT_PID=$!
+"$PY" manage.py check --deploy --fail-level WARNING >"$WORK/check.log" 2>&1 &
+CHECK_PID=$!
 step "database $DB"
-psql -q "$PG_ADMIN" -c "CREATE DATABASE \"$DB\"" >/dev/null
+psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" -c "CREATE DATABASE \"$DB\"" >/dev/null
 step "migrate"
 "$PY" manage.py migrate --noinput -v0
 step "load_demo"
 "$PY" manage.py load_demo >"$WORK/load_demo.log"
-step "collectstatic"
-"$PY" manage.py collectstatic --noinput -v0
-step "check --deploy"
-"$PY" manage.py check --deploy --fail-level WARNING
 
 step "TLS certificate for 127.0.0.1 (self-signed)"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
@@ -141,6 +151,13 @@ http {
 EOF
 nginx -t -q -c "$WORK/nginx.conf"
 
+step "collectstatic and check --deploy done"
+wait "$COLLECT_PID" || { cat "$WORK/collectstatic.log"; fail "collectstatic failed."; }
+COLLECT_PID=""
+wait "$CHECK_PID" || { cat "$WORK/check.log"; fail "check --deploy found problems."; }
+CHECK_PID=""
+sed 's/^/    /' "$WORK/check.log"
+
 step "gunicorn, $WEB_CONCURRENCY workers"
 .venv/bin/gunicorn -c deploy/gunicorn.conf.py parskats.wsgi:application >"$WORK/gunicorn.log" 2>&1 &
 GUNICORN_PID=$!
@@ -165,6 +182,7 @@ curl -fsS --cacert "$WORK/tls/fullchain.pem" "$BASE/health/" >/dev/null || fail 
 step "smoke test through nginx"
 SMOKE_URL="$BASE" SMOKE_CA="$WORK/tls/fullchain.pem" SMOKE_DATABASE_URL="$DATABASE_URL" \
   SMOKE_GUNICORN_LOG="$WORK/gunicorn.log" SMOKE_API_LIMIT="${PARSKATS_RATE_API%/*}" \
-  .venv/bin/pytest -p no:django -p no:cacheprovider -o addopts="" -q -s --durations=0 \
+  SMOKE_LOGIN_FIRST_DELAY="$PARSKATS_LOGIN_FIRST_DELAY" \
+  .venv/bin/pytest -c /dev/null -p no:django -p no:cacheprovider -q -s --durations=0 \
   --rootdir deploy/smoke deploy/smoke/test_through_nginx.py
 step "smoke test passed"
