@@ -8,6 +8,9 @@ class NewsConfig(AppConfig):
     verbose_name = _("News")
 
     def ready(self) -> None:
-        from parskats.core import pagecache
+        from parskats.core import media, pagecache
 
+        from .access import image_file_visibility
+
+        media.register("news", image_file_visibility)
         pagecache.follow_app("news", "news")
