@@ -256,18 +256,23 @@ def test_login_lockout_is_exact_across_workers_and_spares_the_right_pair() -> No
         answer = browsers[n].go("POST", "/accounts/login/", data={"username": email, "password": f"wrong-{n}"})
         return answer.status_code, answer.headers.get("Retry-After", "")
 
+    began = time.monotonic()
     with ThreadPoolExecutor(max_workers=len(browsers)) as pool:
         answers = list(pool.map(wrong, range(len(browsers))))
+    took = time.monotonic() - began
     counts = Counter(status for status, _ in answers)
-    assert counts == {200: 5, 429: 5}, answers
+    # Exactly five, unless the posts took longer than the first delay to reach the view (a machine
+    # under heavy load): then each delay waited out allows one more, never more than that.
+    extra = next(k for k in range(10) if FIRST_DELAY * (2 ** (k + 1) - 1) > took)
+    assert 5 <= counts[200] <= 5 + extra and counts[200] + counts[429] == 10, (answers, took)
     waits = {int(wait) for status, wait in answers if status == 429}
-    assert waits and all(1 <= wait <= FIRST_DELAY for wait in waits), answers
+    assert waits and all(1 <= wait <= FIRST_DELAY * 2 ** (counts[200] - 5) for wait in waits), answers
     # Other accounts from this address are not held up, and she logs in at once from another one.
     assert Browser().log_in("metodikis@example.org").status_code == 302
     assert Browser("127.0.0.2").log_in(email).status_code == 302
     served = {line.split()[0] for line in gunicorn_lines("POST /accounts/login/ ")}
-    print(f"\nlogin: {counts[200]} checked, {counts[429]} refused with Retry-After {sorted(waits)} s, "
-          f"another address let in; logins served by {len(served)} workers")  # fmt: skip
+    print(f"\nlogin: {counts[200]} checked, {counts[429]} refused with Retry-After {sorted(waits)} s in "
+          f"{took:.1f} s, another address let in; logins served by {len(served)} workers")  # fmt: skip
 
 
 def test_the_login_delay_grows_after_each_further_failure_whichever_worker_answers() -> None:
