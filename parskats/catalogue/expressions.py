@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, DecimalException
-from typing import Protocol
+from typing import Any, Protocol
 
 MAX_LENGTH = 1000
 MAX_DEPTH = 40
@@ -84,7 +84,8 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-Node = tuple  # ("num", Decimal) | ("name", str) | ("call", fn, args) | ("neg", x) | (op, left, right) | ("not", x)
+# ("num", Decimal) | ("name", str) | ("call", fn, args) | ("neg", x) | (op, left, right) | ("not", x)
+Node = tuple[Any, ...]
 
 
 class Parser:
@@ -296,6 +297,23 @@ class Expression:
         walk(self.tree)
         return found
 
+    @property
+    def functions(self) -> set[str]:
+        """The functions the expression calls."""
+        found: set[str] = set()
+
+        def walk(node: Node) -> None:
+            if node[0] == "call":
+                found.add(node[1])
+                for arg in node[2]:
+                    walk(arg)
+            elif node[0] not in ("num", "name"):
+                for child in node[1:]:
+                    walk(child)
+
+        walk(self.tree)
+        return found
+
     def evaluate(self, env: Environment) -> bool:
         """True when the check holds; Missing when a value it needs is absent."""
         try:
@@ -317,7 +335,8 @@ def compile_expression(text: str) -> Expression:
 def _evaluate(node: Node, env: Environment) -> Decimal | bool:
     tag = node[0]
     if tag == "num":
-        return node[1]
+        number: Decimal = node[1]
+        return number
     if tag == "name":
         return env.value(node[1])
     if tag == "neg":

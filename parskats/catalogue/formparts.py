@@ -54,7 +54,7 @@ def compiled(text: str, known: set[str]) -> Expression:
     return expression
 
 
-def _years(entry: dict, where: str, problems: list[str]) -> tuple[int, int | None]:
+def _years(entry: dict[str, Any], where: str, problems: list[str]) -> tuple[int, int | None]:
     first, last = entry.get("first_year", 2019), entry.get("last_year")
     if not isinstance(first, int) or not 1900 <= first <= 2100:
         problems.append(f"{where}: first_year {first!r} is not a year.")
@@ -65,7 +65,7 @@ def _years(entry: dict, where: str, problems: list[str]) -> tuple[int, int | Non
     return first, last
 
 
-def _types(entry: dict, where: str, problems: list[str]) -> list[str]:
+def _types(entry: dict[str, Any], where: str, problems: list[str]) -> list[str]:
     types = entry.get("library_types", ["public", "school"])
     if not isinstance(types, list) or not types or not set(types) <= set(LIBRARY_TYPES):
         problems.append(f"{where}: library_types must be a list of {', '.join(LIBRARY_TYPES)}.")
@@ -73,7 +73,7 @@ def _types(entry: dict, where: str, problems: list[str]) -> list[str]:
     return sorted(set(types))
 
 
-def read_narratives(manifest: dict, file_name: str, problems: list[str]) -> list[dict[str, Any]]:
+def read_narratives(manifest: dict[str, Any], file_name: str, problems: list[str]) -> list[dict[str, Any]]:
     rows = []
     seen = set()
     for index, entry in enumerate(manifest.get("narratives", []), start=1):
@@ -151,11 +151,18 @@ def read_checks(path: Path, indicators: dict[str, IndicatorInfo], problems: list
             except ExpressionError as exc:
                 problems.append(f"{where}, field {field}: {exc}.")
                 break
+        at_entry = entry.get("at_entry", False)
+        if not isinstance(at_entry, bool):
+            problems.append(f"{where}: at_entry must be true or false.")
+            at_entry = False
+        if at_entry:
+            _check_at_entry(fields, entry["expression"], entry.get("severity"), indicators, where, problems)
         first, last = _years(entry, where, problems)
         rows.append(
             {
                 "code": code,
                 "severity": entry.get("severity"),
+                "at_entry": at_entry,
                 "expression": entry["expression"],
                 "fields": fields,
                 "message_lv": entry.get("message_lv", ""),
@@ -166,6 +173,28 @@ def read_checks(path: Path, indicators: dict[str, IndicatorInfo], problems: list
             }
         )
     return rows
+
+
+def _check_at_entry(
+    fields: list[str],
+    text: str,
+    severity: object,
+    indicators: dict[str, IndicatorInfo],
+    where: str,
+    problems: list[str],
+) -> None:
+    """A check refused at entry sees one value alone (the others may not be typed yet): it must be an
+    error that reads only {field}, without last year's value or the peers."""
+    if severity != CheckRule.Severity.ERROR:
+        problems.append(f"{where}: an at_entry check must be an error.")
+    for field, expanded in expand(fields, text, indicators):
+        try:
+            expression = compile_expression(expanded)
+        except ExpressionError:
+            return  # reported above
+        if set(expression.names) - {field} or expression.functions & {"prev", "peer_median", "present"}:
+            problems.append(f"{where}: an at_entry check may read only its own field ({{field}}).")
+            return
 
 
 def _sync(model: type, survey: Survey, rows: list[dict[str, Any]]) -> None:
@@ -186,11 +215,11 @@ def _sync(model: type, survey: Survey, rows: list[dict[str, Any]]) -> None:
             obj.delete()
 
 
-def indicator_infos(rows: list[dict]) -> dict[str, IndicatorInfo]:
+def indicator_infos(rows: list[dict[str, Any]]) -> dict[str, IndicatorInfo]:
     return {row["code"]: IndicatorInfo(row["code"], row["parent"]) for row in rows}
 
 
-def save_form_parts(survey: Survey, narratives: list[dict], checks: list[dict]) -> None:
+def save_form_parts(survey: Survey, narratives: list[dict[str, Any]], checks: list[dict[str, Any]]) -> None:
     _sync(NarrativeSection, survey, narratives)
     _sync(CheckRule, survey, checks)
 

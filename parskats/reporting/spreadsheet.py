@@ -25,12 +25,13 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
 from parskats.catalogue.models import Indicator
+from parskats.core.freetext import is_whole_number
 from parskats.network.access import AnyUser
 from parskats.network.models import Network
 
 from .access import get_report_for_user
 from .checks import form_indicators
-from .entry import EntryError, ensure_editable, parse_raw, save_value
+from .entry import EntryError, ensure_editable, entry_rules, parse_raw, refuse_at_entry, save_value
 from .figures import Figure, previous_figures
 from .models import Report, Value
 
@@ -163,7 +164,7 @@ def import_workbook(user: AnyUser, network: Network, data: bytes) -> ImportResul
     value_letter = get_column_letter(VALUE_COL)
     for sheet in workbook.worksheets:
         marker = sheet["A2"].value
-        if not isinstance(marker, str) or not marker.startswith(MARKER) or not marker[len(MARKER) :].isdigit():
+        if not isinstance(marker, str) or not marker.startswith(MARKER) or not is_whole_number(marker[len(MARKER) :]):
             problems.append(Problem(sheet.title, 2, "A", _("Not a report sheet: cell A2 must keep its report mark.")))
             continue
         try:
@@ -203,7 +204,8 @@ def import_workbook(user: AnyUser, network: Network, data: bytes) -> ImportResul
                 message = _("A date: enter a number.")
             else:
                 try:
-                    parse_raw(indicator, Decimal(str(raw)) if isinstance(raw, float) else raw)
+                    parsed = parse_raw(indicator, Decimal(str(raw)) if isinstance(raw, float) else raw)
+                    refuse_at_entry(indicator, parsed, entry_rules(report))
                     planned.append((report, indicator, raw))
                     continue
                 except EntryError as error:

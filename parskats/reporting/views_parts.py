@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from parskats.accounts.models import User
 from parskats.audit.models import record
 from parskats.catalogue.models import NarrativeSection
+from parskats.core.freetext import STORY, is_whole_number
 
 from .entry import EntryError, ensure_editable, remove_report_item, save_value
 from .form import field_rows, narrative_item
@@ -26,7 +27,7 @@ from .photos import process_photo
 from .rows import render_checks
 from .views import found_url, report_in_network
 
-MAX_NARRATIVE_CHARS = 20_000
+MAX_NARRATIVE_CHARS = STORY
 
 
 def editable_report(request: HttpRequest, network: str, report: int) -> Report:
@@ -72,7 +73,7 @@ def save_narrative(request: HttpRequest, network: str, report: int, code: str) -
                 current = narrative.version if narrative else 0
                 old = narrative.text if narrative else ""
                 if old != text:
-                    if base.isdigit() and int(base) != current:
+                    if is_whole_number(base) and int(base) != current:
                         raise EntryError(
                             _("Someone else changed this text meanwhile. Copy your text, reload the page and merge.")
                         )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from parskats.audit.models import AuditEntry
 from parskats.catalogue.models import Indicator, NarrativeSection
 from parskats.core.downloads import attachment
+from parskats.core.freetext import TEXT, is_whole_number, too_long
 from parskats.network.access import get_network_for_user, is_network_admin
 from parskats.network.models import Network
 from parskats.reporting.models import Report, ReportingPeriod
@@ -117,7 +118,7 @@ def approve_many(request: HttpRequest, network: str) -> HttpResponse:
     if not ids:
         messages.error(request, _("Choose the reports to approve."))
         return redirect(back)
-    if not all(i.isdigit() for i in ids):
+    if not all(is_whole_number(i) for i in ids):
         messages.error(request, _("The list of reports is malformed; nothing was approved."))
         return redirect(back)
     reports = list(Report.objects.filter(pk__in=ids, period=period).select_related("unit"))
@@ -159,6 +160,15 @@ def review(request: HttpRequest, network: str, report_id: int) -> HttpResponse:
     )
 
 
+def _posted_text(request: HttpRequest, key: str) -> str:
+    """A comment, return note or reason as posted, refused when longer than a review text may be."""
+    text = request.POST.get(key, "")
+    problem = too_long(text, TEXT)
+    if problem:
+        raise WorkflowError(problem)
+    return text
+
+
 def _act(request: HttpRequest, network: str, report_id: int, action: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     report = access.get_report_for_review(request.user, net, report_id)
@@ -167,17 +177,17 @@ def _act(request: HttpRequest, network: str, report_id: int, action: str) -> Htt
     try:
         if action == "comment":
             target = request.POST.get("target", "")
-            comment_on_report(user, report, request.POST.get("text", ""), target)  # type: ignore[arg-type]
+            comment_on_report(user, report, _posted_text(request, "text"), target)  # type: ignore[arg-type]
             messages.success(request, _("Comment saved; it goes to the library when you return the report."))
             return redirect(f"{url}#field-{target}" if target else f"{url}#comments")
         if action == "return":
-            return_report(user, report, request.POST.get("comment", ""))  # type: ignore[arg-type]
+            return_report(user, report, _posted_text(request, "comment"))  # type: ignore[arg-type]
             messages.success(request, _("The report was returned to the library with your comments."))
         elif action == "approve":
             approve_report(user, report)  # type: ignore[arg-type]
             messages.success(request, _("The report is approved and locked."))
         elif action == "reopen":
-            reopen_report(user, report, request.POST.get("reason", ""))  # type: ignore[arg-type]
+            reopen_report(user, report, _posted_text(request, "reason"))  # type: ignore[arg-type]
             messages.success(request, _("The report is open for changes again."))
     except WorkflowError as error:
         messages.error(request, str(error))
