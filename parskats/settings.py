@@ -140,6 +140,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "parskats.accounts.middleware.UserLanguageMiddleware",
     "parskats.core.security.NulBytePathMiddleware",
+    "parskats.core.security.ControlCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "parskats.core.security.SecurityHeadersMiddleware",

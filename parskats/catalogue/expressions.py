@@ -302,6 +302,23 @@ class Expression:
         walk(self.tree)
         return found
 
+    @property
+    def functions(self) -> set[str]:
+        """The functions the expression calls."""
+        found: set[str] = set()
+
+        def walk(node: Node) -> None:
+            if node[0] == "call":
+                found.add(node[1])
+                for arg in node[2]:
+                    walk(arg)
+            elif node[0] not in ("num", "name"):
+                for child in node[1:]:
+                    walk(child)
+
+        walk(self.tree)
+        return found
+
     def evaluate(self, env: Environment) -> bool:
         """True when the check holds; Missing when a value it needs is absent."""
         try:

@@ -2,13 +2,15 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from parskats.core import converters  # noqa: F401  (registers <year:…>)
+
 from . import editor_views, feeds, views
 
 app_name = "news"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.article_list, name="list"),
-    path("<int:year>/", views.archive_year, name="year"),
-    path("<int:year>/<slug:slug>/", views.article, name="article"),
+    path("<year:year>/", views.archive_year, name="year"),
+    path("<year:year>/<slug:slug>/", views.article, name="article"),
     path("temats/<slug:slug>/", views.tag, name="tag"),
     path("rss/", feeds.NewsFeed(), name="rss"),
     path("atom/", feeds.AtomNewsFeed(), name="atom"),

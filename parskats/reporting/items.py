@@ -20,12 +20,13 @@ from parskats.accounts.access import AnyUser
 from parskats.accounts.models import User
 from parskats.audit.models import AuditEntry, record
 from parskats.catalogue.models import NarrativeSection
+from parskats.core.freetext import STORY
 
 from .entry import EntryError, ensure_editable, save_value
 from .form import field_rows
 from .models import Activity, Explanation, Narrative, Photo, Report, Value
 
-MAX_NARRATIVE_CHARS = 20_000
+MAX_NARRATIVE_CHARS = STORY
 MAX_EXPLANATION_CHARS = 2000
 ACTIVITY_FIELDS = ("title", "date", "end_date", "mode", "attendance", "audience", "partners", "description")
 
