@@ -259,7 +259,8 @@ def test_a_2_mb_activity_description_is_refused_with_a_message(world, reporter_a
     }
     response = client_for(reporter_a).post(f"/n/testa/reports/{draft.pk}/activities/", data)
     assert response.status_code == 200 and not Activity.objects.exists()
-    assert "2000" in response.content.decode().replace("\u00a0", "").replace(" ", "")
+    # Both lengths as Latvian numbers are written, next to the field.
+    assert "Tekstā ir 2\u00a0000\u00a0000 rakstzīmes; atļautas ne vairāk kā 2\u00a0000." in response.content.decode()
 
 
 @pytest.mark.parametrize(

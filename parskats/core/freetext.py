@@ -15,8 +15,12 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext as _
+
+from .numbers import format_number
 
 CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # LRM, RLM, ALM; embeddings and overrides (LRE … RLO); isolates (LRI … PDI).
@@ -56,9 +60,36 @@ def too_long(value: str, limit: int) -> str:
     if len(value) <= limit:
         return ""
     return _("The text is %(length)s characters long; at most %(max)s are allowed.") % {
-        "length": len(value),
-        "max": limit,
+        "length": format_number(len(value)),
+        "max": format_number(limit),
     }
+
+
+class TextLimit:
+    """A form field's length limit, said with both lengths as numbers are written ("2 000 000");
+    Django's own message gives them unformatted, and its Latvian is awkward."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    def __call__(self, value: str) -> None:
+        problem = too_long(value, self.limit)
+        if problem:
+            raise ValidationError(problem, code="too_long")
+
+
+class TextLimitsMixin:
+    """For a form: every text field's length limit through TextLimit instead of Django's validator."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length:
+                field.validators = [
+                    TextLimit(v.limit_value) if isinstance(v, MaxLengthValidator) else v for v in field.validators
+                ]
 
 
 def clean_instance_text(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:

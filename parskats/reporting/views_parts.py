@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from parskats.accounts.http import AuthenticatedHttpRequest
 from parskats.catalogue.models import NarrativeSection
-from parskats.core.freetext import is_whole_number
+from parskats.core.freetext import TextLimitsMixin, is_whole_number
 
 from . import items
 from .entry import EntryError, ensure_editable
@@ -67,7 +67,7 @@ def save_narrative(request: AuthenticatedHttpRequest, network: str, report: int,
     )
 
 
-class ActivityForm(forms.ModelForm[Activity]):
+class ActivityForm(TextLimitsMixin, forms.ModelForm[Activity]):
     class Meta:
         model = Activity
         fields = ["title", "date", "end_date", "mode", "attendance", "audience", "partners", "description"]
