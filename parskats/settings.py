@@ -131,6 +131,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "parskats.core.observability.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -278,12 +279,24 @@ for _scope, _rate in RATE_LIMITS.items():
     if not re.fullmatch(r"[1-9][0-9]*/[1-9][0-9]*", _rate):
         raise ImproperlyConfigured(f"PARSKATS_RATE_{_scope.upper()}={_rate!r}: use count/seconds, e.g. 10/300.")
 
+LOG_FORMAT = os.environ.get("PARSKATS_LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("PARSKATS_LOG_FORMAT must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "parskats.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "parskats.core.observability.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("PARSKATS_LOG_LEVEL", "WARNING")},
 }
+# /metrics answers only to "Authorization: Bearer <this>"; without it set, /metrics is a 404.
+PARSKATS_METRICS_TOKEN = os.environ.get("PARSKATS_METRICS_TOKEN", "")
+# Each successful backup writes its time here, for /metrics (backups run outside the web workers).
+PARSKATS_BACKUP_STAMP = Path(os.environ.get("PARSKATS_BACKUP_STAMP", str(BASE_DIR / "backups" / "last-backup.json")))
 
 SITE_NAME = "Pārskats"
 PARSKATS_BASE_URL = os.environ.get("PARSKATS_BASE_URL", "http://127.0.0.1:8000")  # links in emails

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import metrics, views
 
 app_name = "site"
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("metrics", metrics.metrics, name="metrics"),
 ]
