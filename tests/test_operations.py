@@ -135,7 +135,7 @@ def test_django_s_own_not_found_line_carries_the_request_id(world, caplog):
     assert response.status_code == 404 and seen == ["nginx-0123456789"]
 
 
-def test_metrics_say_when_the_last_backup_succeeded(db, scraper, settings, tmp_path):
+def test_metrics_say_when_the_last_backup_succeeded(transactional_db, scraper, settings, tmp_path):
     settings.PARSKATS_BACKUP_STAMP = tmp_path / "state" / "last-backup.json"
     page = scraper.get("/metrics").content.decode()
     assert sample(page, "parskats_backup_last_success_timestamp_seconds") == 0  # never: an alert fires
@@ -149,7 +149,7 @@ def test_metrics_say_when_the_last_backup_succeeded(db, scraper, settings, tmp_p
     assert sample(page, "parskats_backup_last_rows") > 0
 
 
-def test_a_failed_backup_leaves_the_last_success_as_it_was(db, scraper, settings, tmp_path):
+def test_a_failed_backup_leaves_the_last_success_as_it_was(transactional_db, scraper, settings, tmp_path):
     settings.PARSKATS_BACKUP_STAMP = tmp_path / "last-backup.json"
     call_command("backup", str(tmp_path / "good.tar.gz"), stdout=io.StringIO())
     first = sample(scraper.get("/metrics").content.decode(), "parskats_backup_last_success_timestamp_seconds")
