@@ -8,6 +8,8 @@ PARSKATS_ENV      development (default) | production. Production requires DJANGO
 DJANGO_DEBUG      0/1, default 0.
 DATABASE_URL      default sqlite:///<BASE_DIR>/db.sqlite3; postgres://user@host:port/name for PostgreSQL.
 EMAIL_URL-like    EMAIL_BACKEND (console by default) and EMAIL_HOST/PORT/USER/PASSWORD/USE_TLS.
+REDIS_URL         unset (default): the cache is per process. redis://host:port/db: rate limits, login
+                  lockouts and sessions are shared by every worker (the only exact choice with >1 worker).
 """
 
 from __future__ import annotations
@@ -170,10 +172,39 @@ TEMPLATES = [
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rate-limit counters, login lockouts and sessions live in the cache. In-process by default (one
+# `make run` process); with several gunicorn workers each would count on its own and a limit would be
+# N times looser, so production points REDIS_URL at Redis. Django's own RedisCache: no extra package
+# beyond the redis client, and its incr is Redis INCR, atomic across processes.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    if urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r}: use redis://host:port/db (or rediss:// for TLS).")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("PARSKATS_CACHE_PREFIX", "parskats"),
+            # A Redis that is away must not hang every request: fail fast (then 500/503 pages).
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    # Sessions are written to the database and read through Redis: a Redis restart (it keeps
+    # nothing on disk here) logs nobody out, and a page view does not query the session table.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+elif PRODUCTION and env_int("WEB_CONCURRENCY", 1) > 1:
+    raise ImproperlyConfigured(
+        "REDIS_URL is required when PARSKATS_ENV=production runs more than one worker (WEB_CONCURRENCY): "
+        "rate limits and login lockouts must be shared by all workers."
+    )
+
 # Computed figures are kept per process (stats/cache.py), keyed on a version kept in the database,
 # so they stay right with any number of processes; 0 entries turns the cache off.
 FIGURES_CACHE_ENTRIES = env_int("PARSKATS_FIGURES_CACHE_ENTRIES", 32)
 FIGURES_CACHE_SECONDS = env_int("PARSKATS_FIGURES_CACHE_SECONDS", 600)
+# Public pages for readers without a session (core/pagecache.py); 0 turns the page cache off. A moved
+# counter, not this time, is what retires a page: this is the safety net.
+PAGE_CACHE_SECONDS = env_int("PARSKATS_PAGE_CACHE_SECONDS", 600)
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [
@@ -207,6 +238,14 @@ STATIC_ROOT = Path(os.environ.get("PARSKATS_STATIC_ROOT", str(BASE_DIR / "static
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("PARSKATS_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded files are answered by parskats.core.media after an access check. Behind nginx, its internal
+# location for MEDIA_ROOT (deploy/nginx/parskats.conf): the app answers X-Accel-Redirect and nginx
+# sends the bytes. Empty (default): the app streams the file itself.
+PARSKATS_MEDIA_ACCEL = os.environ.get("PARSKATS_MEDIA_ACCEL", "").strip()
+if PARSKATS_MEDIA_ACCEL and not re.fullmatch(r"/[\w/-]+/", PARSKATS_MEDIA_ACCEL):
+    raise ImproperlyConfigured(
+        f"PARSKATS_MEDIA_ACCEL={PARSKATS_MEDIA_ACCEL!r}: give nginx's internal location, e.g. /_protected_media/."
+    )
 # Hashed file names in production; plain storage elsewhere so tests need no collectstatic.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -278,6 +317,19 @@ RATE_LIMITS = {
 for _scope, _rate in RATE_LIMITS.items():
     if not re.fullmatch(r"[1-9][0-9]*/[1-9][0-9]*", _rate):
         raise ImproperlyConfigured(f"PARSKATS_RATE_{_scope.upper()}={_rate!r}: use count/seconds, e.g. 10/300.")
+
+# Failed logins (parskats/accounts/lockout.py): per account-and-address pair, this many attempts,
+# then one per delay that starts at LOGIN_FIRST_DELAY seconds and doubles up to LOGIN_MAX_DELAY;
+# per address over all accounts, at most LOGIN_ADDRESS_FAILURES failures in LOGIN_ADDRESS_WINDOW s.
+LOGIN_FREE_ATTEMPTS = env_int("PARSKATS_LOGIN_FREE_ATTEMPTS", 5)
+LOGIN_FIRST_DELAY = env_int("PARSKATS_LOGIN_FIRST_DELAY", 60)
+LOGIN_MAX_DELAY = env_int("PARSKATS_LOGIN_MAX_DELAY", 3600)
+LOGIN_ADDRESS_FAILURES = env_int("PARSKATS_LOGIN_ADDRESS_FAILURES", 50)
+LOGIN_ADDRESS_WINDOW = env_int("PARSKATS_LOGIN_ADDRESS_WINDOW", 900)
+_LOGIN_LIMITS = ("FREE_ATTEMPTS", "FIRST_DELAY", "MAX_DELAY", "ADDRESS_FAILURES", "ADDRESS_WINDOW")
+for _name in _LOGIN_LIMITS:
+    if globals()[f"LOGIN_{_name}"] < 1:
+        raise ImproperlyConfigured(f"PARSKATS_LOGIN_{_name}: use a whole number, 1 or more.")
 
 LOG_FORMAT = os.environ.get("PARSKATS_LOG_FORMAT", "text")
 if LOG_FORMAT not in ("text", "json"):

@@ -14,6 +14,8 @@ from .factories import World, build_world, give_role, user
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow DB access there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# The commands speak the environment's language; the tests read their Latvian, whatever the shell is set to.
+os.environ["LANGUAGE"] = "lv"
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +42,7 @@ def _figures_computed_afresh(settings):
     """The figures cache moves on when a transaction commits, and a test's transaction never does:
     tests compute figures afresh; tests/test_stats_cache.py turns the cache on and commits."""
     settings.FIGURES_CACHE_ENTRIES = 0
+    settings.PAGE_CACHE_SECONDS = 0  # the same for public pages: tests/test_public_page_cache.py turns it on
 
 
 @pytest.fixture

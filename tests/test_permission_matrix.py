@@ -80,6 +80,9 @@ ADMIN_KWARGS = {"app_label": "accounts", "object_id": "1", "id": "1", "content_t
 ACCESS: dict[str, Row] = {
     "site:home": Row(default=REDIRECT, anon=OK),
     "site:health": Row(default=OK),
+    # A draft report's photo file: those who may read the report, nobody else (not even a login page).
+    "site:media": Row({"name": "{photo_a_file}"}, other={"name": "{photo_b_file}"}, reporter_a=(OK, NOT_FOUND),
+        reporter_b=(NOT_FOUND, OK), methodologist=OK, viewer=OK),
     "accounts:login": Row(default=OK),
     "accounts:logout": Row(method="post", default=REDIRECT),
     "accounts:profile": Row(anon=LOGIN, default=OK),
@@ -320,6 +323,8 @@ def objects(world: World) -> dict[str, str]:
         "activity_b": str(Activity.objects.create(report=report_b, **activity).pk),
         "photo_a": str(Photo.objects.create(report=report_a, **photo).pk),
         "photo_b": str(Photo.objects.create(report=report_b, **photo).pk),
+        "photo_a_file": photo_file(report_a),
+        "photo_b_file": photo_file(report_b),
         "network": world.network.slug,
         "other_network": world.other_network.slug,
         "library_a": world.library_a.code,
@@ -331,6 +336,18 @@ def objects(world: World) -> dict[str, str]:
         "other_api_token": str(issue_token(holder, "matrix", world.other_network)[0].pk),
         **matrix_objects(world),
     }
+
+
+def photo_file(report) -> str:
+    """A photo of the report with its file on disk (MEDIA_ROOT is the test's own folder)."""
+    from django.conf import settings
+
+    name = f"reports/{report.pk}/matrix.jpg"
+    path = settings.MEDIA_ROOT / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\xff\xd8\xff\xe0 not really a photo")
+    Photo.objects.create(report=report, image=name, thumbnail=name, width=1, height=1, alt_text="Fails")
+    return name
 
 
 def named_urls(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[str]:

@@ -95,6 +95,12 @@ class ArticleQuerySet(models.QuerySet["Article"]):
             status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED], publish_at__lte=timezone.now()
         )
 
+    def last_appeared(self) -> str:
+        """When the newest public article appeared: it moves by itself when a scheduled one's time
+        comes, which no write announces (the public pages' cache keys on it)."""
+        newest = self.public().aggregate(newest=models.Max("publish_at"))["newest"]
+        return newest.isoformat() if newest else ""
+
 
 class Article(models.Model):
     class Status(models.TextChoices):

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parskats.core.pagecache import public_page
 from parskats.core.ratelimit import client_address, ratelimit
 from parskats.core.text import NEWS, summary, to_html
 
@@ -48,11 +49,13 @@ def _years() -> list[int]:
     return [d.year for d in dates]
 
 
+@public_page("news", clock=Article.objects.last_appeared)
 def article_list(request: HttpRequest) -> HttpResponse:
     page = _page(request, Article.objects.public())
     return _render_list(request, page, _("News"))
 
 
+@public_page("news", clock=Article.objects.last_appeared)
 def archive_year(request: HttpRequest, year: int) -> HttpResponse:
     articles = Article.objects.public().filter(publish_at__year=year)
     if not articles.exists():
@@ -62,6 +65,7 @@ def archive_year(request: HttpRequest, year: int) -> HttpResponse:
     return _render_list(request, page, heading, year=year)
 
 
+@public_page("news", clock=Article.objects.last_appeared)
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     chosen = get_object_or_404(Tag, slug=slug)
     page = _page(request, Article.objects.public().filter(tags=chosen))
@@ -80,6 +84,7 @@ def _article_for_reader(request: HttpRequest, slug: str) -> Article:
         raise
 
 
+@public_page("news", clock=Article.objects.last_appeared)
 @ratelimit("comments")
 def article(request: HttpRequest, year: int, slug: str) -> HttpResponse:
     item = _article_for_reader(request, slug)

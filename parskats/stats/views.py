@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from parskats.accounts import access
 from parskats.core.downloads import attachment
+from parskats.core.pagecache import public_page
 from parskats.network.models import Network, OrgUnit
 
 from . import exports
@@ -134,21 +135,25 @@ def export(request: HttpRequest, network: str, key: str, fmt: str) -> HttpRespon
 # Public: anyone, approved reports only.
 
 
+@public_page("figures")
 def public_dashboard(request: HttpRequest, network: str) -> HttpResponse:
     return _figures(request, get_object_or_404(Network, slug=network), True, False)
 
 
+@public_page("figures")
 def public_area(request: HttpRequest, network: str, code: str) -> HttpResponse:
     net = get_object_or_404(Network, slug=network)
     return _figures(request, net, True, False, _area(net, code))
 
 
+@public_page("figures")
 def public_library(request: HttpRequest, network: str, code: str) -> HttpResponse:
     net = get_object_or_404(Network, slug=network)
     unit = get_object_or_404(OrgUnit, network=net, code=code, level=OrgUnit.Level.LIBRARY)
     return _library(request, net, unit, True, False)
 
 
+@public_page("figures")
 def public_export(request: HttpRequest, network: str, key: str, fmt: str) -> HttpResponse:
     net = get_object_or_404(Network, slug=network)
     within = _area(net, request.GET["unit"]) if request.GET.get("unit") else None

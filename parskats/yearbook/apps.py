@@ -6,3 +6,8 @@ class YearbookConfig(AppConfig):
     name = "parskats.yearbook"
     label = "yearbook"
     verbose_name = _("Annual review")
+
+    def ready(self) -> None:
+        from parskats.core import pagecache
+
+        pagecache.follow_app("yearbook", "yearbook")

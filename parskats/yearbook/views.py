@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from parskats.accounts.access import is_network_admin
 from parskats.core.downloads import attachment
 from parskats.core.freetext import is_whole_number
+from parskats.core.pagecache import public_page
 from parskats.stats.aggregate import StatsError, default_survey, survey_years
 
 from . import access, workflow
@@ -289,6 +290,7 @@ def published(request: HttpRequest, network: str) -> HttpResponse:
     return render(request, "yearbook/published.html", {"network": net, "rows": rows})
 
 
+@public_page("yearbook", "figures")
 def public(request: HttpRequest, network: str, year: int) -> HttpResponse:
     review = access.get_published_review(network, year)
     document = build_document(review, _language(request))

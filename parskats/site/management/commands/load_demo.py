@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
+from parskats.core.commands import LanguageCommand
 from parskats.site.demo import DEMO_PASSWORD, load_demo
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = "Load the demo network (Valka region, 2019–2022; fictional figures). Safe to run again."
 
     def handle(self, *args: object, **options: object) -> None:
