@@ -7,6 +7,9 @@ the app works. Every value can be changed from the environment (systemd's Enviro
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
+from typing import Any
 
 # A unix socket in /run/parskats (systemd's RuntimeDirectory) in production; the CI smoke run binds
 # a socket of its own.
@@ -36,9 +39,28 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("PARSKATS_GUNICORN_LOG_LEVEL", "info")
 # The worker's pid first: which of the workers answered (the smoke run checks requests spread).
-access_log_format = '%(p)s %({x-forwarded-for}i)s "%(r)s" %(s)s %(B)s %(M)sms'
+# Last, nginx's request id: the same as on the app's log lines and in nginx's access log.
+access_log_format = '%(p)s %({x-forwarded-for}i)s "%(r)s" %(s)s %(B)s %(M)sms %({x-request-id}i)s'
 
 # Workers start from a clean import each (no preload): `systemctl reload parskats-web` (HUP) then
 # picks up new code without dropping a request.
 preload_app = False
 proc_name = "parskats"
+
+# /metrics adds up the workers' figures from files in PROMETHEUS_MULTIPROC_DIR (parskats-web.service
+# sets it): emptied when gunicorn starts, and a worker's files are marked dead when it exits (its
+# counters stay in the sums; its gauges go).
+METRICS_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+
+
+def on_starting(server: Any) -> None:
+    if METRICS_DIR:
+        shutil.rmtree(METRICS_DIR, ignore_errors=True)
+        Path(METRICS_DIR).mkdir(parents=True)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    if METRICS_DIR:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -133,6 +133,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "parskats.core.observability.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -142,6 +143,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "parskats.accounts.middleware.UserLanguageMiddleware",
     "parskats.core.security.NulBytePathMiddleware",
+    "parskats.core.security.ControlCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "parskats.core.security.SecurityHeadersMiddleware",
@@ -329,12 +331,24 @@ for _name in _LOGIN_LIMITS:
     if globals()[f"LOGIN_{_name}"] < 1:
         raise ImproperlyConfigured(f"PARSKATS_LOGIN_{_name}: use a whole number, 1 or more.")
 
+LOG_FORMAT = os.environ.get("PARSKATS_LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("PARSKATS_LOG_FORMAT must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "parskats.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "parskats.core.observability.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("PARSKATS_LOG_LEVEL", "WARNING")},
 }
+# /metrics answers only to "Authorization: Bearer <this>"; without it set, /metrics is a 404.
+PARSKATS_METRICS_TOKEN = os.environ.get("PARSKATS_METRICS_TOKEN", "")
+# Each successful backup writes its time here, for /metrics (backups run outside the web workers).
+PARSKATS_BACKUP_STAMP = Path(os.environ.get("PARSKATS_BACKUP_STAMP", str(BASE_DIR / "backups" / "last-backup.json")))
 
 SITE_NAME = "Pārskats"
 PARSKATS_BASE_URL = os.environ.get("PARSKATS_BASE_URL", "http://127.0.0.1:8000")  # links in emails

@@ -221,6 +221,16 @@ def test_static_files_come_from_nginx_with_a_long_cache() -> None:
     assert not gunicorn_lines(stylesheet.group(1)), "a static file reached gunicorn"
 
 
+def test_nginx_gives_each_request_its_id_and_gunicorn_logs_it() -> None:
+    answer = Browser().go("GET", "/health/", headers={"X-Request-ID": "chosen-by-the-client"})
+    request_id = answer.headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", request_id), request_id  # nginx's $request_id, not the client's
+    deadline = time.monotonic() + 5  # gunicorn writes its access line just after the answer
+    while not any(line.endswith(request_id) for line in gunicorn_lines("/health/")):
+        assert time.monotonic() < deadline, "gunicorn's access log does not carry the request id"
+        time.sleep(0.2)
+
+
 def test_the_api_limit_is_exact_across_the_four_workers() -> None:
     """API_LIMIT requests allowed, every further one refused, however the requests spread."""
     now = time.time()

@@ -195,6 +195,11 @@ class CheckRule(FormPart):
     fields = models.JSONField(_("applies to"), default=list, help_text=_("Indicator codes, or empty: every field."))
     message_lv = models.TextField(_("message (Latvian)"))
     message_en = models.TextField(_("message (English)"), blank=True)
+    at_entry = models.BooleanField(
+        _("refused at entry"),
+        default=False,
+        help_text=_("A value that fails this check is refused as it is typed or uploaded, never saved."),
+    )
 
     class Meta:
         verbose_name = _("check rule")

@@ -47,7 +47,7 @@ class CheckResult:
 
 
 @lru_cache(maxsize=4096)
-def _compiled(text: str) -> Expression | None:
+def compiled_check(text: str) -> Expression | None:
     try:
         return compile_expression(text)
     except ExpressionError:  # the loader refuses these; a rule edited by hand in the admin is skipped
@@ -141,7 +141,7 @@ def form_indicators(report: Report) -> list[Indicator]:
 def parent_code(indicator: Indicator) -> str:
     known: str | None = getattr(indicator, "parent_code", None)
     if known is not None:
-        return known
+        return str(known)
     return indicator.parent.code if indicator.parent else ""
 
 
@@ -166,7 +166,7 @@ def run_checks(
         if not rule.on_form(year, kind):
             continue
         for field, text in expand(rule.fields, rule.expression, infos):
-            expression = _compiled(text)
+            expression = compiled_check(text)
             if field in infos and expression is not None:
                 planned.append((rule, field, expression))
     env.prefetch_peers({name for _rule, _field, expression in planned for name in expression.peer_names})

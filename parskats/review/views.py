@@ -20,6 +20,7 @@ from parskats.accounts.http import AuthenticatedHttpRequest
 from parskats.audit.models import AuditEntry
 from parskats.catalogue.models import Indicator, NarrativeSection
 from parskats.core.downloads import attachment
+from parskats.core.freetext import TEXT, is_whole_number, too_long
 from parskats.network.models import Network
 from parskats.reporting.models import Report, ReportingPeriod
 from parskats.review.workflow import (
@@ -120,7 +121,7 @@ def approve_many(request: AuthenticatedHttpRequest, network: str) -> HttpRespons
     if not ids:
         messages.error(request, _("Choose the reports to approve."))
         return redirect(back)
-    if not all(i.isdigit() for i in ids):
+    if not all(is_whole_number(i) for i in ids):
         messages.error(request, _("The list of reports is malformed; nothing was approved."))
         return redirect(back)
     reports = list(Report.objects.filter(pk__in=ids, period=period).select_related("unit"))
@@ -162,6 +163,15 @@ def review(request: AuthenticatedHttpRequest, network: str, report_id: int) -> H
     )
 
 
+def _posted_text(request: AuthenticatedHttpRequest, key: str) -> str:
+    """A comment, return note or reason as posted, refused when longer than a review text may be."""
+    text = request.POST.get(key, "")
+    problem = too_long(text, TEXT)
+    if problem:
+        raise WorkflowError(problem)
+    return text
+
+
 def _act(request: AuthenticatedHttpRequest, network: str, report_id: int, action: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     report = access.get_report_for_review(request.user, net, report_id)
@@ -170,17 +180,17 @@ def _act(request: AuthenticatedHttpRequest, network: str, report_id: int, action
     try:
         if action == "comment":
             target = request.POST.get("target", "")
-            comment_on_report(user, report, request.POST.get("text", ""), target)
+            comment_on_report(user, report, _posted_text(request, "text"), target)
             messages.success(request, _("Comment saved; it goes to the library when you return the report."))
             return redirect(f"{url}#field-{target}" if target else f"{url}#comments")
         if action == "return":
-            return_report(user, report, request.POST.get("comment", ""))
+            return_report(user, report, _posted_text(request, "comment"))
             messages.success(request, _("The report was returned to the library with your comments."))
         elif action == "approve":
             approve_report(user, report)
             messages.success(request, _("The report is approved and locked."))
         elif action == "reopen":
-            reopen_report(user, report, request.POST.get("reason", ""))
+            reopen_report(user, report, _posted_text(request, "reason"))
             messages.success(request, _("The report is open for changes again."))
     except WorkflowError as error:
         messages.error(request, str(error))

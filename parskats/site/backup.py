@@ -123,7 +123,34 @@ def backup(archive: Path, using: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
             if media.is_dir():
                 for path in sorted(p for p in media.rglob("*") if p.is_file() and not p.is_symlink()):
                     tar.add(path, arcname=f"media/{path.relative_to(media).as_posix()}", recursive=False)
+    write_stamp(archive, manifest)
     return manifest
+
+
+def write_stamp(archive: Path, manifest: dict[str, Any]) -> None:
+    """Say that a backup succeeded, for /metrics: its time, rows and size, in a small file (renamed
+    into place whole, so a reader never sees half of it). Backups run as a command or a timer, not
+    in the web workers, so the workers learn of them only through this file."""
+    stamp = Path(settings.PARSKATS_BACKUP_STAMP)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    facts = {
+        "finished": dt.datetime.now(dt.UTC).timestamp(),
+        "archive": str(archive),
+        "bytes": archive.stat().st_size,
+        "rows": sum(table["rows"] for table in manifest["tables"].values()),
+    }
+    with tempfile.NamedTemporaryFile("w", dir=stamp.parent, prefix=".stamp-", delete=False, encoding="utf-8") as out:
+        json.dump(facts, out)
+    Path(out.name).replace(stamp)
+
+
+def read_stamp() -> dict[str, Any] | None:
+    """The last successful backup's facts, or None when there is none (or the file is unreadable)."""
+    try:
+        facts = json.loads(Path(settings.PARSKATS_BACKUP_STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return facts if isinstance(facts, dict) else None
 
 
 def _exact(value: object) -> str:

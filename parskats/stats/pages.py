@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from parskats.catalogue.models import Indicator, Section, Survey
+from parskats.core.freetext import is_whole_number
 from parskats.network.models import Network, OrgUnit
 from parskats.network.timeline import year_end
 
@@ -84,7 +85,7 @@ def parse_query(request: HttpRequest, network: Network, may_see_unapproved: bool
     raw_year = request.GET.get("year", "")
     if not raw_year:
         year = years[0]
-    elif not raw_year.isdigit() or int(raw_year) not in years:
+    elif not is_whole_number(raw_year) or int(raw_year) not in years:
         raise UnknownYear(_("No reporting period for the year “%(year)s”.") % {"year": raw_year[:20]})
     else:
         year = int(raw_year)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from parskats.accounts.access import is_network_admin
 from parskats.core.downloads import attachment
+from parskats.core.freetext import is_whole_number
 from parskats.core.pagecache import public_page
 from parskats.stats.aggregate import StatsError, default_survey, survey_years
 
@@ -75,7 +76,7 @@ def index(request: HttpRequest, network: str) -> HttpResponse:
         if not can_edit:
             raise Http404("No such network.")
         raw = request.POST.get("year", "")
-        if survey is None or not raw.isdigit() or int(raw) not in years:
+        if survey is None or not is_whole_number(raw) or int(raw) not in years:
             messages.error(request, _("Choose one of the years offered."))
             return redirect("yearbook:index", network=net.slug)
         try:
@@ -124,7 +125,7 @@ def _text(request: HttpRequest, name: str) -> str:
 
 def _version(request: HttpRequest) -> int | None:
     raw = request.POST.get("version", "")
-    if not raw.isdigit():
+    if not is_whole_number(raw):
         raise ValidationError(_("The form is missing its version; reload the page."))
     return int(raw)
 
@@ -214,7 +215,7 @@ def _excerpts(request: HttpRequest, part: Any) -> tuple[dict[int, dict[str, Any]
             short = request.POST.get(f"short-{pk}", "")
             out[pk] = {
                 "included": request.POST.get(f"include-{pk}") == "on",
-                "order": int(order) if order.isdigit() and int(order) <= 999 else order,
+                "order": int(order) if is_whole_number(order) and int(order) <= 999 else order,
                 "text": short.strip(),
                 "quote": request.POST.get(f"quote-{pk}") == "on",
             }
@@ -247,7 +248,7 @@ def history(request: HttpRequest, network: str, year: int) -> HttpResponse:
     if request.method == "POST":
         raw = request.POST.get("number", "")
         try:
-            if not raw.isdigit():
+            if not is_whole_number(raw):
                 raise ValidationError(_("Choose a version to restore."))
             workflow.restore_version(request.user, review, _version(request), int(raw))
         except ValidationError as exc:
