@@ -71,11 +71,11 @@ def test_a_run_estimates_what_is_missing_by_the_methods_and_says_how(missing, me
     assert response.status_code == 302
     run = ImputationRun.objects.get()
     found = {(v.unit.code, v.indicator.code): v for v in ImputedValue.objects.select_related("unit", "indicator")}
-    # Seda: no peer group of 5 in its size class, so the network's change over the libraries that
-    # reported in both years (P1–P5: 1650 / 1500 = 1.1) × its 1000 of 2020.
+    # Seda: no peer group of 5 in its size class, so the network's median change over the libraries
+    # that reported in both years (P1–P5: 1.1 each) × its 1000 of 2020.
     seda = found[("seda", "users")]
-    assert (seda.number, seda.method) == (Decimal(1100), "peer_change")
-    assert seda.inputs == {"previous": 1000.0, "ratio": 1.1, "peers": 5, "group": "*"}
+    assert (seda.number, seda.method) == (Decimal(1100), "peer_median_change")
+    assert seda.inputs == {"previous": 1000.0, "change": 1.1, "peers": 5, "group": "*"}
     # Ērģeme said "unknown" and has no 2020: the median per inhabitant of its peers (0.33, P1–P5 in its
     # size class) × 1198 = 395.34.
     ergeme = found[("ergeme", "users")]
@@ -93,7 +93,7 @@ def test_a_run_estimates_what_is_missing_by_the_methods_and_says_how(missing, me
         "run": run.pk,
         "year": 2021,
         "values": 2,
-        "methods": {"peer_change": 1, "peer_median_per_capita": 1},
+        "methods": {"peer_median_change": 1, "peer_median_per_capita": 1},
     }
     assert entry.actor == methodologist
     page = client_for(methodologist).get(URL)
@@ -200,4 +200,9 @@ def test_the_methods_by_hand():
     found = estimate([4], ["peer_change"], current, previous, peers, population, 3)
     assert found[4].inputs["group"] == "*" and found[4].inputs["peers"] == 3
     assert estimate([4], ["carry_forward"], current, previous, peers, population, 2)[4].number == 50
+    # The median change of group a: 1.1 and 1.1 (the sum would weigh 2 by its size; here the same).
+    assert estimate([4], ["peer_median_change"], current, previous, peers, population, 2)[4].number == 55
+    skewed = {**current, 2: Decimal(600)}  # 2 triples: the sum says ×2.37 (118.3), the median ×2.05 (102.5, to even)
+    assert estimate([4], ["peer_change"], skewed, previous, peers, population, 2)[4].number == 118
+    assert estimate([4], ["peer_median_change"], skewed, previous, peers, population, 2)[4].number == 102
     assert estimate([5], ["carry_forward"], current, previous, peers, population, 2) == {}

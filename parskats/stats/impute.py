@@ -31,7 +31,7 @@ from .aggregate import Scope, Table, aggregate, survey_years
 from .cache import data_changed
 from .imputation import Estimate, Settings, estimate, settings
 from .models import ImputationRun, ImputedValue
-from .peers import peer_key
+from parskats.catalogue.peers import peer_key
 
 AUDIT_TARGET = "imputation"
 BY_LIBRARY = Scope(group_by="library", approved_only=True)
