@@ -45,6 +45,7 @@ class Outliers:
     method: str
     k: Decimal
     min_peers: int
+    scale: str = "log"  # "log": the fences of ln(1 + value), so that they are ratios; "linear"
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +54,10 @@ def outlier_settings() -> Outliers:
     method = raw.get("method", "mad")
     if method not in ("mad", "quartiles"):
         raise ValueError(f"{PEERS_FILE.name}: outlier method must be “mad” or “quartiles”, not {method!r}.")
-    return Outliers(method, Decimal(str(raw.get("k", 3.5))), int(raw.get("min_peers", 5)))
+    scale = raw.get("scale", "log")
+    if scale not in ("log", "linear"):
+        raise ValueError(f"{PEERS_FILE.name}: outlier scale must be “log” or “linear”, not {scale!r}.")
+    return Outliers(method, Decimal(str(raw.get("k", 3.5))), int(raw.get("min_peers", 5)), scale)
 
 
 @dataclass(frozen=True)
@@ -71,9 +75,18 @@ def fences(numbers: Sequence[Decimal], rules: Outliers | None = None) -> Fences 
         return None
     ordered = sorted(Decimal(n) for n in numbers)
     median = Decimal(statistics.median(ordered))
+    # On the log scale the fences are of ln(1 + value) (library figures vary by factors, not by
+    # amounts), turned back into values; a negative value has no logarithm and stays linear.
+    log = rules.scale == "log" and ordered[0] >= 0
+    points = [(n + 1).ln() for n in ordered] if log else ordered
     if rules.method == "quartiles":
-        first, _middle, third = statistics.quantiles(ordered, n=4, method="inclusive")
+        first, _middle, third = statistics.quantiles(points, n=4, method="inclusive")
         spread = Decimal(third) - Decimal(first)
-        return Fences(median, Decimal(first) - rules.k * spread, Decimal(third) + rules.k * spread, len(ordered))
-    mad = Decimal(statistics.median(abs(n - median) for n in ordered)) * MAD_TO_SIGMA
-    return Fences(median, median - rules.k * mad, median + rules.k * mad, len(ordered))
+        low, high = Decimal(first) - rules.k * spread, Decimal(third) + rules.k * spread
+    else:
+        centre = Decimal(statistics.median(points))
+        mad = Decimal(statistics.median(abs(n - centre) for n in points)) * MAD_TO_SIGMA
+        low, high = centre - rules.k * mad, centre + rules.k * mad
+    if log:
+        low, high = low.exp() - 1, high.exp() - 1
+    return Fences(median, low, high, len(ordered))

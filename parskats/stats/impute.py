@@ -24,6 +24,7 @@ from parskats.accounts.access import AnyUser
 from parskats.accounts.models import User
 from parskats.audit.models import AuditEntry, record
 from parskats.catalogue.models import Indicator
+from parskats.catalogue.peers import peer_key
 from parskats.network.models import Network
 from parskats.reporting.models import ReportingPeriod, Value
 
@@ -31,7 +32,6 @@ from .aggregate import Scope, Table, aggregate, survey_years
 from .cache import data_changed
 from .imputation import Estimate, Settings, estimate, settings
 from .models import ImputationRun, ImputedValue
-from parskats.catalogue.peers import peer_key
 
 AUDIT_TARGET = "imputation"
 BY_LIBRARY = Scope(group_by="library", approved_only=True)
