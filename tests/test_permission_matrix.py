@@ -169,7 +169,13 @@ ACCESS: dict[str, Row] = {
     "stats:revoke_token": Row({**NETWORK, "token_id": "{api_token}"}, other={"token_id": "{other_api_token}"},
         method="post", anon=LOGIN, reporter_a=FORBIDDEN, reporter_b=FORBIDDEN, viewer=FORBIDDEN,
         methodologist=(REDIRECT, NOT_FOUND)),
-    # Imputation of missing values: the network's methodologist only; its other members get a 403.
+    # Explanations and imputation of missing values: the network's methodologist only; its other members get a 403.
+    "stats:explanations": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN,
+        reporter_a=(FORBIDDEN, NOT_FOUND), reporter_b=(FORBIDDEN, NOT_FOUND), viewer=(FORBIDDEN, NOT_FOUND),
+        methodologist=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK)),
+    "stats:explanations_export": Row({**NETWORK, "fmt": "csv"}, other={"network": "{other_network}"}, anon=LOGIN,
+        reporter_a=(FORBIDDEN, NOT_FOUND), reporter_b=(FORBIDDEN, NOT_FOUND), viewer=(FORBIDDEN, NOT_FOUND),
+        methodologist=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK)),
     "stats:imputation": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN,
         reporter_a=(FORBIDDEN, NOT_FOUND), reporter_b=(FORBIDDEN, NOT_FOUND), viewer=(FORBIDDEN, NOT_FOUND),
         methodologist=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK)),

@@ -76,6 +76,12 @@ def cell(value: Cell, decimals: int = 0, percent: bool = False) -> SafeString:
 
 
 @register.simple_tag
+def count_in(counts: dict[str, int], key: str) -> int:
+    """How many the mapping has for the key (0 when none): {% count_in explained h.code as n %}."""
+    return counts.get(key, 0)
+
+
+@register.simple_tag
 def library_value(value: LibraryValue | None, decimals: int = 0) -> SafeString:
     if value is None:
         return format_html('<span class="muted">{}</span>', _("not reported"))
