@@ -15,7 +15,8 @@ import pytest
 from parskats.audit.models import AuditEntry
 from parskats.network.models import OrgUnit, PopulationServed
 from parskats.reporting.models import Report, Value
-from parskats.stats.aggregate import Scope, aggregate
+from parskats.stats.aggregate import Scope, aggregate, aggregate_years
+from parskats.stats.compare import year_change
 from parskats.stats.imputation import estimate
 from parskats.stats.models import ImputationRun, ImputedValue
 
@@ -109,6 +110,10 @@ def test_imputed_values_never_appear_in_reported_only_totals(missing, methodolog
     with_imputed = total(missing, imputed=True)
     assert (with_imputed.value, with_imputed.reported, with_imputed.unknown, with_imputed.imputed) == (3145, 7, 0, 2)
     assert with_imputed.estimated == 3 and with_imputed.expected == reported.expected == 8
+    # The change on 2020 stays like for like over the libraries' own numbers: P1–P5, 1500 → 1650.
+    tables = aggregate_years(missing.network, missing.survey, [2020, 2021], Scope(imputed=True))
+    found = year_change(tables[2021], tables[2020], "users")
+    assert (found.libraries, found.previous, found.current) == (5, 1500, 1650)
     # The same through the pages and the exports.
     plain = export_total(client, "reported")
     assert (plain["value"], plain["imputed_values"]) == ("1650", "0")

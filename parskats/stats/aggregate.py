@@ -41,6 +41,7 @@ from parskats.reporting.models import Report, ReportingPeriod, Value
 
 from .measures import input_names
 from .tally import (
+    RUN_ESTIMATE,
     LibraryValue,
     Slot,
     Tally,
@@ -457,7 +458,7 @@ class _Plan:
             tally.imputed += 1
             if indicator_id in keep:
                 self.inputs.setdefault(unit_id, {})[keep[indicator_id]] = LibraryValue(
-                    Value.Code.NUMBER, Decimal(number), Value.Flag.IMPUTED, True
+                    Value.Code.NUMBER, Decimal(number), RUN_ESTIMATE, True
                 )
 
     def table(
