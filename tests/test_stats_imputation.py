@@ -121,6 +121,7 @@ def test_imputed_values_never_appear_in_reported_only_totals(missing, methodolog
     assert (marked["value"], marked["imputed_values"], marked["includes_estimates"]) == ("3145", "2", "true")
     page = client.get("/n/testa/figures/?year=2021&values=imputed").content.decode()
     assert "3\u00a0145" in page and "Ar aprēķinātām vērtībām" in page
+    assert "3\u00a0145 (5 no 8, kā arī 2 aprēķinātas)" in page  # the headline's "all who reported"
     plain_page = client.get("/n/testa/figures/?year=2021").content.decode()
     assert "3\u00a0145" not in plain_page and "Tikai iesniegtās vērtības." in plain_page
 

@@ -126,6 +126,13 @@ def change_totals(value: Change | None, decimals: int = 0) -> str:
 
     def total(cell: Cell) -> str:
         figure = fast_number(cell.value, decimals) if cell.value is not None else "—"
+        if cell.imputed:  # "who reported" counts the libraries' own numbers; the estimates are said apart
+            return _("%(value)s (%(n)s of %(total)s, with %(imputed)s imputed)") % {
+                "value": figure,
+                "n": cell.reported - cell.imputed,
+                "total": cell.expected,
+                "imputed": cell.imputed,
+            }
         return _("%(value)s (%(n)s of %(total)s)") % {"value": figure, "n": cell.reported, "total": cell.expected}
 
     return _("All who reported: %(previous)s in %(previous_year)s, %(current)s this year.") % {
