@@ -94,6 +94,12 @@ def main() -> int:
         from bench import pls  # the US Public Libraries Survey at national scale
 
         pls.run(runs, measure, percentile)
+        from bench import imputation as imputation_bench  # estimates of hidden US values against the truth
+
+        imputation_bench.run()
+        from bench import outliers as outliers_bench  # the share of values each check flags
+
+        outliers_bench.run()
         from bench import backup as backup_bench
 
         backup_bench.run()

@@ -48,6 +48,8 @@ class AuditEntry(models.Model):
         TOKEN_ISSUED = "token_issued", _("API token issued")
         TOKEN_REVOKED = "token_revoked", _("API token revoked")
         DATA_IMPORTED = "data_imported", _("data imported")
+        IMPUTATION_RUN = "imputation_run", _("missing values imputed")
+        IMPUTATION_UNDONE = "imputation_undone", _("imputation undone")
         # News
         ARTICLE_CREATED = "article_created", _("article created")
         ARTICLE_CHANGED = "article_changed", _("article changed")

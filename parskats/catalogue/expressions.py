@@ -31,6 +31,9 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...] | None, str]] = {
     "max": (None, NUM),
     "prev": (("name",), NUM),
     "peer_median": (("name",), NUM),
+    # The robust outlier fences of the peer group (catalogue/data/peers.toml): below / above them is far.
+    "peer_low": (("name",), NUM),
+    "peer_high": (("name",), NUM),
     "present": (("name",), BOOL),
 }
 KEYWORDS = {"and", "or", "not"}
@@ -56,6 +59,8 @@ class Environment(Protocol):
     def previous(self, name: str) -> Decimal: ...  # raises Missing
 
     def peer_median(self, name: str) -> Decimal: ...  # raises Missing
+
+    def peer_fence(self, name: str, high: bool) -> Decimal: ...  # raises Missing
 
     def present(self, name: str) -> bool: ...
 
@@ -287,7 +292,7 @@ class Expression:
     @property
     def peer_names(self) -> list[str]:
         """The codes whose peer-group median the expression reads."""
-        return [node[2][0][1] for node in _calls(self.tree) if node[1] == "peer_median"]
+        return [node[2][0][1] for node in _calls(self.tree) if node[1] in ("peer_median", "peer_low", "peer_high")]
 
     @property
     def functions(self) -> set[str]:
@@ -378,6 +383,8 @@ def _call(name: str, args: tuple[Node, ...], env: Environment) -> Decimal | bool
         return env.previous(args[0][1])
     if name == "peer_median":
         return env.peer_median(args[0][1])
+    if name in ("peer_low", "peer_high"):
+        return env.peer_fence(args[0][1], name == "peer_high")
     numbers = [_number(arg, env) for arg in args]
     if name == "abs":
         return abs(numbers[0])

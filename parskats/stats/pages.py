@@ -66,6 +66,7 @@ class Query:
     boundaries: dt.date | None  # None: each year on its own map
     boundaries_choice: str  # "year", "today" or a date as given
     approved_only: bool
+    with_imputed: bool = False  # the imputation run's estimates stand in for numbers not reported
 
     @property
     def map_date(self) -> dt.date:
@@ -75,6 +76,8 @@ class Query:
         values: dict[str, object] = {"year": self.year, "boundaries": self.boundaries_choice}
         if not self.approved_only:
             values["status"] = "all"
+        if self.with_imputed:
+            values["values"] = "imputed"
         values.update(overrides)
         return "&".join(f"{key}={value}" for key, value in values.items())
 
@@ -94,7 +97,11 @@ def parse_query(request: HttpRequest, network: Network, may_see_unapproved: bool
     status = request.GET.get("status", "approved")
     if status not in ("approved", "all"):
         raise StatsError(_("Status must be “approved” or “all”."))
-    return Query(survey, years, year, boundaries, choice[:20], not (status == "all" and may_see_unapproved))
+    shown = request.GET.get("values", "reported") or "reported"
+    if shown not in ("reported", "imputed"):
+        raise StatsError(_("Values must be “reported” or “imputed”."))
+    approved_only = not (status == "all" and may_see_unapproved)
+    return Query(survey, years, year, boundaries, choice[:20], approved_only, shown == "imputed")
 
 
 @dataclass
@@ -280,6 +287,7 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
             boundaries=boundaries,
             approved_only=query.approved_only,
             within=within,
+            imputed=query.with_imputed,
         ),
     )
     table = tables[query.year]
@@ -417,7 +425,12 @@ def build_library(network: Network, query: Query, unit: OrgUnit) -> LibraryFigur
         network,
         query.survey,
         years,
-        Scope(group_by="library", boundaries=query.boundaries, approved_only=query.approved_only),
+        Scope(
+            group_by="library",
+            boundaries=query.boundaries,
+            approved_only=query.approved_only,
+            imputed=query.with_imputed,
+        ),
     )
     table = tables[query.year]
     seen: dict[str, Indicator] = {}

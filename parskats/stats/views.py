@@ -18,6 +18,7 @@ from parskats.network.models import Network, OrgUnit
 
 from . import exports
 from .aggregate import StatsError, UnknownUnit, UnknownYear
+from .explanations import counts_by_indicator, explanations_for_admin
 from .pages import build_figures, build_library, parse_query
 
 AREA_LEVELS = [OrgUnit.Level.COUNTRY, OrgUnit.Level.REGION, OrgUnit.Level.COUNTY]
@@ -43,6 +44,11 @@ def _figures(
         figures = build_figures(net, query, within, request.GET.get("lapa"))
     except StatsError as error:
         return _error(request, net, error)
+    # The methodologist sees, beside a headline figure, how many explanations of warnings lie behind it.
+    explained = {}
+    if not public and within is None and access.is_network_admin(request.user, net):
+        counts = counts_by_indicator(explanations_for_admin(request.user, net), query.year)
+        explained = {h.code: counts[h.code] for h in figures.headline if counts[h.code]}
     return render(
         request,
         "stats/dashboard.html",
@@ -53,6 +59,7 @@ def _figures(
             "public": public,
             "ns": "public_stats" if public else "stats",
             "may_see_unapproved": may_see_unapproved,
+            "explained": explained,
         },
     )
 

@@ -76,6 +76,12 @@ def cell(value: Cell, decimals: int = 0, percent: bool = False) -> SafeString:
 
 
 @register.simple_tag
+def count_in(counts: dict[str, int], key: str) -> int:
+    """How many the mapping has for the key (0 when none): {% count_in explained h.code as n %}."""
+    return counts.get(key, 0)
+
+
+@register.simple_tag
 def library_value(value: LibraryValue | None, decimals: int = 0) -> SafeString:
     if value is None:
         return format_html('<span class="muted">{}</span>', _("not reported"))
@@ -120,6 +126,13 @@ def change_totals(value: Change | None, decimals: int = 0) -> str:
 
     def total(cell: Cell) -> str:
         figure = fast_number(cell.value, decimals) if cell.value is not None else "—"
+        if cell.imputed:  # "who reported" counts the libraries' own numbers; the estimates are said apart
+            return _("%(value)s (%(n)s of %(total)s, with %(imputed)s imputed)") % {
+                "value": figure,
+                "n": cell.reported - cell.imputed,
+                "total": cell.expected,
+                "imputed": cell.imputed,
+            }
         return _("%(value)s (%(n)s of %(total)s)") % {"value": figure, "n": cell.reported, "total": cell.expected}
 
     return _("All who reported: %(previous)s in %(previous_year)s, %(current)s this year.") % {
