@@ -34,7 +34,6 @@ from parskats.stats.pages import Figures, Query, axis_title, build_figures, dash
 
 from .agenda import TimedItem, timed
 from .models import AgendaItem, Seminar
-from .wall import slide_spec
 
 STORY_CHARS = 420  # what fits the story box of a library slide in large type
 INSIGHT_CHARS = 200
@@ -100,17 +99,10 @@ class Pack:
     libraries: list[LibrarySlide]
     insights: list[tuple[str, str]]  # (library names, quote)
     library_axis: str = ""  # what the county dividers' bars count, with the unit
-    _pictures: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def all_charts(self) -> list[charts.Chart]:
         return self.region_charts + self.county_charts
-
-    def picture(self, chart: charts.Chart) -> bytes:
-        """The chart drawn for a slide, once per pack: the deck and the handout share it."""
-        if chart.key not in self._pictures:
-            self._pictures[chart.key] = charts.render_png(slide_spec(chart.spec), scale=2)
-        return self._pictures[chart.key]
 
 
 def has_data(chart: charts.Chart) -> bool:

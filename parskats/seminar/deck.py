@@ -20,7 +20,7 @@ from pptx import Presentation
 from pptx.enum.text import PP_ALIGN
 from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide
-from pptx.util import Emu, Inches
+from pptx.util import Inches
 
 from parskats.core.numbers import format_number
 from parskats.stats import charts
@@ -45,6 +45,7 @@ from .slides import (
     colour,
     no_data,
     notes,
+    spec_chart,
     text,
     title,
 )  # fmt: skip
@@ -191,19 +192,13 @@ def _overview(deck: Deck, pack: Pack) -> None:
         + _("Libraries without an approved report are not in the totals."),
     )
     for chart in pack.all_charts:
-        _chart_slide(deck, chart, pack.picture(chart), _("The same chart as on the region's figures page."))
+        _chart_slide(deck, chart, _("The same chart as on the region's figures page."))
 
 
-def _chart_slide(deck: Deck, chart: charts.Chart, png: bytes, note: str) -> None:
+def _chart_slide(deck: Deck, chart: charts.Chart, note: str) -> None:
     slide = blank(deck, "chart")
     top = title(slide, chart.title)
-    picture = slide.shapes.add_picture(io.BytesIO(png), MARGIN, Emu(top))
-    # Fit inside the free area, keeping the proportions.
-    box_w, box_h = WIDTH - 2 * MARGIN, HEIGHT - top - Inches(0.4)
-    ratio = min(box_w / picture.width, box_h / picture.height)
-    picture.width, picture.height = Emu(int(picture.width * ratio)), Emu(int(picture.height * ratio))
-    picture.left = Emu((WIDTH - picture.width) // 2)
-    picture.name = "chart"
+    spec_chart(slide, chart.spec, (MARGIN, top, WIDTH - 2 * MARGIN, HEIGHT - top - Inches(0.4)))
     rows = "\n".join(" · ".join(cells) for cells in chart.rows)
     notes(slide, f"{chart.title}\n{rows}\n{note}".strip())
 

@@ -337,7 +337,9 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
         points: dict[str, dict[int, Decimal | None]] = {
             _part_name(p): {y: tables[y].total.cell(p.code).value for y in series_years} for p in parts
         }
-        figures_charts.append(charts.series(split["code"], _localised(split, "title"), axis_title(parts[0]), points))
+        figures_charts.append(
+            charts.series(split["code"], _localised(split, "title"), axis_title(parts[0].parent or parts[0]), points)
+        )
 
     series_lines = [
         _series_line(i.code, i.name, decimals_for(i), False, [tables[y] for y in series_years], "total")
