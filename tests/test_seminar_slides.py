@@ -18,6 +18,7 @@ from parskats.seminar.fit import fit_sentences, fits
 
 from .seminar_support import approved_reports, make_seminar, photo
 from .test_seminar_deck import assert_no_overflow
+from .test_yearbook_demo import demo_review  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +108,15 @@ def test_sentences_are_kept_whole_when_measured():
     cut = fit_sentences(SENTENCES, 18, 400, 120)
     assert cut.endswith(". …") and fits(cut, 18, 400, 120)
     assert fit_sentences("Īss teikums.", 18, 400, 120) == "Īss teikums."
+
+
+def test_the_demo_deck_fits_every_text_at_12_pt_or_more(demo_review):  # noqa: F811
+    """The 33-library demo seminar, with the longest texts the demo has: measured, nothing overflows."""
+    from parskats.seminar.models import Seminar
+
+    seminar = Seminar.objects.get(network__slug="valka", year=2020)
+    data = build_deck(build_pack(seminar, "https://parskats.example.org"))
+    assert_no_overflow(data)
+    deck = Presentation(io.BytesIO(data))
+    kinds = [slide.name for slide in deck.slides]
+    assert kinds.count("library") == 33 and kinds.count("county") == 3 and kinds.count("break") == 2

@@ -40,16 +40,17 @@ def _figures(slide: Slide, figures: list[Figure], left: int, top: int, width: in
     """The library's key numbers as cards (value, change with its word, name); returns their bottom."""
     gap = Inches(0.2)
     card_w = (width - gap * (columns - 1)) // columns
-    row_h = Inches(1.25)
+    row_h = Inches(1.4)
     for index, figure in enumerate(figures[:4]):
         x = left + (index % columns) * (card_w + gap)
         y = top + (index // columns) * row_h
         text(slide, figure.value, x, y, card_w, Inches(0.5), (28, 24, 20), bold=True, color=ACCENT, name="figure")
         if figure.change is not None and figure.change.text:
             label = change_label(figure.change)
-            text(slide, label, x, y + Inches(0.5), card_w, Inches(0.3), (14, 12, 11), color=colour(figure.change),
+            # Two lines at most: large enough to read, never below 12 pt.
+            text(slide, label, x, y + Inches(0.52), card_w, Inches(0.42), (14, 13, 12), color=colour(figure.change),
                  name="change")  # fmt: skip
-        text(slide, figure.name, x, y + Inches(0.8), card_w, Inches(0.35), (14, 12, 11), color=MUTED)
+        text(slide, figure.name, x, y + Inches(0.97), card_w, Inches(0.4), (14, 13, 12), color=MUTED)
     rows = (min(len(figures), 4) + columns - 1) // columns
     return top + rows * row_h
 
