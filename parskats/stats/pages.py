@@ -50,6 +50,14 @@ def dashboard_config() -> dict[str, Any]:
     return tomllib.loads(DASHBOARD_FILE.read_text(encoding="utf-8"))
 
 
+def axis_title(indicator: Indicator) -> str:
+    """What an axis counts: the indicator's name, with its unit when the unit says more than "a
+    count of" ("Apmeklējumu kopskaits", "Izdevumi, EUR"); never a bare "vienības"."""
+    if indicator.unit in (Indicator.Unit.COUNT, Indicator.Unit.UNITS, Indicator.Unit.ITEMS):
+        return indicator.name
+    return f"{indicator.name}, {indicator.get_unit_display()}"
+
+
 def decimals_for(indicator: Indicator) -> int:
     if indicator.aggregation == Indicator.Aggregation.AVERAGE:
         return 1
@@ -315,7 +323,7 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
             charts.bar(
                 "compare",
                 f"{compared.name} {group_word}, {query.year}",
-                compared.get_unit_display(),
+                axis_title(compared),
                 [(row.label, row.cell(compared.code).value) for row in shown],
                 decimals_for(compared),
             )
@@ -339,7 +347,7 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
             _part_name(p): {y: tables[y].total.cell(p.code).value for y in series_years} for p in parts
         }
         figures_charts.append(
-            charts.series(split["code"], _localised(split, "title"), parts[0].get_unit_display(), points)
+            charts.series(split["code"], _localised(split, "title"), axis_title(parts[0].parent or parts[0]), points)
         )
 
     series_lines = [
