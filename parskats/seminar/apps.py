@@ -9,7 +9,10 @@ class SeminarConfig(AppConfig):
 
     def ready(self) -> None:
         from parskats.accounts import personal_data
+        from parskats.jobs import registry
 
+        from . import jobs
         from . import personal_data as ours
 
         personal_data.register("seminar guests", erase=ours.erase)
+        registry.register(jobs.KIND_SPEC)
