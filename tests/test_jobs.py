@@ -159,3 +159,64 @@ def test_a_job_id_that_is_not_one_is_a_404(world, methodologist):
     assert client.get(f"/n/{world.network.slug}/jobs/not-a-uuid/").status_code == 404
     assert client.get(f"/n/{world.network.slug}/jobs/{'0' * 32}/").status_code == 404
     assert re.search(r"404", str(client.post(f"/n/{world.network.slug}/jobs/x/cancel/").status_code))
+
+
+def test_the_pls_import_is_a_job_that_a_worker_applies_in_one_go(db, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+
+    from parskats.accounts.models import Role
+    from parskats.network.models import Network
+    from parskats.pls import staging
+    from parskats.reporting.models import Value
+
+    from .factories import give_role, user
+    from .test_pls_screen import DATA, URL, token_of
+
+    settings.TASKS = QUEUED
+    settings.PLS_STAGING_DIR = tmp_path / "staging"
+    network = Network.objects.create(name="ASV publiskās bibliotēkas (IMLS PLS)", slug="us-pls")
+    admin = user("pls.admin@example.org", "Pēteris Paraugs")
+    give_role(admin, network, Role.Kind.ADMIN)
+    client = client_for(admin)
+    ae = SimpleUploadedFile("ae.csv", (DATA / "FY2017" / "pls_fy2017_libraries.csv").read_bytes())
+    preview = client.post(URL, {"year": "2017", "ae_file": ae})
+    response = client.post(URL, {"token": token_of(preview.content.decode())})
+    job = Job.objects.get()
+    assert response["Location"] == job_url(job) and job.status == Job.Status.QUEUED and job.subject == "FY2017"
+    assert not Value.objects.exists()  # queued: nothing written yet
+    assert "Gaida" in client.get(job_url(job)).content.decode()
+    assert job_url(job) in client.get(URL).content.decode()  # the screen lists the latest imports
+    assert runner.run_job.call(str(job.pk)) == Job.Status.DONE
+    page = client.get(job_url(job)).content.decode()
+    assert "Finanšu gads 2017 importēts" in page and "hx-trigger" not in page
+    assert Value.objects.filter(report__period__year=2017).exists()
+    imported = AuditEntry.objects.get(action=AuditEntry.Action.DATA_IMPORTED)
+    assert imported.actor == admin and imported.channel == AuditEntry.Channel.FORM
+    assert not any(staging.root().iterdir())  # the staged files went with the job
+    out, err = io.StringIO(), io.StringIO()
+    call_command("jobs", "follow", str(job.pk), stdout=out, stderr=err)
+    assert out.getvalue().strip().endswith(f"{job.pk} done") and "100%" in err.getvalue()
+    listing = io.StringIO()
+    call_command("jobs", "list", stdout=listing)
+    assert str(job.pk) in listing.getvalue() and "PLS finanšu gada 2017 imports" in listing.getvalue()
+
+
+def test_a_pls_job_refused_by_the_importer_fails_with_its_reasons_and_writes_nothing(db, settings, tmp_path):
+    from parskats.network.models import Network
+    from parskats.pls.jobs import start_import
+    from parskats.reporting.models import Value
+
+    from .factories import user
+    from .test_pls_screen import DATA
+
+    settings.TASKS = QUEUED
+    network = Network.objects.create(name="ASV publiskās bibliotēkas (IMLS PLS)", slug="us-pls")
+    folder_ = tmp_path / "tok" / "FY2017"
+    folder_.mkdir(parents=True)
+    raw = (DATA / "FY2017" / "pls_fy2017_libraries.csv").read_bytes()
+    (folder_ / "ae.csv").write_bytes(raw[: len(raw) - 100])
+    job = start_import(user("x@example.org", "X"), network, "tok", folder_, {"year": 2017})
+    assert runner.run_job.call(str(job.pk)) == Job.Status.FAILED
+    job.refresh_from_db()
+    assert any("65. rinda" in p for p in job.problems) and not Value.objects.exists()

@@ -37,8 +37,11 @@ def get_job_for_user(user: AnyUser, network_slug: str, job_id: Any) -> tuple[Job
     return job, not job.finished and (mine or admin)
 
 
-def jobs_of_subject(user: AnyUser, network: Any, kind: str, subject: str, limit: int = 5) -> list[Job]:
-    """The latest jobs of one object this person may see (for the object's own page)."""
+def jobs_of_subject(user: AnyUser, network: Any, kind: str, subject: str | None = None, limit: int = 5) -> list[Job]:
+    """The latest jobs of one object (or of every object of the kind) this person may see, for the
+    object's own page."""
     admin = is_network_admin(user, network)
-    latest: QuerySet[Job] = Job.objects.filter(network=network, kind=kind, subject=subject).select_related("started_by")
+    latest: QuerySet[Job] = Job.objects.filter(network=network, kind=kind).select_related("started_by")
+    if subject is not None:
+        latest = latest.filter(subject=subject)
     return [job for job in latest[: limit * 4] if _sees(user, job, admin)][:limit]

@@ -38,6 +38,8 @@ class Kind:
     may_see: Callable[[Any, Job], bool]
     # The page the job belongs to (a link back from its status page).
     back_url: Callable[[Job], str]
+    # Shows the result on the job's page (given `job` and `result`); else its lines and files.
+    result_template: str = ""
 
 
 KINDS: dict[str, Kind] = {}

@@ -26,6 +26,7 @@ def status(request: HttpRequest, network: str, job: str) -> HttpResponse:
         "can_cancel": can_cancel,
         "back_url": kind_of(found).back_url(found),
         "kind_label": kind_of(found).label,
+        "result_template": kind_of(found).result_template,
         "stale": files.looks_stale(found),
     }
     if request.headers.get("HX-Request"):
