@@ -220,3 +220,40 @@ def test_a_pls_job_refused_by_the_importer_fails_with_its_reasons_and_writes_not
     assert runner.run_job.call(str(job.pk)) == Job.Status.FAILED
     job.refresh_from_db()
     assert any("65. rinda" in p for p in job.problems) and not Value.objects.exists()
+
+
+@pytest.fixture
+def annual_review(world, methodologist):
+    from parskats.yearbook import workflow
+
+    from .test_yearbook import approved, write
+
+    p20, p21 = world.periods[2020], world.periods[2021]
+    approved(world.library_a, p20, users=400, visits=5000, loans=9000)
+    write(approved(world.library_a, p21, users=420, visits=5600, loans=9900), "general", "Visu gadu.")
+    return workflow.create_review(methodologist, world.network, world.survey, 2021)
+
+
+def test_annual_review_exports_run_as_one_job_with_four_files(annual_review, settings, tmp_path, methodologist):
+    from docx import Document
+
+    settings.JOBS_FILES_ROOT = tmp_path / "job-files"
+    settings.TASKS = QUEUED
+    client = client_for(methodologist)
+    base = f"/n/{annual_review.network.slug}/annual-review/2021/"
+    response = client.post(base + "exports/")
+    job = Job.objects.get()
+    assert response["Location"] == job_url(job) and job.kind == "yearbook.exports"
+    assert job_url(job) in client.get(base).content.decode()
+    assert runner.run_job.call(str(job.pk)) == Job.Status.DONE
+    job.refresh_from_db()
+    assert sorted(n.rsplit("-", 1)[1] for n in job.result["files"]) == ["en.docx", "en.pdf", "lv.docx", "lv.pdf"]
+    page = client.get(job_url(job)).content.decode()
+    for name in job.result["files"]:
+        assert f"files/{name}" in page
+        body = b"".join(client.get(f"{job_url(job)}files/{name}").streaming_content)
+        if name.endswith(".pdf"):
+            assert body.startswith(b"%PDF")
+        else:
+            title = Document(io.BytesIO(body)).paragraphs[0].text
+            assert ("bibliotēku darba pārskats par 2021. gadu" in title) == name.endswith("-lv.docx"), title

@@ -5,10 +5,11 @@ queue is told after the commit, so a worker never picks up a job that is not in 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -51,9 +52,23 @@ def may_cancel(user: Any, job: Job, is_admin: bool) -> bool:
     return not job.finished and (is_admin or (job.started_by_id is not None and job.started_by_id == user.pk))
 
 
+class JobBusy(Exception):
+    """SQLite only: the job's own transaction holds the database's one write lock, so it cannot be
+    told to stop; it is writing its result and ends on its own shortly."""
+
+
 def cancel(actor: Any, job: Job) -> Job:
     """A waiting job ends at once; a running one is asked to stop and stops at its next step (its
     work rolls back). The caller checked may_cancel."""
+    try:
+        return _cancel(actor, job)
+    except OperationalError as exc:
+        if connection.vendor == "sqlite" and "locked" in str(exc):
+            raise JobBusy from None
+        raise
+
+
+def _cancel(actor: Any, job: Job) -> Job:
     with transaction.atomic():
         locked = Job.objects.select_for_update().get(pk=job.pk)
         if locked.finished:
@@ -79,13 +94,16 @@ def stale_after() -> dt.timedelta:
     return dt.timedelta(seconds=float(getattr(settings, "JOBS_STALE_SECONDS", 120)))
 
 
-def sweep_stale() -> list[Job]:
+def sweep_stale(skip: Collection[str] = ()) -> list[Job]:
     """Jobs whose worker stopped beating (killed, machine gone): the work was all-or-nothing, so
     nothing of it stayed; the job goes back to the queue while it has attempts left, else it fails."""
     limit = timezone.now() - stale_after()
     attempts = int(getattr(settings, "JOBS_MAX_ATTEMPTS", 2))
     swept: list[Job] = []
-    for pk in Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=limit).values_list("pk", flat=True):
+    stale = Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=limit).values_list("pk", flat=True)
+    for pk in stale:
+        if str(pk) in skip:
+            continue
         with transaction.atomic():
             job = Job.objects.select_for_update().filter(pk=pk, status=Job.Status.RUNNING).first()
             if job is None or job.heartbeat_at is None or job.heartbeat_at >= limit:

@@ -4,6 +4,8 @@ them out, after its access check) and small read-only helpers for the pages."""
 from __future__ import annotations
 
 import mimetypes
+import os
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -45,3 +47,24 @@ def looks_stale(job: Job) -> bool:
     return bool(
         job.status == Job.Status.RUNNING and job.heartbeat_at and timezone.now() - job.heartbeat_at > stale_after()
     )
+
+
+def write_together(job: Job, contents: dict[str, bytes]) -> list[str]:
+    """Write a job's files side by side or not at all: each under a temporary name first, then all
+    moved into place, so a worker killed half-way leaves no file of the set."""
+    out = folder(job)
+    out.mkdir(parents=True, exist_ok=True)
+    parts: dict[str, Path] = {}
+    try:
+        for name, data in contents.items():
+            with tempfile.NamedTemporaryFile(dir=out, prefix=f".{name}.", suffix=".partial", delete=False) as part:
+                parts[name] = Path(part.name)
+                part.write(data)
+                part.flush()
+                os.fsync(part.fileno())
+        for name, part_path in parts.items():
+            os.replace(part_path, out / name)
+    finally:
+        for part_path in parts.values():
+            part_path.unlink(missing_ok=True)
+    return list(contents)

@@ -21,6 +21,9 @@ from .models import Job
 from .registry import JobCancelled, JobFailed, kind_of
 
 logger = logging.getLogger(__name__)
+# The jobs this process is running: its own sweep leaves them alone even if a long step of native
+# code (a PDF, a chart) held the interpreter past a heartbeat.
+CURRENT: set[str] = set()
 
 
 class Heartbeat(threading.Thread):
@@ -85,10 +88,11 @@ def finish(job: Job, status: str, beat: Heartbeat, result: Any = None, problems:
 @task()
 def run_job(job_id: str) -> str:
     if not queue.inline():
-        sweep_stale()  # a worker that starts picks up what a killed one left
+        sweep_stale(skip=CURRENT)  # a worker that starts picks up what a killed one left
     job = claim(job_id)
     if job is None:
         return "skipped"
+    CURRENT.add(str(job.pk))
     beat = Heartbeat(job.pk, float(getattr(settings, "JOBS_HEARTBEAT_SECONDS", 2)))
     if not queue.inline():
         beat.start()
@@ -110,5 +114,8 @@ def run_job(job_id: str) -> str:
         beat.halt.set()
         if beat.is_alive():
             beat.join()
-    finish(job, status, beat, result, problems)
+    try:
+        finish(job, status, beat, result, problems)
+    finally:
+        CURRENT.discard(str(job.pk))
     return str(status)

@@ -41,8 +41,12 @@ def cancel(request: HttpRequest, network: str, job: str) -> HttpResponse:
     if not can_cancel:
         messages.error(request, _("This job has ended; there is nothing to cancel."))
     else:
-        actions.cancel(request.user, found)
-        messages.success(request, _("Cancellation asked for: the job stops at its next step."))
+        try:
+            actions.cancel(request.user, found)
+        except actions.JobBusy:
+            messages.error(request, _("The job is writing its result and can no longer be stopped; it ends shortly."))
+        else:
+            messages.success(request, _("Cancellation asked for: the job stops at its next step."))
     return redirect("jobs:status", network, found.pk)
 
 

@@ -20,7 +20,6 @@ from parskats.jobs.models import Job
 from parskats.jobs.registry import JobFailed, Kind, Progress
 from parskats.network.models import Network
 
-from . import staging
 from .importer import NETWORK_SLUG, ImportFailed, import_year
 from .layout import SURVEY_CODE
 from .reconcile import OUTCOMES, reconcile
@@ -91,9 +90,10 @@ def run(job: Job, progress: Progress) -> dict[str, Any]:
 
 
 def _discard(params: dict[str, Any]) -> None:
-    token = str(params.get("token", ""))
-    if token and "/" not in token and ".." not in token:
-        shutil.rmtree(staging.root() / token, ignore_errors=True)
+    """The staged upload's folder (<token>/FYyyyy) goes when its job ends."""
+    folder = Path(params["directory"]).parent
+    if folder.name == params.get("token") and folder.parent.is_dir():
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def may_see(user: Any, job: Job) -> bool:

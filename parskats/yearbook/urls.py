@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:year>/status/", views.status, name="status"),
     path("<int:year>/history/", views.history, name="history"),
     path("<int:year>/export.<str:fmt>", views.export, name="export"),
+    path("<int:year>/exports/", views.export_job, name="export_job"),
     path("<int:year>/public/", views.public, name="public"),
     path("<int:year>/public/review.<str:fmt>", views.public_download, name="public_download"),
 ]

@@ -56,7 +56,12 @@ class Command(BaseCommand):
             actor = User.objects.filter(email__iexact=options["actor"]).first()
             if actor is None:
                 raise CommandError(_("No user %(email)s.") % {"email": options["actor"]})
-            job = actions.cancel(actor, _job(options["job"]))
+            try:
+                job = actions.cancel(actor, _job(options["job"]))
+            except actions.JobBusy:
+                raise CommandError(
+                    _("The job is writing its result and can no longer be stopped; it ends shortly.")
+                ) from None
             self.stdout.write(f"{job.pk} {job.status} (cancel_requested={job.cancel_requested})")
         else:
             for job in actions.sweep_stale():

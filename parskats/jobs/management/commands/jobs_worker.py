@@ -11,13 +11,14 @@ from django.db import DatabaseError, connection
 from django_tasks_db.management.commands.db_worker import Command as DbWorker
 
 from parskats.jobs.actions import sweep_stale
+from parskats.jobs.runner import CURRENT
 
 
 def _sweep_forever(every: float) -> None:
     halt = threading.Event()
     while not halt.wait(every):
         try:
-            sweep_stale()
+            sweep_stale(skip=CURRENT)
         except DatabaseError:
             connection.close()  # try again with a fresh connection next time
 
