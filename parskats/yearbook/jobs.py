@@ -18,7 +18,7 @@ from parskats.jobs.registry import JobFailed, Kind, Progress
 from parskats.stats.aggregate import StatsError
 
 from . import access
-from .document import build_document
+from .document import Document, build_document
 from .docx_export import render_docx
 from .models import AnnualReview
 from .pdf_export import render_pdf
@@ -42,7 +42,7 @@ def run(job: Job, progress: Progress) -> dict[str, Any]:
     if review is None:
         raise JobFailed([_("The annual review no longer exists.")])
     contents: dict[str, bytes] = {}
-    documents = {}
+    documents: dict[str, Document] = {}
     try:
         for done, (fmt, language) in enumerate(FILES):
             progress(_("Making %(format)s (%(language)s)") % {"format": fmt.upper(), "language": language}, done, 5)
