@@ -126,6 +126,8 @@ def test_a_worker_runs_the_queued_job_to_the_end(seminar, settings, methodologis
     job.refresh_from_db()
     assert job.status == Job.Status.DONE and job.done == job.total == 4 and job.percent == 100
     assert sorted(p.name for p in folder(job).iterdir()) == sorted(job.result["files"])
+    last = client_for(methodologist).get(job_url(job), headers={"HX-Request": "true"})
+    assert last.status_code == 286 and "Gatavs" in last.content.decode()  # htmx swaps it in and stops polling
 
 
 def test_a_job_whose_heartbeat_stopped_is_retried_once_then_failed(seminar, settings, methodologist):

@@ -30,7 +30,8 @@ def status(request: HttpRequest, network: str, job: str) -> HttpResponse:
         "stale": files.looks_stale(found),
     }
     if request.headers.get("HX-Request"):
-        return render(request, "jobs/_progress.html", context)
+        # 286: htmx swaps this last answer in and stops polling.
+        return render(request, "jobs/_progress.html", context, status=286 if found.finished else 200)
     return render(request, "jobs/status.html", context)
 
 
