@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "parskats.catalogue",
     "parskats.reporting",
     "parskats.audit",
+    "parskats.jobs",
     "parskats.review",
     "parskats.stats",
     "parskats.seminar",
@@ -130,6 +131,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -352,3 +355,35 @@ PARSKATS_BACKUP_STAMP = Path(os.environ.get("PARSKATS_BACKUP_STAMP", str(BASE_DI
 
 SITE_NAME = "Pārskats"
 PARSKATS_BASE_URL = os.environ.get("PARSKATS_BASE_URL", "http://127.0.0.1:8000")  # links in emails
+
+# Background jobs (parskats/jobs): Django's tasks API. "inline" runs a job inside the request that
+# starts it (make run: no worker to start); "database" queues it in the database for
+# `manage.py jobs_worker` (production; SQLite or PostgreSQL, no other service).
+JOBS_BACKEND = os.environ.get("PARSKATS_JOBS", "database" if PRODUCTION else "inline")
+if JOBS_BACKEND not in {"inline", "database"}:
+    raise ImproperlyConfigured(f"PARSKATS_JOBS={JOBS_BACKEND!r}: use inline or database.")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if JOBS_BACKEND == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
+
+
+def _seconds(name: str, default: float) -> float:
+    text = os.environ.get(name, "")
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={text!r}: use a number of seconds.") from None
+    if not 0 < value < 86400:
+        raise ImproperlyConfigured(f"{name}={text!r}: use a number of seconds above 0.")
+    return value
+
+
+# A running job writes its progress and a heartbeat this often; one silent for JOBS_STALE_SECONDS
+# had its worker killed: it goes back to the queue (up to JOBS_MAX_ATTEMPTS runs) or fails.
+JOBS_HEARTBEAT_SECONDS = _seconds("PARSKATS_JOBS_HEARTBEAT", 2)
+JOBS_STALE_SECONDS = _seconds("PARSKATS_JOBS_STALE", 120)
+JOBS_MAX_ATTEMPTS = env_int("PARSKATS_JOBS_ATTEMPTS", 2)

@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("n/<slug:network>/seminars/", include("parskats.seminar.urls")),
     path("n/<slug:network>/annual-review/", include("parskats.yearbook.urls")),
     path("n/<slug:network>/pls/", include("parskats.pls.urls")),
+    path("n/<slug:network>/jobs/", include("parskats.jobs.urls")),
     path("jaunumi/", include("parskats.news.urls")),
     path("", include("parskats.news.site_urls")),
     path("skaitli/<slug:network>/", include("parskats.stats.public_urls")),

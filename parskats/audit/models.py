@@ -70,6 +70,10 @@ class AuditEntry(models.Model):
         GUEST_REMOVED = "guest_removed", _("guest removed")
         SEMINAR_INVITATIONS_SENT = "seminar_invited", _("seminar invitations sent")
         NEWS_DRAFTED = "news_drafted", _("news draft written")
+
+        JOB_STARTED = "job_started", _("background job started")
+        JOB_CANCELLED = "job_cancelled", _("background job cancelled")
+        JOB_FAILED = "job_failed", _("background job stopped by a dead worker")
         # Rows written before the kinds above existed say what they were in their note and target;
         # record() refuses it for new rows.
         OTHER = "other", _("other change (recorded before typed kinds)")

@@ -10,11 +10,14 @@ class SeminarConfig(AppConfig):
 
     def ready(self) -> None:
         from parskats.accounts import personal_data
+        from parskats.jobs import registry
 
+        from . import jobs
         from . import personal_data as ours
 
         personal_data.register("seminar guests", erase=ours.erase)
         checks.register(fonts_installed)
+        registry.register(jobs.KIND_SPEC)
 
 
 def fonts_installed(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:

@@ -9,5 +9,9 @@ class YearbookConfig(AppConfig):
 
     def ready(self) -> None:
         from parskats.core import pagecache
+        from parskats.jobs import registry
+
+        from . import jobs
 
         pagecache.follow_app("yearbook", "yearbook")
+        registry.register(jobs.KIND_SPEC)

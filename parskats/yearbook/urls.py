@@ -14,6 +14,7 @@ urlpatterns = [
     path("<year:year>/status/", views.status, name="status"),
     path("<year:year>/history/", views.history, name="history"),
     path("<year:year>/export.<str:fmt>", views.export, name="export"),
+    path("<year:year>/exports/", views.export_job, name="export_job"),
     path("<year:year>/public/", views.public, name="public"),
     path("<year:year>/public/review.<str:fmt>", views.public_download, name="public_download"),
 ]

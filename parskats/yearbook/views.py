@@ -20,11 +20,14 @@ from parskats.accounts.access import is_network_admin
 from parskats.core.downloads import attachment
 from parskats.core.freetext import is_whole_number
 from parskats.core.pagecache import public_page
+from parskats.jobs.access import jobs_of_subject
 from parskats.stats.aggregate import StatsError, default_survey, survey_years
 
 from . import access, workflow
 from .document import build_document
 from .docx_export import render_docx
+from .jobs import KIND as EXPORTS_JOB
+from .jobs import start_exports
 from .models import AnnualReview
 from .outline import build_outline
 from .pdf_export import render_pdf
@@ -112,8 +115,18 @@ def _editor(
         "is_admin": is_network_admin(request.user, review.network),
         "posted": posted or {},
         "downloads": download_links(review),
+        "export_jobs": jobs_of_subject(request.user, review.network, EXPORTS_JOB, str(review.year)),
     }
     return render(request, "yearbook/editor.html", context, status=status)
+
+
+@login_required
+@require_POST
+def export_job(request: HttpRequest, network: str, year: int) -> HttpResponse:
+    """All four exports made in the background (inline under make run); its page hands them out."""
+    review = access.get_review_for_user(request.user, network, year)
+    job = start_exports(request.user, review)
+    return redirect("jobs:status", review.network.slug, job.pk)
 
 
 def _text(request: HttpRequest, name: str) -> str:
