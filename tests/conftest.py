@@ -90,3 +90,13 @@ def client_for(person: User | None) -> Client:
     if person is not None:
         client.force_login(person)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _latvian_after_each_test():
+    """A request that asked for English leaves English active in the thread; the next test starts
+    in the site's language, as a new request would."""
+    yield
+    from django.utils import translation
+
+    translation.activate("lv")
