@@ -242,7 +242,7 @@ def build_deck(pack: Pack) -> bytes:
         name="title",
     )
     where = seminar.place or _("online")
-    details = f"{seminar.network.name}\n{formats.date_format(start, 'j. F Y, H:i')} · {where}"
+    details = f"{seminar.network.name}\n{formats.date_format(start, 'DATETIME_FORMAT')} · {where}"
     _text(slide, details, MARGIN, Inches(3.8), WIDTH - 2 * MARGIN, Inches(1.2), (28, 24, 20), color=MUTED)
     if seminar.network.is_demo:
         _text(

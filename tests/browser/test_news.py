@@ -98,7 +98,7 @@ def test_a_reader_comments_the_moderator_approves_and_it_appears(page, browser, 
     assert thanks.is_visible()
     # The reader sees the thanks where she wrote, without scrolling: it is inside the viewport.
     box, height = thanks.bounding_box(), page.viewport_size["height"]
-    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= height
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
     assert page.locator(".comment").count() == 0
     screenshot(page, "news-article-comment-sent")
 
