@@ -1,5 +1,6 @@
-"""Demo content for the annual review: invented texts of the 2021 reports for every narrative
-section, and a draft review of 2021 with the methodologist's summary, choices and conclusions.
+"""Demo content for the annual review: invented texts of the 2021 reports for the narrative sections
+the reports' own demo texts (`reporting.demo_texts`: stories, insights, pandemic notes) leave to it,
+and a draft review of 2021 with the methodologist's summary, choices and conclusions.
 
 Idempotent: texts are only added where a report has none for a section, the review only once.
 Every text is invented; place names are real, people are not named.
@@ -68,22 +69,6 @@ TEXTS: dict[str, list[str]] = {
     "methodological": [
         "Centrālā bibliotēka sniedza konsultācijas novada bibliotēkām, organizēja seminārus un palīdzēja "
         "sagatavot statistikas pārskatus.",
-    ],
-    "success_story": [
-        "Mūsu veiksmes stāsts ir **senioru digitālās prasmju nodarbības**: {n} dalībnieki iemācījās lietot "
-        "e-pakalpojumus un sazināties ar mazbērniem video zvanos.",
-        "Gada lielākais prieks bija dzejas pēcpusdiena brīvā dabā, kurā piedalījās gan bērni, gan vecvecāki.",
-        "Izveidojām grāmatu maiņas plauktu pagasta centrā - tas darbojas visu diennakti un ir iecienīts.",
-    ],
-    "pandemic": [
-        "Ierobežojumu laikā bibliotēka strādāja bezkontakta režīmā: grāmatas izsniedzām pie durvīm un "
-        "pēc pieteikuma telefoniski.",
-        "Pasākumus pārcēlām uz tiešsaisti; saglabāsim virtuālās lasītāju tikšanās arī turpmāk.",
-    ],
-    "insight": [
-        "Darām pēc principa - darot.",
-        "Mazā bibliotēkā lielas lietas izdodas, ja dara kopā.",
-        "Lasītājs atgriežas tur, kur viņu gaida.",
     ],
 }
 
