@@ -15,6 +15,8 @@ from parskats.audit.models import AuditEntry
 from parskats.reporting.models import Activity, Narrative, Report, ReportingPeriod
 from parskats.site.demo import deadline_for, demo_years
 
+from .conftest import client_for
+
 pytestmark = pytest.mark.django_db
 
 LATER = dt.date(2026, 12, 2)  # long after the usual deadline of 2025's reports
@@ -57,6 +59,11 @@ def test_a_demo_loaded_today_is_not_years_late_and_each_library_writes_its_own()
     per_report = Counter(Activity.objects.filter(report__period__year=2023).values_list("report_id", flat=True))
     reports_2023 = Report.objects.filter(period__year=2023).count()
     assert len(per_report) < reports_2023 and len(set(per_report.values())) >= 3  # some none, lengths vary
+
+    # The public home leads a reader to the demo's published annual review.
+    home = client_for(None).get("/").content.decode()
+    assert 'href="/n/valka/annual-review/2020/public/"' in home
+    assert client_for(None).get("/n/valka/annual-review/2020/public/").status_code == 200
 
     counts = (ReportingPeriod.objects.count(), Report.objects.count(), Narrative.objects.count())
     call_command("load_demo", "--today", LATER.isoformat(), stdout=StringIO())

@@ -110,7 +110,17 @@ def _story(code: str, year: int, school: bool, rng: random.Random) -> str:
     # A library tells a different story each year: its templates are taken in turn from its own start.
     start = sum(map(ord, code)) % len(pool)
     template = pool[(start + year) % len(pool)]
-    return template.format(n=rng.randint(8, 60), m=rng.randint(60, 400), **local) + INVENTED
+    return invented(template.format(n=_plural(rng.randint(8, 60)), m=_plural(rng.randint(60, 400)), **local))
+
+
+def _plural(n: int) -> int:
+    """A count that takes the plural in Latvian: 21 or 51 would need "dalībnieks" (one, like 1)."""
+    return n + 1 if n % 10 == 1 and n % 100 != 11 else n
+
+
+def invented(text: str) -> str:
+    """The text marked as invented: on the same line after a sentence, as its own paragraph after a list."""
+    return text + ("\n\n" + INVENTED.strip() if "\n" in text else INVENTED)
 
 
 def _insight(index: int, year: int) -> str:
@@ -128,12 +138,11 @@ def texts_for(report: Report, index: int) -> dict[str, str]:
     texts = {
         "success_story": "" if rng.random() < EMPTY_STORY else _story(code, year, school, rng),
         "insight": _insight(index, year),
-        "pandemic": "" if rng.random() < 0.2 else rng.choice(PANDEMIC) + INVENTED,
+        "pandemic": "" if rng.random() < 0.2 else invented(rng.choice(PANDEMIC)),
     }
     if code == "valka" and year == 2020:
         # One story far longer than a slide, to show how the seminar deck shortens it.
-        texts["success_story"] = "\n\n".join(t.format(n=24, m=180, **LIBRARIES["valka"]) for t in STORIES[:4])
-        texts["success_story"] += INVENTED
+        texts["success_story"] = invented("\n\n".join(t.format(n=24, m=180, **LIBRARIES["valka"]) for t in STORIES[:4]))
     return texts
 
 
