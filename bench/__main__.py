@@ -16,7 +16,7 @@ import tempfile
 import time
 import warnings
 
-from bench import review
+from bench import review, server
 
 warnings.filterwarnings("ignore", message="No directory at")
 
@@ -63,7 +63,7 @@ def main() -> int:
     try:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         with open(os.devnull, "w") as sink:
-            call_command("load_demo", stdout=sink)
+            call_command("load_demo", stdout=sink, today=server.DEMO_TODAY)
         from parskats.accounts.models import User
 
         from .news import cases as news_cases

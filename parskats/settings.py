@@ -14,6 +14,7 @@ REDIS_URL         unset (default): the cache is per process. redis://host:port/d
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -55,6 +56,16 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+
+
+def env_date(name: str) -> dt.date | None:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a date as YYYY-MM-DD.") from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -354,6 +365,9 @@ PARSKATS_METRICS_TOKEN = os.environ.get("PARSKATS_METRICS_TOKEN", "")
 PARSKATS_BACKUP_STAMP = Path(os.environ.get("PARSKATS_BACKUP_STAMP", str(BASE_DIR / "backups" / "last-backup.json")))
 
 SITE_NAME = "Pārskats"
+# The day the demo takes as today (YYYY-MM-DD; unset: the real date). Its last year is the year before,
+# open for reports; the tests fix it so that their demo always ends with 2022.
+PARSKATS_DEMO_TODAY = env_date("PARSKATS_DEMO_TODAY")
 PARSKATS_BASE_URL = os.environ.get("PARSKATS_BASE_URL", "http://127.0.0.1:8000")  # links in emails
 
 # Background jobs (parskats/jobs): Django's tasks API. "inline" runs a job inside the request that

@@ -3,6 +3,7 @@ methodologist, a viewer, a methodologist of another network, and the anonymous r
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pytest
@@ -16,6 +17,15 @@ from .factories import World, build_world, give_role, user
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # The commands speak the environment's language; the tests read their Latvian, whatever the shell is set to.
 os.environ["LANGUAGE"] = "lv"
+# The demo's years move with the date; the tests (and the commands they start) see it as on this day,
+# when its last year is 2022 and that year's deadline is ahead.
+DEMO_TODAY = "2023-02-01"
+os.environ.setdefault("PARSKATS_DEMO_TODAY", DEMO_TODAY)
+
+
+@pytest.fixture(autouse=True)
+def _demo_on_a_fixed_day(settings):
+    settings.PARSKATS_DEMO_TODAY = dt.date.fromisoformat(DEMO_TODAY)
 
 
 @pytest.fixture(autouse=True)

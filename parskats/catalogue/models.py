@@ -116,6 +116,17 @@ class Indicator(Bilingual):
         constraints = [models.UniqueConstraint(fields=["survey", "code"], name="indicator_code_unique")]
 
     @property
+    def unit_label(self) -> str:
+        """The unit to show beside the name, or "" when it would repeat the name: a plain count says
+        nothing ("Apmeklējumu kopskaits", not "… skaits"), nor does a unit the name already holds
+        ("Slodzes", not "Slodzes slodzes"; "Darba stundas nedēļā", not "… stundas")."""
+        if self.unit == self.Unit.COUNT:
+            return ""
+        label = str(self.get_unit_display())
+        stem = label.casefold()[:5]
+        return "" if stem in self.name.casefold() else label
+
+    @property
     def definition(self) -> str:
         return self.localised("definition")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +19,10 @@ from .forms import CommentForm
 from .models import Article, Comment, NewsSettings, Tag
 
 PER_PAGE = 10
+# The confirmation of a posted comment waits in the session for the next view of its article, where it is
+# shown at the comment form (the redirect lands there), not at the top of a long page.
+SENT_KEY = "news_comment_sent"
+SENT_ANCHOR = "komentars-nosutits"
 
 
 def _listing(queryset: QuerySet[Article]) -> QuerySet[Article]:
@@ -108,11 +111,8 @@ def article(request: HttpRequest, year: int, slug: str) -> HttpResponse:
             except CommentRefused as refusal:
                 error = str(refusal)
             else:
-                if comment.status == Comment.Status.PENDING:
-                    messages.success(request, _("Thank you! Your comment will appear once a moderator approves it."))
-                else:
-                    messages.success(request, _("Thank you! Your comment is published."))
-                return redirect(item.get_absolute_url() + "#komentari")
+                request.session[SENT_KEY] = {"article": item.pk, "pending": comment.status == Comment.Status.PENDING}
+                return redirect(f"{item.get_absolute_url()}#{SENT_ANCHOR}")
         status = 400
         # A fresh time stamp, so that the corrected form is not refused as expired or too early.
         data = request.POST.copy()
@@ -121,6 +121,7 @@ def article(request: HttpRequest, year: int, slug: str) -> HttpResponse:
         form.is_valid()
     else:
         form = CommentForm(initial={"issued": issue_token()}, max_length=rules.max_length)
+    sent = _sent_confirmation(request, item)
     comments = list(item.approved_comments())
     images = list(item.images.all())
     context = {
@@ -137,5 +138,18 @@ def article(request: HttpRequest, year: int, slug: str) -> HttpResponse:
         "pre_moderation": rules.moderation == NewsSettings.Moderation.PRE,
         "is_editor": access.is_editor(request.user, item.network),
         "now": timezone.now(),
+        "sent": sent,
+        "sent_anchor": SENT_ANCHOR,
     }
     return render(request, "news/article.html", context, status=status)
+
+
+def _sent_confirmation(request: HttpRequest, item: Article) -> str:
+    """The thanks for a comment just posted on this article (once), or ""."""
+    sent = request.session.get(SENT_KEY)
+    if not isinstance(sent, dict) or sent.get("article") != item.pk:
+        return ""
+    del request.session[SENT_KEY]
+    if sent.get("pending"):
+        return _("Thank you! Your comment will appear once a moderator approves it.")
+    return _("Thank you! Your comment is published.")

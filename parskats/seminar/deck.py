@@ -113,7 +113,7 @@ def _title_slide(deck: Deck, pack: Pack) -> None:
     where = seminar.place or _("online")
     region = _("%(region)s · reporting year %(year)s") % {"region": seminar.network.name, "year": pack.year}
     text(slide, region, MARGIN, Inches(3.5), WIDTH - 2 * MARGIN, Inches(0.6), (28, 24), color=ACCENT, name="region")
-    when = f"{formats.date_format(start, 'j. F Y, H:i')} · {where}"
+    when = f"{formats.date_format(start, 'DATETIME_FORMAT')} · {where}"
     text(slide, when, MARGIN, Inches(4.2), WIDTH - 2 * MARGIN, Inches(1.0), (26, 22, 20), color=MUTED, name="when")
     if seminar.network.is_demo:
         text(slide, _("Demo data: every figure and name is invented."), MARGIN, Inches(6.3), WIDTH - 2 * MARGIN,

@@ -6,9 +6,13 @@ from django.views.decorators.cache import never_cache
 from parskats.accounts.access import networks_for_user
 from parskats.core.errors import database_unavailable
 
+from .public_home import public_home
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Anonymous readers get the welcome page; a user with one network goes straight to it."""
+    """Anonymous readers get the public home; a user with one network goes straight to it."""
+    if not request.user.is_authenticated:
+        return public_home(request)
     networks = list(networks_for_user(request.user))
     if len(networks) == 1:
         return redirect("network:libraries", network=networks[0].slug)

@@ -144,9 +144,7 @@ class PageTable:
 
 def _columns_for(indicators: list[Indicator]) -> list[Column]:
     return [
-        Column(
-            i.code, i.name, i.get_unit_display(), decimals_for(i), part=i.parent_id is not None, definition=i.definition
-        )
+        Column(i.code, i.name, i.unit_label, decimals_for(i), part=i.parent_id is not None, definition=i.definition)
         for i in indicators
     ]
 
@@ -307,7 +305,7 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
         Headline(
             i.code,
             i.name,
-            i.get_unit_display(),
+            i.unit_label,
             decimals_for(i),
             table.total.cell(i.code),
             year_change(table, previous, i.code) if previous else None,
@@ -374,8 +372,8 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
 
 
 def _part_name(indicator: Indicator) -> str:
-    """ "t.sk. klātienē" → "klātienē": the part's own words, for a chart legend."""
-    return indicator.name.removeprefix("t.sk. ").removeprefix("of which ")
+    """ "t. sk. klātienē" → "klātienē": the part's own words, for a chart legend."""
+    return indicator.name.removeprefix("t. sk. ").removeprefix("of which ")
 
 
 def _series_line(code: str, name: str, decimals: int, percent: bool, tables: list[Table], row_key: str) -> SeriesLine:

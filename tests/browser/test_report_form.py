@@ -41,7 +41,7 @@ def test_fill_reload_fix_explain_submit(page, report, reporter_a):
     expect(page.locator("#checks-users_u18")).to_be_empty()
     type_into(page, "loans", "50 000")
     warning = page.locator("#explain-loans-per-capita-loans")
-    expect(warning).to_contain_text("ticamā robežām")
+    expect(warning).to_contain_text("ticamajām robežām")
     warning.get_by_label("Iemesls").select_option("correct")
     warning.get_by_label("Paskaidrojums").fill("Skolēni lasa ļoti daudz.")
     warning.get_by_role("button", name="Saglabāt paskaidrojumu").click()

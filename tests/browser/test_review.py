@@ -44,7 +44,7 @@ def test_review_round(browser, live_server, world, reporter_a, methodologist):
     # A comment on the field, then return with a general comment.
     row = page.locator("#field-visits")
     row.get_by_text("Komentēt").click()
-    row.get_by_label("Komentārs pie “Apmeklējumu kopskaits”").fill("Vai apmeklējumu tiešām bija tieši 1000?")
+    row.get_by_label("Komentārs pie „Apmeklējumu kopskaits“").fill("Vai apmeklējumu tiešām bija tieši 1000?")
     row.get_by_role("button", name="Saglabāt komentāru").click()
     expect(page.locator("#field-visits")).to_contain_text("vēl nav nosūtīts")
     page.get_by_label("Vispārīgs komentārs bibliotēkai").fill("Lūdzu, pārbaudiet apmeklējumus.")
@@ -72,7 +72,7 @@ def test_review_round(browser, live_server, world, reporter_a, methodologist):
     expect(page.locator("#field-visits")).to_contain_text("1 040")
     page.get_by_role("button", name="Apstiprināt").click()
     expect(page.get_by_text("Pārskats ir apstiprināts un slēgts.")).to_be_visible()
-    expect(page.get_by_role("heading", name="Atvērt atkārtoti")).to_be_visible()
+    expect(page.get_by_role("heading", name="Atvērt no jauna")).to_be_visible()
     # The value's history in its popover (htmx): the reporter's two saves and the old value.
     page.locator("#field-visits summary", has_text="Vēsture").click()
     popover = page.locator("#field-visits .popover-body")
@@ -123,7 +123,7 @@ def test_management_and_history_pages_are_accessible(page, world, reporter_a, me
         (f"/n/{net}/review/years/", "Pārskata gadi"),
         (f"/n/{net}/review/years/{world.periods[2021].pk}/", "2021"),
         (f"/n/{net}/review/reports/{report.pk}/history/", "Izmaiņu vēsture"),
-        (f"/n/{net}/review/reports/{report.pk}/history/visits/", "“Apmeklējumu kopskaits” vēsture"),
+        (f"/n/{net}/review/reports/{report.pk}/history/visits/", "„Apmeklējumu kopskaits“ vēsture"),
     ):
         page.goto(url)
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)

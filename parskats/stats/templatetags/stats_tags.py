@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
-from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from parskats.core.changes import Marker, describe
-from parskats.core.numbers import babel_locale
+from parskats.core.numbers import MINUS, babel_locale
 from parskats.stats.aggregate import Cell
 from parskats.stats.compare import Change
 from parskats.stats.tally import LibraryValue
@@ -23,7 +23,7 @@ register = template.Library()
 
 @lru_cache(maxsize=8)
 def _symbols(language: str) -> tuple[str, str, str]:
-    return get_decimal_symbol(language), get_group_symbol(language), get_minus_sign_symbol(language)
+    return get_decimal_symbol(language), get_group_symbol(language), MINUS
 
 
 def fast_number(value: Decimal | int | float, decimals: int) -> str:
