@@ -32,7 +32,7 @@ from parskats.review.workflow import (
 )
 
 from . import access
-from .board import NOT_STARTED, SORTS, build_board, filter_and_sort
+from .board import NOT_STARTED, SORTS, build_board, filter_and_sort, next_waiting
 from .export import board_workbook
 from .screen import review_rows
 
@@ -86,6 +86,7 @@ def _board_context(request: HttpRequest, net: Network) -> dict[str, Any]:
         "late": late,
         "is_admin": is_network_admin(request.user, net),
         "clean_count": sum(r.clean for r in board.rows),
+        "next_waiting": next_waiting(request.user, period),
     }
 
 
@@ -145,6 +146,7 @@ def review(request: AuthenticatedHttpRequest, network: str, report_id: int) -> H
     net = get_network_for_user(request.user, network)
     report = access.get_report_for_review(request.user, net, report_id)
     rows, general_findings, general_comments = review_rows(report)
+    findings = general_findings + [f for row in rows for f in row.findings]
     return render(
         request,
         "review/review.html",
@@ -158,6 +160,9 @@ def review(request: AuthenticatedHttpRequest, network: str, report_id: int) -> H
             "pending": report.review_comments.filter(sent_at__isnull=True).count(),
             "can_review": report.status == Report.Status.SUBMITTED,
             "can_reopen": report.status == Report.Status.APPROVED,
+            "open_errors": sum(f.is_error for f in findings),
+            "open_unexplained": sum(f.unexplained for f in findings),
+            "next_waiting": next_waiting(request.user, report.period, after=report),
         },
     )
 
