@@ -77,6 +77,27 @@ def test_return_without_any_comment_is_refused(world, report_a, methodologist):
     assert report_a.status == Report.Status.SUBMITTED
 
 
+def test_comments_typed_on_fields_go_with_the_return(world, report_a, methodologist):
+    base = f"/n/{world.network.slug}/review/reports/{report_a.pk}"
+    response = client_for(methodologist).post(
+        f"{base}/return/", {"comment": "", "field:visits": "Kāpēc +25 %?", "field:loans": "  "}, follow=True
+    )
+    assert "Atskaite ar jūsu komentāriem atgriezta bibliotēkai." in response.content.decode()
+    sent = list(ReviewComment.objects.filter(report=report_a).values_list("target", "text", "sent_at"))
+    assert [(t, x) for t, x, _at in sent] == [("visits", "Kāpēc +25 %?")] and sent[0][2] is not None
+
+
+def test_a_typed_comment_on_a_forged_field_returns_nothing(world, report_a, methodologist):
+    response = client_for(methodologist).post(
+        f"/n/{world.network.slug}/review/reports/{report_a.pk}/return/",
+        {"comment": "Vispārīgi.", "field:bogus": "x"},
+        follow=True,
+    )
+    assert "Šīs atskaites veidlapā tāda lauka nav." in response.content.decode()
+    report_a.refresh_from_db()
+    assert report_a.status == Report.Status.SUBMITTED and not ReviewComment.objects.exists()
+
+
 def test_comment_on_a_forged_field_is_refused(world, report_a, methodologist):
     response = client_for(methodologist).post(
         f"/n/{world.network.slug}/review/reports/{report_a.pk}/comment/", {"target": "bogus", "text": "x"}, follow=True

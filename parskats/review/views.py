@@ -179,7 +179,9 @@ def _act(request: AuthenticatedHttpRequest, network: str, report_id: int, action
             messages.success(request, _("Comment saved; it goes to the library when you return the report."))
             return redirect(f"{url}#field-{target}" if target else f"{url}#comments")
         if action == "return":
-            return_report(user, report, request.POST.get("comment", ""))
+            # Comments typed on fields but not saved one by one go with the return (the page's script).
+            typed = {key[len("field:") :]: value for key, value in request.POST.items() if key.startswith("field:")}
+            return_report(user, report, request.POST.get("comment", ""), typed)
             messages.success(request, _("The report was returned to the library with your comments."))
         elif action == "approve":
             approve_report(user, report)

@@ -184,3 +184,21 @@ def test_choose_all_and_approve_on_the_board(page, world, open_year, reporter_a,
     dialog.get_by_role("button", name="Jā, apstiprināt").click()
     expect(page.get_by_role("status")).to_contain_text("2")
     assert Report.objects.filter(status=Report.Status.APPROVED).count() == 2
+
+
+def test_a_comment_typed_on_a_field_goes_with_the_return(page, world, open_year, reporter_a, methodologist):
+    report = clean_submitted(world.library_a, open_year, reporter_a)
+    log_in(page, methodologist.email, PASSWORD)
+    page.goto(f"/n/{world.network.slug}/review/reports/{report.pk}/")
+    row = page.locator("#field-visits")
+    row.get_by_text("Komentēt").click()
+    row.get_by_label("Komentārs pie “Apmeklējumu kopskaits”").fill("Vai tiešām 1000?")  # typed, not saved
+    page.get_by_role("button", name="Atgriezt bibliotēkai").click()
+    dialog = page.get_by_role("dialog", name="Atgriezt atskaiti bibliotēkai?")
+    expect(dialog).to_contain_text("vēl nesaglabātie komentāri, kas tiks nosūtīti līdz ar to: 1")
+    assert_accessible(page)
+    dialog.get_by_role("button", name="Jā, atgriezt").click()
+    expect(page.get_by_role("status")).to_contain_text("atgriezta bibliotēkai")
+    report.refresh_from_db()
+    assert report.status == Report.Status.RETURNED
+    assert report.review_comments.get(target="visits").text == "Vai tiešām 1000?"

@@ -11,11 +11,29 @@
       event.preventDefault();
       var count = form.querySelectorAll("input[name=report]:checked").length;
       dialog.querySelectorAll("[data-chosen-count]").forEach(function (el) { el.textContent = String(count); });
+      if (form.hasAttribute("data-typed-comments")) { carryTyped(form, dialog); }
       dialog.showModal();
     });
     dialog.querySelectorAll("[data-confirm-no]").forEach(function (button) {
       button.addEventListener("click", function () { dialog.close(); });
     });
+  }
+  // Returning sends the comments typed in the fields' comment boxes too, saved or not.
+  function carryTyped(form, dialog) {
+    form.querySelectorAll("input[data-typed]").forEach(function (old) { old.remove(); });
+    var typed = 0;
+    document.querySelectorAll(".comment-form textarea[data-field]").forEach(function (box) {
+      if (!box.value.trim()) { return; }
+      var carried = document.createElement("input");
+      carried.type = "hidden";
+      carried.name = "field:" + box.getAttribute("data-field");
+      carried.value = box.value;
+      carried.setAttribute("data-typed", "");
+      form.appendChild(carried);
+      typed += 1;
+    });
+    dialog.querySelectorAll("[data-typed-count]").forEach(function (el) { el.textContent = String(typed); });
+    dialog.querySelectorAll("[data-typed-note]").forEach(function (el) { el.hidden = typed === 0; });
   }
   function chooseAll(box) {
     var form = box.form;
