@@ -180,7 +180,9 @@ def _act(request: AuthenticatedHttpRequest, network: str, report_id: int, action
             return redirect(f"{url}#field-{target}" if target else f"{url}#comments")
         if action == "return":
             # Comments typed on fields but not saved one by one go with the return (the page's script).
-            typed = {key[len("field:") :]: value for key, value in request.POST.items() if key.startswith("field:")}
+            typed = {
+                key[len("field:") :]: request.POST.get(key, "") for key in request.POST if key.startswith("field:")
+            }
             return_report(user, report, request.POST.get("comment", ""), typed)
             messages.success(request, _("The report was returned to the library with your comments."))
         elif action == "approve":
