@@ -178,6 +178,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parskats.core.context_processors.site",
+                "parskats.site.menu.menu",
             ],
         },
     },

@@ -78,7 +78,7 @@ WRITE_A_THEN_FORM["methodologist"] = REDIRECT
 ADMIN_KWARGS = {"app_label": "accounts", "object_id": "1", "id": "1", "content_type_id": "1"}
 
 ACCESS: dict[str, Row] = {
-    "site:home": Row(default=REDIRECT, anon=OK),
+    "site:home": Row(default=OK, viewer=REDIRECT),
     "site:health": Row(default=OK),
     # A draft report's photo file: those who may read the report, nobody else (not even a login page).
     "site:media": Row({"name": "{photo_a_file}"}, other={"name": "{photo_b_file}"}, reporter_a=(OK, NOT_FOUND),

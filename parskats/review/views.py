@@ -33,7 +33,7 @@ from parskats.review.workflow import (
 )
 
 from . import access
-from .board import NOT_STARTED, SORTS, build_board, filter_and_sort
+from .board import NOT_STARTED, SORTS, build_board, filter_and_sort, next_waiting
 from .export import board_workbook
 from .screen import review_rows
 
@@ -87,6 +87,7 @@ def _board_context(request: HttpRequest, net: Network) -> dict[str, Any]:
         "late": late,
         "is_admin": is_network_admin(request.user, net),
         "clean_count": sum(r.clean for r in board.rows),
+        "next_waiting": next_waiting(request.user, period),
     }
 
 
@@ -146,6 +147,7 @@ def review(request: AuthenticatedHttpRequest, network: str, report_id: int) -> H
     net = get_network_for_user(request.user, network)
     report = access.get_report_for_review(request.user, net, report_id)
     rows, general_findings, general_comments = review_rows(report)
+    findings = general_findings + [f for row in rows for f in row.findings]
     return render(
         request,
         "review/review.html",
@@ -159,6 +161,9 @@ def review(request: AuthenticatedHttpRequest, network: str, report_id: int) -> H
             "pending": report.review_comments.filter(sent_at__isnull=True).count(),
             "can_review": report.status == Report.Status.SUBMITTED,
             "can_reopen": report.status == Report.Status.APPROVED,
+            "open_errors": sum(f.is_error for f in findings),
+            "open_unexplained": sum(f.unexplained for f in findings),
+            "next_waiting": next_waiting(request.user, report.period, after=report),
         },
     )
 
@@ -184,7 +189,11 @@ def _act(request: AuthenticatedHttpRequest, network: str, report_id: int, action
             messages.success(request, _("Comment saved; it goes to the library when you return the report."))
             return redirect(f"{url}#field-{target}" if target else f"{url}#comments")
         if action == "return":
-            return_report(user, report, _posted_text(request, "comment"))
+            # Comments typed on fields but not saved one by one go with the return (the page's script).
+            typed = {
+                key[len("field:") :]: _posted_text(request, key) for key in request.POST if key.startswith("field:")
+            }
+            return_report(user, report, _posted_text(request, "comment"), typed)
             messages.success(request, _("The report was returned to the library with your comments."))
         elif action == "approve":
             approve_report(user, report)

@@ -48,8 +48,8 @@ def test_fill_reload_fix_explain_submit(page, report, reporter_a):
     expect(page.locator("#explain-loans-per-capita-loans")).to_contain_text("paskaidrots")
     assert_accessible(page)
     screenshot(page, "report-form-laptop")
-    page.get_by_role("button", name="Iesniegt pārskatu").click()
-    expect(page.get_by_text("Pārskats iesniegts.")).to_be_visible()
+    page.get_by_role("button", name="Iesniegt atskaiti").click()
+    expect(page.get_by_text("Atskaite iesniegta.")).to_be_visible()
     assert Report.objects.get(pk=report.pk).status == "submitted"
     assert Value.objects.get(report=report, indicator__code="loans").number == 50000
 
