@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-LOCAL = ("http://127.0.0.1", "https://…", "https://parskats.example.org")
+LOCAL = ("http://127.0.0.1", "https://…", "https://parskats.example.org", "https://parskats.example.lv")
 
 
 def test_the_readme_links_nothing_outside_the_repository():

@@ -8,10 +8,11 @@ import time
 import uuid
 from typing import Any, TextIO, cast
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from parskats.accounts.models import User
+from parskats.core.commands import LanguageCommand
 from parskats.core.progress import ProgressBar
 from parskats.jobs import actions
 from parskats.jobs.models import Job
@@ -28,7 +29,7 @@ def _job(text: str) -> Job:
     return job
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = "List background jobs, follow one with a progress bar, cancel one, or sweep a dead worker's jobs."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django_tasks_db.management.commands.db_worker import Command as DbWorker
 
+from parskats.core.commands import LanguageCommand
 from parskats.jobs.actions import sweep_stale
 from parskats.jobs.runner import CURRENT
 
@@ -23,7 +24,7 @@ def _sweep_forever(every: float) -> None:
             connection.close()  # try again with a fresh connection next time
 
 
-class Command(DbWorker):
+class Command(LanguageCommand, DbWorker):
     help = "Run background jobs (the database queue), sweeping the jobs of dead workers as it goes."
 
     def handle(self, *args: Any, **options: Any) -> None:
