@@ -4,11 +4,17 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from parskats.core.commands import language_from_environment
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(
@@ -36,16 +42,33 @@ def import_missing(**options):
     return errors.getvalue() + str(refused.value)
 
 
+def on_the_command_line(environ: dict[str, str], *arguments: str) -> str:
+    """manage.py as a person runs it, with the environment's locale settings replaced by `environ`."""
+    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
+    done = subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", "import_pls", "/nonexistent/FY2017", *arguments],
+        cwd=ROOT, env={**env, **environ}, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1
+    return done.stderr
+
+
 @pytest.mark.django_db
-def test_import_speaks_the_language_asked_for(monkeypatch):
-    monkeypatch.setenv("LANG", "C.UTF-8")
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
-        monkeypatch.delenv(name, raising=False)
-    assert "Nekas netika importēts" in import_missing()
+def test_called_from_code_a_command_speaks_the_callers_language():
+    from django.utils import translation
+
     assert "Nothing was imported" in import_missing(language="en")
-    monkeypatch.setenv("LANG", "en_GB.UTF-8")
-    assert "Nothing was imported" in import_missing()
     assert "Nekas netika importēts" in import_missing(language="lv")
+    with translation.override("en"):
+        assert "Nothing was imported" in import_missing()
+    with translation.override("lv"):
+        assert "Nekas netika importēts" in import_missing()
+
+
+def test_on_the_command_line_the_environment_chooses():
+    assert "Nekas netika importēts" in on_the_command_line({"LANG": "C.UTF-8"})
+    assert "Nothing was imported" in on_the_command_line({"LANG": "en_GB.UTF-8"})
+    assert "Nekas netika importēts" in on_the_command_line({"LANG": "en_GB.UTF-8"}, "--language", "lv")
 
 
 @pytest.mark.django_db

@@ -80,6 +80,15 @@ ADMIN_KWARGS = {"app_label": "accounts", "object_id": "1", "id": "1", "content_t
 ACCESS: dict[str, Row] = {
     "site:home": Row(default=OK, viewer=REDIRECT),
     "site:health": Row(default=OK),
+    # Without PARSKATS_METRICS_TOKEN the metrics are no page at all (tests/test_operations.py gives one).
+    "site:metrics": Row(default=NOT_FOUND),
+    # A job is seen by whoever started it and the network's methodologist; these were started by nobody
+    # (a command), so only the methodologist of the job's own network sees them.
+    "jobs:status": Row({**NETWORK, "job": "{job}"}, other={"network": "{other_network}", "job": "{other_job}"},
+        anon=LOGIN, methodologist=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK)),
+    "jobs:download": Row({**NETWORK, "job": "{job}", "name": "deck.pptx"},
+        other={"network": "{other_network}", "job": "{other_job}", "name": "deck.pptx"},
+        anon=LOGIN, methodologist=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK)),
     # A draft report's photo file: those who may read the report, nobody else (not even a login page).
     "site:media": Row({"name": "{photo_a_file}"}, other={"name": "{photo_b_file}"}, reporter_a=(OK, NOT_FOUND),
         reporter_b=(NOT_FOUND, OK), methodologist=OK, viewer=OK),
@@ -269,6 +278,14 @@ ACCESS: dict[str, Row] = {
     "yearbook:export": Row({**NETWORK, "year": "2021", "fmt": "docx"}, anon=LOGIN, methodologist=OK, viewer=OK),
     "yearbook:texts": Row({**NETWORK, "year": "2021"}, method="post", anon=LOGIN, methodologist=INVALID),
     "yearbook:status": Row({**NETWORK, "year": "2021"}, method="post", anon=LOGIN, methodologist=REDIRECT),
+    "yearbook:export_job": Row({**NETWORK, "year": "2021"}, method="post", anon=LOGIN, methodologist=REDIRECT,
+        viewer=REDIRECT),
+    "seminar:pack_job": Row({**NETWORK, "pk": "{seminar}"}, other={"network": "{other_network}",
+        "pk": "{other_seminar}"}, method="post", anon=LOGIN, reporter_a=(REDIRECT, NOT_FOUND),
+        reporter_b=(REDIRECT, NOT_FOUND), methodologist=(REDIRECT, NOT_FOUND), viewer=(REDIRECT, NOT_FOUND),
+        other_methodologist=(NOT_FOUND, REDIRECT)),
+    "jobs:cancel": Row({**NETWORK, "job": "{job}"}, other={"network": "{other_network}", "job": "{other_job}"},
+        method="post", anon=LOGIN, methodologist=(REDIRECT, NOT_FOUND), other_methodologist=(NOT_FOUND, REDIRECT)),
     "yearbook:public": Row({**NETWORK, "year": "2020"}, other={"year": "2021"}, default=(OK, NOT_FOUND)),
     "yearbook:public_download": Row({**NETWORK, "year": "2020", "fmt": "docx"}, other={"year": "2021"},
         default=(OK, NOT_FOUND)),
@@ -353,9 +370,28 @@ def objects(world: World) -> dict[str, str]:
     }, world)  # fmt: skip
 
 
+def finished_jobs(found: dict[str, str], world: World) -> dict[str, str]:
+    """A finished seminar-pack job of each network, with its file on disk."""
+    from parskats.jobs import files
+    from parskats.jobs.models import Job
+
+    made = {}
+    for key, network, seminar in (
+        ("job", world.network, "seminar"),
+        ("other_job", world.other_network, "other_seminar"),
+    ):
+        job = Job.objects.create(kind="seminar.pack", network=network, subject=found[seminar], title="Pakete",
+                                 status=Job.Status.DONE, result={"files": ["deck.pptx"]})  # fmt: skip
+        files.folder(job).mkdir(parents=True, exist_ok=True)
+        (files.folder(job) / "deck.pptx").write_bytes(b"PK not really a deck")
+        made[key] = str(job.pk)
+    return {**found, **made}
+
+
 def imputation_runs(found: dict[str, str], world: World) -> dict[str, str]:
     """A run of each network, with no values (the matrix checks who may undo it, not what it undoes)."""
     other = ReportingPeriod.objects.get(pk=found["other_period"])
+    found = finished_jobs(found, world)
     return {
         **found,
         "imputation_run": str(ImputationRun.objects.create(period=world.periods[2021]).pk),

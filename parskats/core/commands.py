@@ -1,8 +1,9 @@
 """The base of every management command: it speaks the language asked for.
 
-`--language lv|en` chooses; without it the language comes from the environment the way gettext
-programs read it (LANGUAGE, LC_ALL, LC_MESSAGES, LANG, first that names a language we have), and
-else the site's default (settings.LANGUAGE_CODE). "C" and "POSIX" name no language.
+`--language lv|en` chooses; without it, on the command line, the language comes from the environment
+the way gettext programs read it (LANGUAGE, LC_ALL, LC_MESSAGES, LANG, first that names a language
+we have), and else the site's default (settings.LANGUAGE_CODE). "C" and "POSIX" name no language.
+Called from code, a command speaks the caller's active language unless told otherwise.
 """
 
 from __future__ import annotations
@@ -43,7 +44,17 @@ class LanguageCommand(BaseCommand):
         )
         return parser
 
+    from_command_line = False
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        # Only a person at a terminal has an environment to go by: called from code (call_command,
+        # a job), a command keeps the language its caller has active.
+        self.from_command_line = True
+        super().run_from_argv(argv)
+
     def execute(self, *args: Any, **options: Any) -> str | None:
-        language = options.get("language") or language_from_environment()
+        language = options.get("language") or (language_from_environment() if self.from_command_line else None)
+        if language is None:
+            return super().execute(*args, **options)
         with translation.override(language):
             return super().execute(*args, **options)

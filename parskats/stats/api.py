@@ -38,7 +38,7 @@ from .aggregate import (
 from .cache import measured_tables
 from .compare import year_change
 from .models import find_token
-from .openapi import document
+from .openapi import MAX_PAGE, document
 
 MAX_PAGE_SIZE = 1000
 
@@ -164,7 +164,7 @@ def _indicator_filter(request: HttpRequest, known: list[str]) -> list[str]:
 
 
 def _page(request: HttpRequest, items: list[Any]) -> dict[str, Any]:
-    page = _int(request, "page", 1)
+    page = _int(request, "page", 1, high=MAX_PAGE)
     size = _int(request, "page_size", 100, high=MAX_PAGE_SIZE)
     start = (page - 1) * size
     if start and start >= len(items):

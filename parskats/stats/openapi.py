@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+# Far past any real list; a larger page is refused with 400, as this document says.
+MAX_PAGE = 1_000_000
+
 NULLABLE_NUMBER = {"type": ["number", "null"]}
 
 
@@ -43,7 +46,7 @@ BOUNDARIES = _param(
     "Map to count on: year (the year's last day, default), today, or a date YYYY-MM-DD.",
     {"type": "string"},
 )
-PAGE = _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1})
+PAGE = _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE})
 PAGE_SIZE = _param(
     "page_size", "Items per page (1–1000, default 100).", {"type": "integer", "minimum": 1, "maximum": 1000}
 )
