@@ -37,10 +37,13 @@ OVERFLOWING = """() => { const W = document.documentElement.clientWidth, out = [
   for (const el of document.querySelectorAll('body *')) {
     const r = el.getBoundingClientRect(); if (r.right <= W + 1 || !r.width) continue;
     let p = el.parentElement, boxed = false;
-    while (p) { if (getComputedStyle(p).overflowX !== 'visible' && p.getBoundingClientRect().right <= W + 1) { boxed = true; break; }
-      p = p.parentElement; }
-    if (!boxed) out.push(el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).trim().replace(/\\s+/g, '.') : '')
-      + ' → ' + Math.round(r.right) + ' px');
+    while (p) {
+      const s = getComputedStyle(p);
+      if (s.overflowX !== 'visible' && p.getBoundingClientRect().right <= W + 1) { boxed = true; break; }
+      p = p.parentElement;
+    }
+    const name = el.className ? '.' + String(el.className).trim().replace(/\\s+/g, '.') : '';
+    if (!boxed) out.push(el.tagName.toLowerCase() + name + ' → ' + Math.round(r.right) + ' px');
   }
   return out.slice(0, 5); }"""
 MUST_REACH = {
