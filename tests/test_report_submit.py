@@ -125,8 +125,11 @@ def test_once_opened_the_submission_cannot_be_withdrawn(reporter_a, methodologis
     assert not AuditEntry.objects.filter(report=submitted, action="report_withdrawn").exists()
 
 
-def test_the_methodologist_opening_the_form_counts_as_opening(reporter_a, methodologist, submitted):
-    client_for(methodologist).get(url(submitted))
+@pytest.mark.parametrize("page", ["", "print/"])
+def test_the_methodologist_opening_the_form_counts_as_opening(reporter_a, methodologist, submitted, page):
+    client_for(reporter_a).get(url(submitted, page))  # the reporter's own look does not count
+    assert Report.objects.get(pk=submitted.pk).opened_at is None
+    client_for(methodologist).get(url(submitted, page))
     submitted.refresh_from_db()
     assert submitted.opened_at is not None
     client_for(reporter_a).post(url(submitted, "withdraw/"))

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from .access import can_write_report
 from .form import field_rows, narrative_sections, sections
 from .models import Activity, Report, Value
-from .submission import SubmissionError, can_withdraw, submit_report, withdraw_report
+from .submission import SubmissionError, can_withdraw, note_opening, submit_report, withdraw_report
 from .views import found_url, report_in_network
 
 
@@ -82,6 +82,7 @@ def withdraw(request: HttpRequest, network: str, report: int) -> HttpResponse:
 def print_view(request: HttpRequest, network: str, report: int) -> HttpResponse:
     """The whole report on one page, read-only, laid out for paper."""
     found = report_in_network(request, network, report)
+    note_opening(request.user, found)
     rows, summary = field_rows(found)
     return render(
         request,
