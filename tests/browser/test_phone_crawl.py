@@ -13,6 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import Error as PlaywrightError
 
 from parskats.site.demo import DEMO_PASSWORD
 
@@ -24,7 +25,7 @@ PHONE = 360
 MAX_PAGES = 90
 # Downloads, feeds, files and the admin are not pages a phone lays out.
 NOT_PAGES = re.compile(
-    r"(/rss/|/atom/|\.(zip|png|jpe?g|svg|txt|xlsx|csv|json|pdf|pptx|ics|xml)$|^/admin/|^/i18n/|^/media/|^/static/|/api/)"
+    r"(/rss/|/atom/|\.(zip|png|jpe?g|svg|txt|xlsx|docx|odt|csv|json|pdf|pptx|ics|xml)$|^/admin/|^/i18n/|^/media/|^/static/|/api/)"
 )
 PERSONAS = {
     "anonymous": (None, ["/", "/accounts/login/", "/jaunumi/", "/stasti/"]),
@@ -83,7 +84,12 @@ def crawl(page: Page, seeds: list[str]) -> tuple[list[str], list[str]]:
             continue
         seen.add(key)
         per_parent[parent] = per_parent.get(parent, 0) + 1
-        response = page.goto(path)
+        try:
+            response = page.goto(path)
+        except PlaywrightError as error:  # a download behind a link without a file extension
+            if "Download is starting" in str(error):
+                continue
+            raise
         status = response.status if response else 0
         if status >= 500:
             problems.append(f"{path}: HTTP {status}")
@@ -105,25 +111,26 @@ def demo(db):
     call_command("load_demo", stdout=StringIO())
 
 
-@pytest.mark.timeout(900)
-@pytest.mark.parametrize("persona", list(PERSONAS))
-def test_every_page_fits_a_360_px_phone_and_passes_axe(browser: Browser, live_server, demo, persona):
-    email, seeds = PERSONAS[persona]
-    context = browser.new_context(
-        base_url=live_server.url, locale="lv-LV", viewport={"width": PHONE, "height": 760}, is_mobile=True
-    )
-    page = context.new_page()
-    if email:
-        log_in(page, email, DEMO_PASSWORD)
-        seeds = [urlparse(page.url).path, *seeds]
-    visited, problems = crawl(page, seeds)
-    context.close()
-    # The crawl reached the role's main pages (a broken menu would make it pass vacuously).
-    assert len(visited) >= 15, visited
-    assert set(MUST_REACH[persona]) <= set(visited), set(MUST_REACH[persona]) - set(visited)
-    if persona == "reporter":
-        assert any(re.fullmatch(r"/n/valka/reports/\d+/", p) for p in visited)
-    if persona == "methodologist":
-        assert any(re.fullmatch(r"/n/valka/seminars/\d+/", p) for p in visited)
-        assert any(re.fullmatch(r"/n/valka/annual-review/\d+/s/[a-z_]+/", p) for p in visited)
+@pytest.mark.timeout(1500)
+def test_every_page_fits_a_360_px_phone_and_passes_axe(browser: Browser, live_server, demo):
+    problems = []
+    for persona, (email, seeds) in PERSONAS.items():
+        context = browser.new_context(
+            base_url=live_server.url, locale="lv-LV", viewport={"width": PHONE, "height": 760}, is_mobile=True
+        )
+        page = context.new_page()
+        if email:
+            log_in(page, email, DEMO_PASSWORD)
+            seeds = [urlparse(page.url).path, *seeds]
+        visited, found = crawl(page, seeds)
+        context.close()
+        problems += [f"{persona}: {problem}" for problem in found]
+        # The crawl reached the role's main pages (a broken menu would make it pass vacuously).
+        assert len(visited) >= 15, (persona, visited)
+        assert set(MUST_REACH[persona]) <= set(visited), (persona, set(MUST_REACH[persona]) - set(visited))
+        if persona == "reporter":
+            assert any(re.fullmatch(r"/n/valka/reports/\d+/", p) for p in visited)
+        if persona == "methodologist":
+            assert any(re.fullmatch(r"/n/valka/seminars/\d+/", p) for p in visited)
+            assert any(re.fullmatch(r"/n/valka/annual-review/\d+/s/[a-z_]+/", p) for p in visited)
     assert not problems, "\n".join(problems)
