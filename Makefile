@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links in the emails `make run` sends (console backend) lead to the server it starts, on its port.
+PARSKATS_BASE_URL ?= http://127.0.0.1:$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test install install-dev messages lint lock lock-check typecheck migrations-check pytest bench demo clean loadtest
@@ -32,7 +34,7 @@ run: install messages
 	@echo ""
 	@echo "Pārskats runs at http://127.0.0.1:$(PORT)/  (stop with Ctrl+C)"
 	@echo ""
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=1 PARSKATS_BASE_URL=$(PARSKATS_BASE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install-dev lock-check
 	$(BIN)/ruff check .

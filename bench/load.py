@@ -330,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(f"Preparing {args.database}: migrate, demo data …", flush=True)
         server.manage(env, "migrate", "--noinput", "-v0")
-        server.manage(env, "load_demo")
+        server.manage(env, "load_demo", "--today", server.DEMO_TODAY)
         deadline_day(url)
         port = server.free_port()
         process = server.start_gunicorn(env, port, workers=args.workers, threads=args.threads)

@@ -8,10 +8,13 @@ PARSKATS_ENV      development (default) | production. Production requires DJANGO
 DJANGO_DEBUG      0/1, default 0.
 DATABASE_URL      default sqlite:///<BASE_DIR>/db.sqlite3; postgres://user@host:port/name for PostgreSQL.
 EMAIL_URL-like    EMAIL_BACKEND (console by default) and EMAIL_HOST/PORT/USER/PASSWORD/USE_TLS.
+REDIS_URL         unset (default): the cache is per process. redis://host:port/db: rate limits, login
+                  lockouts and sessions are shared by every worker (the only exact choice with >1 worker).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -53,6 +56,16 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+
+
+def env_date(name: str) -> dt.date | None:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a date as YYYY-MM-DD.") from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -115,6 +128,7 @@ INSTALLED_APPS = [
     "parskats.catalogue",
     "parskats.reporting",
     "parskats.audit",
+    "parskats.jobs",
     "parskats.review",
     "parskats.stats",
     "parskats.seminar",
@@ -128,9 +142,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
+    "parskats.core.observability.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -140,6 +157,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "parskats.accounts.middleware.UserLanguageMiddleware",
     "parskats.core.security.NulBytePathMiddleware",
+    "parskats.core.security.ControlCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "parskats.core.security.SecurityHeadersMiddleware",
@@ -160,6 +178,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parskats.core.context_processors.site",
+                "parskats.site.menu.menu",
             ],
         },
     },
@@ -168,10 +187,39 @@ TEMPLATES = [
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rate-limit counters, login lockouts and sessions live in the cache. In-process by default (one
+# `make run` process); with several gunicorn workers each would count on its own and a limit would be
+# N times looser, so production points REDIS_URL at Redis. Django's own RedisCache: no extra package
+# beyond the redis client, and its incr is Redis INCR, atomic across processes.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    if urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r}: use redis://host:port/db (or rediss:// for TLS).")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("PARSKATS_CACHE_PREFIX", "parskats"),
+            # A Redis that is away must not hang every request: fail fast (then 500/503 pages).
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    # Sessions are written to the database and read through Redis: a Redis restart (it keeps
+    # nothing on disk here) logs nobody out, and a page view does not query the session table.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+elif PRODUCTION and env_int("WEB_CONCURRENCY", 1) > 1:
+    raise ImproperlyConfigured(
+        "REDIS_URL is required when PARSKATS_ENV=production runs more than one worker (WEB_CONCURRENCY): "
+        "rate limits and login lockouts must be shared by all workers."
+    )
+
 # Computed figures are kept per process (stats/cache.py), keyed on a version kept in the database,
 # so they stay right with any number of processes; 0 entries turns the cache off.
 FIGURES_CACHE_ENTRIES = env_int("PARSKATS_FIGURES_CACHE_ENTRIES", 32)
 FIGURES_CACHE_SECONDS = env_int("PARSKATS_FIGURES_CACHE_SECONDS", 600)
+# Public pages for readers without a session (core/pagecache.py); 0 turns the page cache off. A moved
+# counter, not this time, is what retires a page: this is the safety net.
+PAGE_CACHE_SECONDS = env_int("PARSKATS_PAGE_CACHE_SECONDS", 600)
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [
@@ -205,6 +253,14 @@ STATIC_ROOT = Path(os.environ.get("PARSKATS_STATIC_ROOT", str(BASE_DIR / "static
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("PARSKATS_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded files are answered by parskats.core.media after an access check. Behind nginx, its internal
+# location for MEDIA_ROOT (deploy/nginx/parskats.conf): the app answers X-Accel-Redirect and nginx
+# sends the bytes. Empty (default): the app streams the file itself.
+PARSKATS_MEDIA_ACCEL = os.environ.get("PARSKATS_MEDIA_ACCEL", "").strip()
+if PARSKATS_MEDIA_ACCEL and not re.fullmatch(r"/[\w/-]+/", PARSKATS_MEDIA_ACCEL):
+    raise ImproperlyConfigured(
+        f"PARSKATS_MEDIA_ACCEL={PARSKATS_MEDIA_ACCEL!r}: give nginx's internal location, e.g. /_protected_media/."
+    )
 # Hashed file names in production; plain storage elsewhere so tests need no collectstatic.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -277,12 +333,72 @@ for _scope, _rate in RATE_LIMITS.items():
     if not re.fullmatch(r"[1-9][0-9]*/[1-9][0-9]*", _rate):
         raise ImproperlyConfigured(f"PARSKATS_RATE_{_scope.upper()}={_rate!r}: use count/seconds, e.g. 10/300.")
 
+# Failed logins (parskats/accounts/lockout.py): per account-and-address pair, this many attempts,
+# then one per delay that starts at LOGIN_FIRST_DELAY seconds and doubles up to LOGIN_MAX_DELAY;
+# per address over all accounts, at most LOGIN_ADDRESS_FAILURES failures in LOGIN_ADDRESS_WINDOW s.
+LOGIN_FREE_ATTEMPTS = env_int("PARSKATS_LOGIN_FREE_ATTEMPTS", 5)
+LOGIN_FIRST_DELAY = env_int("PARSKATS_LOGIN_FIRST_DELAY", 60)
+LOGIN_MAX_DELAY = env_int("PARSKATS_LOGIN_MAX_DELAY", 3600)
+LOGIN_ADDRESS_FAILURES = env_int("PARSKATS_LOGIN_ADDRESS_FAILURES", 50)
+LOGIN_ADDRESS_WINDOW = env_int("PARSKATS_LOGIN_ADDRESS_WINDOW", 900)
+_LOGIN_LIMITS = ("FREE_ATTEMPTS", "FIRST_DELAY", "MAX_DELAY", "ADDRESS_FAILURES", "ADDRESS_WINDOW")
+for _name in _LOGIN_LIMITS:
+    if globals()[f"LOGIN_{_name}"] < 1:
+        raise ImproperlyConfigured(f"PARSKATS_LOGIN_{_name}: use a whole number, 1 or more.")
+
+LOG_FORMAT = os.environ.get("PARSKATS_LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("PARSKATS_LOG_FORMAT must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "parskats.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "parskats.core.observability.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("PARSKATS_LOG_LEVEL", "WARNING")},
 }
+# /metrics answers only to "Authorization: Bearer <this>"; without it set, /metrics is a 404.
+PARSKATS_METRICS_TOKEN = os.environ.get("PARSKATS_METRICS_TOKEN", "")
+# Each successful backup writes its time here, for /metrics (backups run outside the web workers).
+PARSKATS_BACKUP_STAMP = Path(os.environ.get("PARSKATS_BACKUP_STAMP", str(BASE_DIR / "backups" / "last-backup.json")))
 
 SITE_NAME = "Pārskats"
+# The day the demo takes as today (YYYY-MM-DD; unset: the real date). Its last year is the year before,
+# open for reports; the tests fix it so that their demo always ends with 2022.
+PARSKATS_DEMO_TODAY = env_date("PARSKATS_DEMO_TODAY")
 PARSKATS_BASE_URL = os.environ.get("PARSKATS_BASE_URL", "http://127.0.0.1:8000")  # links in emails
+
+# Background jobs (parskats/jobs): Django's tasks API. "inline" runs a job inside the request that
+# starts it (make run: no worker to start); "database" queues it in the database for
+# `manage.py jobs_worker` (production; SQLite or PostgreSQL, no other service).
+JOBS_BACKEND = os.environ.get("PARSKATS_JOBS", "database" if PRODUCTION else "inline")
+if JOBS_BACKEND not in {"inline", "database"}:
+    raise ImproperlyConfigured(f"PARSKATS_JOBS={JOBS_BACKEND!r}: use inline or database.")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if JOBS_BACKEND == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
+
+
+def _seconds(name: str, default: float) -> float:
+    text = os.environ.get(name, "")
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={text!r}: use a number of seconds.") from None
+    if not 0 < value < 86400:
+        raise ImproperlyConfigured(f"{name}={text!r}: use a number of seconds above 0.")
+    return value
+
+
+# A running job writes its progress and a heartbeat this often; one silent for JOBS_STALE_SECONDS
+# had its worker killed: it goes back to the queue (up to JOBS_MAX_ATTEMPTS runs) or fails.
+JOBS_HEARTBEAT_SECONDS = _seconds("PARSKATS_JOBS_HEARTBEAT", 2)
+JOBS_STALE_SECONDS = _seconds("PARSKATS_JOBS_STALE", 120)
+JOBS_MAX_ATTEMPTS = env_int("PARSKATS_JOBS_ATTEMPTS", 2)

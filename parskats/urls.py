@@ -1,7 +1,7 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("parskats.site.urls")),
@@ -14,14 +14,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("n/<slug:network>/seminars/", include("parskats.seminar.urls")),
     path("n/<slug:network>/annual-review/", include("parskats.yearbook.urls")),
     path("n/<slug:network>/pls/", include("parskats.pls.urls")),
+    path("n/<slug:network>/jobs/", include("parskats.jobs.urls")),
     path("jaunumi/", include("parskats.news.urls")),
     path("", include("parskats.news.site_urls")),
     path("skaitli/<slug:network>/", include("parskats.stats.public_urls")),
     path("api/", include("parskats.stats.api_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Choosing the language changes nothing but the reader's own cookie, so it takes no CSRF token:
+    # every page carries the switch, and a token in it would keep public pages out of the cache.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 handler500 = "parskats.core.errors.server_error"
 handler404 = "parskats.core.errors.page_not_found"

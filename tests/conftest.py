@@ -3,6 +3,7 @@ methodologist, a viewer, a methodologist of another network, and the anonymous r
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pytest
@@ -14,6 +15,17 @@ from .factories import World, build_world, give_role, user
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow DB access there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# The commands speak the environment's language; the tests read their Latvian, whatever the shell is set to.
+os.environ["LANGUAGE"] = "lv"
+# The demo's years move with the date; the tests (and the commands they start) see it as on this day,
+# when its last year is 2022 and that year's deadline is ahead.
+DEMO_TODAY = "2023-02-01"
+os.environ.setdefault("PARSKATS_DEMO_TODAY", DEMO_TODAY)
+
+
+@pytest.fixture(autouse=True)
+def _demo_on_a_fixed_day(settings):
+    settings.PARSKATS_DEMO_TODAY = dt.date.fromisoformat(DEMO_TODAY)
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +52,7 @@ def _figures_computed_afresh(settings):
     """The figures cache moves on when a transaction commits, and a test's transaction never does:
     tests compute figures afresh; tests/test_stats_cache.py turns the cache on and commits."""
     settings.FIGURES_CACHE_ENTRIES = 0
+    settings.PAGE_CACHE_SECONDS = 0  # the same for public pages: tests/test_public_page_cache.py turns it on
 
 
 @pytest.fixture
@@ -87,3 +100,13 @@ def client_for(person: User | None) -> Client:
     if person is not None:
         client.force_login(person)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _latvian_after_each_test():
+    """A request that asked for English leaves English active in the thread; the next test starts
+    in the site's language, as a new request would."""
+    yield
+    from django.utils import translation
+
+    translation.activate("lv")

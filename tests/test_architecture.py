@@ -111,3 +111,19 @@ def test_make_lint_runs_the_checker():
     makefile = (ROOT / "Makefile").read_text("utf-8")
     lint = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
     assert "scripts/check_views.py" in lint
+
+
+def test_make_lint_fails_on_a_type_error(tmp_path):
+    """mypy runs in `make lint` with the project's strict configuration, and a type error fails it
+    (an untyped function fails too: strict mode, not only the obvious mistake)."""
+    makefile = (ROOT / "Makefile").read_text("utf-8")
+    lint = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    assert "mypy parskats" in lint
+    mypy = Path(sys.executable).with_name("mypy")
+    (tmp_path / "wrong.py").write_text("def f(x: int) -> str:\n    return x\n\n\ndef g(y):\n    return y\n")
+    result = subprocess.run(  # noqa: S603 - our own checker on a file we wrote
+        [str(mypy), "--config-file", str(ROOT / "pyproject.toml"), str(tmp_path / "wrong.py")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout
+    assert "[return-value]" in result.stdout and "[no-untyped-def]" in result.stdout

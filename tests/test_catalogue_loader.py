@@ -33,7 +33,7 @@ def test_the_catalogue_of_the_product_brief_loads():
     survey = Survey.objects.get(code="lv-annual")
     users_u18 = Indicator.objects.get(survey=survey, code="users_u18")
     assert users_u18.parent.code == "users"
-    assert users_u18.name_lv == "t.sk. bērni un jaunieši līdz 18 g."
+    assert users_u18.name_lv == "t. sk. bērni un jaunieši līdz 18 g."
     assert Indicator.objects.get(code="hours_week").aggregation == "average"
     assert Indicator.objects.get(code="collection_textbooks").library_types == ["school"]
     assert not Indicator.objects.get(code="days_closed").on_form(2019)

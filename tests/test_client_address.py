@@ -87,10 +87,10 @@ def test_comments_and_logins_count_the_client_behind_the_proxy(world, methodolog
     assert sorted(Comment.objects.values_list("address_hash", flat=True)) == sorted(
         hash_address(a) for a in ("203.0.113.1", "203.0.113.2")
     )
-    for n in range(6):  # failures from one client lock that client out, not the others behind the proxy
-        log_in_from("203.0.113.1", f"x{n}@example.org", "nav-pareiza")
-    assert log_in_from("203.0.113.2", reporter_a.email, PASSWORD).status_code == 302
+    for n in range(5):  # failures from one client hold up that client, not the others behind the proxy
+        log_in_from("203.0.113.1", reporter_a.email, f"nav-pareiza-{n}")
     assert log_in_from("203.0.113.1", reporter_a.email, PASSWORD).status_code == 429
+    assert log_in_from("203.0.113.2", reporter_a.email, PASSWORD).status_code == 302
 
 
 def log_in_from(client: str, email: str, password: str):

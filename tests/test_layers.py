@@ -45,3 +45,18 @@ def test_the_bottom_layer_imports_no_app(tmp_path):
     result = lint_imports(root)
     assert result.returncode != 0
     assert "parskats.core is not allowed to import parskats.accounts" in result.stdout
+
+
+def test_the_readme_layout_table_matches_the_tree_and_the_contract():
+    """Every app with an AppConfig is in the README's layout table on the contract's layer, and the
+    table names no app that is not in the tree."""
+    import re
+    import tomllib
+
+    layers = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"][0]["layers"]
+    contract = {app.strip(): len(layers) - 1 - depth for depth, line in enumerate(layers) for app in line.split("|")}
+    readme = (ROOT / "README.md").read_text()
+    table = {app: int(level) for level, app in re.findall(r"^\| (\d+)[^|]*\| `(\w+)` \|", readme, re.MULTILINE)}
+    apps = {path.parent.name for path in (ROOT / "parskats").glob("*/apps.py")}
+    assert table == contract
+    assert set(table) == apps

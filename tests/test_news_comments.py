@@ -31,7 +31,7 @@ def test_pre_moderation_hides_a_comment_until_approved_and_emails_the_moderators
     Editor.objects.create(network=world.network, user=helper)
     with django_capture_on_commit_callbacks(execute=True):
         response = post(item, comment_data("Malači!"))
-    assert response.status_code == 302 and response["Location"].endswith("#komentari")
+    assert response.status_code == 302 and response["Location"].endswith("#komentars-nosutits")
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
     page = client_for(None).get(item.get_absolute_url(), follow=True).content.decode()
@@ -209,3 +209,16 @@ def test_a_moderator_erases_a_comment_for_good(item, methodologist, reporter_a):
     assert not Comment.objects.exists()
     entry = AuditEntry.objects.get(target=f"news.comment:{comment.pk}")
     assert entry.new == "erased" and "izdzēsiet" not in f"{entry.old} {entry.new} {entry.note}"
+
+
+def test_the_thanks_waits_at_the_comment_form_once(item):
+    reader = client_for(None)
+    response = reader.post(item.get_absolute_url(), comment_data("Malači!"), REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 302 and response["Location"].endswith("#komentars-nosutits")
+    html = reader.get(item.get_absolute_url()).content.decode()
+    thanks = html.index('id="komentars-nosutits"')
+    # In the comments section, right above the form the reader used; not at the top of the page.
+    assert html.index('id="komentari"') < thanks < html.index('class="stacked-form comment-form"')
+    assert "Paldies! Jūsu komentārs parādīsies, kad moderators to apstiprinās." in html[thanks:]
+    assert "Paldies!" not in html[: html.index('id="komentari"')]
+    assert 'id="komentars-nosutits"' not in reader.get(item.get_absolute_url()).content.decode()

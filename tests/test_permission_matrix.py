@@ -32,7 +32,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from parskats.accounts.models import User
 from parskats.catalogue.models import NarrativeSection
 from parskats.reporting.models import Activity, Photo, ReportingPeriod
-from parskats.stats.models import issue_token
+from parskats.stats.models import ImputationRun, issue_token
 
 from .factories import World, matrix_objects, report_with, user
 
@@ -78,8 +78,11 @@ WRITE_A_THEN_FORM["methodologist"] = REDIRECT
 ADMIN_KWARGS = {"app_label": "accounts", "object_id": "1", "id": "1", "content_type_id": "1"}
 
 ACCESS: dict[str, Row] = {
-    "site:home": Row(default=REDIRECT, anon=OK),
+    "site:home": Row(default=OK, viewer=REDIRECT),
     "site:health": Row(default=OK),
+    # A draft report's photo file: those who may read the report, nobody else (not even a login page).
+    "site:media": Row({"name": "{photo_a_file}"}, other={"name": "{photo_b_file}"}, reporter_a=(OK, NOT_FOUND),
+        reporter_b=(NOT_FOUND, OK), methodologist=OK, viewer=OK),
     "accounts:login": Row(default=OK),
     "accounts:logout": Row(method="post", default=REDIRECT),
     "accounts:profile": Row(anon=LOGIN, default=OK),
@@ -170,6 +173,19 @@ ACCESS: dict[str, Row] = {
         reporter_b=(FORBIDDEN, NOT_FOUND), viewer=(FORBIDDEN, NOT_FOUND), methodologist=(OK, NOT_FOUND),
         other_methodologist=(NOT_FOUND, OK)),
     "stats:revoke_token": Row({**NETWORK, "token_id": "{api_token}"}, other={"token_id": "{other_api_token}"},
+        method="post", anon=LOGIN, reporter_a=FORBIDDEN, reporter_b=FORBIDDEN, viewer=FORBIDDEN,
+        methodologist=(REDIRECT, NOT_FOUND)),
+    # Explanations and imputation of missing values: the network's methodologist only; its other members get a 403.
+    "stats:explanations": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN,
+        reporter_a=(FORBIDDEN, NOT_FOUND), reporter_b=(FORBIDDEN, NOT_FOUND), viewer=(FORBIDDEN, NOT_FOUND),
+        methodologist=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK)),
+    "stats:explanations_export": Row({**NETWORK, "fmt": "csv"}, other={"network": "{other_network}"}, anon=LOGIN,
+        reporter_a=(FORBIDDEN, NOT_FOUND), reporter_b=(FORBIDDEN, NOT_FOUND), viewer=(FORBIDDEN, NOT_FOUND),
+        methodologist=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK)),
+    "stats:imputation": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN,
+        reporter_a=(FORBIDDEN, NOT_FOUND), reporter_b=(FORBIDDEN, NOT_FOUND), viewer=(FORBIDDEN, NOT_FOUND),
+        methodologist=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK)),
+    "stats:undo_imputation": Row({**NETWORK, "run_id": "{imputation_run}"}, other={"run_id": "{other_imputation_run}"},
         method="post", anon=LOGIN, reporter_a=FORBIDDEN, reporter_b=FORBIDDEN, viewer=FORBIDDEN,
         methodologist=(REDIRECT, NOT_FOUND)),
     # Public figures: approved reports only, for anyone.
@@ -302,6 +318,8 @@ POSTS: dict[str, Row] = {
     "pls:home": Row(NETWORK, method="post", anon=LOGIN),
     "stats:tokens": Row(NETWORK, other={"network": "{other_network}"}, method="post", **ADMIN_POST,
         reporter_a=(FORBIDDEN, NOT_FOUND), reporter_b=(FORBIDDEN, NOT_FOUND), viewer=(FORBIDDEN, NOT_FOUND)),
+    "stats:imputation": Row(NETWORK, other={"network": "{other_network}"}, method="post", **ADMIN_POST,
+        reporter_a=(FORBIDDEN, NOT_FOUND), reporter_b=(FORBIDDEN, NOT_FOUND), viewer=(FORBIDDEN, NOT_FOUND)),
     "accounts:password_reset": Row(method="post", default=OK),  # no email given: the form again
 }  # fmt: skip
 
@@ -314,7 +332,7 @@ def objects(world: World) -> dict[str, str]:
     photo = {"image": "photos/x.jpg", "thumbnail": "photos/x-t.jpg", "width": 1, "height": 1, "alt_text": "Lasītava"}
     ReportingPeriod.objects.filter(pk=world.periods[2020].pk).update(status=ReportingPeriod.Status.OPEN)
     holder = user("token.holder@example.org")
-    return {
+    return imputation_runs({
         "period_2020": str(world.periods[2020].pk),
         "unit_a": str(world.library_a.pk),
         "unit_b": str(world.library_b.pk),
@@ -323,6 +341,8 @@ def objects(world: World) -> dict[str, str]:
         "activity_b": str(Activity.objects.create(report=report_b, **activity).pk),
         "photo_a": str(Photo.objects.create(report=report_a, **photo).pk),
         "photo_b": str(Photo.objects.create(report=report_b, **photo).pk),
+        "photo_a_file": photo_file(report_a),
+        "photo_b_file": photo_file(report_b),
         "network": world.network.slug,
         "other_network": world.other_network.slug,
         "library_a": world.library_a.code,
@@ -333,7 +353,29 @@ def objects(world: World) -> dict[str, str]:
         "api_token": str(issue_token(holder, "matrix", world.network)[0].pk),
         "other_api_token": str(issue_token(holder, "matrix", world.other_network)[0].pk),
         **matrix_objects(world),
+    }, world)  # fmt: skip
+
+
+def imputation_runs(found: dict[str, str], world: World) -> dict[str, str]:
+    """A run of each network, with no values (the matrix checks who may undo it, not what it undoes)."""
+    other = ReportingPeriod.objects.get(pk=found["other_period"])
+    return {
+        **found,
+        "imputation_run": str(ImputationRun.objects.create(period=world.periods[2021]).pk),
+        "other_imputation_run": str(ImputationRun.objects.create(period=other).pk),
     }
+
+
+def photo_file(report) -> str:
+    """A photo of the report with its file on disk (MEDIA_ROOT is the test's own folder)."""
+    from django.conf import settings
+
+    name = f"reports/{report.pk}/matrix.jpg"
+    path = settings.MEDIA_ROOT / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\xff\xd8\xff\xe0 not really a photo")
+    Photo.objects.create(report=report, image=name, thumbnail=name, width=1, height=1, alt_text="Fails")
+    return name
 
 
 def named_urls(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[str]:

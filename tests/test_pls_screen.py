@@ -54,10 +54,11 @@ def token_of(page: str) -> str:
 
 
 def import_through(client, data: dict, **confirm: str):
-    """Upload, look at the preview (nothing written yet), apply."""
+    """Upload, look at the preview (nothing written yet), apply: the import is a job, which under
+    the inline backend has run when its page is shown."""
     preview = client.post(URL, data)
     assert preview.status_code == 200, preview.content.decode()
-    return client.post(URL, {"token": token_of(preview.content.decode()), **confirm})
+    return client.post(URL, {"token": token_of(preview.content.decode()), **confirm}, follow=True)
 
 
 def test_import_and_reconcile_through_the_screen(pls_admin):
@@ -73,9 +74,10 @@ def test_import_and_reconcile_through_the_screen(pls_admin):
     )
     assert "Nekas vēl nav ierakstīts" in preview.content.decode()
     assert not Value.objects.exists()
-    response = client.post(URL, {"token": token_of(preview.content.decode())})
+    response = client.post(URL, {"token": token_of(preview.content.decode())}, follow=True)
     page = response.content.decode()
     assert response.status_code == 200, page
+    assert response.redirect_chain[0][0].startswith("/n/us-pls/jobs/")
     assert "Finanšu gads 2017 importēts" in page
     assert "Nav neizskaidrotu atšķirību." in page
     assert Value.objects.filter(report__period__year=2017).exists()
@@ -123,7 +125,7 @@ def test_the_confirmation_threshold_holds_on_the_screen(pls_admin):
     assert refused.status_code == 400
     assert "would remove 34 of 64 reports" in refused.content.decode()
     assert Value.objects.count() == held
-    applied = client.post(URL, {"token": token, "confirm_removals": "on"})
+    applied = client.post(URL, {"token": token, "confirm_removals": "on"}, follow=True)
     assert applied.status_code == 200 and "Fiscal year 2017 imported" in applied.content.decode()
     assert Value.objects.count() < held
     # The staged files are gone once applied: the same token cannot apply them twice.

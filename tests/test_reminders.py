@@ -40,10 +40,10 @@ def test_before_the_deadline_once(open_2021, reporter_b):
     assert "before the deadline: 2;" in run("2022-02-09")
     assert sorted(m.to[0] for m in mail.outbox) == ["reporter.b@example.org", "skola@example.org"]
     by_to = {m.to[0]: m for m in mail.outbox}
-    assert by_to["reporter.b@example.org"].subject == "2021. gada pārskats: līdz termiņam 6 dienas"
+    assert by_to["reporter.b@example.org"].subject == "2021. gada atskaite: līdz termiņam 6 dienas"
     assert by_to["skola@example.org"].subject == "Report 2021: 6 days to the deadline"
     assert (
-        "2021. gada pārskats (Ērģemes pagasta bibliotēka) vēl nav iesniegts; termiņš ir 15.02.2022."
+        "2021. gada atskaite (Ērģemes pagasta bibliotēka) vēl nav iesniegta; termiņš ir 15.02.2022."
         in by_to["reporter.b@example.org"].body
     )
     # Run again the same day and the next: nothing new.

@@ -73,7 +73,7 @@ def test_a_number_typed_another_way_is_explained(reporter_a, report, code, typed
 def test_the_confirmation_lists_what_stops_the_submission(reporter_a, report):
     client = client_for(reporter_a)
     dialog = client.get(url(report, "submit/confirm/"), HTTP_HX_REQUEST="true").content.decode()
-    assert "Pārskatu vēl nevar iesniegt" in dialog and "data-not-ready" in dialog
+    assert "Atskaiti vēl nevar iesniegt" in dialog and "data-not-ready" in dialog
     assert "vēl nav aizpildīts" in dialog and "<html" not in dialog
     assert "Iesniegt</button>" not in dialog
     # A refused submission brings the form back with every error shown
@@ -89,7 +89,7 @@ def test_the_confirmation_summarises_what_is_sent(reporter_a, report):
     Activity.objects.create(report=report, title="Dzejas vakars", date="2021-03-21", mode="in_person")
     page = client_for(reporter_a).get(url(report, "submit/confirm/")).content.decode()  # the page without JS
     fields = len(form_indicators(report))
-    assert "Iesniegt pārskatu?" in page and "<html" in page
+    assert "Iesniegt atskaiti?" in page and "<html" in page
     assert f"Aizpildīti {fields} no {fields} laukiem" in page
     assert f"„neattiecas“: {fields - 7}, „nav zināms“: 0" in page
     assert "<dt>Pasākumu saraksts</dt><dd>1</dd>" in page

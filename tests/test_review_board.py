@@ -59,7 +59,7 @@ def test_board_rows_and_counts(world, year_2021):
 
 def test_board_page_in_latvian(world, year_2021, methodologist):
     html = client_for(methodologist).get(f"/n/{world.network.slug}/review/?year=2021").content.decode()
-    assert "Iesniegšanas pārskats 2021" in html
+    assert "Iesniegšanas gaita 2021" in html
     assert "iesniegts 3 dienas pēc termiņa" in html
     assert "nav sākts" in html
     assert "66,7\xa0%" in html  # the region's reporting rate
@@ -109,7 +109,7 @@ def test_bulk_approve_from_the_board(world, methodologist, reporter_a, reporter_
     client = client_for(methodologist)
     html = client.get(f"/n/{world.network.slug}/review/?year=2021").content.decode()
     assert f'name="report" value="{a.pk}"' in html and f'name="report" value="{b.pk}"' not in html
-    assert "1 pārskats gaida pārbaudi" in html
+    assert "1 atskaite gaida pārbaudi" in html
     url = f"/n/{world.network.slug}/review/approve/"
     # A forged id of another network's report: the lot is refused.
     response = client.post(url, {"year": "2021", "report": [a.pk, other.pk]}, follow=True)
@@ -121,7 +121,7 @@ def test_bulk_approve_from_the_board(world, methodologist, reporter_a, reporter_
     assert "bojāts" in response.content.decode()
     assert set(Report.objects.values_list("status", flat=True)) == {"submitted"}
     response = client.post(url, {"year": "2021", "report": [a.pk]}, follow=True)
-    assert "Apstiprināts 1 pārskats." in response.content.decode()
+    assert "Apstiprināta 1 atskaite." in response.content.decode()
     a.refresh_from_db()
     assert a.status == "approved"
 

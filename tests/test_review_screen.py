@@ -60,7 +60,7 @@ def test_return_with_field_comment_over_http(
     assert "Kāpēc +25 %?" in client.get(f"{base}/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"{base}/return/", {"comment": ""}, follow=True)
-    assert "Pārskats ar jūsu komentāriem atgriezts bibliotēkai." in response.content.decode()
+    assert "Atskaite ar jūsu komentāriem atgriezta bibliotēkai." in response.content.decode()
     report_a.refresh_from_db()
     assert report_a.status == Report.Status.RETURNED
     assert "Apmeklējumu kopskaits: Kāpēc +25 %?" in mail.outbox[0].body
@@ -77,11 +77,32 @@ def test_return_without_any_comment_is_refused(world, report_a, methodologist):
     assert report_a.status == Report.Status.SUBMITTED
 
 
+def test_comments_typed_on_fields_go_with_the_return(world, report_a, methodologist):
+    base = f"/n/{world.network.slug}/review/reports/{report_a.pk}"
+    response = client_for(methodologist).post(
+        f"{base}/return/", {"comment": "", "field:visits": "Kāpēc +25 %?", "field:loans": "  "}, follow=True
+    )
+    assert "Atskaite ar jūsu komentāriem atgriezta bibliotēkai." in response.content.decode()
+    sent = list(ReviewComment.objects.filter(report=report_a).values_list("target", "text", "sent_at"))
+    assert [(t, x) for t, x, _at in sent] == [("visits", "Kāpēc +25 %?")] and sent[0][2] is not None
+
+
+def test_a_typed_comment_on_a_forged_field_returns_nothing(world, report_a, methodologist):
+    response = client_for(methodologist).post(
+        f"/n/{world.network.slug}/review/reports/{report_a.pk}/return/",
+        {"comment": "Vispārīgi.", "field:bogus": "x"},
+        follow=True,
+    )
+    assert "Šīs atskaites veidlapā tāda lauka nav." in response.content.decode()
+    report_a.refresh_from_db()
+    assert report_a.status == Report.Status.SUBMITTED and not ReviewComment.objects.exists()
+
+
 def test_comment_on_a_forged_field_is_refused(world, report_a, methodologist):
     response = client_for(methodologist).post(
         f"/n/{world.network.slug}/review/reports/{report_a.pk}/comment/", {"target": "bogus", "text": "x"}, follow=True
     )
-    assert "Šī pārskata veidlapā tāda lauka nav." in response.content.decode()
+    assert "Šīs atskaites veidlapā tāda lauka nav." in response.content.decode()
     assert not ReviewComment.objects.exists()
 
 
@@ -95,7 +116,7 @@ def test_approve_then_reopen_needs_a_reason(world, report_a, methodologist):
     response = client.post(f"{base}/approve/", follow=True)
     assert "tas nav iespējams" in response.content.decode()
     response = client.post(f"{base}/reopen/", {"reason": ""}, follow=True)
-    assert "Norādiet pārskata atkārtotas atvēršanas iemeslu." in response.content.decode()
+    assert "Norādiet atskaites atkārtotas atvēršanas iemeslu." in response.content.decode()
     report_a.refresh_from_db()
     assert report_a.status == Report.Status.APPROVED
     client.post(f"{base}/reopen/", {"reason": "Jāprecizē izdevumi."})

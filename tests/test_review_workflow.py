@@ -48,7 +48,7 @@ def test_return_with_a_field_comment_then_approve_then_reopen(
     assert ReviewComment.objects.filter(report=submitted, sent_at__isnull=False).count() == 2
     [email] = mail.outbox
     assert email.to == [reporter_a.email]
-    assert "atgriezts" in email.subject
+    assert "atgriezta" in email.subject
     assert "Apmeklējumu kopskaits: Vai apmeklējumu skaits ir pareizs?" in email.body
     assert "Lūdzu, pārbaudiet apmeklējumus." in email.body
 
@@ -58,7 +58,7 @@ def test_return_with_a_field_comment_then_approve_then_reopen(
         approve_report(methodologist, submitted)
     submitted.refresh_from_db()
     assert submitted.status == S.APPROVED and submitted.is_locked and submitted.approved_at
-    assert "apstiprināts" in mail.outbox[-1].subject
+    assert "apstiprināta" in mail.outbox[-1].subject
 
     with django_capture_on_commit_callbacks(execute=True):
         reopen_report(methodologist, submitted, "Pašvaldība precizēja finansējumu.")
@@ -168,7 +168,7 @@ def test_bulk_approval_is_all_or_nothing(world, reporter_a, reporter_b, methodol
     clean_b = clean_submitted(world.library_b, world.periods[2021], reporter_b)
     dirty = report_with(world.school, world.periods[2021], visits=10)  # most fields missing: errors
     Report.objects.filter(pk=dirty.pk).update(status=S.SUBMITTED)
-    with pytest.raises(WorkflowError, match="Valkas pamatskolas bibliotēka: pārskatā ir nenovērstas kļūdas"):
+    with pytest.raises(WorkflowError, match="Valkas pamatskolas bibliotēka: atskaitē ir nenovērstas kļūdas"):
         approve_reports(methodologist, [clean_a, clean_b, dirty])
     draft = report_with(world.school, world.periods[2020], visits=10)
     with pytest.raises(WorkflowError, match="Valkas pamatskolas bibliotēka: tas nav iespējams"):
@@ -185,14 +185,14 @@ def test_submission_emails_and_resubmission(world, reporter_a, methodologist, dj
     fill_clean(report, reporter_a)
     with django_capture_on_commit_callbacks(execute=True):
         submit_report(reporter_a, report)
-    assert mail.outbox[-1].subject == "Saņemts 2021. gada pārskats — Sedas bibliotēka"
+    assert mail.outbox[-1].subject == "Saņemta 2021. gada atskaite — Sedas bibliotēka"
     with django_capture_on_commit_callbacks(execute=True):
         return_report(methodologist, report, "Lūdzu, precizējiet lietotājus.")
     # Returned: the library can change values again, then resubmits.
     save_value(reporter_a, report, "users", "110", None)
     with django_capture_on_commit_callbacks(execute=True):
         submit_report(reporter_a, report)
-    assert mail.outbox[-1].subject == "Saņemts labotais 2021. gada pārskats — Sedas bibliotēka"
+    assert mail.outbox[-1].subject == "Saņemta labotā 2021. gada atskaite — Sedas bibliotēka"
     assert [m.to for m in mail.outbox] == [[reporter_a.email]] * 3
 
 

@@ -143,7 +143,7 @@ def test_a_pinned_start_that_overlaps_is_shown_and_blocks_invitations(world, sem
     url = f"{base(world)}{seminar.pk}/agenda/{overview.pk}/edit/"
     client.post(url, {"title": "Kopējie rādītāji", "minutes": "30", "fixed_start": pinned})
     html = client.get(f"{base(world)}{seminar.pk}/").content.decode()
-    assert "“Kopējie rādītāji” sākas" in html and "5 min" in html
+    assert "„Kopējie rādītāji“ sākas" in html and "5 min" in html
     client.post(f"{base(world)}{seminar.pk}/invite/")
     assert mail.outbox == []
     assert Seminar.objects.get(pk=seminar.pk).invitations_sent_at is None

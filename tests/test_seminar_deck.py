@@ -52,36 +52,49 @@ def slides_text(data: bytes) -> list[list[str]]:
 
 
 def titles(data: bytes) -> list[str]:
-    return [texts[0] for texts in slides_text(data)]
+    """Each slide's first text (a divider's band and a title slide's rule carry none)."""
+    return [next((t for t in texts if t), "") for texts in slides_text(data)]
+
+
+def kinds(data: bytes) -> list[str]:
+    return [slide.name for slide in Presentation(io.BytesIO(data)).slides]
 
 
 def test_the_deck_has_the_slides_in_agenda_order(seminar, world):
     data = build_deck(build_pack(seminar, "https://parskats.example.org"))
-    found = titles(data)
-    assert found[0] == "Mana bibliotēka 2021. gadā"
-    assert found[1] == "Reģions 2021. gadā" and found[2] == "Datu pilnīgums"
+    found, kind = titles(data), kinds(data)
+    assert found[0] == "Mana bibliotēka 2021. gadā" and kind[0] == "title"
+    assert found[1] == "Darba kārtība" and kind[1] == "agenda"
+    assert found[2] == "Reģions 2021. gadā" and found[3] == "Datu pilnīgums"
     libraries = ["Ērģemes pagasta bibliotēka", "Valkas pamatskolas bibliotēka", "Sedas bibliotēka"]
     assert [t for t in found if t in libraries] == libraries
     assert found.index("Sedas bibliotēka") > found.index("Datu pilnīgums")
-    assert found[-1] == "Gada atziņas"
+    assert kind[-2:] == ["insights", "closing"] and found[-2] == "Gada atziņas" and found[-1] == "Paldies!"
     # Charts: the dashboard's and the per-county ones, one per slide, after the completeness slide.
-    charts = found[3 : found.index("Ērģemes pagasta bibliotēka")]
+    charts = found[4 : kind.index("county")]
     assert any("pa novadiem" in t for t in charts) and len(charts) >= 4
+    assert set(kind[4 : kind.index("county")]) == {"chart"}
+    # Every library slide comes after its county's divider, and one divider per county.
+    dividers = [found[i] for i, k in enumerate(kind) if k == "county"]
+    assert len(dividers) == len(set(dividers)) and kind.count("library") == 3
     assert "Demonstrācijas dati" in " ".join(slides_text(data)[0])  # the test network is a demo
 
 
 def test_numbers_are_the_aggregation_cores(seminar, world):
     data = build_deck(build_pack(seminar))
-    region = " ".join(slides_text(data)[1])
+    region = " ".join(slides_text(data)[2])
     table = aggregate(world.network, world.survey, 2021)
     # Only library A's 2021 report is approved: the region's visits are its 1500.
     assert table.total.cell("visits").value == 1500
     assert format_number(table.total.cell("visits").value, 0) in region
-    completeness = " ".join(slides_text(data)[2])
-    assert "Reģions: 1 / 3 (33 %)" in completeness.replace("\u00a0", " ")
+    completeness = Presentation(io.BytesIO(data)).slides[3]
+    assert "Reģions: 1 / 3 (33 %)" in completeness.notes_slide.notes_text_frame.text.replace("\u00a0", " ")
+    chart = next(shape.chart for shape in completeness.shapes if shape.has_chart)  # a picture, not a list
+    assert "Reģions" in list(chart.plots[0].categories)
     seda = next(texts for texts in slides_text(data) if texts[0] == "Sedas bibliotēka")
     joined = " ".join(seda).replace("\u00a0", " ")
-    assert "1 500  +50,0 %" in joined  # visits 1000 → 1500 against the approved 2020 report
+    # Visits 1000 → 1500 against the approved 2020 report: the direction in words, not colour alone.
+    assert "1\u00a0500" in seda and "▲ +50,0 % pieaugums pret 2020" in joined
     assert "„Izdarīt mēs varam ar darīšanas metodi.“" in joined
     assert "Pasākumi: 8 klātienē, 4 tiešsaistē" in joined
 

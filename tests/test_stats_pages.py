@@ -75,7 +75,7 @@ def test_the_public_and_reporters_see_approved_data_only(figures, methodologist,
     reporter = text(client_for(reporter_a).get("/n/testa/figures/?year=2021&status=all"))
     assert approved_total in reporter and pending_total not in reporter
     admin = text(client_for(methodologist).get("/n/testa/figures/?year=2021&status=all"))
-    assert pending_total in admin and "Ietver vēl neapstiprinātus pārskatus." in admin
+    assert pending_total in admin and "Ietver vēl neapstiprinātas atskaites." in admin
 
 
 def test_access_to_signed_in_pages(figures, other_methodologist, reporter_a):
@@ -99,8 +99,8 @@ def test_county_and_library_pages(figures, viewer):
 @pytest.mark.parametrize(
     ("url", "status", "message"),
     [
-        ("/skaitli/testa/?year=1999", 404, "Nav pārskata perioda"),
-        ("/skaitli/testa/?year=abc", 404, "Nav pārskata perioda"),
+        ("/skaitli/testa/?year=1999", 404, "Nav atskaites perioda"),
+        ("/skaitli/testa/?year=abc", 404, "Nav atskaites perioda"),
         ("/skaitli/testa/?boundaries=1990-01-01", 400, "01.01.1990."),
         ("/skaitli/testa/?boundaries=vakar", 400, "GGGG-MM-DD"),
         ("/skaitli/testa/?status=secret", 400, "approved"),

@@ -91,7 +91,8 @@ def test_who_may_see_and_edit(world, review, reporter_a, viewer, other_methodolo
     assert client_for(other_methodologist).get(f"{BASE}/").status_code == 404
     # Not published yet: no public page for anyone.
     assert client_for(None).get(f"{BASE}/2021/public/").status_code == 404
-    assert "Neviens gada pārskats vēl nav publicēts." in client_for(None).get(f"{BASE}/published/").content.decode()
+    published = client_for(None).get(f"{BASE}/published/").content.decode()
+    assert "Neviens reģiona gada pārskats vēl nav publicēts." in published
 
 
 def test_outline_follows_the_sections_and_figures_equal_the_core(world, review, methodologist):
@@ -323,7 +324,8 @@ def test_approve_lock_publish_and_reopen(world, review, region, methodologist, r
     assert review.status == "draft"
     assert AuditEntry.objects.filter(target="review2021:status", new="draft", note="Labojums skaitļos").exists()
     assert client_for(None).get(f"{BASE}/2021/public/").status_code == 404
-    assert "Neviens gada pārskats vēl nav publicēts." in client_for(None).get(f"{BASE}/published/").content.decode()
+    published = client_for(None).get(f"{BASE}/published/").content.decode()
+    assert "Neviens reģiona gada pārskats vēl nav publicēts." in published
 
 
 def test_review_figures_equal_the_dashboard(world, review, region, methodologist):

@@ -1,31 +1,25 @@
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django import forms
 from django.contrib.auth import login, password_validation
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from parskats.audit.models import AuditEntry
 from parskats.core.downloads import attachment
 from parskats.core.ratelimit import client_address
 
-from . import personal_data
+from . import lockout, personal_data
 from .http import AuthenticatedHttpRequest
 from .invitations import InvitationError, accept, find_invitation
 from .models import User
-
-# Failed logins allowed per address and per client in the window, before the form refuses.
-LOGIN_ATTEMPTS = 5
-LOGIN_WINDOW_SECONDS = 15 * 60
 
 
 @login_required
@@ -63,35 +57,36 @@ def my_data(request: AuthenticatedHttpRequest) -> JsonResponse:
 
 
 class RateLimitedLoginView(auth_views.LoginView):
-    """Refuses further attempts for a while after repeated failures, per email and per client address."""
+    """After repeated failures this account from this address waits a growing delay (lockout.py);
+    the same account from another address, and other accounts from this one, are not held up."""
 
     template_name = "accounts/login.html"
-
-    def _keys(self) -> list[str]:
-        email = self.request.POST.get("username", "").strip().lower()[:200]
-        address = client_address(self.request)
-        # Hashed: whatever was typed (spaces, control characters) makes a key every cache accepts.
-        return [f"login-fail:email:{hashlib.sha256(email.encode()).hexdigest()}", f"login-fail:ip:{address}"]
+    attempt: lockout.Attempt | None = None
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if any((cache.get(key) or 0) >= LOGIN_ATTEMPTS for key in self._keys()):
+        started = lockout.begin(request.POST.get("username", ""), client_address(request))
+        if isinstance(started, int):
             form = self.get_form()
             form.errors.clear()
-            form.add_error(None, _("Too many failed attempts. Wait 15 minutes and try again."))
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+            minutes = max(1, (started + 59) // 60)
+            form.add_error(
+                None,
+                ngettext(
+                    "Too many failed attempts. Wait %(minutes)d minute and try again.",
+                    "Too many failed attempts. Wait %(minutes)d minutes and try again.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(started)
+            return response
+        self.attempt = started
         return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form: Any) -> HttpResponse:
-        for key in self._keys():
-            cache.add(key, 0, LOGIN_WINDOW_SECONDS)
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, LOGIN_WINDOW_SECONDS)
-        return super().form_invalid(form)
-
     def form_valid(self, form: Any) -> HttpResponse:
-        cache.delete(self._keys()[0])
+        if self.attempt is not None:
+            self.attempt.succeeded()
         return super().form_valid(form)
 
 

@@ -50,6 +50,8 @@ class AuditEntry(models.Model):
         TOKEN_ISSUED = "token_issued", _("API token issued")
         TOKEN_REVOKED = "token_revoked", _("API token revoked")
         DATA_IMPORTED = "data_imported", _("data imported")
+        IMPUTATION_RUN = "imputation_run", _("missing values imputed")
+        IMPUTATION_UNDONE = "imputation_undone", _("imputation undone")
         # News
         ARTICLE_CREATED = "article_created", _("article created")
         ARTICLE_CHANGED = "article_changed", _("article changed")
@@ -70,6 +72,10 @@ class AuditEntry(models.Model):
         GUEST_REMOVED = "guest_removed", _("guest removed")
         SEMINAR_INVITATIONS_SENT = "seminar_invited", _("seminar invitations sent")
         NEWS_DRAFTED = "news_drafted", _("news draft written")
+
+        JOB_STARTED = "job_started", _("background job started")
+        JOB_CANCELLED = "job_cancelled", _("background job cancelled")
+        JOB_FAILED = "job_failed", _("background job stopped by a dead worker")
         # Rows written before the kinds above existed say what they were in their note and target;
         # record() refuses it for new rows.
         OTHER = "other", _("other change (recorded before typed kinds)")

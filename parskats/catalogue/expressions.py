@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, DecimalException
 from typing import Any, Protocol
@@ -31,6 +31,9 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...] | None, str]] = {
     "max": (None, NUM),
     "prev": (("name",), NUM),
     "peer_median": (("name",), NUM),
+    # The robust outlier fences of the peer group (catalogue/data/peers.toml): below / above them is far.
+    "peer_low": (("name",), NUM),
+    "peer_high": (("name",), NUM),
     "present": (("name",), BOOL),
 }
 KEYWORDS = {"and", "or", "not"}
@@ -56,6 +59,8 @@ class Environment(Protocol):
     def previous(self, name: str) -> Decimal: ...  # raises Missing
 
     def peer_median(self, name: str) -> Decimal: ...  # raises Missing
+
+    def peer_fence(self, name: str, high: bool) -> Decimal: ...  # raises Missing
 
     def present(self, name: str) -> bool: ...
 
@@ -287,20 +292,12 @@ class Expression:
     @property
     def peer_names(self) -> list[str]:
         """The codes whose peer-group median the expression reads."""
-        found: list[str] = []
+        return [node[2][0][1] for node in _calls(self.tree) if node[1] in ("peer_median", "peer_low", "peer_high")]
 
-        def walk(node: Node) -> None:
-            if node[0] == "call":
-                if node[1] == "peer_median":
-                    found.append(node[2][0][1])
-                for arg in node[2]:
-                    walk(arg)
-            elif node[0] not in ("num", "name"):
-                for child in node[1:]:
-                    walk(child)
-
-        walk(self.tree)
-        return found
+    @property
+    def functions(self) -> set[str]:
+        """The functions the expression calls."""
+        return {node[1] for node in _calls(self.tree)}
 
     def evaluate(self, env: Environment) -> bool:
         """True when the check holds; Missing when a value it needs is absent."""
@@ -318,6 +315,17 @@ def compile_expression(text: str) -> Expression:
     if kind_of(tree) != BOOL:
         raise ExpressionError("a check must be a condition (a comparison, present(), and/or/not)")
     return Expression(text, tree)
+
+
+def _calls(node: Node) -> Iterator[Node]:
+    """The function calls in a tree, outermost first, in order of appearance."""
+    if node[0] == "call":
+        yield node
+        for arg in node[2]:
+            yield from _calls(arg)
+    elif node[0] not in ("num", "name"):
+        for child in node[1:]:
+            yield from _calls(child)
 
 
 def _evaluate(node: Node, env: Environment) -> Decimal | bool:
@@ -375,6 +383,8 @@ def _call(name: str, args: tuple[Node, ...], env: Environment) -> Decimal | bool
         return env.previous(args[0][1])
     if name == "peer_median":
         return env.peer_median(args[0][1])
+    if name in ("peer_low", "peer_high"):
+        return env.peer_fence(args[0][1], name == "peer_high")
     numbers = [_number(arg, env) for arg in args]
     if name == "abs":
         return abs(numbers[0])

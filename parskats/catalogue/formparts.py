@@ -161,10 +161,17 @@ def _check_row(
         except ExpressionError as exc:
             problems.append(f"{where}, field {field}: {exc}.")
             break
+    at_entry = entry.get("at_entry", False)
+    if not isinstance(at_entry, bool):
+        problems.append(f"{where}: at_entry must be true or false.")
+        at_entry = False
+    if at_entry:
+        _check_at_entry(fields, entry["expression"], entry.get("severity"), indicators, where, problems)
     first, last = _years(entry, where, problems)
     return {
         "code": code,
         "severity": entry.get("severity"),
+        "at_entry": at_entry,
         "expression": entry["expression"],
         "fields": fields,
         "message_lv": entry.get("message_lv", ""),
@@ -173,6 +180,28 @@ def _check_row(
         "first_year": first,
         "last_year": last,
     }
+
+
+def _check_at_entry(
+    fields: list[str],
+    text: str,
+    severity: object,
+    indicators: dict[str, IndicatorInfo],
+    where: str,
+    problems: list[str],
+) -> None:
+    """A check refused at entry sees one value alone (the others may not be typed yet): it must be an
+    error that reads only {field}, without last year's value or the peers."""
+    if severity != CheckRule.Severity.ERROR:
+        problems.append(f"{where}: an at_entry check must be an error.")
+    for field, expanded in expand(fields, text, indicators):
+        try:
+            expression = compile_expression(expanded)
+        except ExpressionError:
+            return  # reported above
+        if set(expression.names) - {field} or expression.functions & {"prev", "peer_median", "present"}:
+            problems.append(f"{where}: an at_entry check may read only its own field ({{field}}).")
+            return
 
 
 def _sync(model: type[NarrativeSection] | type[CheckRule], survey: Survey, rows: list[dict[str, Any]]) -> None:

@@ -263,5 +263,6 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 def manifests(directory: Path = DATA_DIR) -> list[Path]:
-    """The survey manifests of a data directory (check files, *-checks.toml, are named by them)."""
-    return sorted(p for p in directory.glob("*.toml") if not p.name.endswith("-checks.toml"))
+    """The survey manifests of a data directory (check files, *-checks.toml, are named by them;
+    peers.toml defines the peer groups every survey's checks and imputation share)."""
+    return sorted(p for p in directory.glob("*.toml") if not p.name.endswith("-checks.toml") and p.name != "peers.toml")

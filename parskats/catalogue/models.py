@@ -116,6 +116,17 @@ class Indicator(Bilingual):
         constraints = [models.UniqueConstraint(fields=["survey", "code"], name="indicator_code_unique")]
 
     @property
+    def unit_label(self) -> str:
+        """The unit to show beside the name, or "" when it would repeat the name: a plain count says
+        nothing ("Apmeklējumu kopskaits", not "… skaits"), nor does a unit the name already holds
+        ("Slodzes", not "Slodzes slodzes"; "Darba stundas nedēļā", not "… stundas")."""
+        if self.unit == self.Unit.COUNT:
+            return ""
+        label = str(self.get_unit_display())
+        stem = label.casefold()[:5]
+        return "" if stem in self.name.casefold() else label
+
+    @property
     def definition(self) -> str:
         return self.localised("definition")
 
@@ -195,6 +206,11 @@ class CheckRule(FormPart):
     fields = models.JSONField(_("applies to"), default=list, help_text=_("Indicator codes, or empty: every field."))
     message_lv = models.TextField(_("message (Latvian)"))
     message_en = models.TextField(_("message (English)"), blank=True)
+    at_entry = models.BooleanField(
+        _("refused at entry"),
+        default=False,
+        help_text=_("A value that fails this check is refused as it is typed or uploaded, never saved."),
+    )
 
     class Meta:
         verbose_name = _("check rule")

@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.utils.translation import override as language_override
 
-from .numbers import format_number, format_percentage
+from .numbers import MINUS, format_number, format_percentage
 
-MINUS = "\u2212"
 NBSP = "\u00a0"
 
 

@@ -42,6 +42,11 @@ def parse_number(text: str) -> Decimal:
     return value
 
 
+# Every figure the site writes uses the real minus sign (U+2212), as the changes do ("−16,6 %"); Babel's
+# locales write a hyphen. Parsing accepts both.
+MINUS = "\u2212"
+
+
 def babel_locale(language: str | None = None) -> str:
     return (language or get_language() or "lv").split("-")[0]
 
@@ -56,7 +61,7 @@ def format_number(value: Decimal | int | float | None, decimals: int | None = No
         exponent = number.normalize().as_tuple().exponent
         decimals = min(max(0, -exponent), 3) if isinstance(exponent, int) else 0
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=babel_locale(language))
+    return format_decimal(value, format=pattern, locale=babel_locale(language)).replace("-", MINUS)
 
 
 def format_percentage(value: Decimal | float | None, decimals: int = 1, language: str | None = None) -> str:
@@ -64,4 +69,4 @@ def format_percentage(value: Decimal | float | None, decimals: int = 1, language
     if value is None:
         return ""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "\u00a0%"
-    return format_percent(value, format=pattern, locale=babel_locale(language))
+    return format_percent(value, format=pattern, locale=babel_locale(language)).replace("-", MINUS)

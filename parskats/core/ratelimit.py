@@ -5,8 +5,10 @@ are counted by accounts.views.RateLimitedLoginView).
 a fixed window per key in the cache; over the limit the answer is 429 with Retry-After and a page
 saying when to try again. Rates are settings (RATE_LIMITS, env PARSKATS_RATE_<SCOPE>=count/seconds).
 
-The default cache is per process: with N gunicorn workers a limit is at most N times looser. Point
-CACHES at a shared cache (e.g. Redis or memcached) in a multi-process deployment to make it exact.
+The default cache is per process (right for `make run`); with N gunicorn workers a limit would be
+up to N times looser, so production sets REDIS_URL (settings.py) and every worker counts in Redis,
+where the increment is one atomic INCR: exact across workers (tests/test_shared_cache.py and the
+deployment smoke run through nginx, deploy/smoke/).
 """
 
 from __future__ import annotations

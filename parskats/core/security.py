@@ -14,6 +14,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 
+from .freetext import CONTROL_RE, clean_text
+
 
 def policy_header(policy: dict[str, list[str]]) -> str:
     return "; ".join(f"{name} {' '.join(sources)}".strip() for name, sources in policy.items())
@@ -47,4 +49,28 @@ class NulBytePathMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path:
             raise Http404("NUL byte in the path")
+        return self.get_response(request)
+
+
+class ControlCharacterMiddleware:
+    """Every posted form value without control characters (parskats/core/freetext.py says why), before
+    any form or autosave sees it: one rule for every field, on SQLite and PostgreSQL alike.
+    Passwords are left as typed (they are hashed, never stored or shown)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            posted = request.POST
+            if any(CONTROL_RE.search(v) for k, values in posted.lists() if "password" not in k for v in values):
+                cleaned = posted.copy()
+                for key, values in posted.lists():
+                    if "password" not in key:
+                        cleaned.setlist(key, [clean_text(v) for v in values])
+                cleaned._mutable = False
+                request.POST = cleaned  # type: ignore[assignment]
         return self.get_response(request)

@@ -3,11 +3,14 @@ and the people the methodologist made editors. Views ask here; readers see only 
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from parskats.accounts.access import AnyUser, is_network_admin
 from parskats.accounts.models import Role
+from parskats.core.media import Visibility
 from parskats.network.models import Network
 
 from .models import Article, Comment
@@ -70,3 +73,21 @@ def get_comment_for_moderator(user: AnyUser, comment_id: int) -> Comment:
         return comments_for_moderator(user).select_related("article__network").get(pk=comment_id)
     except (Comment.DoesNotExist, ValueError, TypeError):
         raise Http404("No such comment.") from None
+
+
+def image_file_visibility(request: HttpRequest, name: str) -> Visibility | None:
+    """Who may open the file `news/<article>/<file>` (parskats.core.media): anyone once the article is
+    public; before that only the network's editors."""
+    from .models import ArticleImage
+
+    parts = name.split("/")
+    if len(parts) != 3 or not re.fullmatch(r"[0-9]{1,18}", parts[1]):  # an id, within BIGINT
+        return None
+    image = ArticleImage.objects.filter(article_id=int(parts[1]), image=name).only("article_id").first()
+    if image is None:
+        return None
+    if Article.objects.public().filter(pk=image.article_id).exists():
+        return Visibility.PUBLIC
+    if articles_for_editor(request.user).filter(pk=image.article_id).exists():
+        return Visibility.PRIVATE
+    return None

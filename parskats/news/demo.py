@@ -19,7 +19,7 @@ from .models import Article, Comment
 RIGA = ZoneInfo("Europe/Riga")
 
 SEMINAR_BODY = """5. martā aizvadīts Valkas, Smiltenes un Strenču novada publisko bibliotēku darbinieku \
-tiešsaistes seminārs “Mana bibliotēka 2020. gadā”.
+tiešsaistes seminārs „Mana bibliotēka 2020. gadā“.
 
 Līdz šim bija ierasts, ka reģiona bibliotekāri, atskaites periodam noslēdzoties, tiekas kopīgā seminārā, \
 lai prezentētu paveikto un dalītos pieredzē. Šobrīd virtuālas tikšanās ir ikdienas darba forma, un šis \
@@ -50,7 +50,7 @@ ARTICLES: list[dict[str, Any]] = [
     {
         "slug": "valkas-regiona-bibliotekaru-tiksanas-tiessaiste",
         "title": "Valkas reģiona bibliotekāru tikšanās tiešsaistē",
-        "lead": "Reģiona bibliotēku seminārā “Mana bibliotēka 2020. gadā” katra bibliotēka dalījās savā "
+        "lead": "Reģiona bibliotēku seminārā „Mana bibliotēka 2020. gadā“ katra bibliotēka dalījās savā "
         "veiksmes stāstā.",
         "body": SEMINAR_BODY,
         "signature": "Māra Parauga\nValkas novada Centrālās bibliotēkas direktore",
@@ -73,7 +73,7 @@ ARTICLES: list[dict[str, Any]] = [
     },
     {
         "slug": "mana-biblioteka-2022-gada",
-        "title": "Seminārs “Mana bibliotēka 2022. gadā”",
+        "title": "Seminārs „Mana bibliotēka 2022. gadā“",
         "lead": "Reģiona bibliotēku gada seminārs notiks klātienē Valkā.",
         "body": "Aicinām reģiona bibliotekārus uz gada semināru, kurā iepazīsimies ar 2022. gada rādītājiem "
         "un bibliotēku veiksmes stāstiem.\n\n*Demonstrācijas raksts.*",

@@ -12,6 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parskats.core.freetext import is_whole_number
+
 from . import access
 from .articles import add_editor, add_image, remove_editor, remove_image, save_article
 from .comments import COMMENT_RULES, DECISIONS, change_comment_rules, erase_comment, moderate_comment
@@ -152,7 +154,7 @@ def network_settings(request: HttpRequest, network: str) -> HttpResponse:
             return redirect("news:settings", net.slug)
         if "remove_editor" in request.POST:
             raw = request.POST["remove_editor"]
-            editor = Editor.objects.filter(network=net, pk=raw).first() if raw.isdigit() else None
+            editor = Editor.objects.filter(network=net, pk=raw).first() if is_whole_number(raw) else None
             if editor is not None:
                 remove_editor(request.user, editor)
                 messages.success(request, _("The editor is removed."))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parskats.accounts.models import User
+from parskats.core.freetext import NameField
 
 from .articles import parse_tags, unique_slug
 from .models import Article, ArticleImage, NewsSettings
@@ -123,7 +124,7 @@ class ImageForm(DescribedMixin, forms.ModelForm[ArticleImage]):
 
 
 class CommentForm(DescribedMixin, forms.Form):
-    name = forms.CharField(label=pgettext_lazy("commenter", "Name"), max_length=80)
+    name = NameField(label=pgettext_lazy("commenter", "Name"), max_length=80)
     text = forms.CharField(label=pgettext_lazy("comment text", "Comment"), widget=forms.Textarea(attrs={"rows": 5}))
     # The honeypot: hidden from people (and screen readers); bots fill in every field.
     website = forms.CharField(label=_("Leave this field empty"), required=False)

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from parskats.core.freetext import DOCUMENT, LINE
+
 if TYPE_CHECKING:
     from parskats.network.models import Network
 
@@ -93,6 +95,12 @@ class ArticleQuerySet(models.QuerySet["Article"]):
             status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED], publish_at__lte=timezone.now()
         )
 
+    def last_appeared(self) -> str:
+        """When the newest public article appeared: it moves by itself when a scheduled one's time
+        comes, which no write announces (the public pages' cache keys on it)."""
+        newest = self.public().aggregate(newest=models.Max("publish_at"))["newest"]
+        return newest.isoformat() if newest else ""
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -111,9 +119,12 @@ class Article(models.Model):
         help_text=_("Latin letters, digits and hyphens; made from the title."),
     )
     lead = models.TextField(_("summary"), max_length=400, blank=True, help_text=_("Shown in the list and when shared."))
-    body = models.TextField(_("text (Markdown)"))
+    body = models.TextField(_("text (Markdown)"), max_length=DOCUMENT)
     signature = models.TextField(
-        _("prepared by"), blank=True, help_text=_("Name and position, one per line: “Informāciju sagatavoja …”.")
+        _("prepared by"),
+        blank=True,
+        max_length=LINE,
+        help_text=_("Name and position, one per line: “Informāciju sagatavoja …”."),
     )
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="lv")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)

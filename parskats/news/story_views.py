@@ -9,8 +9,10 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from parskats.core.collation import sorted_by_name
+from parskats.core.pagecache import public_page
 from parskats.core.text import plain, shorten, summary
 
+from .models import Article
 from .stories import get_public_story, photos_for, stories_of_year, story_years
 
 EXCERPT_CHARS = 220  # a few lines of each story on the year's page
@@ -29,10 +31,12 @@ def robots(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+@public_page("figures", "news", clock=Article.objects.last_appeared)
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "news/stories_index.html", {"years": story_years()})
 
 
+@public_page("figures", "news", clock=Article.objects.last_appeared)
 def year(request: HttpRequest, network: str, year: int) -> HttpResponse:
     stories = stories_of_year(network, year)
     rows: list[dict[str, Any]] = [
@@ -49,6 +53,7 @@ def year(request: HttpRequest, network: str, year: int) -> HttpResponse:
     return render(request, "news/stories_year.html", {"rows": rows, "network": net, "year": year})
 
 
+@public_page("figures", "news", clock=Article.objects.last_appeared)
 def story(request: HttpRequest, network: str, year: int, library: str) -> HttpResponse:
     item = get_public_story(network, year, library)
     photos = list(photos_for(item.report))

@@ -2,16 +2,20 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from parskats.core import converters  # noqa: F401  (registers <year:…>)
+from parskats.core.pagecache import public_page
+
 from . import editor_views, feeds, views
+from .models import Article
 
 app_name = "news"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.article_list, name="list"),
-    path("<int:year>/", views.archive_year, name="year"),
-    path("<int:year>/<slug:slug>/", views.article, name="article"),
+    path("<year:year>/", views.archive_year, name="year"),
+    path("<year:year>/<slug:slug>/", views.article, name="article"),
     path("temats/<slug:slug>/", views.tag, name="tag"),
-    path("rss/", feeds.NewsFeed(), name="rss"),
-    path("atom/", feeds.AtomNewsFeed(), name="atom"),
+    path("rss/", public_page("news", clock=Article.objects.last_appeared)(feeds.NewsFeed()), name="rss"),
+    path("atom/", public_page("news", clock=Article.objects.last_appeared)(feeds.AtomNewsFeed()), name="atom"),
     path("redakcija/", editor_views.desk, name="desk"),
     path("redakcija/<slug:network>/jauns/", editor_views.new, name="new"),
     path("redakcija/<slug:network>/iestatijumi/", editor_views.network_settings, name="settings"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parskats.core.pagecache import public_page
 from parskats.core.ratelimit import client_address, ratelimit
 from parskats.core.text import NEWS, summary, to_html
 
@@ -19,6 +19,10 @@ from .forms import CommentForm
 from .models import Article, Comment, NewsSettings, Tag
 
 PER_PAGE = 10
+# The confirmation of a posted comment waits in the session for the next view of its article, where it is
+# shown at the comment form (the redirect lands there), not at the top of a long page.
+SENT_KEY = "news_comment_sent"
+SENT_ANCHOR = "komentars-nosutits"
 
 
 def _listing(queryset: QuerySet[Article]) -> QuerySet[Article]:
@@ -48,11 +52,13 @@ def _years() -> list[int]:
     return [d.year for d in dates]
 
 
+@public_page("news", clock=Article.objects.last_appeared)
 def article_list(request: HttpRequest) -> HttpResponse:
     page = _page(request, Article.objects.public())
     return _render_list(request, page, _("News"))
 
 
+@public_page("news", clock=Article.objects.last_appeared)
 def archive_year(request: HttpRequest, year: int) -> HttpResponse:
     articles = Article.objects.public().filter(publish_at__year=year)
     if not articles.exists():
@@ -62,6 +68,7 @@ def archive_year(request: HttpRequest, year: int) -> HttpResponse:
     return _render_list(request, page, heading, year=year)
 
 
+@public_page("news", clock=Article.objects.last_appeared)
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     chosen = get_object_or_404(Tag, slug=slug)
     page = _page(request, Article.objects.public().filter(tags=chosen))
@@ -80,6 +87,7 @@ def _article_for_reader(request: HttpRequest, slug: str) -> Article:
         raise
 
 
+@public_page("news", clock=Article.objects.last_appeared)
 @ratelimit("comments")
 def article(request: HttpRequest, year: int, slug: str) -> HttpResponse:
     item = _article_for_reader(request, slug)
@@ -103,11 +111,8 @@ def article(request: HttpRequest, year: int, slug: str) -> HttpResponse:
             except CommentRefused as refusal:
                 error = str(refusal)
             else:
-                if comment.status == Comment.Status.PENDING:
-                    messages.success(request, _("Thank you! Your comment will appear once a moderator approves it."))
-                else:
-                    messages.success(request, _("Thank you! Your comment is published."))
-                return redirect(item.get_absolute_url() + "#komentari")
+                request.session[SENT_KEY] = {"article": item.pk, "pending": comment.status == Comment.Status.PENDING}
+                return redirect(f"{item.get_absolute_url()}#{SENT_ANCHOR}")
         status = 400
         # A fresh time stamp, so that the corrected form is not refused as expired or too early.
         data = request.POST.copy()
@@ -116,6 +121,7 @@ def article(request: HttpRequest, year: int, slug: str) -> HttpResponse:
         form.is_valid()
     else:
         form = CommentForm(initial={"issued": issue_token()}, max_length=rules.max_length)
+    sent = _sent_confirmation(request, item)
     comments = list(item.approved_comments())
     images = list(item.images.all())
     context = {
@@ -132,5 +138,18 @@ def article(request: HttpRequest, year: int, slug: str) -> HttpResponse:
         "pre_moderation": rules.moderation == NewsSettings.Moderation.PRE,
         "is_editor": access.is_editor(request.user, item.network),
         "now": timezone.now(),
+        "sent": sent,
+        "sent_anchor": SENT_ANCHOR,
     }
     return render(request, "news/article.html", context, status=status)
+
+
+def _sent_confirmation(request: HttpRequest, item: Article) -> str:
+    """The thanks for a comment just posted on this article (once), or ""."""
+    sent = request.session.get(SENT_KEY)
+    if not isinstance(sent, dict) or sent.get("article") != item.pk:
+        return ""
+    del request.session[SENT_KEY]
+    if sent.get("pending"):
+        return _("Thank you! Your comment will appear once a moderator approves it.")
+    return _("Thank you! Your comment is published.")

@@ -6,3 +6,10 @@ class PlsConfig(AppConfig):
     name = "parskats.pls"
     label = "pls"
     verbose_name = _("US Public Libraries Survey")
+
+    def ready(self) -> None:
+        from parskats.jobs import registry
+
+        from . import jobs
+
+        registry.register(jobs.KIND_SPEC)

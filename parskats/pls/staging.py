@@ -61,9 +61,23 @@ def staged(session: Any, token: str) -> tuple[Path, dict[str, Any]] | None:
     return (directory, entry) if directory.is_dir() else None
 
 
-def discard(session: Any, token: str) -> None:
+def note(session: Any, token: str, **facts: Any) -> None:
+    """Remember more about a staged upload (what its preview found)."""
+    staged = dict(session.get(SESSION_KEY, {}))
+    if token in staged:
+        staged[token] = {**staged[token], **facts}
+        session[SESSION_KEY] = staged
+
+
+def forget(session: Any, token: str) -> None:
+    """The session lets go of the upload (it cannot be applied twice); its folder stays for the job
+    that imports it, which removes it when it ends."""
     staged = dict(session.get(SESSION_KEY, {}))
     staged.pop(token, None)
     session[SESSION_KEY] = staged
+
+
+def discard(session: Any, token: str) -> None:
+    forget(session, token)
     if token and "/" not in token and ".." not in token:
         shutil.rmtree(root() / token, ignore_errors=True)

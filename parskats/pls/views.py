@@ -9,20 +9,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from parskats.accounts import access
-from parskats.audit.models import AuditEntry
-from parskats.catalogue.models import Indicator
+from parskats.jobs.access import jobs_of_subject
+from parskats.jobs.models import Job
 from parskats.network.models import Network
 from parskats.reporting.models import ReportingPeriod
 
 from . import change, staging
 from .forms import ConfirmForm, ImportForm
 from .importer import NETWORK_SLUG, ConfirmationNeeded, ImportFailed, ImportResult, import_year
+from .jobs import KIND, start_import
 from .layout import OUTLET_SURVEY_CODE, SURVEY_CODE
-from .reconcile import OUTCOMES, Reconciliation, reconcile
 
 
 def _admin_network(request: HttpRequest, slug: str) -> Network:
@@ -58,32 +58,32 @@ def _preview(request: HttpRequest, form: ImportForm) -> tuple[ImportResult, str]
     except ImportFailed:
         staging.discard(request.session, token)
         raise
+    needs = {"removals": result.needs_removal_confirmation, "columns": result.needs_column_confirmation}
+    staging.note(request.session, token, needs=needs)
     return result, token
 
 
-def _apply(request: HttpRequest, confirm: ConfirmForm) -> tuple[ImportResult, Reconciliation | None]:
+def _apply(request: HttpRequest, network: Network, confirm: ConfirmForm) -> Job:
+    """Queue the import of the files the preview showed. A confirmation the preview asked for and the
+    person did not give is refused here, with the preview again, before anything is queued (the job
+    checks again against the data as it then is)."""
     token = confirm.cleaned_data["token"]
     found = staging.staged(request.session, token)
     if found is None:
         raise ImportFailed([_("These files are no longer waiting to be imported: upload them again.")])
     directory, options = found
-    result = import_year(
-        directory,
-        year=options["year"],
-        actor=request.user,
-        channel=AuditEntry.Channel.FORM,
-        quarantine=bool(options.get("quarantine")),
-        confirm_removals=confirm.cleaned_data["confirm_removals"],
-        confirm_columns=confirm.cleaned_data["confirm_columns"],
+    needs = options.get("needs", {})
+    removals, columns = confirm.cleaned_data["confirm_removals"], confirm.cleaned_data["confirm_columns"]
+    if (needs.get("removals") and not removals) or (needs.get("columns") and not columns):
+        preview = import_year(directory, year=options["year"], quarantine=bool(options.get("quarantine")), dry_run=True)
+        over = preview.plan.over(preview.limit) if preview.plan else []
+        refusals = ([] if removals else over) + ([] if columns else preview.findings.suspects)
+        raise ConfirmationNeeded(refusals, preview)
+    job = start_import(
+        request.user, network, token, directory, {**options, "confirm_removals": removals, "confirm_columns": columns}
     )
-    checked = None
-    if (directory / "ae.csv").exists() or (directory / "state.csv").exists():
-        try:  # whenever both the systems and the official totals of the year are there
-            checked = reconcile(directory if (directory / "state.csv").exists() else None, options["year"])
-        except ImportFailed:
-            checked = None
-    staging.discard(request.session, token)
-    return result, checked
+    staging.forget(request.session, token)
+    return job
 
 
 def _plan_rows(result: ImportResult | None) -> list[dict[str, Any]]:
@@ -106,19 +106,19 @@ def home(request: HttpRequest, network: str) -> HttpResponse:
     applying = request.method == "POST" and "token" in request.POST
     form = ImportForm(None if applying else request.POST or None, None if applying else request.FILES or None)
     confirm = ConfirmForm(request.POST if applying else None)
-    result: ImportResult | None = None
     preview: ImportResult | None = None
-    checked: Reconciliation | None = None
     problems: list[str] = []
     status = 200
     if applying:
         if confirm.is_valid():
             try:
-                result, checked = _apply(request, confirm)
+                job = _apply(request, net, confirm)
             except ConfirmationNeeded as exc:
                 preview, problems, status = exc.result, exc.problems, 400
             except ImportFailed as exc:
                 problems, status = exc.problems, 400
+            else:
+                return redirect("jobs:status", net.slug, job.pk)
         else:
             status = 400
     elif request.method == "POST":
@@ -131,17 +131,6 @@ def home(request: HttpRequest, network: str) -> HttpResponse:
                 status = 400
         else:
             status = 400
-    rows = []
-    if checked is not None:
-        names = {i.code: i.name for i in Indicator.objects.filter(survey__code=SURVEY_CODE, code__in=checked.elements)}
-        rows = [
-            {
-                "code": code,
-                "name": names.get(code, code),
-                "counts": [checked.outcomes[code][outcome] for outcome in OUTCOMES],
-            }
-            for code in checked.elements
-        ]
     return render(
         request,
         "pls/home.html",
@@ -150,14 +139,11 @@ def home(request: HttpRequest, network: str) -> HttpResponse:
             "form": form,
             "confirm": confirm,
             "years": _years(net),
-            "result": result,
             "preview": preview,
             "plan_rows": _plan_rows(preview),
             "limit_percent": f"{(preview.limit if preview else change.max_share()) * 100:.0f}",
-            "checked": checked,
-            "reconcile_rows": rows,
             "problems": problems,
-            "outcome_labels": [_("exact"), _("rounding"), _("documented reason"), _("unexplained")],
+            "jobs": jobs_of_subject(request.user, net, KIND),
         },
         status=status,
     )

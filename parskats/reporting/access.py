@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from django.http import Http404
+import re
+
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
 
 from parskats.accounts.access import AnyUser, is_network_admin, reporter_unit_ids
+from parskats.core.media import Visibility
 
 from .models import Report
 
@@ -43,3 +46,22 @@ def can_write_report(user: AnyUser, report: Report) -> bool:
     """The library's reporter or the network's admin (the same rule as get_report_for_user(write=True))."""
     network = report.period.network
     return report.unit_id in reporter_unit_ids(user, network) or is_network_admin(user, network)
+
+
+def photo_file_visibility(request: HttpRequest, name: str) -> Visibility | None:
+    """Who may open the file `reports/<report>/<file>` (parskats.core.media): anyone, once the photo is
+    consented and its report approved; before that only those who may read the report."""
+    from .models import Photo, public_photos
+
+    parts = name.split("/")
+    if len(parts) != 3 or not re.fullmatch(r"[0-9]{1,18}", parts[1]):  # an id, within BIGINT
+        return None
+    photos = Photo.objects.filter(report_id=int(parts[1])).filter(Q(image=name) | Q(thumbnail=name))
+    photo = photos.only("id", "report_id").first()
+    if photo is None:
+        return None
+    if public_photos().filter(pk=photo.pk).exists():
+        return Visibility.PUBLIC
+    if reports_for_user(request.user).filter(pk=photo.report_id).exists():
+        return Visibility.PRIVATE
+    return None

@@ -6,3 +6,10 @@ class ReportingConfig(AppConfig):
     name = "parskats.reporting"
     label = "reporting"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from parskats.core import media
+
+        from .access import photo_file_visibility
+
+        media.register("reports", photo_file_visibility)

@@ -17,6 +17,8 @@ from django.db.models import Count, Q, Sum
 from parskats.catalogue.expressions import Expression, ExpressionError, Missing, compile_expression
 from parskats.catalogue.formparts import IndicatorInfo, expand
 from parskats.catalogue.models import CheckRule, Indicator
+from parskats.catalogue.peers import NO_POPULATION, Fences, fences, outlier_settings, size_class
+from parskats.network.models import PopulationServed
 
 from .figures import Figure, figures, previous_figures
 from .models import Activity, Explanation, Report, Value
@@ -47,7 +49,7 @@ class CheckResult:
 
 
 @lru_cache(maxsize=4096)
-def _compiled(text: str) -> Expression | None:
+def compiled_check(text: str) -> Expression | None:
     try:
         return compile_expression(text)
     except ExpressionError:  # the loader refuses these; a rule edited by hand in the admin is skipped
@@ -62,6 +64,8 @@ class ReportEnvironment:
         self.values = values
         self._previous = previous
         self._peers: dict[str, Decimal | None] = {}
+        self._fences: dict[str, Fences | None] = {}
+        self._classes: dict[int, str] | None = None
         self._activities: dict[str, Decimal] | None = None
 
     def value(self, name: str) -> Decimal:
@@ -84,11 +88,17 @@ class ReportEnvironment:
         return value.numeric
 
     def prefetch_peers(self, names: set[str]) -> None:
-        """Read the peer values of every indicator the checks compare with peers, in one query."""
+        """Read the peer values of every indicator the checks compare with peers, in one query.
+
+        The peers are the other libraries of the same type and size class (catalogue/data/peers.toml)
+        that reported the indicator; of the same type only when the class has too few of them."""
         names = names - set(self._peers)
         if not names:
             return
-        numbers: dict[str, list[Decimal]] = {name: [] for name in names}
+        everyone: dict[str, list[Decimal]] = {name: [] for name in names}
+        alike: dict[str, list[Decimal]] = {name: [] for name in names}
+        classes = self._size_classes()
+        own = classes.get(self.report.unit_id, NO_POPULATION)
         rows = (
             Value.objects.filter(
                 report__period_id=self.report.period_id,
@@ -97,23 +107,56 @@ class ReportEnvironment:
                 code=Value.Code.NUMBER,
             )
             .exclude(report_id=self.report.pk)
-            .values_list("indicator__code", "number")
+            .values_list("indicator__code", "report__unit_id", "number")
         )
-        for code, number in rows:
+        for code, unit_id, number in rows:
             if number is not None:
-                numbers[code].append(number)
-        for name, found in numbers.items():
+                everyone[code].append(number)
+                if classes.get(unit_id, NO_POPULATION) == own:
+                    alike[code].append(number)
+        enough = outlier_settings().min_peers
+        for name in names:
+            found = alike[name] if len(alike[name]) >= enough else everyone[name]
             self._peers[name] = statistics.median(found) if len(found) >= MIN_PEERS else None
+            self._fences[name] = fences(found)
+
+    def _size_classes(self) -> dict[int, str]:
+        """Library id → size class of the libraries of the period: by the population the report
+        gives, else the population register's."""
+        if self._classes is None:
+            period = self.report.period
+            persons: dict[int, Decimal | int] = dict(
+                PopulationServed.objects.filter(unit__network_id=period.network_id, year=period.year).values_list(
+                    "unit_id", "persons"
+                )
+            )
+            given = Value.objects.filter(
+                Q(indicator__concept="population") | Q(indicator__code="population"),
+                report__period_id=self.report.period_id,
+                code=Value.Code.NUMBER,
+            ).values_list("report__unit_id", "number")
+            persons.update({unit_id: number for unit_id, number in given if number is not None})
+            self._classes = {unit_id: size_class(number) for unit_id, number in persons.items()}
+        return self._classes
 
     def peer_median(self, name: str) -> Decimal:
-        """The median of the same indicator in the other reports of the period from libraries of the
-        same type (at least MIN_PEERS of them)."""
+        """The median of the same indicator in the other reports of the period from its peers (at
+        least MIN_PEERS of them)."""
         if name not in self._peers:
             self.prefetch_peers({name})
         median = self._peers[name]
         if median is None:
             raise Missing(name)
         return median
+
+    def peer_fence(self, name: str, high: bool) -> Decimal:
+        """The lower or upper robust fence of the peers' values (median and MAD, or quartiles)."""
+        if name not in self._peers:
+            self.prefetch_peers({name})
+        found = self._fences[name]
+        if found is None:
+            raise Missing(name)
+        return found.high if high else found.low
 
     def activities(self) -> dict[str, Decimal]:
         if self._activities is None:
@@ -141,7 +184,7 @@ def form_indicators(report: Report) -> list[Indicator]:
 def parent_code(indicator: Indicator) -> str:
     known: str | None = getattr(indicator, "parent_code", None)
     if known is not None:
-        return known
+        return str(known)
     return indicator.parent.code if indicator.parent else ""
 
 
@@ -166,7 +209,7 @@ def run_checks(
         if not rule.on_form(year, kind):
             continue
         for field, text in expand(rule.fields, rule.expression, infos):
-            expression = _compiled(text)
+            expression = compiled_check(text)
             if field in infos and expression is not None:
                 planned.append((rule, field, expression))
     env.prefetch_peers({name for _rule, _field, expression in planned for name in expression.peer_names})

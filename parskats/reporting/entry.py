@@ -17,9 +17,12 @@ from django.utils.translation import gettext as _
 from parskats.accounts.access import AnyUser
 from parskats.accounts.models import User
 from parskats.audit.models import record
-from parskats.catalogue.models import Indicator
+from parskats.catalogue.expressions import Missing
+from parskats.catalogue.formparts import IndicatorInfo, expand
+from parskats.catalogue.models import CheckRule, Indicator
 from parskats.core.numbers import NumberParseError, format_number, parse_number
 
+from .checks import compiled_check, parent_code
 from .figures import Figure
 from .models import Report, Value
 from .number_errors import not_a_number, not_whole
@@ -114,6 +117,58 @@ def parse_raw(indicator: Indicator, raw: object) -> Parsed | None:
     return Parsed(Value.Code.NUMBER, number)
 
 
+class _OneValue:
+    """What an at-entry check sees: the one value being entered, nothing else."""
+
+    def __init__(self, code: str, number: Decimal) -> None:
+        self.code, self.number = code, number
+
+    def value(self, name: str) -> Decimal:
+        if name != self.code:
+            raise Missing(name)
+        return self.number
+
+    def previous(self, name: str) -> Decimal:
+        raise Missing(name)
+
+    def peer_median(self, name: str) -> Decimal:
+        raise Missing(name)
+
+    def present(self, name: str) -> bool:
+        return name == self.code
+
+
+def entry_rules(report: Report) -> list[CheckRule]:
+    """The checks of this report's form that refuse a value as it is entered (at_entry in the
+    survey's checks file, e.g. "not negative"), read once per report object."""
+    cached: list[CheckRule] | None = getattr(report, "_entry_rules", None)
+    if cached is None:
+        year, kind = report.period.year, report.unit.library_type
+        rules = CheckRule.objects.filter(survey_id=report.period.survey_id, at_entry=True)
+        cached = [rule for rule in rules if rule.on_form(year, kind)]
+        report._entry_rules = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def refuse_at_entry(indicator: Indicator, parsed: Parsed | None, rules: list[CheckRule]) -> None:
+    """Raise EntryError with the rule's message when the value fails an at-entry check."""
+    if parsed is None or parsed.number is None:
+        return
+    info = {indicator.code: IndicatorInfo(indicator.code, parent_code(indicator))}
+    env = _OneValue(indicator.code, parsed.number)
+    for rule in rules:
+        for field, text in expand(rule.fields, rule.expression, info):
+            if field != indicator.code:
+                continue
+            expression = compiled_check(text)
+            try:
+                holds = expression is not None and expression.evaluate(env)
+            except Missing:
+                continue
+            if not holds:
+                raise EntryError(rule.message, indicator.code)
+
+
 def field_indicator(report: Report, indicator_code: str) -> Indicator:
     """An indicator on this report's form, or EntryError."""
     indicator = Indicator.objects.filter(survey_id=report.period.survey_id, code=indicator_code).first()
@@ -144,6 +199,7 @@ def save_value(
     None when the field is now empty. Raises EntryError or VersionConflict; nothing is half-saved."""
     indicator = indicator or field_indicator(report, indicator_code)
     parsed = parse_raw(indicator, raw)
+    refuse_at_entry(indicator, parsed, entry_rules(report))
     editor = user if isinstance(user, User) else None
     try:
         with transaction.atomic():

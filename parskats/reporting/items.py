@@ -20,12 +20,14 @@ from parskats.accounts.access import AnyUser
 from parskats.accounts.models import User
 from parskats.audit.models import AuditEntry, record
 from parskats.catalogue.models import NarrativeSection
+from parskats.core.freetext import STORY
+from parskats.core.numbers import format_number
 
 from .entry import EntryError, ensure_editable, save_value
 from .form import field_rows
 from .models import Activity, Explanation, Narrative, Photo, Report, Value
 
-MAX_NARRATIVE_CHARS = 20_000
+MAX_NARRATIVE_CHARS = STORY
 MAX_EXPLANATION_CHARS = 2000
 ACTIVITY_FIELDS = ("title", "date", "end_date", "mode", "attendance", "audience", "partners", "description")
 
@@ -71,7 +73,9 @@ def save_narrative(
     """Save a narrative section's text with the same optimistic versioning as the values: a save
     based on an older version of the text is refused. Returns the narrative (None: never written)."""
     if len(text) > MAX_NARRATIVE_CHARS:
-        raise EntryError(_("The text is too long (at most %(max)s characters).") % {"max": MAX_NARRATIVE_CHARS})
+        raise EntryError(
+            _("The text is too long (at most %(max)s characters).") % {"max": format_number(MAX_NARRATIVE_CHARS)}
+        )
     locked = lock_editable(report)
     narrative = Narrative.objects.select_for_update().filter(report=report, section=section).first()
     current = narrative.version if narrative else 0

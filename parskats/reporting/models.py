@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from parskats.core.freetext import SHORT_TEXT, STORY
 from parskats.core.text import REPORT, to_html
 
 
@@ -143,7 +144,7 @@ class Narrative(models.Model):
     section = models.ForeignKey(
         "catalogue.NarrativeSection", on_delete=models.PROTECT, related_name="narratives", verbose_name=_("section")
     )
-    text = models.TextField(_("text"), blank=True)
+    text = models.TextField(_("text"), blank=True, max_length=STORY)
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -188,7 +189,7 @@ class Activity(models.Model):
     attendance = models.PositiveIntegerField(_("attendance"), null=True, blank=True)
     audience = models.CharField(_("audience"), max_length=16, choices=Audience.choices, default=Audience.ALL)
     partners = models.CharField(_("partners"), max_length=300, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=SHORT_TEXT)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -271,7 +272,7 @@ class Explanation(models.Model):
     check_code = models.CharField(_("check"), max_length=64)
     indicator_code = models.CharField(_("indicator"), max_length=64)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
-    text = models.TextField(_("explanation"))
+    text = models.TextField(_("explanation"), max_length=SHORT_TEXT)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -89,7 +89,7 @@ def render_row(row: FieldRow, labels: dict[str, Any], editable: bool) -> SafeStr
         part=" is-part" if row.is_part else "",
         code=code,
         name=indicator.name,
-        unit=labels["units"].get(indicator.unit, indicator.unit),
+        unit=indicator.unit_label,
         definition=format_html(
             '\n    <details class="definition"><summary>{}<span class="visually-hidden">: {}</span></summary>'
             "<p>{}</p></details>",

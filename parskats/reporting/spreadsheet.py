@@ -27,11 +27,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from parskats.accounts.access import AnyUser
 from parskats.catalogue.models import Indicator
+from parskats.core.freetext import is_whole_number
 from parskats.network.models import Network
 
 from .access import get_report_for_user
 from .checks import form_indicators
-from .entry import EntryError, ensure_editable, parse_raw, save_value
+from .entry import EntryError, ensure_editable, entry_rules, parse_raw, refuse_at_entry, save_value
 from .figures import Figure, previous_figures
 from .models import Report, Value
 
@@ -156,7 +157,7 @@ def _sheet_report(
 ) -> Report | None:
     """The report a sheet is for, by the mark in A2, if this person may change it now."""
     marker = sheet["A2"].value
-    if not isinstance(marker, str) or not marker.startswith(MARKER) or not marker[len(MARKER) :].isdigit():
+    if not isinstance(marker, str) or not marker.startswith(MARKER) or not is_whole_number(marker[len(MARKER) :]):
         problems.append(Problem(sheet.title, 2, "A", _("Not a report sheet: cell A2 must keep its report mark.")))
         return None
     try:
@@ -180,6 +181,7 @@ def _sheet_values(sheet: Worksheet, report: Report, problems: list[Problem]) -> 
     """The sheet's values that parse, as (report, indicator, raw); a problem for each that does not."""
     indicators = {i.code: i for i in form_indicators(report)}
     value_letter = get_column_letter(VALUE_COL)
+    rules = entry_rules(report)
     planned: list[tuple[Report, Indicator, object]] = []
     for row in range(FIRST_ROW, sheet.max_row + 1):
         code = sheet.cell(row=row, column=CODE_COL).value
@@ -199,7 +201,8 @@ def _sheet_values(sheet: Worksheet, report: Report, problems: list[Problem]) -> 
             message = _("A date: enter a number.")
         else:
             try:
-                parse_raw(indicator, Decimal(str(raw)) if isinstance(raw, float) else raw)
+                parsed = parse_raw(indicator, Decimal(str(raw)) if isinstance(raw, float) else raw)
+                refuse_at_entry(indicator, parsed, rules)
                 planned.append((report, indicator, raw))
                 continue
             except EntryError as error:

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from parskats.core import converters  # noqa: F401  (registers <year:…>)
+
 from . import views, views_parts, views_submit, views_xlsx
 
 app_name = "reporting"
@@ -7,7 +9,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("start/<int:period>/<int:unit>/", views.start, name="start"),
     path("upload/", views_xlsx.upload, name="upload"),
-    path("period/<int:year>/workbook.xlsx", views_xlsx.download_region, name="region_xlsx"),
+    path("period/<year:year>/workbook.xlsx", views_xlsx.download_region, name="region_xlsx"),
     path("<int:report>/", views.form, name="form"),
     path("<int:report>/value/<str:code>/", views.save_field, name="save_field"),
     path("<int:report>/copy-stable/", views.copy_stable, name="copy_stable"),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from parskats.accounts.access import get_network_for_user, is_network_admin, libraries_for_user, reporter_unit_ids
 from parskats.catalogue.models import Indicator
+from parskats.core.freetext import is_whole_number
 
 from .access import can_write_report, get_report_for_user, reports_for_user
 from .checks import form_indicators
@@ -138,7 +139,7 @@ def raw_from(request: HttpRequest, code: str) -> str:
 
 def version_from(request: HttpRequest, code: str) -> int | None:
     raw = request.POST.get(f"version-{code}", "")
-    return int(raw) if raw.isdigit() else 0
+    return int(raw) if is_whole_number(raw) else 0
 
 
 def save_all(request: HttpRequest, report: Report) -> HttpResponse:

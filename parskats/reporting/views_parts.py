@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from parskats.accounts.http import AuthenticatedHttpRequest
 from parskats.catalogue.models import NarrativeSection
+from parskats.core.freetext import TextLimitsMixin, is_whole_number
 
 from . import items
 from .entry import EntryError, ensure_editable
@@ -45,7 +46,9 @@ def save_narrative(request: AuthenticatedHttpRequest, network: str, report: int,
     base = request.POST.get("version", "")
     status, message = "saved", ""
     try:
-        narrative = items.save_narrative(request.user, found, section, text, int(base) if base.isdigit() else None)
+        narrative = items.save_narrative(
+            request.user, found, section, text, int(base) if is_whole_number(base) else None
+        )
     except EntryError as error:
         status, message = "error", error.message
         narrative = Narrative.objects.filter(report=found, section=section).first()
@@ -64,7 +67,7 @@ def save_narrative(request: AuthenticatedHttpRequest, network: str, report: int,
     )
 
 
-class ActivityForm(forms.ModelForm[Activity]):
+class ActivityForm(TextLimitsMixin, forms.ModelForm[Activity]):
     class Meta:
         model = Activity
         fields = ["title", "date", "end_date", "mode", "attendance", "audience", "partners", "description"]

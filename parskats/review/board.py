@@ -13,10 +13,12 @@ from typing import Any
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from parskats.accounts.access import AnyUser
 from parskats.audit.models import AuditEntry
 from parskats.core.collation import sort_key
 from parskats.network.models import OrgUnit
 from parskats.network.timeline import hierarchy, year_end
+from parskats.reporting.access import reports_for_user
 from parskats.reporting.models import Report, ReportingPeriod
 
 from .findings import open_findings_by_report
@@ -179,3 +181,11 @@ def filter_and_sort(
         "errors": lambda r: (-(r.errors + r.unexplained), sort_key(r.unit.name)),
     }
     return sorted(rows, key=keys.get(sort, keys["name"]))
+
+
+def next_waiting(user: AnyUser, period: ReportingPeriod, after: Report | None = None) -> Report | None:
+    """The report that has waited longest for review in the year, other than the one just decided."""
+    waiting = reports_for_user(user).filter(period=period, status=Report.Status.SUBMITTED)
+    if after is not None:
+        waiting = waiting.exclude(pk=after.pk)
+    return waiting.order_by("submitted_at", "pk").first()

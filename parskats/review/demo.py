@@ -61,15 +61,18 @@ def load_review_demo(network: Network) -> None:
     has_history = set(
         AuditEntry.objects.filter(network=network, action=AuditEntry.Action.STATUS).values_list("report_id", flat=True)
     )
+    now = timezone.now()
     for report in reports:
         if report.pk in has_history:
             continue
         rng = random.Random(f"review|{report.unit.code}|{report.period.year}")
-        # Most come in during the fortnight before the deadline, some a few days late.
+        # Most come in during the fortnight before the deadline, some a few days late; an open year's
+        # deadline may still be ahead, and nothing happened in the future.
         offset = rng.randint(-20, -1) if rng.random() < 0.85 else rng.randint(1, 9)
-        submitted = _at(report.period.deadline + dt.timedelta(days=offset), rng)
+        submitted = min(_at(report.period.deadline + dt.timedelta(days=offset), rng), now - dt.timedelta(days=2))
         entries = [(reporters.get(report.unit_id), "draft", "submitted", "", submitted)]
         decided = submitted + dt.timedelta(days=rng.randint(2, 12), hours=rng.randint(0, 5))
+        decided = min(decided, submitted + (now - submitted) / 2)
         if report.status == Report.Status.APPROVED:
             entries.append((admin, "submitted", "approved", "", decided))
             report.approved_at = decided

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from parskats.core.freetext import TEXT
+
 if TYPE_CHECKING:
     from parskats.catalogue.models import Indicator
 
@@ -19,7 +21,7 @@ class ReviewComment(models.Model):
         "reporting.Report", on_delete=models.CASCADE, related_name="review_comments", verbose_name=_("report")
     )
     target = models.CharField(_("field"), max_length=64, blank=True, help_text=_("Indicator code; empty: general."))
-    text = models.TextField(_("comment"))
+    text = models.TextField(_("comment"), max_length=TEXT)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

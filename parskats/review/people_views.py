@@ -22,6 +22,7 @@ from parskats.accounts.invitations import remove_role as take_role
 from parskats.accounts.models import Invitation, Role
 from parskats.catalogue.models import Survey
 from parskats.core.collation import sorted_by_name
+from parskats.core.freetext import NameField
 from parskats.network.models import Network, OrgUnit
 from parskats.reporting.models import ReportingPeriod
 from parskats.reporting.periods import PERIOD_FIELDS, add_period, change_period
@@ -31,7 +32,7 @@ from . import access
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("Email"))
-    full_name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
+    full_name = NameField(label=gettext_lazy("Name"), max_length=150)
     kind = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.Kind.choices, initial=Role.Kind.REPORTER)
     unit = forms.ModelChoiceField(
         label=gettext_lazy("Library (for a reporter)"), queryset=OrgUnit.objects.none(), required=False

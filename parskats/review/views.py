@@ -20,6 +20,7 @@ from parskats.accounts.http import AuthenticatedHttpRequest
 from parskats.audit.models import AuditEntry
 from parskats.catalogue.models import Indicator, NarrativeSection
 from parskats.core.downloads import attachment
+from parskats.core.freetext import TEXT, is_whole_number, too_long
 from parskats.network.models import Network
 from parskats.reporting.models import Report, ReportingPeriod
 from parskats.reporting.submission import note_opening
@@ -33,7 +34,7 @@ from parskats.review.workflow import (
 )
 
 from . import access
-from .board import NOT_STARTED, SORTS, build_board, filter_and_sort
+from .board import NOT_STARTED, SORTS, build_board, filter_and_sort, next_waiting
 from .export import board_workbook
 from .screen import review_rows
 
@@ -87,6 +88,7 @@ def _board_context(request: HttpRequest, net: Network) -> dict[str, Any]:
         "late": late,
         "is_admin": is_network_admin(request.user, net),
         "clean_count": sum(r.clean for r in board.rows),
+        "next_waiting": next_waiting(request.user, period),
     }
 
 
@@ -121,7 +123,7 @@ def approve_many(request: AuthenticatedHttpRequest, network: str) -> HttpRespons
     if not ids:
         messages.error(request, _("Choose the reports to approve."))
         return redirect(back)
-    if not all(i.isdigit() for i in ids):
+    if not all(is_whole_number(i) for i in ids):
         messages.error(request, _("The list of reports is malformed; nothing was approved."))
         return redirect(back)
     reports = list(Report.objects.filter(pk__in=ids, period=period).select_related("unit"))
@@ -147,6 +149,7 @@ def review(request: AuthenticatedHttpRequest, network: str, report_id: int) -> H
     report = access.get_report_for_review(request.user, net, report_id)
     note_opening(request.user, report)  # from now on the reporter cannot withdraw the submission
     rows, general_findings, general_comments = review_rows(report)
+    findings = general_findings + [f for row in rows for f in row.findings]
     return render(
         request,
         "review/review.html",
@@ -160,8 +163,20 @@ def review(request: AuthenticatedHttpRequest, network: str, report_id: int) -> H
             "pending": report.review_comments.filter(sent_at__isnull=True).count(),
             "can_review": report.status == Report.Status.SUBMITTED,
             "can_reopen": report.status == Report.Status.APPROVED,
+            "open_errors": sum(f.is_error for f in findings),
+            "open_unexplained": sum(f.unexplained for f in findings),
+            "next_waiting": next_waiting(request.user, report.period, after=report),
         },
     )
+
+
+def _posted_text(request: AuthenticatedHttpRequest, key: str) -> str:
+    """A comment, return note or reason as posted, refused when longer than a review text may be."""
+    text = request.POST.get(key, "")
+    problem = too_long(text, TEXT)
+    if problem:
+        raise WorkflowError(problem)
+    return text
 
 
 def _act(request: AuthenticatedHttpRequest, network: str, report_id: int, action: str) -> HttpResponse:
@@ -172,17 +187,21 @@ def _act(request: AuthenticatedHttpRequest, network: str, report_id: int, action
     try:
         if action == "comment":
             target = request.POST.get("target", "")
-            comment_on_report(user, report, request.POST.get("text", ""), target)
+            comment_on_report(user, report, _posted_text(request, "text"), target)
             messages.success(request, _("Comment saved; it goes to the library when you return the report."))
             return redirect(f"{url}#field-{target}" if target else f"{url}#comments")
         if action == "return":
-            return_report(user, report, request.POST.get("comment", ""))
+            # Comments typed on fields but not saved one by one go with the return (the page's script).
+            typed = {
+                key[len("field:") :]: _posted_text(request, key) for key in request.POST if key.startswith("field:")
+            }
+            return_report(user, report, _posted_text(request, "comment"), typed)
             messages.success(request, _("The report was returned to the library with your comments."))
         elif action == "approve":
             approve_report(user, report)
             messages.success(request, _("The report is approved and locked."))
         elif action == "reopen":
-            reopen_report(user, report, request.POST.get("reason", ""))
+            reopen_report(user, report, _posted_text(request, "reason"))
             messages.success(request, _("The report is open for changes again."))
     except WorkflowError as error:
         messages.error(request, str(error))

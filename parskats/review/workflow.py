@@ -11,7 +11,7 @@ action "status", and notifies the library's reporters by email once the transact
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.utils import timezone
@@ -83,13 +83,19 @@ def comment_on_report(user: User, report: Report, text: str, target: str = "") -
 
 
 @transaction.atomic
-def return_report(user: User, report: Report, comment: str = "") -> Report:
+def return_report(
+    user: User, report: Report, comment: str = "", field_comments: Mapping[str, str] | None = None
+) -> Report:
     """Send a submitted report back to the library with the pending comments (at least one: a
-    general comment given here or comments on fields written before)."""
+    general comment given here, comments on fields written before, or comments on fields typed on
+    the review page and sent with the return, field code to text)."""
 
     report = _locked(report)
     require_admin(user, report)
     require_status(report, Report.Status.SUBMITTED)
+    for target, text in sorted((field_comments or {}).items()):
+        if text.strip():
+            comment_on_report(user, report, text, target)
     if comment.strip():
         comment_on_report(user, report, comment)
     pending = ReviewComment.objects.filter(report=report, sent_at__isnull=True)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,7 +10,21 @@ class SeminarConfig(AppConfig):
 
     def ready(self) -> None:
         from parskats.accounts import personal_data
+        from parskats.jobs import registry
 
+        from . import jobs
         from . import personal_data as ours
 
         personal_data.register("seminar guests", erase=ours.erase)
+        checks.register(fonts_installed)
+        registry.register(jobs.KIND_SPEC)
+
+
+def fonts_installed(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
+    """The deck measures its texts in DejaVu Sans: without the font every fit would be a guess."""
+    from .fit import missing_fonts
+
+    return [
+        checks.Error(f"The deck's font is missing: {path}", hint="Install fonts-dejavu-core.", id="seminar.E001")
+        for path in missing_fonts()
+    ]

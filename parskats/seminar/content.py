@@ -30,15 +30,15 @@ from parskats.stats.aggregate import (
     survey_years,
 )
 from parskats.stats.compare import Change, year_change
-from parskats.stats.pages import Figures, Query, build_figures, dashboard_config, decimals_for
+from parskats.stats.pages import Figures, Query, axis_title, build_figures, dashboard_config, decimals_for
 
 from .agenda import TimedItem, timed
 from .models import AgendaItem, Seminar
-from .wall import slide_spec
 
 STORY_CHARS = 420  # what fits the story box of a library slide in large type
 INSIGHT_CHARS = 200
 COUNTY_CHART_CONCEPTS = ("users", "visits", "loans")
+COUNTY_BARS_CONCEPT = "visits"  # a county's divider compares its libraries by this figure
 
 
 @dataclass
@@ -68,6 +68,7 @@ class LibrarySlide:
     events_in_person: str = "—"
     events_virtual: str = "—"
     activities: list[tuple[str, str]] = field(default_factory=list)  # (title, mode label)
+    chart_value: Decimal | None = None  # the county divider's chart: this library's bar
 
     @property
     def shortened(self) -> bool:
@@ -97,17 +98,11 @@ class Pack:
     completeness: list[Completeness]
     libraries: list[LibrarySlide]
     insights: list[tuple[str, str]]  # (library names, quote)
-    _pictures: dict[str, bytes] = field(default_factory=dict)
+    library_axis: str = ""  # what the county dividers' bars count, with the unit
 
     @property
     def all_charts(self) -> list[charts.Chart]:
         return self.region_charts + self.county_charts
-
-    def picture(self, chart: charts.Chart) -> bytes:
-        """The chart drawn for a slide, once per pack: the deck and the handout share it."""
-        if chart.key not in self._pictures:
-            self._pictures[chart.key] = charts.render_png(slide_spec(chart.spec), scale=2)
-        return self._pictures[chart.key]
 
 
 def has_data(chart: charts.Chart) -> bool:
@@ -166,7 +161,7 @@ def build_pack(seminar: Seminar, base_url: str = "") -> Pack:
             charts.bar(
                 f"county-{concept}",
                 _("%(indicator)s by county, %(year)s") % {"indicator": indicator.name, "year": seminar.year},
-                indicator.get_unit_display(),
+                axis_title(indicator),
                 [(row.label, row.cell(indicator.code).value) for row in table.rows],
                 decimals_for(indicator),
             )
@@ -180,8 +175,7 @@ def build_pack(seminar: Seminar, base_url: str = "") -> Pack:
             if ind is not None and row.cell(ind.code).value is not None
         ]
         title = _("Events in person and online by county, %(year)s") % {"year": seminar.year}
-        unit = events[0].get_unit_display() if events[0] else ""
-        spec = charts.series_chart(data, title=title, value_title=unit)
+        spec = charts.series_chart(data, title=title, value_title=_("number of events"))
         # Counties, not years, along the axis: wider bands and labels that do not collide.
         spec["width"] = 480
         spec["encoding"]["x"]["axis"] = {"labelAngle": 0, "labelLimit": 200}
@@ -194,7 +188,7 @@ def build_pack(seminar: Seminar, base_url: str = "") -> Pack:
     completeness.append(Completeness(_("Region"), table.total.reports, len(table.total.library_ids)))
 
     agenda = timed(seminar)
-    libraries = _library_slides(seminar, table, agenda, previous_year, base_url)
+    libraries, library_axis = _library_slides(seminar, table, agenda, previous_year, base_url)
     # The same words from several libraries are quoted once, with every library's name.
     said: dict[str, list[str]] = {}
     for slide in libraries:
@@ -212,15 +206,17 @@ def build_pack(seminar: Seminar, base_url: str = "") -> Pack:
         completeness,
         libraries,
         insights,
+        library_axis=library_axis,
     )
 
 
 def _library_slides(
     seminar: Seminar, region: Table, agenda: list[TimedItem], previous_year: int | None, base_url: str
-) -> list[LibrarySlide]:
+) -> tuple[list[LibrarySlide], str]:
+    """The library slides in agenda order, and what their county dividers' bars count."""
     rows = [row for row in agenda if row.item.kind == AgendaItem.Kind.LIBRARY and row.item.library is not None]
     if not rows:
-        return []
+        return [], ""
     years = [y for y in (previous_year, seminar.year) if y is not None]
     tables = aggregate_years(seminar.network, region.survey, years, Scope(group_by="library", approved_only=True))
     table = tables[seminar.year]
@@ -230,6 +226,7 @@ def _library_slides(
     ]
     in_person = indicator_by_concept(table.indicators, "events_inperson")
     virtual = indicator_by_concept(table.indicators, "events_virtual")
+    bars = indicator_by_concept(table.indicators, COUNTY_BARS_CONCEPT)
 
     unit_ids = [row.item.library_id for row in rows]
     reports = {
@@ -269,6 +266,8 @@ def _library_slides(
             cell = row.cell(indicator.code) if row else Cell(None, 0, 0)
             found = year_change(table, before, indicator.code, unit.code) if (row and old and before) else None
             slide.figures.append(Figure(indicator.name, _value(cell, decimals_for(indicator)), change_text(found)))
+        if row and bars:
+            slide.chart_value = row.cell(bars.code).value
         if row and in_person:
             slide.events_in_person = _value(row.cell(in_person.code), 0)
         if row and virtual:
@@ -285,4 +284,4 @@ def _library_slides(
         slide.photo, slide.photo_alt, slide.photo_note = _photo(approved[unit.pk])
         modes = dict(Activity.Mode.choices)
         slide.activities = [(a.title, str(modes.get(a.mode, a.mode))) for a in activities.get(unit.pk, [])[:4]]
-    return slides
+    return slides, axis_title(bars) if bars else ""

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parskats.core.freetext import NameField
 from parskats.stats.aggregate import survey_years
 
 from .models import AgendaItem, Guest, Seminar
@@ -51,6 +52,7 @@ class GuestForm(forms.ModelForm[Guest]):
     class Meta:
         model = Guest
         fields = ["name", "role", "email", "language"]
+        field_classes = {"name": NameField}
 
 
 class AgendaItemForm(forms.Form):

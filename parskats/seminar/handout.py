@@ -1,4 +1,10 @@
-"""The PDF handout: the deck's content on A4 pages (WeasyPrint), for print and email."""
+"""The PDF handout: the deck's content on A4 pages (WeasyPrint), for print and email.
+
+A cover, the contents with page numbers (CSS target-counter), the agenda as one table, the region's
+figures and completeness, the charts two to a page, then the libraries packed as they fit (two to a
+page for the usual story), every page footed with the region's name and its number. Charts are SVG
+(vector, and WeasyPrint need not re-encode a bitmap); photos are the uploaded JPEGs as they are.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +13,32 @@ import base64
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
+from parskats.stats import charts
+
 from .agenda import RIGA
 from .content import Pack
+from .models import AgendaItem
+from .wall import slide_spec
 
 
 def _data_uri(data: bytes, kind: str) -> str:
     return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+def _chart_pairs(pack: Pack) -> list[list[tuple[charts.Chart, str]]]:
+    """The charts two to a page; an odd last one shares its page with the one before (three), so no
+    page holds a single small chart."""
+    drawn = [
+        (chart, _data_uri(charts.render_svg(slide_spec(chart.spec)).encode(), "image/svg+xml"))
+        for chart in pack.all_charts
+    ]
+    pages = [drawn[i : i + 2] for i in range(0, len(drawn), 2)]
+    if len(pages) > 1 and len(pages[-1]) == 1:
+        pages[-2].extend(pages.pop())
+    return pages
+
+
 def build_handout(pack: Pack) -> bytes:
-    chart_images = [(chart, _data_uri(pack.picture(chart), "image/png")) for chart in pack.all_charts]
     photos = {lib.code: _data_uri(lib.photo, "image/jpeg") for lib in pack.libraries if lib.photo}
     html = render_to_string(
         "seminar/handout.html",
@@ -24,8 +46,9 @@ def build_handout(pack: Pack) -> bytes:
             "pack": pack,
             "seminar": pack.seminar,
             "start": pack.seminar.starts_at.astimezone(RIGA),
-            "chart_images": chart_images,
+            "chart_pages": _chart_pairs(pack),
             "photos": photos,
+            "break_kind": AgendaItem.Kind.BREAK,
         },
     )
     pdf: bytes = HTML(string=html).write_pdf()

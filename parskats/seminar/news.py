@@ -29,7 +29,7 @@ def news_body(seminar: Seminar) -> tuple[str, str]:
     from parskats.reporting.models import Narrative, Report
 
     start = seminar.starts_at.astimezone(RIGA)
-    when = formats.date_format(start, "j. F Y")
+    when = formats.date_format(start, "DATE_FORMAT")
     people = participants(seminar)
     guests = [p for p in people if p.is_guest]
     library_ids = list(

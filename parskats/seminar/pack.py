@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from .content import build_pack
 from .deck import build_deck
@@ -31,9 +33,18 @@ def file_stem(seminar: Seminar) -> str:
     return slugify(f"seminars-{seminar.year}-{seminar.pk}") or f"seminars-{seminar.pk}"
 
 
-def write_pack(seminar: Seminar, out: Path, base_url: str = "") -> Written:
+def write_pack(
+    seminar: Seminar, out: Path, base_url: str = "", progress: Callable[[str, int, int], None] | None = None
+) -> Written:
+    """Build and write the pack; `progress(stage, done, total)` hears of each step (and may raise to stop)."""
+    step = progress or (lambda _stage, _done, _total: None)
+    step(_("Gathering the figures and stories"), 0, 4)
     pack = build_pack(seminar, base_url)
-    files = {"pptx": build_deck(pack), "pdf": build_handout(pack)}
+    step(_("Making the slides"), 1, 4)
+    deck = build_deck(pack)
+    step(_("Making the handout"), 2, 4)
+    files = {"pptx": deck, "pdf": build_handout(pack)}
+    step(_("Writing the files"), 3, 4)
     out.mkdir(parents=True, exist_ok=True)
     stem = file_stem(seminar)
     for leftover in out.glob(f".{stem}.*.partial"):  # of a build killed before it could clean up
@@ -48,6 +59,7 @@ def write_pack(seminar: Seminar, out: Path, base_url: str = "") -> Written:
                 os.fsync(part.fileno())
         for suffix, part_path in written.items():
             os.replace(part_path, out / f"{stem}.{suffix}")
+        step(_("Writing the files"), 4, 4)
     finally:
         for part_path in written.values():
             with contextlib.suppress(FileNotFoundError):

@@ -20,5 +20,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/invite/", views.invite, name="invite"),
     path("<int:pk>/deck.pptx", views.deck, name="deck"),
     path("<int:pk>/handout.pdf", views.handout, name="handout"),
+    path("<int:pk>/pack/", views.pack_job, name="pack_job"),
     path("<int:pk>/news/", views.write_news, name="news"),
 ]

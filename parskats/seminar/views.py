@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from parskats.accounts.access import get_network_for_user, is_network_admin
 from parskats.core.downloads import attachment
+from parskats.jobs.access import jobs_of_subject
 from parskats.stats.aggregate import StatsError
 
 from . import access, services
@@ -25,6 +26,8 @@ from .forms import AgendaItemForm, GuestForm, NewItemForm, SeminarForm
 from .handout import build_handout
 from .ics import seminar_ics
 from .invitations import send_invitations
+from .jobs import KIND as PACK_JOB
+from .jobs import start_pack
 from .models import AgendaItem, Guest, Seminar
 from .news import draft_news
 from .pack import file_stem
@@ -110,9 +113,19 @@ def seminar_detail(request: HttpRequest, network: str, pk: int) -> HttpResponse:
             "guest_form": GuestForm(),
             "new_item_form": NewItemForm(),
             "agenda_url": _agenda_url(request, seminar),
+            "pack_jobs": jobs_of_subject(request.user, seminar.network, PACK_JOB, str(seminar.pk)),
         }
     )
     return render(request, "seminar/detail.html", context)
+
+
+@login_required
+@require_POST
+def pack_job(request: HttpRequest, network: str, pk: int) -> HttpResponse:
+    """Slides and handout built in the background (inline under make run); its page shows how far."""
+    seminar = access.get_seminar_for_user(request.user, network, pk)
+    job = start_pack(request.user, seminar, _base_url(request))
+    return redirect("jobs:status", seminar.network.slug, job.pk)
 
 
 def agenda(request: HttpRequest, network: str, pk: int) -> HttpResponse:

@@ -31,11 +31,14 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from parskats.core import pagecache
 from parskats.stats.cache import store as figures_store
 
 FORMAT = "parskats-backup/1"
 # Created by `migrate` in every fresh database; restore replaces them with the archived rows.
 MIGRATE_CREATED = ("contenttypes.contenttype", "auth.permission")
+# Derived state, not data: the public pages' counters start afresh (a new epoch) in a restored database.
+NOT_BACKED_UP = ("core.pageversion",)
 # Rows per restore insert; the database's own limit on parameters can make a batch smaller.
 INSERT_BATCH = 2000
 
@@ -48,7 +51,7 @@ def all_models() -> list[type[models.Model]]:
     """Every concrete table Django knows, many-to-many link tables included, in dependency order."""
     found: list[type[models.Model]] = []
     for model in serializers.sort_dependencies([(config, None) for config in apps.get_app_configs()]):
-        if model._meta.proxy or not model._meta.managed:
+        if model._meta.proxy or not model._meta.managed or model._meta.label_lower in NOT_BACKED_UP:
             continue
         found.append(model)
         for m2m in model._meta.local_many_to_many:
@@ -120,7 +123,34 @@ def backup(archive: Path, using: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
             if media.is_dir():
                 for path in sorted(p for p in media.rglob("*") if p.is_file() and not p.is_symlink()):
                     tar.add(path, arcname=f"media/{path.relative_to(media).as_posix()}", recursive=False)
+    write_stamp(archive, manifest)
     return manifest
+
+
+def write_stamp(archive: Path, manifest: dict[str, Any]) -> None:
+    """Say that a backup succeeded, for /metrics: its time, rows and size, in a small file (renamed
+    into place whole, so a reader never sees half of it). Backups run as a command or a timer, not
+    in the web workers, so the workers learn of them only through this file."""
+    stamp = Path(settings.PARSKATS_BACKUP_STAMP)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    facts = {
+        "finished": dt.datetime.now(dt.UTC).timestamp(),
+        "archive": str(archive),
+        "bytes": archive.stat().st_size,
+        "rows": sum(table["rows"] for table in manifest["tables"].values()),
+    }
+    with tempfile.NamedTemporaryFile("w", dir=stamp.parent, prefix=".stamp-", delete=False, encoding="utf-8") as out:
+        json.dump(facts, out)
+    Path(out.name).replace(stamp)
+
+
+def read_stamp() -> dict[str, Any] | None:
+    """The last successful backup's facts, or None when there is none (or the file is unreadable)."""
+    try:
+        facts = json.loads(Path(settings.PARSKATS_BACKUP_STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return facts if isinstance(facts, dict) else None
 
 
 def _exact(value: object) -> str:
@@ -279,4 +309,5 @@ def restore(archive: Path, using: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
                 with (media_root / path).open("wb") as target:
                     shutil.copyfileobj(opened.stream(member), target)
     figures_store.clear()  # computed before the restore, from other rows under the same keys
+    pagecache.new_epoch()
     return manifest

@@ -1,8 +1,10 @@
-"""The demo network: the Valka region of PRODUCT.md, 2019–2022, with the 2021 territorial reform.
+"""The demo network: the Valka region of PRODUCT.md from 2019 to last year, with the 2021 territorial reform.
 
 Place names are real; every figure and every person is invented (the people are called Paraugs /
 Parauga, "sample"). Figures are drawn from a random generator seeded by library and year, so every
-run produces the same numbers; 2020 shows the pandemic (fewer visits, more virtual activity).
+run produces the same numbers; 2020 shows the pandemic (fewer visits, more virtual activity). The years
+move with the date: the last one is the year before "today" (`demo_today()`), open for reports with its
+deadline ahead or just past, so the demo never reads "late by 1 386 days".
 Running the loader again creates only what is missing and never changes what is there.
 """
 
@@ -13,7 +15,9 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from parskats.accounts.models import Role, User
 from parskats.catalogue.loader import DATA_DIR, load_catalogue
@@ -30,17 +34,43 @@ from parskats.yearbook.demo import load_yearbook_demo
 
 DEMO_PASSWORD = "parskats-demo"  # noqa: S105 - printed by `make run`; demo accounts only
 NETWORK_SLUG = "valka"
-YEARS = (2019, 2020, 2021, 2022)
+FIRST_YEAR = 2019
+LAST_FIXED_YEAR = 2022  # the years the tests know; later years are the recovery after the pandemic
 REFORM = dt.date(2021, 7, 1)
 NETWORK_START = dt.date(2015, 1, 1)
 
-# Year effects: the pandemic closed doors in 2020 and half of 2021, and moved work online.
+# Year effects: the pandemic closed doors in 2020 and half of 2021, and moved work online; the years
+# after 2022 (AFTER_*) are back to about the level before it.
 IN_PERSON = {2019: 1.0, 2020: 0.58, 2021: 0.68, 2022: 0.9}
 VIRTUAL = {2019: 1.0, 2020: 2.3, 2021: 2.0, 2022: 1.5}
 LOANS = {2019: 1.0, 2020: 0.8, 2021: 0.86, 2022: 0.95}
 EVENTS_IN_PERSON = {2019: 1.0, 2020: 0.4, 2021: 0.5, 2022: 0.9}
 EVENTS_VIRTUAL = {2019: (0, 2), 2020: (10, 25), 2021: (8, 20), 2022: (3, 9)}
 DAYS_CLOSED = {2020: (45, 75), 2021: (25, 55), 2022: (0, 4)}
+AFTER_IN_PERSON, AFTER_VIRTUAL, AFTER_LOANS, AFTER_EVENTS_IN_PERSON = 0.95, 1.4, 0.96, 1.0
+AFTER_EVENTS_VIRTUAL = (2, 7)
+# The usual deadline of a year's report (15 February); a demo loaded later moves the open year's to ahead.
+DEADLINE = (2, 15)
+DEADLINE_AHEAD = dt.timedelta(days=14)
+DEADLINE_GRACE = dt.timedelta(days=7)
+
+
+def demo_today() -> dt.date:
+    return settings.PARSKATS_DEMO_TODAY or timezone.localdate()
+
+
+def demo_years(today: dt.date) -> list[int]:
+    """2019 to the last complete year before `today` (at least to 2022, the reform's aftermath)."""
+    return list(range(FIRST_YEAR, max(today.year - 1, LAST_FIXED_YEAR) + 1))
+
+
+def deadline_for(year: int, last: int, today: dt.date) -> dt.date:
+    """15 February of the next year; for the open (last) year, if that is more than a week past, two weeks
+    from today, so that the demo's reporters are on time or just late, never a year late."""
+    usual = dt.date(year + 1, *DEADLINE)
+    if year == last and today > usual + DEADLINE_GRACE:
+        return today + DEADLINE_AHEAD
+    return usual
 
 
 @dataclass(frozen=True)
@@ -137,7 +167,7 @@ def figures(library: DemoLibrary, year: int) -> dict[str, Decimal | str]:
     base = _rng(library.code)  # traits that do not change from year to year
     school = library.kind == OrgUnit.LibraryType.SCHOOL
     out: dict[str, float | int | str] = {}
-    size = library.size * (1 - 0.012 * (year - 2019))  # the countryside shrinks a little every year
+    size = library.size * (1 - 0.012 * (year - FIRST_YEAR))  # the countryside shrinks a little every year
 
     if school:
         users = _around(rng, size * base.uniform(0.75, 0.95), 0.03)
@@ -155,18 +185,18 @@ def figures(library: DemoLibrary, year: int) -> dict[str, Decimal | str]:
     out["computers"] = base.randint(8, 16) if library.central else base.randint(2, 6)
 
     per_user_visits = 9 if school else base.uniform(9, 16)
-    in_person = _around(rng, users * per_user_visits * IN_PERSON[year])
-    virtual = _around(rng, users * base.uniform(1.5, 4) * VIRTUAL[year], 0.15)
+    in_person = _around(rng, users * per_user_visits * IN_PERSON.get(year, AFTER_IN_PERSON))
+    virtual = _around(rng, users * base.uniform(1.5, 4) * VIRTUAL.get(year, AFTER_VIRTUAL), 0.15)
     out["visits_inperson"], out["visits_virtual"] = in_person, virtual
     out["visits"] = in_person + virtual
 
-    loans = _around(rng, users * base.uniform(10, 19) * LOANS[year])
+    loans = _around(rng, users * base.uniform(10, 19) * LOANS.get(year, AFTER_LOANS))
     out["loans"] = loans
     out["loans_books"] = round(loans * (0.86 if school else 0.78))
     out["loans_serials"] = round(loans * (0.04 if school else 0.19))
     out["loans_u18"] = round(loans * (0.9 if school else base.uniform(0.15, 0.3)))
     if not school:
-        out["ebook_loans"] = _around(rng, size * 0.012 * VIRTUAL[year], 0.3)
+        out["ebook_loans"] = _around(rng, size * 0.012 * VIRTUAL.get(year, AFTER_VIRTUAL), 0.3)
         out["ill_received"] = _around(rng, 60 if library.central else base.randint(5, 40), 0.3)
         out["ill_sent"] = _around(rng, 45 if library.central else base.randint(0, 8), 0.3)
         out["egov_assist"] = _around(
@@ -181,8 +211,12 @@ def figures(library: DemoLibrary, year: int) -> dict[str, Decimal | str]:
     out["withdrawals"] = _around(rng, collection * 0.038, 0.2)
     out["periodicals"] = base.randint(40, 70) if library.central else base.randint(4, 25)
 
-    ev_in = _around(rng, (110 if library.central else base.randint(14, 45)) * EVENTS_IN_PERSON[year], 0.15)
-    ev_virtual = rng.randint(*EVENTS_VIRTUAL[year]) * (3 if library.central else 1)
+    ev_in = _around(
+        rng,
+        (110 if library.central else base.randint(14, 45)) * EVENTS_IN_PERSON.get(year, AFTER_EVENTS_IN_PERSON),
+        0.15,
+    )
+    ev_virtual = rng.randint(*EVENTS_VIRTUAL.get(year, AFTER_EVENTS_VIRTUAL)) * (3 if library.central else 1)
     out["events_inperson"], out["events_virtual"] = ev_in, ev_virtual
     out["events"] = ev_in + ev_virtual
     out["event_attendance"] = _around(rng, ev_in * base.uniform(9, 18) + ev_virtual * base.uniform(15, 40))
@@ -212,9 +246,9 @@ def figures(library: DemoLibrary, year: int) -> dict[str, Decimal | str]:
     return {code: value if isinstance(value, str) else Decimal(str(value)) for code, value in out.items()}
 
 
-def _status_for(code: str, year: int) -> str | None:
-    """Past years are approved; for 2022 most are, some wait, a few have not started."""
-    if year < 2022:
+def _status_for(code: str, year: int, last: int) -> str | None:
+    """Past years are approved; for the last (open) year most are, some wait, a few have not started."""
+    if year < last:
         return Report.Status.APPROVED
     roll = _rng("status", code).random()
     if roll < 0.68:
@@ -277,18 +311,20 @@ def _demo_units(network: Network) -> dict[str, OrgUnit]:
     return units
 
 
-def _demo_reports(network: Network, survey: Survey, units: dict[str, OrgUnit]) -> None:
+def _demo_reports(network: Network, survey: Survey, units: dict[str, OrgUnit], today: dt.date) -> None:
     """Each year's period, population and report, filled in as far as its status says."""
     indicators = list(Indicator.objects.filter(survey=survey))
-    for year in YEARS:
+    years = demo_years(today)
+    last = years[-1]
+    for year in years:
         period, _ = ReportingPeriod.objects.get_or_create(
             network=network,
             survey=survey,
             year=year,
             defaults={
                 "opens_on": dt.date(year + 1, 1, 2),
-                "deadline": dt.date(year + 1, 2, 15),
-                "status": ReportingPeriod.Status.OPEN if year == YEARS[-1] else ReportingPeriod.Status.CLOSED,
+                "deadline": deadline_for(year, last, today),
+                "status": ReportingPeriod.Status.OPEN if year == last else ReportingPeriod.Status.CLOSED,
             },
         )
         for lib in LIBRARIES:
@@ -300,7 +336,7 @@ def _demo_reports(network: Network, survey: Survey, units: dict[str, OrgUnit]) -
                 PopulationServed.objects.get_or_create(
                     unit=unit, year=year, defaults={"persons": int(values["population"])}
                 )
-            status = _status_for(lib.code, year)
+            status = _status_for(lib.code, year, last)
             if status is None:
                 continue
             report, created = Report.objects.get_or_create(unit=unit, period=period, defaults={"status": status})
@@ -335,7 +371,9 @@ def _demo_accounts(network: Network, units: dict[str, OrgUnit]) -> list[DemoAcco
     return accounts
 
 
-def load_demo() -> list[DemoAccount]:
+def load_demo(today: dt.date | None = None) -> list[DemoAccount]:
+    """The demo as of `today` (default `demo_today()`): its last year is the year before."""
+    today = today or demo_today()
     survey_manifest = DATA_DIR / "lv-annual.toml"
     survey = Survey.objects.filter(code="lv-annual").first() or load_catalogue(survey_manifest).survey
 
@@ -343,7 +381,7 @@ def load_demo() -> list[DemoAccount]:
         slug=NETWORK_SLUG, defaults={"name": "Valkas reģiona bibliotēkas", "is_demo": True}
     )
     units = _demo_units(network)
-    _demo_reports(network, survey, units)
+    _demo_reports(network, survey, units, today)
     accounts = _demo_accounts(network, units)
     load_report_demo(network)
     load_news_demo(network)

@@ -28,6 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,11 +41,13 @@ from parskats.reporting.models import Report, ReportingPeriod, Value
 
 from .measures import input_names
 from .tally import (
+    RUN_ESTIMATE,
     LibraryValue,
     Slot,
     Tally,
     few,
     fills_population,
+    imputed_rows,
     kind_rows,
     library_values,
     registered_population,
@@ -89,6 +92,7 @@ class Cell:
     not_applicable: int = 0
     estimated: int = 0  # numbers flagged estimated or imputed
     pending: int = 0  # numbers from reports not yet approved
+    imputed: int = 0  # estimates of an imputation run for libraries that did not report the number
 
     @property
     def includes_estimates(self) -> bool:
@@ -148,6 +152,7 @@ class Table:
     period_id: int
     population: Indicator | None
     persons: dict[tuple[int, int], int]  # the population register: (year, library id) → persons
+    imputed: bool = False  # the year's imputed values stand in for numbers not reported
     # Per library, and so large at national scale: read on first use, and not kept in the cache.
     _units: dict[int, OrgUnit] | None = field(default=None, repr=False)
     _inputs: dict[int, dict[str, LibraryValue]] | None = field(default=None, repr=False)
@@ -256,11 +261,13 @@ class Scope:
     approved_only: bool = True
     within: OrgUnit | None = None
     library_type: str | None = None
+    imputed: bool = False  # False: reported values only; True: with the imputation run's estimates
 
     def key(self) -> str:
         """The choices as a cache key part."""
         within = self.within.pk if self.within is not None else ""
-        return f"{self.group_by}:{self.boundaries or ''}:{int(self.approved_only)}:{within}:{self.library_type or ''}"
+        kind = f"{self.library_type or ''}:{int(self.imputed)}"
+        return f"{self.group_by}:{self.boundaries or ''}:{int(self.approved_only)}:{within}:{kind}"
 
 
 COUNTY = Scope()
@@ -353,6 +360,9 @@ def aggregate_years(network: Network, survey: Survey, years: Sequence[int], scop
         has_own = {report_of[report_id][:2] for report_id in with_population}
         for plan in plans.values():
             plan.fill_population(population, persons, has_own)
+    if scope.imputed:
+        for year, plan in plans.items():
+            plan.add_imputed(imputed_rows(period_of[year], approved_only, unit_filter), keep)
 
     return {
         year: plan.table(network, survey, scope, period_of[year], population, persons) for year, plan in plans.items()
@@ -430,6 +440,27 @@ class _Plan:
                 Value.Code.NUMBER, Decimal(registered), Value.Flag.REPORTED, True
             )
 
+    def add_imputed(self, rows: list[tuple[int, int, Any, str]], keep: dict[int, str]) -> None:
+        """The imputation run's estimates, each only where the library's counted report has no
+        number of its own (and did not answer "not applicable"); an "unknown" it replaces."""
+        for unit_id, indicator_id, number, given in rows:
+            unit = self.units.get(unit_id)
+            if unit is None or given in (Value.Code.NUMBER, Value.Code.NOT_APPLICABLE):
+                continue
+            if indicator_id not in self.applicable[unit.library_type]:
+                continue
+            tally = self.tally_map(unit_id, True)[indicator_id]
+            if given == Value.Code.UNKNOWN:
+                tally.unknown -= 1
+            tally.total += number
+            tally.reported += 1
+            tally.estimated += 1
+            tally.imputed += 1
+            if indicator_id in keep:
+                self.inputs.setdefault(unit_id, {})[keep[indicator_id]] = LibraryValue(
+                    Value.Code.NUMBER, Decimal(number), RUN_ESTIMATE, True
+                )
+
     def table(
         self,
         network: Network,
@@ -486,6 +517,7 @@ class _Plan:
             period_id=period_id,
             population=population,
             persons={key: n for key, n in persons.items() if key[0] == self.year},
+            imputed=scope.imputed,
             _units=self.units,
             _inputs=self.inputs,
         )
@@ -518,4 +550,5 @@ def _cell(indicator: Indicator, tally: Tally | None, libraries: int) -> Cell:
         tally.not_applicable,
         tally.estimated,
         tally.pending,
+        tally.imputed,
     )

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from parskats.accounts import access
 from parskats.catalogue.models import Indicator
+from parskats.core.freetext import is_whole_number
 from parskats.core.ratelimit import ratelimit
 from parskats.network.models import Network, OrgUnit
 from parskats.network.timeline import network_map, year_end
@@ -113,7 +114,7 @@ def _int(request: HttpRequest, name: str, default: int | None = None, low: int =
         if default is None:
             raise ApiError(400, _("The parameter “%(name)s” is required.") % {"name": name}, name)
         return default
-    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+    if not is_whole_number(raw) or int(raw) < low or (high is not None and int(raw) > high):
         limits = f"{low}–{high}" if high is not None else f"≥ {low}"
         raise ApiError(
             400, _("“%(name)s” must be a whole number (%(limits)s).") % {"name": name, "limits": limits}, name

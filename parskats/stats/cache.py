@@ -27,8 +27,9 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
 
 from parskats.catalogue.models import Indicator, Survey
+from parskats.core import pagecache
 from parskats.network.models import Membership, Network, OrgUnit, PopulationServed
-from parskats.reporting.models import Report, ReportingPeriod, Value
+from parskats.reporting.models import Narrative, Photo, Report, ReportingPeriod, Value
 
 from .aggregate import COUNTY, Scope, Table, aggregate_years
 from .models import DataVersion
@@ -77,6 +78,7 @@ def data_changed(network_id: int | None = None) -> None:
 
 
 def _bump(network_id: int | None) -> None:
+    pagecache.bump("figures")
     if network_id is None:
         DataVersion.objects.update(counter=F("counter") + 1)
         missing = Network.objects.exclude(pk__in=DataVersion.objects.values("network_id")).values_list("pk", flat=True)
@@ -148,6 +150,11 @@ def _catalogue_changed(**kwargs: object) -> None:
     data_changed(None)
 
 
+def _story_changed(**kwargs: object) -> None:
+    # A story or a photo is on the public pages, not in the figures: the tables stay cached.
+    pagecache.changed("figures")
+
+
 RECEIVERS = (
     (Value, _value_changed),
     (Report, _report_changed),
@@ -157,6 +164,8 @@ RECEIVERS = (
     (PopulationServed, _population_changed),
     (Indicator, _catalogue_changed),
     (Survey, _catalogue_changed),
+    (Narrative, _story_changed),
+    (Photo, _story_changed),
 )
 
 

@@ -14,7 +14,7 @@ from parskats.reporting.models import Report
 from .aggregate import EMPTY, Cell, Table, indicator_by_concept
 from .measures import Measure, PeerGroup, get_measure, input_names, peer_groups
 from .performance import library_measures, peer_group_of, population_of
-from .tally import LibraryValue, as_decimal, exact, few, indicator_values
+from .tally import RUN_ESTIMATE, LibraryValue, as_decimal, exact, few, indicator_values
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def _measure_change(
             previous.inputs.get(pk, {}).get(top.code),
             previous.inputs.get(pk, {}).get(bottom.code),
         )
-        if all(v is not None and v.code == "num" and v.number is not None for v in found):
+        if all(v is not None and v.code == "num" and v.number is not None and v.flag != RUN_ESTIMATE for v in found):
             values = [v for v in found if v is not None]
             if values[1].number and values[3].number:
                 matched.append(tuple(values))
@@ -169,7 +169,10 @@ def _numbers(table: Table, indicator: Indicator) -> dict[int, LibraryValue]:
                     found[unit_id] = LibraryValue(
                         code, as_decimal(exact(number)), flag, status == Report.Status.APPROVED
                     )
-        table.memo[key] = {pk: v for pk, v in found.items() if v.code == "num" and v.number is not None}
+        # A library's own numbers only: an imputation run's estimate is not one it gave.
+        table.memo[key] = {
+            pk: v for pk, v in found.items() if v.code == "num" and v.number is not None and v.flag != RUN_ESTIMATE
+        }
     return table.memo[key]  # type: ignore[return-value]
 
 

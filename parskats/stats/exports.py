@@ -39,6 +39,7 @@ FIELDS = [
     "compared_previous_value",
     "change",
     "change_percent",
+    "imputed_values",  # how many of the value's numbers are imputed (0 unless "with imputed values")
 ]
 
 
@@ -63,7 +64,7 @@ def records(figures: Figures, table: PageTable) -> list[list[object]]:
         for column, (cell, decimals, _percent) in zip(table.columns, row.cells, strict=True):
             record = _record(figures, row.key, row.label, column.code, column.name, column.unit, cell, decimals)
             found = year_change(figures.table, previous, column.code, row.key) if previous is not None else None
-            out.append(record + _change(found, decimals))
+            out.append([*record, *_change(found, decimals), cell.imputed])
     return out
 
 
@@ -143,6 +144,7 @@ def to_xlsx(rows: list[list[object]], title: str) -> bytes:
         _("Previous year's value of the libraries compared"),
         _("Change, like for like"),
         _("Change, like for like, %"),
+        _("Imputed values"),
     ]
     sheet.append(headings)
     for cell in sheet[1]:
@@ -150,8 +152,8 @@ def to_xlsx(rows: list[list[object]], title: str) -> bytes:
     for row in rows:
         sheet.append([float(value) if isinstance(value, Decimal) else value for value in row])
     sheet.freeze_panes = "A2"
-    widths = [6, 11, 16, 30, 18, 40, 10, 14, 10, 10, 9, 9, 9, 9, 8, 14, 10, 14, 14, 12, 10]
-    for letter, width in zip("ABCDEFGHIJKLMNOPQRSTU", widths, strict=True):
+    widths = [6, 11, 16, 30, 18, 40, 10, 14, 10, 10, 9, 9, 9, 9, 8, 14, 10, 14, 14, 12, 10, 9]
+    for letter, width in zip("ABCDEFGHIJKLMNOPQRSTUV", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)

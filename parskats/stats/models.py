@@ -89,3 +89,65 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.network_id}: {self.counter}"
+
+
+class ImputationRun(models.Model):
+    """One imputation of a year's missing numbers, run by the methodologist. Its values are kept apart
+    from reported ones (ImputedValue); undoing the run sets `undone_at` and the figures are as before.
+    At most one run of a year is in force: a new run supersedes the previous one."""
+
+    period = models.ForeignKey(
+        "reporting.ReportingPeriod", on_delete=models.CASCADE, related_name="imputation_runs", verbose_name=_("period")
+    )
+    methods = models.JSONField(_("methods"), default=dict, help_text=_("The imputation settings the run used."))
+    created_at = models.DateTimeField(_("run"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("imputation run")
+        verbose_name_plural = _("imputation runs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period"], condition=models.Q(undone_at__isnull=True), name="imputation_one_active_run"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} — {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def active(self) -> bool:
+        return self.undone_at is None
+
+
+class ImputedValue(models.Model):
+    """An estimate of a number a library did not report, with how it was made. It never changes a
+    reported value and is ignored wherever the library's own number is counted."""
+
+    run = models.ForeignKey(ImputationRun, on_delete=models.CASCADE, related_name="values", verbose_name=_("run"))
+    unit = models.ForeignKey(
+        "network.OrgUnit", on_delete=models.CASCADE, related_name="imputed_values", verbose_name=_("library")
+    )
+    indicator = models.ForeignKey(
+        "catalogue.Indicator", on_delete=models.CASCADE, related_name="imputed_values", verbose_name=_("indicator")
+    )
+    number = models.DecimalField(_("number"), max_digits=18, decimal_places=3)
+    method = models.CharField(_("method"), max_length=32)
+    inputs = models.JSONField(_("inputs"), default=dict, help_text=_("What the estimate was computed from."))
+
+    class Meta:
+        verbose_name = _("imputed value")
+        verbose_name_plural = _("imputed values")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "unit", "indicator"], name="imputed_value_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}:{self.indicator_id}={self.number} ({self.method})"

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 
 from parskats.catalogue.models import Indicator
 from parskats.core.downloads import attachment
+from parskats.core.pagecache import public_page
 from parskats.network.models import Network
 from parskats.network.timeline import year_end
 
@@ -330,6 +331,7 @@ def package_zip(network: Network, year: int) -> bytes:
     return buffer.getvalue()
 
 
+@public_page("figures")
 def datapackage_zip(request: HttpRequest, network: str, year: int) -> HttpResponse:
     net = get_object_or_404(Network, slug=network)
     try:

@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from parskats.catalogue.models import Indicator, Section, Survey
+from parskats.core.freetext import is_whole_number
 from parskats.network.models import Network, OrgUnit
 from parskats.network.timeline import year_end
 
@@ -49,6 +50,14 @@ def dashboard_config() -> dict[str, Any]:
     return tomllib.loads(DASHBOARD_FILE.read_text(encoding="utf-8"))
 
 
+def axis_title(indicator: Indicator) -> str:
+    """What an axis counts: the indicator's name, with its unit when the unit says more than "a
+    count of" ("Apmeklējumu kopskaits", "Izdevumi, EUR"); never a bare "vienības"."""
+    if indicator.unit in (Indicator.Unit.COUNT, Indicator.Unit.UNITS, Indicator.Unit.ITEMS):
+        return indicator.name
+    return f"{indicator.name}, {indicator.get_unit_display()}"
+
+
 def decimals_for(indicator: Indicator) -> int:
     if indicator.aggregation == Indicator.Aggregation.AVERAGE:
         return 1
@@ -65,6 +74,7 @@ class Query:
     boundaries: dt.date | None  # None: each year on its own map
     boundaries_choice: str  # "year", "today" or a date as given
     approved_only: bool
+    with_imputed: bool = False  # the imputation run's estimates stand in for numbers not reported
 
     @property
     def map_date(self) -> dt.date:
@@ -74,6 +84,8 @@ class Query:
         values: dict[str, object] = {"year": self.year, "boundaries": self.boundaries_choice}
         if not self.approved_only:
             values["status"] = "all"
+        if self.with_imputed:
+            values["values"] = "imputed"
         values.update(overrides)
         return "&".join(f"{key}={value}" for key, value in values.items())
 
@@ -84,7 +96,7 @@ def parse_query(request: HttpRequest, network: Network, may_see_unapproved: bool
     raw_year = request.GET.get("year", "")
     if not raw_year:
         year = years[0]
-    elif not raw_year.isdigit() or int(raw_year) not in years:
+    elif not is_whole_number(raw_year) or int(raw_year) not in years:
         raise UnknownYear(_("No reporting period for the year “%(year)s”.") % {"year": raw_year[:20]})
     else:
         year = int(raw_year)
@@ -93,7 +105,11 @@ def parse_query(request: HttpRequest, network: Network, may_see_unapproved: bool
     status = request.GET.get("status", "approved")
     if status not in ("approved", "all"):
         raise StatsError(_("Status must be “approved” or “all”."))
-    return Query(survey, years, year, boundaries, choice[:20], not (status == "all" and may_see_unapproved))
+    shown = request.GET.get("values", "reported") or "reported"
+    if shown not in ("reported", "imputed"):
+        raise StatsError(_("Values must be “reported” or “imputed”."))
+    approved_only = not (status == "all" and may_see_unapproved)
+    return Query(survey, years, year, boundaries, choice[:20], approved_only, shown == "imputed")
 
 
 @dataclass
@@ -128,9 +144,7 @@ class PageTable:
 
 def _columns_for(indicators: list[Indicator]) -> list[Column]:
     return [
-        Column(
-            i.code, i.name, i.get_unit_display(), decimals_for(i), part=i.parent_id is not None, definition=i.definition
-        )
+        Column(i.code, i.name, i.unit_label, decimals_for(i), part=i.parent_id is not None, definition=i.definition)
         for i in indicators
     ]
 
@@ -279,6 +293,7 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
             boundaries=boundaries,
             approved_only=query.approved_only,
             within=within,
+            imputed=query.with_imputed,
         ),
     )
     table = tables[query.year]
@@ -290,7 +305,7 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
         Headline(
             i.code,
             i.name,
-            i.get_unit_display(),
+            i.unit_label,
             decimals_for(i),
             table.total.cell(i.code),
             year_change(table, previous, i.code) if previous else None,
@@ -306,7 +321,7 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
             charts.bar(
                 "compare",
                 f"{compared.name} {group_word}, {query.year}",
-                compared.get_unit_display(),
+                axis_title(compared),
                 [(row.label, row.cell(compared.code).value) for row in shown],
                 decimals_for(compared),
             )
@@ -330,7 +345,7 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
             _part_name(p): {y: tables[y].total.cell(p.code).value for y in series_years} for p in parts
         }
         figures_charts.append(
-            charts.series(split["code"], _localised(split, "title"), parts[0].get_unit_display(), points)
+            charts.series(split["code"], _localised(split, "title"), axis_title(parts[0].parent or parts[0]), points)
         )
 
     series_lines = [
@@ -357,8 +372,8 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
 
 
 def _part_name(indicator: Indicator) -> str:
-    """ "t.sk. klātienē" → "klātienē": the part's own words, for a chart legend."""
-    return indicator.name.removeprefix("t.sk. ").removeprefix("of which ")
+    """ "t. sk. klātienē" → "klātienē": the part's own words, for a chart legend."""
+    return indicator.name.removeprefix("t. sk. ").removeprefix("of which ")
 
 
 def _series_line(code: str, name: str, decimals: int, percent: bool, tables: list[Table], row_key: str) -> SeriesLine:
@@ -416,7 +431,12 @@ def build_library(network: Network, query: Query, unit: OrgUnit) -> LibraryFigur
         network,
         query.survey,
         years,
-        Scope(group_by="library", boundaries=query.boundaries, approved_only=query.approved_only),
+        Scope(
+            group_by="library",
+            boundaries=query.boundaries,
+            approved_only=query.approved_only,
+            imputed=query.with_imputed,
+        ),
     )
     table = tables[query.year]
     seen: dict[str, Indicator] = {}

@@ -23,7 +23,12 @@ from parskats.catalogue.models import Indicator
 from parskats.network.models import OrgUnit, PopulationServed
 from parskats.reporting.models import Report, Value
 
+from .models import ImputedValue
+
 ESTIMATE_FLAGS = frozenset({Value.Flag.ESTIMATED.value, Value.Flag.IMPUTED.value})
+# The flag of an imputation run's estimate among a table's measure inputs: not one a library gave, so
+# a like-for-like change (compare.py) leaves it out, while the measures count it.
+RUN_ESTIMATE = "imputation_run"
 NOT_APPLICABLE = Value.Code.NOT_APPLICABLE.value
 # What a value row is, worked out by the database so that the hot loop compares small integers.
 NUMBER, NOT_APPLICABLE_KIND, UNKNOWN_KIND, ESTIMATE = 0, 1, 2, 3
@@ -51,6 +56,7 @@ class Tally:
     not_applicable: int = 0
     estimated: int = 0  # numbers flagged estimated or imputed
     pending: int = 0  # numbers from reports not yet approved
+    imputed: int = 0  # numbers of an imputation run standing in for ones not reported
 
     def add(self, other: Tally, approved: bool) -> None:
         """Add another group's tally; every number of a part not approved counts as pending."""
@@ -60,6 +66,7 @@ class Tally:
         self.not_applicable += other.not_applicable
         self.estimated += other.estimated
         self.pending += other.pending if approved else other.reported
+        self.imputed += other.imputed
 
 
 class Slot(NamedTuple):
@@ -249,3 +256,21 @@ def indicator_values(
     what a like-for-like change reads, without every library's every value."""
     values = _values([period_id], approved_only, unit_ids).filter(indicator_id__in=indicator_ids)
     return _rows(values.values_list("report__unit_id", "indicator_id", "code", "number", "flag", "report__status"))
+
+
+def imputed_rows(period_id: int, approved_only: bool, unit_ids: list[int] | None) -> list[tuple[int, int, Any, str]]:
+    """(library id, indicator id, number, what the library's counted report says: "num", "na",
+    "unknown" or "" for nothing) of the year's imputation run in force. A library's own counted
+    number always wins over the estimate, so the caller adds only those with "unknown" or ""."""
+    imputed = ImputedValue.objects.filter(run__period_id=period_id, run__undone_at__isnull=True)
+    if unit_ids is not None:
+        imputed = imputed.filter(unit_id__in=unit_ids)
+    rows = list(_rows(imputed.order_by().values_list("unit_id", "indicator_id", "number")))
+    if not rows:
+        return []
+    indicators = sorted({indicator_id for _unit, indicator_id, _number in rows})
+    given = {
+        (unit_id, indicator_id): code
+        for unit_id, indicator_id, code, *_rest in indicator_values(period_id, approved_only, unit_ids, indicators)
+    }
+    return [(unit, indicator, exact(number), given.get((unit, indicator), "")) for unit, indicator, number in rows]

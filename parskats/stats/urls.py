@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import token_views, views
+from . import explanation_views, impute_views, token_views, views
 
 app_name = "stats"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -8,6 +8,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("area/<str:code>/", views.area, name="area"),
     path("library/<str:code>/", views.library, name="library"),
     path("export/<slug:key>.<str:fmt>", views.export, name="export"),
+    path("explanations/", explanation_views.explanations, name="explanations"),
+    path("explanations.<str:fmt>", explanation_views.explanations_export, name="explanations_export"),
+    path("imputation/", impute_views.imputation, name="imputation"),
+    path("imputation/<int:run_id>/undo/", impute_views.undo, name="undo_imputation"),
     path("api-tokens/", token_views.tokens, name="tokens"),
     path("api-tokens/<int:token_id>/revoke/", token_views.revoke, name="revoke_token"),
 ]

@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 
 from parskats.accounts import access
 from parskats.core.downloads import attachment
+from parskats.core.pagecache import public_page
 from parskats.network.models import Network, OrgUnit
 
 from . import exports
 from .aggregate import StatsError, UnknownUnit, UnknownYear
+from .explanations import counts_by_indicator, explanations_for_admin
 from .pages import build_figures, build_library, parse_query
 
 AREA_LEVELS = [OrgUnit.Level.COUNTRY, OrgUnit.Level.REGION, OrgUnit.Level.COUNTY]
@@ -42,6 +44,11 @@ def _figures(
         figures = build_figures(net, query, within, request.GET.get("lapa"))
     except StatsError as error:
         return _error(request, net, error)
+    # The methodologist sees, beside a headline figure, how many explanations of warnings lie behind it.
+    explained = {}
+    if not public and within is None and access.is_network_admin(request.user, net):
+        counts = counts_by_indicator(explanations_for_admin(request.user, net), query.year)
+        explained = {h.code: counts[h.code] for h in figures.headline if counts[h.code]}
     return render(
         request,
         "stats/dashboard.html",
@@ -52,6 +59,7 @@ def _figures(
             "public": public,
             "ns": "public_stats" if public else "stats",
             "may_see_unapproved": may_see_unapproved,
+            "explained": explained,
         },
     )
 
@@ -134,21 +142,25 @@ def export(request: HttpRequest, network: str, key: str, fmt: str) -> HttpRespon
 # Public: anyone, approved reports only.
 
 
+@public_page("figures")
 def public_dashboard(request: HttpRequest, network: str) -> HttpResponse:
     return _figures(request, get_object_or_404(Network, slug=network), True, False)
 
 
+@public_page("figures")
 def public_area(request: HttpRequest, network: str, code: str) -> HttpResponse:
     net = get_object_or_404(Network, slug=network)
     return _figures(request, net, True, False, _area(net, code))
 
 
+@public_page("figures")
 def public_library(request: HttpRequest, network: str, code: str) -> HttpResponse:
     net = get_object_or_404(Network, slug=network)
     unit = get_object_or_404(OrgUnit, network=net, code=code, level=OrgUnit.Level.LIBRARY)
     return _library(request, net, unit, True, False)
 
 
+@public_page("figures")
 def public_export(request: HttpRequest, network: str, key: str, fmt: str) -> HttpResponse:
     net = get_object_or_404(Network, slug=network)
     within = _area(net, request.GET["unit"]) if request.GET.get("unit") else None

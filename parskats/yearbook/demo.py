@@ -1,5 +1,6 @@
-"""Demo content for the annual review: invented texts of the 2021 reports for every narrative
-section, and a draft review of 2021 with the methodologist's summary, choices and conclusions.
+"""Demo content for the annual review: invented texts of the 2021 reports for the narrative sections
+the reports' own demo texts (`reporting.demo_texts`: stories, insights, pandemic notes) leave to it,
+and a draft review of 2021 with the methodologist's summary, choices and conclusions.
 
 Idempotent: texts are only added where a report has none for a section, the review only once.
 Every text is invented; place names are real, people are not named.
@@ -8,6 +9,7 @@ Every text is invented; place names are real, people are not named.
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from parskats.accounts.models import Role
 from parskats.catalogue.models import NarrativeSection, Survey
@@ -16,7 +18,7 @@ from parskats.reporting.models import Narrative, Report
 
 from .models import AnnualReview
 from .outline import build_outline
-from .workflow import create_review, save_section, save_texts
+from .workflow import create_review, save_section, save_texts, set_status
 
 YEAR = 2021
 TEXTS: dict[str, list[str]] = {
@@ -69,22 +71,6 @@ TEXTS: dict[str, list[str]] = {
         "Centrālā bibliotēka sniedza konsultācijas novada bibliotēkām, organizēja seminārus un palīdzēja "
         "sagatavot statistikas pārskatus.",
     ],
-    "success_story": [
-        "Mūsu veiksmes stāsts ir **senioru digitālās prasmju nodarbības**: {n} dalībnieki iemācījās lietot "
-        "e-pakalpojumus un sazināties ar mazbērniem video zvanos.",
-        "Gada lielākais prieks bija dzejas pēcpusdiena brīvā dabā, kurā piedalījās gan bērni, gan vecvecāki.",
-        "Izveidojām grāmatu maiņas plauktu pagasta centrā - tas darbojas visu diennakti un ir iecienīts.",
-    ],
-    "pandemic": [
-        "Ierobežojumu laikā bibliotēka strādāja bezkontakta režīmā: grāmatas izsniedzām pie durvīm un "
-        "pēc pieteikuma telefoniski.",
-        "Pasākumus pārcēlām uz tiešsaisti; saglabāsim virtuālās lasītāju tikšanās arī turpmāk.",
-    ],
-    "insight": [
-        "Darām pēc principa - darot.",
-        "Mazā bibliotēkā lielas lietas izdodas, ja dara kopā.",
-        "Lasītājs atgriežas tur, kur viņu gaida.",
-    ],
 }
 
 
@@ -109,6 +95,29 @@ def _demo_texts(reports: list[Report], sections: list[NarrativeSection]) -> list
     return new
 
 
+PUBLISHED_YEAR = 2020
+
+
+def _published_review(user: Any, network: Network, survey: Survey) -> None:
+    """The review of the year before, approved and published, so that the public site has one to show."""
+    if AnnualReview.objects.filter(network=network, survey=survey, year=PUBLISHED_YEAR).exists():
+        return
+    review = create_review(user, network, survey, PUBLISHED_YEAR)
+    review = save_texts(
+        user,
+        review,
+        review.version,
+        summary=(
+            "2020. gadā bibliotēkas vairākus mēnešus bija slēgtas apmeklētājiem, taču darbs turpinājās: grāmatas "
+            "izsniedzām pie durvīm, pasākumi pārcēlās uz tiešsaisti.\n\n"
+            "Šis ir **demonstrācijas** pārskats: visi skaitļi un teksti ir izdomāti."
+        ),
+        conclusions="- Virtuālie apmeklējumi pieauga vairāk nekā divkārt.\n- Klātienes apmeklējums saruka.",
+    )
+    review = set_status(user, review, AnnualReview.Status.APPROVED)
+    set_status(user, review, AnnualReview.Status.PUBLISHED)
+
+
 def load_yearbook_demo(network: Network, survey: Survey) -> AnnualReview | None:
     reports = list(
         Report.objects.filter(
@@ -120,11 +129,12 @@ def load_yearbook_demo(network: Network, survey: Survey) -> AnnualReview | None:
     sections = [s for s in NarrativeSection.objects.filter(survey=survey) if s.on_form(YEAR)]
     Narrative.objects.bulk_create(_demo_texts(reports, sections))
 
+    admin = Role.objects.filter(network=network, kind=Role.Kind.ADMIN).select_related("user").first()
+    user = admin.user if admin else None
+    _published_review(user, network, survey)
     review = AnnualReview.objects.filter(network=network, survey=survey, year=YEAR).first()
     if review is not None:
         return review
-    admin = Role.objects.filter(network=network, kind=Role.Kind.ADMIN).select_related("user").first()
-    user = admin.user if admin else None
     review = create_review(user, network, survey, YEAR)
     review = save_texts(
         user,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from parskats.accounts.models import Role
 from parskats.core.text import Para, Run, paragraphs
 from parskats.stats import charts
 
@@ -79,6 +80,10 @@ class Document:
     table_label: str
     figure_label: str
     page_label: str
+    publisher: str = ""  # the library that publishes the review (the methodologist's)
+    publisher_label: str = ""
+    pages: dict[str, int] = field(default_factory=dict)  # heading anchor → PDF page, once laid out
+    layout: Any = None  # the PDF's WeasyPrint layout, made once for both exports
 
     @property
     def headings(self) -> list[Heading]:
@@ -119,7 +124,9 @@ def build_document(review: AnnualReview, language: str = "lv", outline: Outline 
             if part.show_figures and part.chart is not None:
                 figures += 1
                 chart = part.chart.chart
-                blocks.append(FigureBlock(figures, part.chart.caption, chart.spec, language, _chart_alt(chart)))
+                # The caption under the picture names the chart, so the picture does not repeat it.
+                spec = {key: value for key, value in chart.spec.items() if key != "title"}
+                blocks.append(FigureBlock(figures, part.chart.caption, spec, language, _chart_alt(chart)))
             sub = 0
             for group in part.groups:
                 chosen = group.included
@@ -161,7 +168,20 @@ def build_document(review: AnnualReview, language: str = "lv", outline: Outline 
             table_label=_("Table"),
             figure_label=_("Figure"),
             page_label=_("Page"),
+            publisher=_publisher(review),
+            publisher_label=_("Published by"),
         )
+
+
+def _publisher(review: AnnualReview) -> str:
+    """The library of the network's first methodologist, else the network itself."""
+    role = (
+        Role.objects.filter(network=review.network, kind=Role.Kind.ADMIN, unit__isnull=False)
+        .select_related("unit")
+        .order_by("id")
+        .first()
+    )
+    return role.unit.name if role is not None and role.unit is not None else review.network.name
 
 
 def _chart_alt(chart: charts.Chart) -> str:

@@ -5,22 +5,25 @@ language, A4."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from io import BytesIO
 
 from docx import Document as new_docx
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
+from PIL import ImageFont
 
 from parskats.core.text import Para
 
 from .document import Document, FigureBlock, Heading, TableBlock
+from .pdf_export import layout
 
 PARA_STYLES = {
     "p": "Normal",
@@ -31,9 +34,14 @@ PARA_STYLES = {
     "lead": "Normal",
 }
 LANG_TAGS = {"lv": "lv-LV", "en": "en-GB"}
+TEXT_WIDTH_CM = 16.0
+TEXT_WIDTH = Cm(TEXT_WIDTH_CM)
+CELL_MARGINS_CM = 0.45  # Word's default cell margins, 0.19 cm a side, and a little air
+HEAD_PT = 8.0
 
 
 def render_docx(doc: Document) -> bytes:
+    layout(doc)  # the contents' page numbers: where the PDF puts each heading
     word = new_docx()
     _setup(word, doc)
     _title_page(word, doc)
@@ -104,6 +112,9 @@ def _setup(word: WordDocument, doc: Document) -> None:
 def _title_page(word: WordDocument, doc: Document) -> None:
     word.add_paragraph(doc.title, style="Title")
     word.add_paragraph(doc.subtitle, style="Subtitle")
+    lines = [f"{doc.publisher_label}: {doc.publisher}"] + ([doc.network] if doc.publisher != doc.network else [])
+    publisher = word.add_paragraph("\n".join(lines))
+    publisher.paragraph_format.space_before = Pt(160)
     for note in (doc.demo_note, doc.draft_note):
         if note:
             para = word.add_paragraph()
@@ -112,8 +123,9 @@ def _title_page(word: WordDocument, doc: Document) -> None:
 
 
 def _contents(word: WordDocument, doc: Document) -> None:
-    """A TOC field whose result is already the list of headings, so the contents show even where
-    fields are not refreshed; Word fills in the page numbers."""
+    """A TOC field whose result is already the list of headings with their page numbers (the PDF's,
+    behind a dot leader), so the contents show where fields are never refreshed; Word refreshes them
+    for its own pages on opening."""
     heading = word.add_paragraph(doc.contents_label, style="TOC Heading")
     heading.paragraph_format.space_after = Pt(12)
     entries = doc.headings
@@ -130,7 +142,10 @@ def _contents(word: WordDocument, doc: Document) -> None:
         if index:
             paragraph = word.add_paragraph()
         paragraph.paragraph_format.left_indent = Cm(0.6 * (entry.level - 1))
+        paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
         paragraph.add_run(entry.numbered)
+        if entry.anchor in doc.pages:
+            paragraph.add_run(f"\t{doc.pages[entry.anchor]}")
     _fld_char(paragraph, "end")
     word.add_section(WD_SECTION.NEW_PAGE)
 
@@ -187,10 +202,7 @@ def _table(word: WordDocument, block: TableBlock) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    # 16 cm of text width: the indicator names get the room, the numbers share the rest.
-    first = Cm(4.4)
-    other = Cm(11.6 / max(1, len(block.head) - 1))
-    widths = [first] + [other] * (len(block.head) - 1)
+    widths = column_widths(block.head)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     header = table.rows[0]
@@ -202,7 +214,7 @@ def _table(word: WordDocument, block: TableBlock) -> None:
     for cell, width in zip(header.cells, widths, strict=True):
         cell.width = width
     for index, (cell, text) in enumerate(zip(header.cells, block.head, strict=True)):
-        _cell(cell, text, bold=True, right=index > 0)
+        _cell(cell, text, bold=True, right=index > 0, size=HEAD_PT)
     for values in block.rows:
         cells = table.add_row().cells
         for cell, width in zip(cells, widths, strict=True):
@@ -211,7 +223,37 @@ def _table(word: WordDocument, block: TableBlock) -> None:
             _cell(cell, text.strip(), indent=index == 0 and text.startswith("  "), right=index > 0)
 
 
-def _cell(cell: _Cell, text: str, bold: bool = False, right: bool = False, indent: bool = False) -> None:
+def column_widths(head: list[str]) -> list[Cm]:
+    """16 cm of text width. Each number column is at least as wide as its header's longest word
+    (measured in DejaVu Sans Bold, wider than the document's font, plus the cell margins), so a
+    header breaks only between words; the indicator names take what is left, at least 3 cm."""
+    others = len(head) - 1
+    if others < 1:
+        return [TEXT_WIDTH]
+    share = (TEXT_WIDTH_CM - 4.4) / others
+    needed = [max(share, _longest_word_cm(text) + CELL_MARGINS_CM) for text in head[1:]]
+    first = max(3.0, TEXT_WIDTH_CM - sum(needed))
+    scale = min(1.0, (TEXT_WIDTH_CM - first) / sum(needed))
+    return [Cm(first)] + [Cm(width * scale) for width in needed]
+
+
+def _longest_word_cm(text: str) -> float:
+    font = _head_font()
+    widest = max((font.getlength(word) for word in text.split()), default=0.0)
+    return widest / 10 / 72 * 2.54  # measured at 10 × the size, in points
+
+
+@lru_cache(maxsize=1)
+def _head_font() -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    try:
+        return ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", int(HEAD_PT * 10))
+    except OSError:  # without the font: an estimate of 0.62 em a letter
+        return ImageFont.load_default(size=HEAD_PT * 10 * 0.62 * 1.6)
+
+
+def _cell(
+    cell: _Cell, text: str, bold: bool = False, right: bool = False, indent: bool = False, size: float = 8.5
+) -> None:
     para = cell.paragraphs[0]
     para.paragraph_format.space_after = Pt(0)
     if right:
@@ -220,7 +262,7 @@ def _cell(cell: _Cell, text: str, bold: bool = False, right: bool = False, inden
         para.paragraph_format.left_indent = Cm(0.4)
     run = para.add_run(text)
     run.bold = bold or None
-    run.font.size = Pt(8.5)
+    run.font.size = Pt(size)
 
 
 def _figure(word: WordDocument, block: FigureBlock) -> None:

@@ -23,6 +23,7 @@ from parskats.core.collation import sort_key
 from parskats.core.numbers import format_number
 from parskats.core.text import word_count
 from parskats.network.models import OrgUnit
+from parskats.network.timeline import hierarchy, year_end
 from parskats.reporting.models import Narrative, Report
 from parskats.stats import charts
 from parskats.stats.aggregate import OFF_MAP, Cell, Scope, Table, aggregate_years, survey_years
@@ -149,6 +150,7 @@ class Outline:
     sections: list[SectionPart]
     summary: str
     conclusions: str
+    map_note: str = ""  # the county map the figures are counted on, and what changed on it
 
     def section(self, code: str) -> SectionPart | None:
         return next((s for s in self.sections if s.code == code), None)
@@ -166,8 +168,12 @@ def build_outline(review: AnnualReview, language: str = "lv") -> Outline:
         has_previous = review.year - 1 in survey_years(review.network, review.survey)
         if has_previous:
             years.insert(0, review.year - 1)
-        tables = aggregate_years(review.network, review.survey, years, Scope(group_by="county"))
+        # Every year on the review year's county map, so a county's bars across a boundary change
+        # compare the same libraries; the note says which counties changed.
+        scope = Scope(group_by="county", boundaries=year_end(review.year))
+        tables = aggregate_years(review.network, review.survey, years, scope)
         current, previous = tables[review.year], tables.get(review.year - 1)
+        map_note = _map_note(review, years)
 
         own = {s.code: s for s in review.sections.all()}
         excerpts = {(e.section_code, e.report_id): e for e in review.excerpts.all()}
@@ -184,7 +190,7 @@ def build_outline(review: AnnualReview, language: str = "lv") -> Outline:
             rule = figure_rules().get(section.code)
             if rule:
                 part.table = _figure_table(part, rule, current, previous, language)
-                part.chart = _figure_chart(part, rule, tables, language)
+                part.chart = _figure_chart(part, rule, tables, language, map_note)
             part.groups = _groups(section, current, texts.get(section.code, {}), excerpts)
             sections.append(part)
         # Choices saved for sections that left the form are kept, and said to be out of the document.
@@ -199,7 +205,9 @@ def build_outline(review: AnnualReview, language: str = "lv") -> Outline:
                 % {"year": review.year}
             )
             sections.append(part)
-        return Outline(review, language, current, previous, sections, review.summary, review.conclusions)
+        outline = Outline(review, language, current, previous, sections, review.summary, review.conclusions)
+        outline.map_note = map_note
+        return outline
 
 
 def _section_title(review: AnnualReview, code: str, language: str) -> str:
@@ -247,6 +255,40 @@ def _groups(
     return sorted(groups.values(), key=lambda g: (g.key == OFF_MAP, sort_key(g.label)))
 
 
+def _counties(review: AnnualReview, year: int) -> set[str]:
+    tree = hierarchy(review.network, year_end(year))
+    return {
+        unit.name for unit in tree.units.values() if unit.level == OrgUnit.Level.COUNTY and unit.pk in tree.parent_of
+    }
+
+
+def _map_note(review: AnnualReview, years: list[int]) -> str:
+    """ "Counted on the 2021 county map; in 2021 Strenču novads became part of …" when the map changed."""
+    stated = _("Every year is counted on the county map of %(year)s.") % {"year": review.year}
+    if len(years) < 2:
+        return stated
+    before, after = _counties(review, years[0]), _counties(review, years[-1])
+    if before == after:
+        return stated
+    gone = ", ".join(sorted(before - after, key=sort_key)) or "—"
+    new = ", ".join(sorted(after - before, key=sort_key)) or "—"
+    change = _("The county map changed in %(year)s: %(gone)s no longer exist; new or changed: %(new)s.") % {
+        "year": years[-1],
+        "gone": gone,
+        "new": new,
+    }
+    return f"{change} {stated}"
+
+
+def unit_label(indicator: Indicator, language: str) -> str:
+    """The indicator's name with its unit where the unit says more than "how many"
+    ("Izdevumi, EUR", "Lietotāji, personas")."""
+    name = indicator.localised("name", language)
+    if indicator.unit in (Indicator.Unit.COUNT, Indicator.Unit.UNITS, Indicator.Unit.ITEMS, ""):
+        return name
+    return f"{name}, {indicator.get_unit_display()}"
+
+
 def _indicators(codes: list[str], table: Table) -> list[Indicator]:
     on_form = {i.code: i for i in table.indicators}
     return [on_form[code] for code in codes if code in on_form]
@@ -278,7 +320,7 @@ def _figure_table(
     totals: dict[str, Decimal | None] = {}
     incomplete = False
     for indicator in indicators:
-        name = indicator.localised("name", language)
+        name = unit_label(indicator, language)
         if indicator.parent_id:
             name = f"  {name}"
         cells = [_cell_text(row.cell(indicator.code), indicator, language) for row in rows_by_group]
@@ -315,7 +357,7 @@ def _figure_table(
 
 
 def _figure_chart(
-    part: SectionPart, rule: dict[str, Any], tables: dict[int, Table], language: str
+    part: SectionPart, rule: dict[str, Any], tables: dict[int, Table], language: str, map_note: str
 ) -> FigureChart | None:
     code = rule.get("chart")
     if not code:
@@ -335,5 +377,10 @@ def _figure_chart(
         return None
     name = indicator.localised("name", language)
     title = _("%(indicator)s by county") % {"indicator": name}
-    chart = charts.series(f"yearbook-{part.code}", title, name, points, _decimals(indicator))
-    return FigureChart(title, chart)
+    # Money in whole euros on an axis: "400 000 EUR" reads, "400 000,0" does not.
+    decimals = 0 if indicator.unit in (Indicator.Unit.EUR, Indicator.Unit.USD) else _decimals(indicator)
+    chart = charts.series(f"yearbook-{part.code}", title, unit_label(indicator, language), points, decimals)
+    years = sorted(tables)
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    caption = _("%(title)s, %(span)s, approved reports. %(map)s") % {"title": title, "span": span, "map": map_note}
+    return FigureChart(caption, chart)

@@ -4,6 +4,7 @@ numbered tables and figures (the charts as the DOCX's images), page numbers, Lat
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from django.template.loader import render_to_string
 from weasyprint import HTML
@@ -31,6 +32,14 @@ def render_html(doc: Document) -> str:
     return render_to_string("yearbook/print.html", {"doc": doc, "items": items})
 
 
+def layout(doc: Document) -> Any:
+    """The PDF laid out once per document; the DOCX takes its contents' page numbers from it."""
+    if doc.layout is None:
+        doc.layout = HTML(string=render_html(doc)).render()
+        doc.pages = {anchor: number for number, page in enumerate(doc.layout.pages, start=1) for anchor in page.anchors}
+    return doc.layout
+
+
 def render_pdf(doc: Document) -> bytes:
-    pdf: bytes = HTML(string=render_html(doc)).write_pdf()
+    pdf: bytes = layout(doc).write_pdf()
     return pdf

@@ -18,11 +18,16 @@ from django.views.decorators.http import require_POST
 
 from parskats.accounts.access import is_network_admin
 from parskats.core.downloads import attachment
+from parskats.core.freetext import is_whole_number
+from parskats.core.pagecache import public_page
+from parskats.jobs.access import jobs_of_subject
 from parskats.stats.aggregate import StatsError, default_survey, survey_years
 
 from . import access, workflow
 from .document import build_document
 from .docx_export import render_docx
+from .jobs import KIND as EXPORTS_JOB
+from .jobs import start_exports
 from .models import AnnualReview
 from .outline import build_outline
 from .pdf_export import render_pdf
@@ -74,7 +79,7 @@ def index(request: HttpRequest, network: str) -> HttpResponse:
         if not can_edit:
             raise Http404("No such network.")
         raw = request.POST.get("year", "")
-        if survey is None or not raw.isdigit() or int(raw) not in years:
+        if survey is None or not is_whole_number(raw) or int(raw) not in years:
             messages.error(request, _("Choose one of the years offered."))
             return redirect("yearbook:index", network=net.slug)
         try:
@@ -110,8 +115,18 @@ def _editor(
         "is_admin": is_network_admin(request.user, review.network),
         "posted": posted or {},
         "downloads": download_links(review),
+        "export_jobs": jobs_of_subject(request.user, review.network, EXPORTS_JOB, str(review.year)),
     }
     return render(request, "yearbook/editor.html", context, status=status)
+
+
+@login_required
+@require_POST
+def export_job(request: HttpRequest, network: str, year: int) -> HttpResponse:
+    """All four exports made in the background (inline under make run); its page hands them out."""
+    review = access.get_review_for_user(request.user, network, year)
+    job = start_exports(request.user, review)
+    return redirect("jobs:status", review.network.slug, job.pk)
 
 
 def _text(request: HttpRequest, name: str) -> str:
@@ -123,7 +138,7 @@ def _text(request: HttpRequest, name: str) -> str:
 
 def _version(request: HttpRequest) -> int | None:
     raw = request.POST.get("version", "")
-    if not raw.isdigit():
+    if not is_whole_number(raw):
         raise ValidationError(_("The form is missing its version; reload the page."))
     return int(raw)
 
@@ -213,7 +228,7 @@ def _excerpts(request: HttpRequest, part: Any) -> tuple[dict[int, dict[str, Any]
             short = request.POST.get(f"short-{pk}", "")
             out[pk] = {
                 "included": request.POST.get(f"include-{pk}") == "on",
-                "order": int(order) if order.isdigit() and int(order) <= 999 else order,
+                "order": int(order) if is_whole_number(order) and int(order) <= 999 else order,
                 "text": short.strip(),
                 "quote": request.POST.get(f"quote-{pk}") == "on",
             }
@@ -246,7 +261,7 @@ def history(request: HttpRequest, network: str, year: int) -> HttpResponse:
     if request.method == "POST":
         raw = request.POST.get("number", "")
         try:
-            if not raw.isdigit():
+            if not is_whole_number(raw):
                 raise ValidationError(_("Choose a version to restore."))
             workflow.restore_version(request.user, review, _version(request), int(raw))
         except ValidationError as exc:
@@ -288,6 +303,7 @@ def published(request: HttpRequest, network: str) -> HttpResponse:
     return render(request, "yearbook/published.html", {"network": net, "rows": rows})
 
 
+@public_page("yearbook", "figures")
 def public(request: HttpRequest, network: str, year: int) -> HttpResponse:
     review = access.get_published_review(network, year)
     document = build_document(review, _language(request))

@@ -94,7 +94,11 @@ def test_a_reader_comments_the_moderator_approves_and_it_appears(page, browser, 
     page.get_by_label("Komentārs").fill("Malači!")
     page.wait_for_timeout(1200)  # a person takes a moment; the minimum fill time here is 1 s
     page.get_by_role("button", name="Nosūtīt komentāru").click()
-    assert page.get_by_text("Paldies! Jūsu komentārs parādīsies, kad moderators to apstiprinās.").is_visible()
+    thanks = page.get_by_text("Paldies! Jūsu komentārs parādīsies, kad moderators to apstiprinās.")
+    assert thanks.is_visible()
+    # The reader sees the thanks where she wrote, without scrolling: it is inside the viewport.
+    box, height = thanks.bounding_box(), page.viewport_size["height"]
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
     assert page.locator(".comment").count() == 0
     screenshot(page, "news-article-comment-sent")
 

@@ -41,19 +41,19 @@ def test_fill_reload_fix_explain_submit(page, report, reporter_a):
     expect(page.locator("#checks-users_u18")).to_be_empty()
     type_into(page, "loans", "50 000")
     warning = page.locator("#explain-loans-per-capita-loans")
-    expect(warning).to_contain_text("ticamā robežām")
+    expect(warning).to_contain_text("ticamajām robežām")
     warning.get_by_label("Iemesls").select_option("correct")
     warning.get_by_label("Paskaidrojums").fill("Skolēni lasa ļoti daudz.")
     warning.get_by_role("button", name="Saglabāt paskaidrojumu").click()
     expect(page.locator("#explain-loans-per-capita-loans")).to_contain_text("paskaidrots")
     assert_accessible(page)
     screenshot(page, "report-form-laptop")
-    page.get_by_role("link", name="Iesniegt pārskatu…").click()
-    dialog = page.get_by_role("dialog", name="Iesniegt pārskatu?")
+    page.get_by_role("link", name="Iesniegt atskaiti…").click()
+    dialog = page.get_by_role("dialog", name="Iesniegt atskaiti?")
     expect(dialog).to_be_visible()
     assert_accessible(page)
     dialog.get_by_role("button", name="Iesniegt", exact=True).click()
-    expect(page.get_by_text("Pārskats iesniegts.")).to_be_visible()
+    expect(page.get_by_text("Atskaite iesniegta.")).to_be_visible()
     assert Report.objects.get(pk=report.pk).status == "submitted"
     assert Value.objects.get(report=report, indicator__code="loans").number == 50000
 

@@ -68,13 +68,13 @@ def test_a_whole_report_by_keyboard_alone(page, report, reporter_a):
     screenshot(page, "report-form-keyboard-filled")
 
     page.keyboard.press("Enter")
-    dialog = page.get_by_role("dialog", name="Iesniegt pārskatu?")
+    dialog = page.get_by_role("dialog", name="Iesniegt atskaiti?")
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text(f"Aizpildīti {fields} no {fields} laukiem")
     assert focused(page)["text"] == "Iesniegt"  # the dialog's own button has the focus
     assert_accessible(page)
     page.keyboard.press("Enter")
-    expect(page.get_by_text("Pārskats iesniegts.")).to_be_visible()
+    expect(page.get_by_text("Atskaite iesniegta.")).to_be_visible()
     report.refresh_from_db()
     assert report.status == "submitted"
     assert Value.objects.get(report=report, indicator__code="visits").number == 1000
@@ -94,7 +94,7 @@ def test_leaving_an_empty_field_shows_its_error_and_a_tried_submit_shows_all(pag
     expect(page.locator("#checks-visits .when-untouched")).to_be_visible()  # not reached yet
     page.locator("#submit-open").focus()
     page.keyboard.press("Enter")
-    dialog = page.get_by_role("dialog", name="Pārskatu vēl nevar iesniegt")
+    dialog = page.get_by_role("dialog", name="Atskaiti vēl nevar iesniegt")
     expect(dialog).to_be_visible()
     expect(page.locator("#checks-visits .when-touched")).to_be_attached()
     assert page.locator(".report-form.tried").count() == 1

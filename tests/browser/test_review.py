@@ -28,7 +28,7 @@ def test_review_round(browser, live_server, world, reporter_a, methodologist):
     phone = reporter.new_page()
     log_in(phone, reporter_a.email, PASSWORD)
     phone.goto(f"/n/{net}/reports/{report.pk}/")
-    phone.get_by_role("link", name="Iesniegt pārskatu…").click()  # the dialog says what is sent
+    phone.get_by_role("link", name="Iesniegt atskaiti…").click()  # the dialog says what is sent
     phone.get_by_role("dialog").get_by_role("button", name="Iesniegt", exact=True).click()
     expect(phone.get_by_text("iesniegts", exact=True).first).to_be_visible()
 
@@ -36,21 +36,22 @@ def test_review_round(browser, live_server, world, reporter_a, methodologist):
     page = admin.new_page()
     log_in(page, methodologist.email, PASSWORD)
     page.goto(f"/n/{net}/review/?year=2021")
-    expect(page.get_by_role("heading", name="Iesniegšanas pārskats 2021")).to_be_visible()
+    expect(page.get_by_role("heading", name="Iesniegšanas gaita 2021")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "review-board")
-    page.get_by_role("link", name="Sedas bibliotēka").click()
+    page.get_by_role("link", name="Sedas bibliotēka", exact=True).click()
     expect(page.get_by_role("heading", name="Sedas bibliotēka — 2021")).to_be_visible()
     assert_accessible(page)
     # A comment on the field, then return with a general comment.
     row = page.locator("#field-visits")
     row.get_by_text("Komentēt").click()
-    row.get_by_label("Komentārs pie “Apmeklējumu kopskaits”").fill("Vai apmeklējumu tiešām bija tieši 1000?")
+    row.get_by_label("Komentārs pie „Apmeklējumu kopskaits“").fill("Vai apmeklējumu tiešām bija tieši 1000?")
     row.get_by_role("button", name="Saglabāt komentāru").click()
     expect(page.locator("#field-visits")).to_contain_text("vēl nav nosūtīts")
     page.get_by_label("Vispārīgs komentārs bibliotēkai").fill("Lūdzu, pārbaudiet apmeklējumus.")
     page.get_by_role("button", name="Atgriezt bibliotēkai").click()
-    expect(page.get_by_text("Pārskats ar jūsu komentāriem atgriezts bibliotēkai.")).to_be_visible()
+    page.get_by_role("dialog").get_by_role("button", name="Jā, atgriezt").click()
+    expect(page.get_by_text("Atskaite ar jūsu komentāriem atgriezta bibliotēkai.")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "review-returned")
 
@@ -64,7 +65,7 @@ def test_review_round(browser, live_server, world, reporter_a, methodologist):
     phone.locator("#v-visits").fill("1 040")
     phone.locator("#v-visits_inperson").fill("840")
     expect(phone.locator("#status-visits_inperson")).not_to_be_empty()
-    phone.get_by_role("link", name="Iesniegt pārskatu…").click()  # the dialog says what is sent
+    phone.get_by_role("link", name="Iesniegt atskaiti…").click()  # the dialog says what is sent
     phone.get_by_role("dialog").get_by_role("button", name="Iesniegt", exact=True).click()
     expect(phone.get_by_text("iesniegts", exact=True).first).to_be_visible()
     report.refresh_from_db()
@@ -72,9 +73,10 @@ def test_review_round(browser, live_server, world, reporter_a, methodologist):
 
     page.goto(f"/n/{net}/review/reports/{report.pk}/")
     expect(page.locator("#field-visits")).to_contain_text("1 040")
-    page.get_by_role("button", name="Apstiprināt").click()
-    expect(page.get_by_text("Pārskats ir apstiprināts un slēgts.")).to_be_visible()
-    expect(page.get_by_role("heading", name="Atvērt atkārtoti")).to_be_visible()
+    page.get_by_role("button", name="Apstiprināt", exact=True).click()
+    page.get_by_role("dialog").get_by_role("button", name="Jā, apstiprināt").click()
+    expect(page.get_by_text("Atskaite ir apstiprināta un slēgta.")).to_be_visible()
+    expect(page.get_by_role("button", name="Atvērt atskaiti atkārtoti")).to_be_visible()
     # The value's history in its popover (htmx): the reporter's two saves and the old value.
     page.locator("#field-visits summary", has_text="Vēsture").click()
     popover = page.locator("#field-visits .popover-body")
@@ -101,8 +103,9 @@ def test_bulk_approve_on_the_board(page, world, reporter_a, reporter_b, methodol
     page.goto(f"/n/{world.network.slug}/review/?year=2021")
     page.get_by_label("Apstiprināt: Sedas bibliotēka").check()
     page.get_by_label("Apstiprināt: Ērģemes pagasta bibliotēka").check()
-    page.get_by_role("button", name="Apstiprināt izvēlētos pārskatus").click()
-    expect(page.get_by_text("Apstiprināti 2 pārskati.")).to_be_visible()
+    page.get_by_role("button", name="Apstiprināt izvēlētās atskaites").click()
+    page.get_by_role("dialog").get_by_role("button", name="Jā, apstiprināt").click()
+    expect(page.get_by_text("Apstiprinātas 2 atskaites.")).to_be_visible()
     assert Report.objects.filter(status="approved").count() == 2
     page.get_by_label("Statuss").select_option("not_started")
     page.get_by_role("button", name="Rādīt").click()
@@ -122,10 +125,10 @@ def test_management_and_history_pages_are_accessible(page, world, reporter_a, me
         (f"/n/{net}/review/people/", "Cilvēki"),
         (f"/n/{net}/review/libraries/", "Bibliotēkas"),
         (f"/n/{net}/review/libraries/seda/", "Sedas bibliotēka"),
-        (f"/n/{net}/review/years/", "Pārskata gadi"),
+        (f"/n/{net}/review/years/", "Atskaites gadi"),
         (f"/n/{net}/review/years/{world.periods[2021].pk}/", "2021"),
         (f"/n/{net}/review/reports/{report.pk}/history/", "Izmaiņu vēsture"),
-        (f"/n/{net}/review/reports/{report.pk}/history/visits/", "“Apmeklējumu kopskaits” vēsture"),
+        (f"/n/{net}/review/reports/{report.pk}/history/visits/", "„Apmeklējumu kopskaits“ vēsture"),
     ):
         page.goto(url)
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
-from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from parskats.core.changes import Marker, describe
-from parskats.core.numbers import babel_locale
+from parskats.core.numbers import MINUS, babel_locale
 from parskats.stats.aggregate import Cell
 from parskats.stats.compare import Change
 from parskats.stats.tally import LibraryValue
@@ -23,7 +23,7 @@ register = template.Library()
 
 @lru_cache(maxsize=8)
 def _symbols(language: str) -> tuple[str, str, str]:
-    return get_decimal_symbol(language), get_group_symbol(language), get_minus_sign_symbol(language)
+    return get_decimal_symbol(language), get_group_symbol(language), MINUS
 
 
 def fast_number(value: Decimal | int | float, decimals: int) -> str:
@@ -76,6 +76,12 @@ def cell(value: Cell, decimals: int = 0, percent: bool = False) -> SafeString:
 
 
 @register.simple_tag
+def count_in(counts: dict[str, int], key: str) -> int:
+    """How many the mapping has for the key (0 when none): {% count_in explained h.code as n %}."""
+    return counts.get(key, 0)
+
+
+@register.simple_tag
 def library_value(value: LibraryValue | None, decimals: int = 0) -> SafeString:
     if value is None:
         return format_html('<span class="muted">{}</span>', _("not reported"))
@@ -120,6 +126,13 @@ def change_totals(value: Change | None, decimals: int = 0) -> str:
 
     def total(cell: Cell) -> str:
         figure = fast_number(cell.value, decimals) if cell.value is not None else "—"
+        if cell.imputed:  # "who reported" counts the libraries' own numbers; the estimates are said apart
+            return _("%(value)s (%(n)s of %(total)s, with %(imputed)s imputed)") % {
+                "value": figure,
+                "n": cell.reported - cell.imputed,
+                "total": cell.expected,
+                "imputed": cell.imputed,
+            }
         return _("%(value)s (%(n)s of %(total)s)") % {"value": figure, "n": cell.reported, "total": cell.expected}
 
     return _("All who reported: %(previous)s in %(previous_year)s, %(current)s this year.") % {

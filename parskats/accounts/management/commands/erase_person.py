@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from parskats.accounts.erasure import NothingToErase, erase_person
+from parskats.core.commands import LanguageCommand
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = "Erase a person's data on request (GDPR art. 17): account, roles, tokens, guest entries, invitations."
 
     def add_arguments(self, parser: CommandParser) -> None:

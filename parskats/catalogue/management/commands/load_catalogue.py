@@ -1,12 +1,13 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from parskats.catalogue.loader import CatalogueError, load_catalogue, manifests
+from parskats.core.commands import LanguageCommand
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = "Load or update a survey catalogue from its TOML manifest (default: every manifest in catalogue/data)."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -4,9 +4,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO, cast
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from parskats.core.commands import LanguageCommand
 from parskats.pls import change
 from parskats.pls.importer import ConfirmationNeeded, ImportFailed, ImportResult, import_year
 from parskats.pls.progress import ProgressBar
@@ -23,7 +24,7 @@ def _share(text: str) -> Decimal:
     return share
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = (
         "Import one fiscal year of the US Public Libraries Survey (AE, outlet and state summary CSV files in DIR) "
         "into the network us-pls. All or nothing; importing again changes nothing."

@@ -4,15 +4,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from parskats.core.commands import LanguageCommand
 from parskats.pls.importer import ImportFailed
 from parskats.pls.layout import LayoutError, read_layout
 from parskats.pls.reconcile import reconcile, summary_lines
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = (
         "Recompute every state total of an imported PLS fiscal year with the aggregation core and compare it with "
         "the official state summary file in DIR. Exit status 1 when any difference is unexplained."

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from parskats.core.commands import LanguageCommand
 from parskats.pls.importer import remove_year
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = (
         "Remove every report, value and network link of one fiscal year of the US PLS network, in bulk. "
         "Without --confirm it only says what would be removed."

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from parskats.core.commands import LanguageCommand
 from parskats.review.reminders import send_reminders
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = (
         "Email reporters whose report is not submitted N days before the deadline and on it, and each "
         "methodologist a digest of new submissions. Never sends the same reminder twice."

@@ -1,11 +1,12 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from parskats.core.commands import LanguageCommand
 from parskats.site.backup import backup
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = "Export the whole database and uploaded files to a portable archive (.tar.gz)."
 
     def add_arguments(self, parser: CommandParser) -> None:

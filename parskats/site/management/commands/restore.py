@@ -1,11 +1,12 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from parskats.core.commands import LanguageCommand
 from parskats.site.backup import BackupError, restore
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = "Restore an archive made by `backup` into an empty, migrated database (all or nothing)."
 
     def add_arguments(self, parser: CommandParser) -> None:

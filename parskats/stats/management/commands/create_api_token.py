@@ -1,12 +1,13 @@
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from parskats.accounts.models import User
 from parskats.audit.models import AuditEntry
+from parskats.core.commands import LanguageCommand
 from parskats.network.models import Network
 from parskats.stats.tokens import TokenRefused, create_token
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = "Issue an API token of a network for a person (printed once; only its hash is stored)."
 
     def add_arguments(self, parser: CommandParser) -> None:

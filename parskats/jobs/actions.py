@@ -1,0 +1,130 @@
+"""What people do with jobs: start one, cancel one; and what the system does with the jobs of a
+worker that died (the stale-heartbeat sweep). Each in one transaction with its audit record; the
+queue is told after the commit, so a worker never picks up a job that is not in the table yet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from typing import Any
+
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from parskats.audit.models import AuditEntry, record
+
+from . import queue
+from .models import Job
+from .registry import KINDS
+
+
+def start(actor: Any, kind: str, network: Any, subject: str, title: str, params: dict[str, Any]) -> Job:
+    """Put a job of a registered kind in the queue; with the inline backend (make run) it has run
+    when this returns."""
+    if kind not in KINDS:
+        raise LookupError(f"No job kind {kind!r} is registered.")
+    with transaction.atomic():
+        job = Job.objects.create(
+            kind=kind,
+            network=network,
+            subject=subject,
+            title=title,
+            params=params,
+            started_by=actor if getattr(actor, "is_authenticated", False) else None,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+        )
+        record(
+            actor=actor,
+            channel=AuditEntry.Channel.FORM,
+            action=AuditEntry.Action.JOB_STARTED,
+            network=network,
+            target=f"{kind}:{subject}"[:64],
+            new={"job": str(job.pk), "title": title},
+        )
+    queue.send(job)
+    job.refresh_from_db()
+    return job
+
+
+def may_cancel(user: Any, job: Job, is_admin: bool) -> bool:
+    return not job.finished and (is_admin or (job.started_by_id is not None and job.started_by_id == user.pk))
+
+
+class JobBusy(Exception):
+    """SQLite only: the job's own transaction holds the database's one write lock, so it cannot be
+    told to stop; it is writing its result and ends on its own shortly."""
+
+
+def cancel(actor: Any, job: Job) -> Job:
+    """A waiting job ends at once; a running one is asked to stop and stops at its next step (its
+    work rolls back). The caller checked may_cancel."""
+    try:
+        return _cancel(actor, job)
+    except OperationalError as exc:
+        if connection.vendor == "sqlite" and "locked" in str(exc):
+            raise JobBusy from None
+        raise
+
+
+def _cancel(actor: Any, job: Job) -> Job:
+    with transaction.atomic():
+        locked = Job.objects.select_for_update().get(pk=job.pk)
+        if locked.finished:
+            return locked
+        if locked.status == Job.Status.QUEUED:
+            locked.status = Job.Status.CANCELLED
+            locked.finished_at = timezone.now()
+        locked.cancel_requested = True
+        locked.save(update_fields=["status", "finished_at", "cancel_requested"])
+        record(
+            actor=actor,
+            channel=AuditEntry.Channel.FORM,
+            action=AuditEntry.Action.JOB_CANCELLED,
+            network=locked.network,
+            target=f"{locked.kind}:{locked.subject}"[:64],
+            old={"status": job.status},
+            new={"job": str(locked.pk), "status": locked.status},
+        )
+    return locked
+
+
+def stale_after() -> dt.timedelta:
+    return dt.timedelta(seconds=float(getattr(settings, "JOBS_STALE_SECONDS", 120)))
+
+
+def sweep_stale(skip: Collection[str] = ()) -> list[Job]:
+    """Jobs whose worker stopped beating (killed, machine gone): the work was all-or-nothing, so
+    nothing of it stayed; the job goes back to the queue while it has attempts left, else it fails."""
+    limit = timezone.now() - stale_after()
+    attempts = int(getattr(settings, "JOBS_MAX_ATTEMPTS", 2))
+    swept: list[Job] = []
+    stale = Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=limit).values_list("pk", flat=True)
+    for pk in stale:
+        if str(pk) in skip:
+            continue
+        with transaction.atomic():
+            job = Job.objects.select_for_update().filter(pk=pk, status=Job.Status.RUNNING).first()
+            if job is None or job.heartbeat_at is None or job.heartbeat_at >= limit:
+                continue
+            retry = job.attempts < attempts and not job.cancel_requested
+            job.status = Job.Status.QUEUED if retry else Job.Status.FAILED
+            if not retry:
+                job.finished_at = timezone.now()
+                with translation.override(job.language):
+                    job.problems = [_("The worker running this job stopped; nothing of it was applied.")]
+            job.save(update_fields=["status", "finished_at", "problems"])
+            record(
+                actor=None,
+                channel=AuditEntry.Channel.SYSTEM,
+                action=AuditEntry.Action.JOB_FAILED,
+                network=job.network,
+                target=f"{job.kind}:{job.subject}"[:64],
+                new={"job": str(job.pk), "attempt": job.attempts, "retried": retry},
+                note="stale heartbeat",
+            )
+        swept.append(job)
+        if retry:
+            queue.send(job)
+    return swept

@@ -1,0 +1,96 @@
+"""The main menu, one per role, on every page (a context processor: pages that know no network,
+such as the profile or the newsroom, still get the menu of the person's network)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise, SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+
+from parskats.accounts.access import AnyUser, networks_for_user
+from parskats.accounts.models import Role
+from parskats.network.models import Network
+
+# Label and URL name of each entry; the URL takes the network's slug unless it is in NO_NETWORK.
+HOME = (_("Home"), "site:home")
+MY_REPORTS = (_("My reports"), "reporting:index")
+BOARD = (_("Submission progress"), "review:board")
+LIBRARIES = (_("Libraries"), "network:libraries")
+FIGURES = (_("Figures"), "stats:dashboard")
+SEMINARS = (_("Seminars"), "seminar:list")
+REVIEW_DOCUMENT = (_("Region's annual review"), "yearbook:index")
+NEWS = (_("News"), "news:list")
+NEWSROOM = (_("Newsroom"), "news:desk")
+PUBLIC_FIGURES = (_("Figures"), "public_stats:dashboard")
+PUBLISHED_REVIEW = (_("Region's annual review"), "yearbook:published")
+NO_NETWORK = {"site:home", "news:list", "news:desk"}
+
+MENUS: dict[str, tuple[tuple[Promise, str], ...]] = {
+    Role.Kind.ADMIN: (HOME, BOARD, LIBRARIES, FIGURES, SEMINARS, REVIEW_DOCUMENT, NEWSROOM),
+    Role.Kind.REPORTER: (HOME, MY_REPORTS, FIGURES, SEMINARS, NEWS),
+    Role.Kind.VIEWER: (FIGURES, BOARD, LIBRARIES, REVIEW_DOCUMENT, NEWS),
+    "public": (NEWS, PUBLIC_FIGURES, PUBLISHED_REVIEW),
+}
+# A person with several roles in one network gets the menu of the widest.
+RANK: dict[str, int] = {Role.Kind.ADMIN: 0, Role.Kind.REPORTER: 1, Role.Kind.VIEWER: 2}
+
+
+@dataclass
+class MenuItem:
+    label: str
+    url: str
+    current: bool = False
+
+
+def role_in(user: AnyUser, network: Network) -> str:
+    """The role whose menu and home page this person gets in the network."""
+    if not user.is_authenticated:
+        return "public"
+    if user.is_superuser:
+        return Role.Kind.ADMIN
+    kinds = set(Role.objects.filter(user=user, network=network).values_list("kind", flat=True))
+    return min(kinds, key=lambda k: RANK.get(k, 9)) if kinds else Role.Kind.VIEWER
+
+
+def _network(request: HttpRequest) -> Network | None:
+    """The network of the URL when the person may see it, else the first of their networks."""
+    match = request.resolver_match
+    slug = match.kwargs.get("network") if match else None
+    if not request.user.is_authenticated:
+        return Network.objects.filter(slug=slug).first() if isinstance(slug, str) else None
+    mine = networks_for_user(request.user).order_by("name")
+    return (mine.filter(slug=slug).first() if isinstance(slug, str) else None) or mine.first()
+
+
+def build_menu(request: HttpRequest) -> list[MenuItem]:
+    network = _network(request)
+    if request.user.is_authenticated and network is not None:
+        entries = MENUS[role_in(request.user, network)]
+    elif not request.user.is_authenticated:
+        entries = MENUS["public"] if network is not None else MENUS["public"][:1]
+    else:
+        entries = (HOME, NEWS)
+    items = []
+    for label, name in entries:
+        try:
+            url = reverse(name) if name in NO_NETWORK else reverse(name, args=[network.slug if network else ""])
+        except NoReverseMatch:
+            continue
+        items.append(MenuItem(str(label), url))
+    # The entry whose address is the longest start of this page's address is where the reader is;
+    # the home and the network's own address (the libraries) start every address, so they match whole.
+    path = request.path
+    roots = {"/"} | ({reverse(LIBRARIES[1], args=[network.slug])} if network is not None else set())
+    matching = [i for i in items if path == i.url or (i.url not in roots and path.startswith(i.url))]
+    if matching:
+        max(matching, key=lambda i: len(i.url)).current = True
+    return items
+
+
+def menu(request: HttpRequest) -> dict[str, Any]:
+    """Built only when a template shows it: fragments and downloads do not pay its queries."""
+    return {"menu": SimpleLazyObject(lambda: build_menu(request))}

@@ -1,0 +1,46 @@
+"""The home page of a reader who is not logged in: the latest news and, per network, the ways into
+what is public (figures, library stories, published annual reviews), with the login last."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from parskats.network.models import Network
+from parskats.news.models import Article
+from parskats.news.stories import story_years
+from parskats.reporting.models import ReportingPeriod
+from parskats.yearbook.models import AnnualReview
+
+LATEST_NEWS = 3
+
+
+@dataclass
+class PublicNetwork:
+    network: Network
+    story_years: list[dict[str, Any]] = field(default_factory=list)
+    review_years: list[int] = field(default_factory=list)
+
+
+def public_networks() -> list[PublicNetwork]:
+    """The networks that have reporting years (their figures are public), with the years that have stories
+    or a published review."""
+    networks = Network.objects.filter(pk__in=ReportingPeriod.objects.values("network_id")).order_by("name")
+    rows = {n.pk: PublicNetwork(n) for n in networks}
+    by_slug = {row.network.slug: row for row in rows.values()}
+    for entry in story_years():
+        if entry["network_slug"] in by_slug:
+            by_slug[entry["network_slug"]].story_years.append(entry)
+    published = AnnualReview.objects.filter(status=AnnualReview.Status.PUBLISHED).order_by("-year")
+    for network_id, year in published.values_list("network_id", "year"):
+        if network_id in rows:
+            rows[network_id].review_years.append(year)
+    return list(rows.values())
+
+
+def public_home(request: HttpRequest) -> HttpResponse:
+    news = list(Article.objects.public().select_related("network")[:LATEST_NEWS])
+    return render(request, "site/public_home.html", {"news": news, "public_networks": public_networks()})

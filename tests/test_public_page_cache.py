@@ -1,0 +1,140 @@
+"""Public pages for readers come from a cache, and a change shows on the next request once it is
+committed: an approval on the figures, an article or its edit on the news, a scheduled article when
+its time comes. Logged-in people, sessions, pending messages and pages with a form never get a
+stored page (core/pagecache.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from parskats.core.numbers import format_number
+from parskats.reporting.models import Report
+from parskats.review.workflow import approve_report
+from parskats.site.backup import all_models
+from parskats.stats.cache import store
+
+from .conftest import client_for
+from .factories import article, report_with
+
+DASHBOARD = "/skaitli/testa/?year=2021"
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.FIGURES_CACHE_ENTRIES = 8
+    store.clear()
+    yield
+    store.clear()
+
+
+@pytest.fixture
+def figures(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for library, loans in ((world.library_a, 1200), (world.library_b, 700)):
+            report = report_with(library, world.periods[2021], loans=loans, users=100)
+            report.status = Report.Status.APPROVED
+            report.save()
+    return world
+
+
+def get(url, client=None):
+    response = (client or client_for(None)).get(url)
+    assert response.status_code == 200, url
+    return response
+
+
+def test_a_second_reader_costs_one_query(figures):
+    first = get(DASHBOARD)
+    assert first["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as cached:
+        second = get(DASHBOARD)
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert len(cached.captured_queries) == 1, [q["sql"] for q in cached.captured_queries]
+    assert "Accept-Language" in second["Vary"] and "Cookie" in second["Vary"]
+
+
+def test_an_approval_shows_on_the_next_request(figures, methodologist, django_capture_on_commit_callbacks):
+    assert format_number(1900) in get(DASHBOARD).content.decode()
+    assert get(DASHBOARD)["X-Page-Cache"] == "hit"
+    report = report_with(figures.school, figures.periods[2021], loans=100)
+    report.status = Report.Status.SUBMITTED
+    report.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_report(methodologist, report)
+    fresh = get(DASHBOARD)
+    assert fresh["X-Page-Cache"] == "miss"
+    assert format_number(2000) in fresh.content.decode()
+
+
+def test_each_language_has_its_own_page(figures):
+    latvian = get(DASHBOARD).content.decode()
+    reader = client_for(None)
+    reader.cookies["parskats_language"] = "en"
+    english = get(DASHBOARD, reader)
+    assert english["X-Page-Cache"] == "miss"
+    assert english.content.decode() != latvian and 'lang="en"' in english.content.decode()
+    assert get(DASHBOARD, reader)["X-Page-Cache"] == "hit"
+
+
+def test_logged_in_people_and_sessions_never_get_a_stored_page(figures, methodologist):
+    get(DASHBOARD)
+    own = get(DASHBOARD, client_for(methodologist))
+    assert "X-Page-Cache" not in own
+    assert methodologist.email in own.content.decode() or "Iziet" in own.content.decode()
+    reader = client_for(None)
+    reader.cookies["messages"] = "pending"
+    assert "X-Page-Cache" not in get(DASHBOARD, reader)
+
+
+def test_news_change_on_the_next_request(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        item = article(world.network, "Pirmais raksts")
+    assert "Pirmais raksts" in get("/jaunumi/").content.decode()
+    assert get("/jaunumi/")["X-Page-Cache"] == "hit"
+    assert get("/jaunumi/rss/")["X-Page-Cache"] == "miss" and get("/jaunumi/rss/")["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        item.title = "Labotais virsraksts"
+        item.save()
+    assert "Labotais virsraksts" in get("/jaunumi/").content.decode()
+    assert "Labotais virsraksts" in get("/jaunumi/rss/").content.decode()
+
+
+def test_a_scheduled_article_appears_when_its_time_comes(world, monkeypatch, django_capture_on_commit_callbacks):
+    when = timezone.now() + dt.timedelta(hours=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        article(world.network, "Ieplānots", status="scheduled", publish_at=when)
+    assert "Ieplānots" not in get("/jaunumi/").content.decode()
+    assert get("/jaunumi/")["X-Page-Cache"] == "hit"
+    later = when + dt.timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert "Ieplānots" in get("/jaunumi/").content.decode(), "no write announced it: the clock did"
+
+
+def test_a_page_with_a_form_is_not_stored(world, django_capture_on_commit_callbacks):
+    """An article open for comments carries the reader's CSRF token: it is made for each reader."""
+    with django_capture_on_commit_callbacks(execute=True):
+        item = article(world.network, "Ar komentāriem")
+    url = f"/jaunumi/{timezone.localtime(item.publish_at).year}/{item.slug}/"
+    first = get(url)
+    assert 'name="csrfmiddlewaretoken"' in first.content.decode()
+    assert get(url)["X-Page-Cache"] == "miss"
+
+
+def test_refusals_are_not_stored(world):
+    reader = client_for(None)
+    for _attempt in range(2):
+        response = reader.get("/skaitli/testa/?year=1999")
+        assert response.status_code == 404 and response.get("X-Page-Cache") != "hit"
+
+
+def test_the_counters_are_not_backed_up():
+    """A restored database starts a new epoch: pages cached under the old database's counters can
+    never be served for the restored one."""
+    assert "core.pageversion" not in {model._meta.label_lower for model in all_models()}
