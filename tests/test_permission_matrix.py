@@ -118,6 +118,9 @@ ACCESS: dict[str, Row] = {
     "reporting:save_field": Row({**REPORT_A, "code": "users"}, other=REPORT_B, method="post", **WRITE_A),
     "reporting:copy_stable": Row(REPORT_A, other=REPORT_B, method="post", **WRITE_A_THEN_FORM),
     "reporting:submit": Row(REPORT_A, other=REPORT_B, method="post", **WRITE_A_THEN_FORM),
+    "reporting:confirm_submit": Row(REPORT_A, other=REPORT_B, **WRITE_A),
+    "reporting:withdraw": Row(REPORT_A, other=REPORT_B, method="post", **WRITE_A_THEN_FORM),
+    "reporting:print": Row(REPORT_A, other=REPORT_B, **READ_A),
     "reporting:save_narrative": Row({**REPORT_A, "code": "{narrative}"}, other=REPORT_B, method="post",
         **WRITE_A_THEN_FORM),
     "reporting:add_activity": Row(REPORT_A, other=REPORT_B, method="post", **WRITE_A),  # empty form: errors shown

@@ -31,6 +31,8 @@ class AuditEntry(models.Model):
         # The report and its parts
         REPORT_STARTED = "report_started", _("report started")
         FIELDS_COPIED = "fields_copied", _("fields copied from last year")
+        REPORT_WITHDRAWN = "report_withdrawn", _("submission withdrawn")
+        REPORT_OPENED = "report_opened", _("opened for review")
         ACTIVITY_ADDED = "activity_added", _("activity added")
         ACTIVITY_REMOVED = "activity_removed", _("activity removed")
         PHOTO_ADDED = "photo_added", _("photo added")

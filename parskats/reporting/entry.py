@@ -25,6 +25,7 @@ from parskats.core.numbers import NumberParseError, format_number, parse_number
 from .checks import compiled_check, parent_code
 from .figures import Figure
 from .models import Report, Value
+from .number_errors import not_a_number, not_whole
 
 EDITABLE = (Report.Status.DRAFT, Report.Status.RETURNED)
 NOT_APPLICABLE_WORDS = {"na", "n/a", "nav attiecināms", "neattiecas", "not applicable"}
@@ -104,15 +105,13 @@ def parse_raw(indicator: Indicator, raw: object) -> Parsed | None:
         try:
             number = parse_number(text)
         except NumberParseError:
-            raise EntryError(
-                _("“%(raw)s” is not a number. Write it like 12 345 or 1 234,5.") % {"raw": text[:40]}, indicator.code
-            ) from None
+            raise EntryError(not_a_number(text), indicator.code) from None
     if not number.is_finite() or abs(number) >= MAX_ABS:
         raise EntryError(_("The number is too large."), indicator.code)
     exponent = number.normalize().as_tuple().exponent
     decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     if indicator.value_type == Indicator.ValueType.INTEGER and decimals:
-        raise EntryError(_("This field takes a whole number."), indicator.code)
+        raise EntryError(not_whole(str(raw).strip(), number), indicator.code)
     if decimals > 3:
         raise EntryError(_("At most three decimal places."), indicator.code)
     return Parsed(Value.Code.NUMBER, number)

@@ -46,12 +46,20 @@ class FieldRow:
         return self.value.version if self.value else 0
 
     @property
+    def value_display(self) -> str:
+        return display(self.value)
+
+    @property
     def previous_display(self) -> str:
         return display(self.previous)
 
     @property
     def kind_label(self) -> str:
         return _("Kind of value: %(name)s") % {"name": self.indicator.name}
+
+    @property
+    def is_empty(self) -> bool:
+        return self.value is None
 
     @property
     def is_part(self) -> bool:
@@ -61,6 +69,27 @@ class FieldRow:
 @dataclass
 class Summary:
     results: list[CheckResult]
+    # Codes of the fields on the form that hold no value yet: their "required" errors are shown as
+    # "not filled yet" until the person leaves the field or tries to submit.
+    empty: set[str] = field(default_factory=set)
+    total: int = 0
+
+    @property
+    def filled(self) -> int:
+        return self.total - len(self.empty)
+
+    @property
+    def not_filled(self) -> list[CheckResult]:
+        return [r for r in self.results if r.is_error and r.field in self.empty]
+
+    @property
+    def filled_errors(self) -> list[CheckResult]:
+        return [r for r in self.results if r.is_error and r.field not in self.empty]
+
+    @property
+    def problems(self) -> list[CheckResult]:
+        """The failed checks of fields that hold something (errors and warnings to explain)."""
+        return [r for r in self.results if not (r.is_error and r.field in self.empty)]
 
     @property
     def errors(self) -> list[CheckResult]:
@@ -95,15 +124,18 @@ def field_rows(report: Report, indicators: list[Indicator] | None = None) -> tup
         FieldRow(indicator, values.get(indicator.code), previous.get(indicator.code), grouped.get(indicator.code, []))
         for indicator in indicators
     ]
-    return rows, Summary(results)
+    empty = {row.code for row in rows if row.value is None}
+    return rows, Summary(results, empty, len(rows))
 
 
 def sections(rows: list[FieldRow]) -> list[dict[str, Any]]:
+    """The rows by section, each with how many of its fields hold a value (filled) of how many."""
     out: list[dict[str, Any]] = []
     for row in rows:
         if not out or out[-1]["section"].pk != row.indicator.section_id:
-            out.append({"section": row.indicator.section, "rows": []})
+            out.append({"section": row.indicator.section, "rows": [], "filled": 0})
         out[-1]["rows"].append(row)
+        out[-1]["filled"] += row.value is not None
     return out
 
 

@@ -66,6 +66,8 @@ class Report(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # When the methodologist first opened this submission; until then the reporter may withdraw it.
+    opened_at = models.DateTimeField(_("opened for review"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
 
     class Meta:

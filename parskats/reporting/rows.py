@@ -37,8 +37,22 @@ HTMX = (
 
 
 def render_checks(row: FieldRow, oob: bool = False) -> SafeString:
+    """The row's check messages. An empty field's error ("no value entered") is written twice: as a
+    neutral "not filled yet" shown until the person leaves the field or tries to submit (form.css,
+    form.js), and as the error shown after that."""
     items = []
     for result in row.results:
+        if result.is_error and row.is_empty:
+            items.append(
+                format_html(
+                    '<p class="check check-error check-untouched"><span class="when-untouched">{}</span>'
+                    '<span class="when-touched"><strong>{}:</strong> {}</span></p>',
+                    _("not filled yet"),
+                    _("Error"),
+                    result.message,
+                )
+            )
+            continue
         if result.is_error:
             tail = mark_safe("")
         elif result.explanation:
@@ -57,8 +71,9 @@ def render_checks(row: FieldRow, oob: bool = False) -> SafeString:
             )
         )
     return format_html(
-        '<div id="checks-{}" class="field-checks"{}>{}</div>',
+        '<div id="checks-{}" class="field-checks" data-filled="{}"{}>{}</div>',
         row.code,
+        0 if row.is_empty else 1,
         mark_safe(' hx-swap-oob="true"') if oob else "",
         format_html_join("", "{}", ((item,) for item in items)),
     )
@@ -85,7 +100,7 @@ def render_row(row: FieldRow, labels: dict[str, Any], editable: bool) -> SafeStr
         if definition
         else "",
         text=row.text,
-        invalid=mark_safe(' aria-invalid="true"') if row.results else "",
+        invalid=mark_safe(' aria-invalid="true"') if row.results and not row.is_empty else "",
         disabled=mark_safe(" disabled") if row.kind != "num" else "",
         input_htmx=format_html(HTMX, url=url, trigger="input changed delay:700ms, change", code=code)
         if editable

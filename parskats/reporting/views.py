@@ -28,7 +28,7 @@ from .items import copy_stable as copy_stable_fields
 from .models import Activity, Explanation, Report, ReportingPeriod, Value
 from .periods import PeriodRefused, start_report
 from .rows import render_checks, render_row
-from .submission import SubmissionError, submit_report
+from .submission import can_withdraw, note_opening
 
 
 def report_in_network(request: HttpRequest, network: str, report: int, write: bool = False) -> Report:
@@ -100,6 +100,8 @@ def form_context(request: HttpRequest, report: Report, write: bool) -> dict[str,
         "editable": editable,
         "has_stable": any(row.indicator.stable and row.previous for row in rows),
         "categories": Explanation.Category.choices,
+        "tried": request.GET.get("tried") == "1",
+        "can_withdraw": write and can_withdraw(report),
         **labels,
     }
 
@@ -124,6 +126,7 @@ def form(request: HttpRequest, network: str, report: int) -> HttpResponse:
         if not write:
             raise Http404("No such report.")
         return save_all(request, found)
+    note_opening(request.user, found)
     return render(request, "reporting/form.html", form_context(request, found, write))
 
 
@@ -221,19 +224,6 @@ def copy_stable(request: HttpRequest, network: str, report: int) -> HttpResponse
         messages.error(request, error.message)
     else:
         messages.success(request, _("Copied from last year: %(count)s field(s).") % {"count": copied})
-    return redirect("reporting:form", network=network, report=found.pk)
-
-
-@login_required
-@require_POST
-def submit(request: HttpRequest, network: str, report: int) -> HttpResponse:
-    found = report_in_network(request, network, report, write=True)
-    try:
-        submit_report(request.user, found)
-    except SubmissionError as error:
-        messages.error(request, error.message)
-        return redirect(f"{found_url(found)}#checks")
-    messages.success(request, _("The report was submitted. The methodologist will review it."))
     return redirect("reporting:form", network=network, report=found.pk)
 
 

@@ -23,6 +23,7 @@ from parskats.core.downloads import attachment
 from parskats.core.freetext import TEXT, is_whole_number, too_long
 from parskats.network.models import Network
 from parskats.reporting.models import Report, ReportingPeriod
+from parskats.reporting.submission import note_opening
 from parskats.review.workflow import (
     WorkflowError,
     approve_report,
@@ -146,6 +147,7 @@ def approve_many(request: AuthenticatedHttpRequest, network: str) -> HttpRespons
 def review(request: AuthenticatedHttpRequest, network: str, report_id: int) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     report = access.get_report_for_review(request.user, net, report_id)
+    note_opening(request.user, report)  # from now on the reporter cannot withdraw the submission
     rows, general_findings, general_comments = review_rows(report)
     findings = general_findings + [f for row in rows for f in row.findings]
     return render(

@@ -48,7 +48,11 @@ def test_fill_reload_fix_explain_submit(page, report, reporter_a):
     expect(page.locator("#explain-loans-per-capita-loans")).to_contain_text("paskaidrots")
     assert_accessible(page)
     screenshot(page, "report-form-laptop")
-    page.get_by_role("button", name="Iesniegt atskaiti").click()
+    page.get_by_role("link", name="Iesniegt atskaiti…").click()
+    dialog = page.get_by_role("dialog", name="Iesniegt atskaiti?")
+    expect(dialog).to_be_visible()
+    assert_accessible(page)
+    dialog.get_by_role("button", name="Iesniegt", exact=True).click()
     expect(page.get_by_text("Atskaite iesniegta.")).to_be_visible()
     assert Report.objects.get(pk=report.pk).status == "submitted"
     assert Value.objects.get(report=report, indicator__code="loans").number == 50000

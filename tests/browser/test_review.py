@@ -28,7 +28,8 @@ def test_review_round(browser, live_server, world, reporter_a, methodologist):
     phone = reporter.new_page()
     log_in(phone, reporter_a.email, PASSWORD)
     phone.goto(f"/n/{net}/reports/{report.pk}/")
-    phone.get_by_role("button", name="Iesniegt atskaiti").click()
+    phone.get_by_role("link", name="Iesniegt atskaiti…").click()  # the dialog says what is sent
+    phone.get_by_role("dialog").get_by_role("button", name="Iesniegt", exact=True).click()
     expect(phone.get_by_text("iesniegts", exact=True).first).to_be_visible()
 
     admin = browser.new_context(base_url=live_server.url, locale="lv-LV", viewport={"width": 1280, "height": 900})
@@ -64,7 +65,8 @@ def test_review_round(browser, live_server, world, reporter_a, methodologist):
     phone.locator("#v-visits").fill("1 040")
     phone.locator("#v-visits_inperson").fill("840")
     expect(phone.locator("#status-visits_inperson")).not_to_be_empty()
-    phone.get_by_role("button", name="Iesniegt atskaiti").click()
+    phone.get_by_role("link", name="Iesniegt atskaiti…").click()  # the dialog says what is sent
+    phone.get_by_role("dialog").get_by_role("button", name="Iesniegt", exact=True).click()
     expect(phone.get_by_text("iesniegts", exact=True).first).to_be_visible()
     report.refresh_from_db()
     assert report.status == Report.Status.SUBMITTED
