@@ -134,6 +134,9 @@ class _OneValue:
     def peer_median(self, name: str) -> Decimal:
         raise Missing(name)
 
+    def peer_fence(self, name: str, high: bool) -> Decimal:
+        raise Missing(name)
+
     def present(self, name: str) -> bool:
         return name == self.code
 
