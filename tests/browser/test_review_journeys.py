@@ -192,7 +192,7 @@ def test_a_comment_typed_on_a_field_goes_with_the_return(page, world, open_year,
     page.goto(f"/n/{world.network.slug}/review/reports/{report.pk}/")
     row = page.locator("#field-visits")
     row.get_by_text("Komentēt").click()
-    row.get_by_label("Komentārs pie “Apmeklējumu kopskaits”").fill("Vai tiešām 1000?")  # typed, not saved
+    row.get_by_label("Komentārs pie „Apmeklējumu kopskaits“").fill("Vai tiešām 1000?")  # typed, not saved
     page.get_by_role("button", name="Atgriezt bibliotēkai").click()
     dialog = page.get_by_role("dialog", name="Atgriezt atskaiti bibliotēkai?")
     expect(dialog).to_contain_text("vēl nesaglabātie komentāri, kas tiks nosūtīti līdz ar to: 1")

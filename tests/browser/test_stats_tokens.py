@@ -29,7 +29,7 @@ def test_methodologist_issues_and_revokes_a_token(page, phone_page, world, metho
     screenshot(page, "api-tokens-issued")
     page.get_by_role("row", name="Pašvaldības atskaite").get_by_role("button", name="Atsaukt").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Atslēga “Pašvaldības atskaite” tika atsaukta.").is_visible()
+    assert page.get_by_text("Atslēga „Pašvaldības atskaite“ tika atsaukta.").is_visible()
     assert page.get_by_role("heading", name="Jūsu jaunā atslēga").count() == 0
     log_in(phone_page, methodologist.email, PASSWORD)
     phone_page.goto(f"/n/{world.network.slug}/figures/api-tokens/")
