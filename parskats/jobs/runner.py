@@ -38,8 +38,13 @@ class Heartbeat(threading.Thread):
     def progress(self, stage: str, done: int, total: int) -> None:
         """The work's progress callable: remembered here, written by the thread; stops a cancelled job."""
         self.stage, self.done, self.total = str(stage)[:120], done, total
-        if self.cancelled:
+        # The thread reads the cancellation every beat; at the end of each stage the work asks itself
+        # too, so a cancel that came in the last beat before a commit still stops it.
+        if self.cancelled or (total and done >= total and self._asked_to_stop()):
             raise JobCancelled
+
+    def _asked_to_stop(self) -> bool:
+        return Job.objects.filter(pk=self.job_id, cancel_requested=True).exists()
 
     def run(self) -> None:
         try:

@@ -711,6 +711,9 @@ def import_year(
                 note="import_pls",
             )
             data_changed(network.pk)  # one invalidation for the whole import: bulk writes send no signals
+        if progress:
+            # The last word before the commit: a job cancelled meanwhile stops here and nothing is applied.
+            progress(_("Saving"), 1, 1)
     result.seconds = time.perf_counter() - began
     return result
 
