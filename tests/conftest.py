@@ -110,3 +110,18 @@ def _latvian_after_each_test():
     from django.utils import translation
 
     translation.activate("lv")
+
+
+@pytest.fixture
+def figures(world, django_capture_on_commit_callbacks):
+    """Approved 2021 reports of libraries A (1 200 loans) and B (700), committed so caches move."""
+    from parskats.reporting.models import Report
+
+    from .factories import report_with
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for library, loans in ((world.library_a, 1200), (world.library_b, 700)):
+            report = report_with(library, world.periods[2021], loans=loans, users=100)
+            report.status = Report.Status.APPROVED
+            report.save()
+    return world

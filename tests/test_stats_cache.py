@@ -33,16 +33,6 @@ def figures_cache(settings):
     store.clear()
 
 
-@pytest.fixture
-def figures(world, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        for library, loans in ((world.library_a, 1200), (world.library_b, 700)):
-            report = report_with(library, world.periods[2021], loans=loans, users=100)
-            report.status = Report.Status.APPROVED
-            report.save()
-    return world
-
-
 def without_tokens(html: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
 

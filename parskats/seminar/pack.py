@@ -7,15 +7,14 @@ memory, written under temporary names and only then moved over the old ones.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from parskats.core.files import write_together
 
 from .content import build_pack
 from .deck import build_deck
@@ -45,23 +44,9 @@ def write_pack(
     step(_("Making the handout"), 2, 4)
     files = {"pptx": deck, "pdf": build_handout(pack)}
     step(_("Writing the files"), 3, 4)
-    out.mkdir(parents=True, exist_ok=True)
     stem = file_stem(seminar)
     for leftover in out.glob(f".{stem}.*.partial"):  # of a build killed before it could clean up
         leftover.unlink(missing_ok=True)
-    written: dict[str, Path] = {}
-    try:
-        for suffix, data in files.items():
-            with tempfile.NamedTemporaryFile(dir=out, prefix=f".{stem}.", suffix=".partial", delete=False) as part:
-                written[suffix] = Path(part.name)
-                part.write(data)
-                part.flush()
-                os.fsync(part.fileno())
-        for suffix, part_path in written.items():
-            os.replace(part_path, out / f"{stem}.{suffix}")
-        step(_("Writing the files"), 4, 4)
-    finally:
-        for part_path in written.values():
-            with contextlib.suppress(FileNotFoundError):
-                part_path.unlink()
+    write_together(out, {f"{stem}.{suffix}": data for suffix, data in files.items()})
+    step(_("Writing the files"), 4, 4)
     return Written(out / f"{stem}.pptx", out / f"{stem}.pdf")
