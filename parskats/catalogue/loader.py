@@ -14,7 +14,7 @@ from typing import Any
 from django.db import models, transaction
 
 from .formparts import indicator_infos, read_checks, read_narratives, save_form_parts
-from .models import Indicator, Section, Survey
+from .models import Indicator, Section, Survey, Unit
 
 COLUMNS = [
     "code",
@@ -59,6 +59,11 @@ def _choice(value: str, choices: type[models.TextChoices], where: str, column: s
     if value not in allowed:
         problems.append(f"{where}, column {column}: {value!r} is not one of {', '.join(allowed)}.")
     return value
+
+
+def known_units() -> set[str]:
+    """The unit codes an indicator may have: the rows of Unit (units are data)."""
+    return set(Unit.objects.values_list("code", flat=True))
 
 
 def _year(value: str, where: str, column: str, problems: list[str], required: bool) -> int | None:
@@ -139,7 +144,9 @@ def _check_fields(row: dict[str, Any], where: str, section_codes: set[str], prob
         problems.append(f"{where}, column section: {row['section']!r} is not a section of the manifest.")
     if not row["name_lv"]:
         problems.append(f"{where}, column name_lv: a Latvian name is required.")
-    _choice(row["unit"], Indicator.Unit, where, "unit", problems)
+    units = known_units()
+    if row["unit"] not in units:
+        problems.append(f"{where}, column unit: {row['unit']!r} is not one of {', '.join(sorted(units))}.")
     _choice(row["value_type"], Indicator.ValueType, where, "value_type", problems)
     _choice(row["aggregation"], Indicator.Aggregation, where, "aggregation", problems)
     types = row["library_types"].split()

@@ -52,7 +52,40 @@ class Section(Bilingual):
         constraints = [models.UniqueConstraint(fields=["survey", "code"], name="section_code_unique")]
 
 
+class Unit(Bilingual):
+    """A unit of measurement, as data: the catalogue's own (persons, EUR, m², …) come with the
+    migration that made units data; a survey's configuration adds its own (GBP, staff-years, …)."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    currency = models.CharField(
+        _("currency"), max_length=3, blank=True, help_text=_("ISO 4217 code when the unit is money, e.g. GBP.")
+    )
+    plain = models.BooleanField(_("plain count"), default=False, help_text=_("Not shown beside a name."))
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["code"]
+
+    @property
+    def name(self) -> str:
+        return self.localised("name") or self.name_en
+
+
+_unit_names: dict[str, Unit] = {}
+
+
+def unit_named(code: str) -> Unit | None:
+    """The unit of a code, read once per process; a code not seen yet (a survey's new unit) reloads."""
+    if code not in _unit_names:
+        _unit_names.clear()
+        _unit_names.update({u.code: u for u in Unit.objects.all()})
+    return _unit_names.get(code)
+
+
 class Indicator(Bilingual):
+    # The catalogue's own units, as constants for code that treats them specially; the units an
+    # indicator may have are the rows of Unit.
     class Unit(models.TextChoices):
         PERSONS = "persons", _("persons")
         COUNT = "count", _("count")
@@ -91,7 +124,7 @@ class Indicator(Bilingual):
     order = models.PositiveIntegerField(_("order"), default=0)
     definition_lv = models.TextField(_("definition (Latvian)"), blank=True)
     definition_en = models.TextField(_("definition (English)"), blank=True)
-    unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices)
+    unit = models.CharField(_("unit"), max_length=16)
     value_type = models.CharField(_("value type"), max_length=16, choices=ValueType.choices)
     aggregation = models.CharField(_("aggregation"), max_length=16, choices=Aggregation.choices)
     library_types = models.JSONField(_("library types"), default=list, help_text=_("Which library types report it."))
@@ -122,9 +155,20 @@ class Indicator(Bilingual):
         ("Slodzes", not "Slodzes slodzes"; "Darba stundas nedēļā", not "… stundas")."""
         if self.unit == self.Unit.COUNT:
             return ""
-        label = str(self.get_unit_display())
+        if (found := unit_named(self.unit)) is not None and found.plain:
+            return ""
+        label = self.get_unit_display()
         stem = label.casefold()[:5]
         return "" if stem in self.name.casefold() else label
+
+    def get_unit_display(self) -> str:
+        found = unit_named(self.unit)
+        return found.name if found is not None else self.unit
+
+    @property
+    def name(self) -> str:
+        # A foreign survey's indicator may have no Latvian name: its English one is shown instead.
+        return self.localised("name") or self.name_en
 
     @property
     def definition(self) -> str:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parskats.accounts.access import get_network_for_user, is_network_admin, libraries_for_user, reporter_unit_ids
-from parskats.catalogue.models import Indicator
+from parskats.catalogue.models import Unit
 from parskats.core.freetext import is_whole_number
 
 from .access import can_write_report, get_report_for_user, reports_for_user
@@ -114,7 +114,7 @@ def field_labels(report: Report) -> dict[str, Any]:
         "previous_label": _("In %(year)s:") % {"year": report.period.year - 1},
         "kinds": [(value, str(label)) for value, label in Value.Code.choices],
         "definition_label": _("Definition"),
-        "units": {value: str(label) for value, label in Indicator.Unit.choices},
+        "units": {unit.code: unit.name for unit in Unit.objects.all()},
     }
 
 
