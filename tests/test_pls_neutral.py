@@ -5,7 +5,6 @@ currency the configuration declares, shown on the figures."""
 
 from __future__ import annotations
 
-import shutil
 from io import StringIO
 from pathlib import Path
 
@@ -107,7 +106,9 @@ def test_a_cut_libraries_file_needs_confirmation_and_leaves_the_year_whole(tmp_p
     cut = tmp_path / "libraries.csv"
     cut.write_text("\n".join(FILES[0].read_text().splitlines()[:2]) + "\n")
     visits = tmp_path / "physical_visits.csv"
-    visits.write_text("\n".join(line for line in FILES[1].read_text().splitlines() if "Central" in line or "Count" in line) + "\n")
+    visits.write_text(
+        "\n".join(line for line in FILES[1].read_text().splitlines() if "Central" in line or "Count" in line) + "\n"
+    )
     before = digest()
     with pytest.raises(ConfirmationNeeded) as refused:
         import_survey(CONFIG, [cut, visits], year=2024)
@@ -127,8 +128,10 @@ def test_an_unknown_library_in_the_joined_file_is_refused_or_quarantined(tmp_pat
 
 def test_a_bad_configuration_names_file_key_and_line(tmp_path: Path):
     bad = tmp_path / "bad.toml"
-    text = CONFIG.read_text().replace('label = "end"', 'label = "middle"').replace(
-        'value_type = "decimal"', 'value_type = "float"', 1
+    text = (
+        CONFIG.read_text()
+        .replace('label = "end"', 'label = "middle"')
+        .replace('value_type = "decimal"', 'value_type = "float"', 1)
     )
     bad.write_text(text)
     with pytest.raises(ConfigError) as refused:

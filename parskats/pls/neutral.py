@@ -51,7 +51,6 @@ class _Rows:
     def __init__(self, config: SurveyConfig, spec: FileSpec, parsed: ParsedFile, start: dt.date, end: dt.date):
         self.config, self.spec, self.parsed, self.start, self.end = config, spec, parsed, start, end
         self.sums: dict[str, dict[str, tuple[str, Decimal | None]]] = {}
-        self.identity: dict[str, dict[str, str]] = {}
         self.bad_lines: dict[str, list[int]] = {}
 
     def number(self, raw: str, where: str, column: str) -> tuple[str, Decimal | None] | str:
@@ -117,7 +116,8 @@ class _Rows:
             if before is None or before[0] == "na":
                 held[indicator] = (code, number)
             elif before[0] == "num" and code != "na":
-                held[indicator] = ("unknown", None) if code == "unknown" else ("num", (before[1] or 0) + (number or 0))
+                added = (before[1] or Decimal(0)) + (number or Decimal(0))
+                held[indicator] = ("unknown", None) if code == "unknown" else ("num", added)
         return []
 
 
@@ -154,7 +154,9 @@ def _read(config: SurveyConfig, paths: list[Path]) -> dict[str, tuple[ParsedFile
                 continue
             if len(cells) != len(header):
                 message = _("%(where)s: %(found)s cells where the header has %(expected)s (a file cut short?).")
-                problems.append(message % {"where": at(path.name, number), "found": len(cells), "expected": len(header)})
+                problems.append(
+                    message % {"where": at(path.name, number), "found": len(cells), "expected": len(header)}
+                )
                 continue
             rows.append(dict(zip(header, cells, strict=True)))
             lines.append(number)
@@ -229,8 +231,6 @@ def _gather(
                     by_name.setdefault(name.casefold(), []).append(unit)
             if not row_problems:
                 row_problems = reader.row(line, cells, unit)
-                if not row_problems:
-                    reader.identity.setdefault(unit, {})
             if row_problems:
                 problems.extend(row_problems)
                 rejected.append((parsed, Rejected(line, unit, "", row_problems, dict(cells))))
@@ -311,9 +311,7 @@ def import_survey(
     found = _read(config, paths)
     rows, names, regions, rejected = _gather(config, found, start, end, quarantine)
     files = [found[role][0] for role in found]
-    warnings = [
-        _("Reporting period %(year)s: %(start)s – %(end)s.") % {"year": year, "start": start, "end": end}
-    ]
+    warnings = [_("Reporting period %(year)s: %(start)s – %(end)s.") % {"year": year, "start": start, "end": end}]
     if rejected:
         message = _("%(count)s defective rows left out and kept in quarantine (see the list of problems).")
         warnings.append(message % {"count": len(rejected)})

@@ -164,7 +164,7 @@ def read_config(path: Path) -> SurveyConfig:
         period_start = (1, 1)
     label = str(period.get("label", "end"))
     if label not in ("start", "end"):
-        r.problem("period.label", _("must be \"start\" or \"end\"."))
+        r.problem("period.label", _('must be "start" or "end".'))
     missing = data.get("missing", {})
     text_values: dict[str, Decimal] = {}
     for word, number in dict(missing.get("text", {})).items():
@@ -174,7 +174,7 @@ def read_config(path: Path) -> SurveyConfig:
             r.problem(f"missing.text.{word}", _("must be a number."))
     notes = str(missing.get("notes_in_numbers", "refuse"))
     if notes not in ("unknown", "refuse"):
-        r.problem("missing.notes_in_numbers", _("must be \"unknown\" or \"refuse\"."))
+        r.problem("missing.notes_in_numbers", _('must be "unknown" or "refuse".'))
     units = []
     for unit_code, table in dict(data.get("units", {})).items():
         where = f"units.{unit_code}"
@@ -197,9 +197,7 @@ def read_config(path: Path) -> SurveyConfig:
         if value_type not in VALUE_TYPES:
             r.problem(f"{where}.value_type", _("must be one of %(choices)s.") % {"choices": ", ".join(VALUE_TYPES)})
         if aggregation not in AGGREGATIONS:
-            r.problem(
-                f"{where}.aggregation", _("must be one of %(choices)s.") % {"choices": ", ".join(AGGREGATIONS)}
-            )
+            r.problem(f"{where}.aggregation", _("must be one of %(choices)s.") % {"choices": ", ".join(AGGREGATIONS)})
         indicators.append(
             IndicatorSpec(
                 indicator_code,
@@ -231,11 +229,11 @@ def read_config(path: Path) -> SurveyConfig:
             spec.join_by = r.text(join, "by", f"{where}.join")
             spec.join_column = r.text(join, "column", f"{where}.join")
             if spec.join_by not in ("key", "name"):
-                r.problem(f"{where}.join.by", _("must be \"key\" or \"name\"."))
+                r.problem(f"{where}.join.by", _('must be "key" or "name".'))
         elif not spec.key:
             r.problem(where, _("a file needs a key column, or a join to the file that has it."))
         if spec.rows not in ("one", "sum"):
-            r.problem(f"{where}.rows", _("must be \"one\" or \"sum\"."))
+            r.problem(f"{where}.rows", _('must be "one" or "sum".'))
         for indicator, columns in dict(table.get("columns", {})).items():
             listed = [columns] if isinstance(columns, str) else columns
             if indicator not in codes:
@@ -249,7 +247,9 @@ def read_config(path: Path) -> SurveyConfig:
         r.problem("files", _("the survey needs at least one [files.<name>] table."))
     for spec in files.values():
         if spec.join_file and spec.join_file not in files:
-            r.problem(f"files.{spec.role}.join.file", _("%(value)r is not a file of [files].") % {"value": spec.join_file})
+            r.problem(
+                f"files.{spec.role}.join.file", _("%(value)r is not a file of [files].") % {"value": spec.join_file}
+            )
     name_en, name_lv = r.text(survey, "name_en", "survey"), r.text(survey, "name_lv", "survey", False)
     if r.problems:
         raise ConfigError(r.problems)

@@ -51,7 +51,9 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "plain",
-                    models.BooleanField(default=False, help_text="Not shown beside a name.", verbose_name="plain count"),
+                    models.BooleanField(
+                        default=False, help_text="Not shown beside a name.", verbose_name="plain count"
+                    ),
                 ),
             ],
             options={"verbose_name": "unit", "verbose_name_plural": "units", "ordering": ["code"]},
