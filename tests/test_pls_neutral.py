@@ -5,6 +5,7 @@ currency the configuration declares, shown on the figures."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -193,3 +194,18 @@ def test_a_currency_from_the_configuration_shows_on_the_figures(tmp_path: Path, 
     client.force_login(viewer)
     page = client.get(f"/n/{network.slug}/figures/?year=2023").content.decode()
     assert "Total expenditure" in page and "(GBP)" in page
+
+
+def test_the_readme_example_is_a_valid_configuration_and_loads(tmp_path: Path):
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("## Another country's survey", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    config = tmp_path / "xx.toml"
+    config.write_text(example)
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    data = tmp_path / "xx.csv"
+    header = ["Authority", "Library code", "Library name", "Expenditure", *[f"Loans {m}" for m in months]]
+    data.write_text(",".join(header) + "\nNorth,N1,North Library,10.5," + ",".join(["2"] * 12) + "\n")
+    import_survey(config, [data], year=2024)
+    assert values()[("North Library", "loans")] == ("num", 24)
+    assert values()[("North Library", "spend")] == ("num", Decimal("10.5"))
