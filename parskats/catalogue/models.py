@@ -64,7 +64,7 @@ class Unit(Bilingual):
 
     class Meta:
         verbose_name = _("unit")
-        verbose_name_plural = _("units")
+        verbose_name_plural = _("units of measurement")
         ordering = ["code"]
 
     @property

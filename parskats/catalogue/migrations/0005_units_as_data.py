@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-            options={"verbose_name": "unit", "verbose_name_plural": "units", "ordering": ["code"]},
+            options={"verbose_name": "unit", "verbose_name_plural": "units of measurement", "ordering": ["code"]},
         ),
         migrations.AlterField(
             model_name="indicator", name="unit", field=models.CharField(max_length=16, verbose_name="unit")
