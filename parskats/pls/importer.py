@@ -659,27 +659,22 @@ def import_year(
                 )
                 findings.suspects.extend(more.suspects)
                 findings.notes.extend(more.notes)
-        limit = max_share() if max_change is None else max_change
-        over = plan.over(limit)
-        result = ImportResult(
-            year=layout.fiscal_year,
-            network=network or Network(slug=NETWORK_SLUG, name=NETWORK_NAME),
+        result = decide(
+            plan,
+            findings,
+            network or Network(slug=NETWORK_SLUG, name=NETWORK_NAME),
             files=list(parsed.values()),
-            warnings=warnings + findings.notes,
-            plan=plan,
-            findings=findings,
+            warnings=warnings,
             rejected=[r for _item, r in rejected],
-            needs_removal_confirmation=bool(over),
-            needs_column_confirmation=bool(findings.suspects),
-            limit=limit,
+            dry_run=dry_run,
+            confirm_removals=confirm_removals,
+            confirm_columns=confirm_columns,
+            max_change=max_change,
         )
         if dry_run:
-            transaction.set_rollback(True)  # the catalogue may have been loaded on the way: undo it too
             result.seconds = time.perf_counter() - began
             return result
-        refusals = ([] if confirm_removals else over) + ([] if confirm_columns else findings.suspects)
-        if refusals:
-            raise ConfirmationNeeded(refusals, result)
+        over = result.needs_removal_confirmation
         if network is None:
             network = Network.objects.create(slug=NETWORK_SLUG, name=NETWORK_NAME)
         result.network = network
@@ -706,7 +701,7 @@ def import_year(
                     "reports": vars(result.reports),
                     "official_totals": vars(result.totals),
                     "quarantined": len(rejected),
-                    "confirmed": {"removals": confirm_removals and bool(over), "columns": confirm_columns},
+                    "confirmed": {"removals": confirm_removals and over, "columns": confirm_columns},
                 },
                 note="import_pls",
             )
@@ -715,6 +710,46 @@ def import_year(
             # The last word before the commit: a job cancelled meanwhile stops here and nothing is applied.
             progress(_("Saving"), 1, 1)
     result.seconds = time.perf_counter() - began
+    return result
+
+
+def decide(
+    plan: change.Plan,
+    findings: plausibility.Findings,
+    network: Network,
+    *,
+    files: list[ParsedFile],
+    warnings: list[str],
+    rejected: list[Rejected],
+    dry_run: bool,
+    confirm_removals: bool,
+    confirm_columns: bool,
+    max_change: Decimal | None,
+) -> ImportResult:
+    """What every import does between computing its change and writing it, for the US survey and
+    any other: the result as the person will see it; a dry run undoes the transaction (the
+    catalogue may have been loaded on the way); a change above the share or a suspect column
+    without its confirmation raises ConfirmationNeeded."""
+    limit = max_share() if max_change is None else max_change
+    over = plan.over(limit)
+    result = ImportResult(
+        year=plan.year,
+        network=network,
+        files=files,
+        warnings=warnings + findings.notes,
+        plan=plan,
+        findings=findings,
+        rejected=rejected,
+        needs_removal_confirmation=bool(over),
+        needs_column_confirmation=bool(findings.suspects),
+        limit=limit,
+    )
+    if dry_run:
+        transaction.set_rollback(True)
+        return result
+    refusals = ([] if confirm_removals else over) + ([] if confirm_columns else findings.suspects)
+    if refusals:
+        raise ConfirmationNeeded(refusals, result)
     return result
 
 

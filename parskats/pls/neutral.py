@@ -29,7 +29,7 @@ from parskats.reporting.models import Value
 from parskats.stats.cache import data_changed
 
 from . import change, plausibility
-from .importer import ConfirmationNeeded, ImportFailed, ImportResult, _keep_quarantine, _Writer
+from .importer import ConfirmationNeeded, ImportFailed, ImportResult, _keep_quarantine, _Writer, decide
 from .reading import Cell, ParsedFile, ReadError, Rejected, at, read_header
 from .survey_config import ConfigError, FileSpec, SurveyConfig, read_config
 
@@ -323,27 +323,21 @@ def import_survey(
         findings = plausibility.Findings()
         if network is not None:
             findings = plausibility.check(network, survey, year, rows, names, files[0].path.name)
-        limit = change.max_share() if max_change is None else max_change
-        over = plan.over(limit)
-        result = ImportResult(
-            year=year,
-            network=network or Network(slug=config.network, name=config.network_name),
+        result = decide(
+            plan,
+            findings,
+            network or Network(slug=config.network, name=config.network_name),
             files=files,
-            warnings=warnings + findings.notes,
-            plan=plan,
-            findings=findings,
+            warnings=warnings,
             rejected=[r for _item, r in rejected],
-            needs_removal_confirmation=bool(over),
-            needs_column_confirmation=bool(findings.suspects),
-            limit=limit,
+            dry_run=dry_run,
+            confirm_removals=confirm_removals,
+            confirm_columns=confirm_columns,
+            max_change=max_change,
         )
         if dry_run:
-            transaction.set_rollback(True)  # the catalogue written on the way is undone too
             result.seconds = time.perf_counter() - began
             return result
-        refusals = ([] if confirm_removals else over) + ([] if confirm_columns else findings.suspects)
-        if refusals:
-            raise ConfirmationNeeded(refusals, result)
         if network is None:
             network = Network.objects.create(slug=config.network, name=config.network_name[:200])
         result.network = network
@@ -384,7 +378,10 @@ def import_survey(
                     "values": vars(result.values),
                     "reports": vars(result.reports),
                     "quarantined": len(rejected),
-                    "confirmed": {"removals": confirm_removals and bool(over), "columns": confirm_columns},
+                    "confirmed": {
+                        "removals": confirm_removals and result.needs_removal_confirmation,
+                        "columns": confirm_columns,
+                    },
                 },
                 note="import_survey",
             )

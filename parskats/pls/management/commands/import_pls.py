@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import Any, NoReturn, TextIO, cast
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
@@ -22,6 +22,25 @@ def _share(text: str) -> Decimal:
     if not 0 <= share <= 1:
         raise ValueError(text)
     return share
+
+
+def refused(command: LanguageCommand, exc: ImportFailed) -> NoReturn:
+    """An import that wrote nothing: its plan when it needs a confirmation, every problem, and why."""
+    if isinstance(exc, ConfirmationNeeded):
+        if exc.result.plan is not None:
+            for line in change.lines(exc.result.plan):
+                command.stdout.write(line)
+        for problem in exc.problems:
+            command.stderr.write(problem)
+        message = _(
+            "Nothing was imported: confirm with --confirm-removals and/or --confirm-columns if the change "
+            "above is meant."
+        )
+        raise CommandError(message) from None
+    for problem in exc.problems:
+        command.stderr.write(problem)
+    message = _("Nothing was imported: %(count)s problem(s), listed above.")
+    raise CommandError(message % {"count": len(exc.problems)}) from None
 
 
 class Command(LanguageCommand):
@@ -72,20 +91,8 @@ class Command(LanguageCommand):
                 quarantine=options["quarantine"],
                 max_change=options["max_change"],
             )
-        except ConfirmationNeeded as exc:
-            self._plan(exc.result)
-            for problem in exc.problems:
-                self.stderr.write(problem)
-            message = _(
-                "Nothing was imported: confirm with --confirm-removals and/or --confirm-columns if the change "
-                "above is meant."
-            )
-            raise CommandError(message) from None
         except ImportFailed as exc:
-            for problem in exc.problems:
-                self.stderr.write(problem)
-            message = _("Nothing was imported: %(count)s problem(s), listed above.")
-            raise CommandError(message % {"count": len(exc.problems)}) from None
+            refused(self, exc)
         for item in result.files:
             message = _("%(file)s: %(kind)s file, %(encoding)s, %(count)s records")
             self.stdout.write(

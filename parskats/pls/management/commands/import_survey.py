@@ -3,14 +3,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
 from parskats.core.commands import LanguageCommand
 from parskats.pls import change
 from parskats.pls.importer import ImportResult
-from parskats.pls.management.commands.import_pls import _share
-from parskats.pls.neutral import ConfirmationNeeded, ImportFailed, import_survey
+from parskats.pls.management.commands.import_pls import _share, refused
+from parskats.pls.neutral import ImportFailed, import_survey
 
 
 class Command(LanguageCommand):
@@ -42,20 +42,8 @@ class Command(LanguageCommand):
                 quarantine=options["quarantine"],
                 max_change=options["max_change"],
             )
-        except ConfirmationNeeded as exc:
-            self._plan(exc.result)
-            for problem in exc.problems:
-                self.stderr.write(problem)
-            message = _(
-                "Nothing was imported: confirm with --confirm-removals and/or --confirm-columns if the change "
-                "above is meant."
-            )
-            raise CommandError(message) from None
         except ImportFailed as exc:
-            for problem in exc.problems:
-                self.stderr.write(problem)
-            message = _("Nothing was imported: %(count)s problem(s), listed above.")
-            raise CommandError(message % {"count": len(exc.problems)}) from None
+            refused(self, exc)
         for warning in result.warnings:
             self.stdout.write(self.style.WARNING(warning))
         for row in result.rejected:
