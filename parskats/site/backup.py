@@ -35,8 +35,9 @@ from parskats.core import pagecache
 from parskats.stats.cache import store as figures_store
 
 FORMAT = "parskats-backup/1"
-# Created by `migrate` in every fresh database; restore replaces them with the archived rows.
-MIGRATE_CREATED = ("contenttypes.contenttype", "auth.permission")
+# Written by `migrate` in every fresh database (the units are seeded by a data migration); restore
+# replaces them with the archived rows, which may have been edited since.
+MIGRATE_CREATED = ("contenttypes.contenttype", "auth.permission", "catalogue.unit")
 # Derived state, not data: the public pages' counters start afresh (a new epoch) in a restored database.
 NOT_BACKED_UP = ("core.pageversion",)
 # Rows per restore insert; the database's own limit on parameters can make a batch smaller.
