@@ -14,8 +14,8 @@ from django.utils import timezone
 from parskats.accounts.models import Role
 from parskats.audit.models import AuditEntry
 from parskats.reporting.checks import run_checks
-from parskats.reporting.submission import submit_report
 from parskats.reporting.models import Activity, Narrative, Report, ReportingPeriod
+from parskats.reporting.submission import submit_report
 from parskats.site.demo import deadline_for, demo_years
 
 from .conftest import client_for
