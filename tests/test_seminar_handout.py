@@ -33,7 +33,7 @@ def pages_of(data: bytes) -> list[str]:
 
 def test_the_handout_has_a_cover_contents_and_numbered_footers(pack):
     pages = pages_of(build_handout(pack))
-    assert "Mana bibliotēka 2021. gadā" in pages[0] and "Testa reģions · 2021. pārskata gads" in pages[0]
+    assert "Mana bibliotēka 2021. gadā" in pages[0] and "Testa reģions · 2021. atskaites gads" in pages[0]
     assert "1 /" not in pages[0]  # the cover has no footer
     contents = pages[1]
     assert "Saturs" in contents

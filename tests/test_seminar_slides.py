@@ -59,7 +59,7 @@ def test_the_slide_kinds_follow_the_agenda(seminar):
     # The agenda slide gives a county's library slots one line; the title slide says who and when.
     agenda = texts(deck.slides[1])
     assert "bibliotēka" in agenda and "Pārtraukums" in agenda and "Noslēgums" in agenda
-    assert "Testa reģions · 2021. pārskata gads" in texts(deck.slides[0])
+    assert "Testa reģions · 2021. atskaites gads" in texts(deck.slides[0])
     assert abs(deck.slide_width / deck.slide_height - 16 / 9) < 0.01
 
 

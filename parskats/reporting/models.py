@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parskats.core.freetext import SHORT_TEXT, STORY
 from parskats.core.text import REPORT, to_html
@@ -49,10 +50,12 @@ class ReportingPeriod(models.Model):
 
 class Report(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        SUBMITTED = "submitted", _("submitted")
-        RETURNED = "returned", _("returned")
-        APPROVED = "approved", _("approved")
+        # A context of their own: "atskaite" is feminine, while the same English words name the
+        # region's annual review's (masculine) states.
+        DRAFT = "draft", pgettext_lazy("report status", "draft")
+        SUBMITTED = "submitted", pgettext_lazy("report status", "submitted")
+        RETURNED = "returned", pgettext_lazy("report status", "returned")
+        APPROVED = "approved", pgettext_lazy("report status", "approved")
 
     unit = models.ForeignKey(
         "network.OrgUnit", on_delete=models.PROTECT, related_name="reports", verbose_name=_("library")

@@ -30,7 +30,7 @@ def test_review_round(browser, live_server, world, reporter_a, methodologist):
     phone.goto(f"/n/{net}/reports/{report.pk}/")
     phone.get_by_role("link", name="Iesniegt atskaiti…").click()  # the dialog says what is sent
     phone.get_by_role("dialog").get_by_role("button", name="Iesniegt", exact=True).click()
-    expect(phone.get_by_text("iesniegts", exact=True).first).to_be_visible()
+    expect(phone.get_by_text("iesniegta", exact=True).first).to_be_visible()
 
     admin = browser.new_context(base_url=live_server.url, locale="lv-LV", viewport={"width": 1280, "height": 900})
     page = admin.new_page()
@@ -67,7 +67,7 @@ def test_review_round(browser, live_server, world, reporter_a, methodologist):
     expect(phone.locator("#status-visits_inperson")).not_to_be_empty()
     phone.get_by_role("link", name="Iesniegt atskaiti…").click()  # the dialog says what is sent
     phone.get_by_role("dialog").get_by_role("button", name="Iesniegt", exact=True).click()
-    expect(phone.get_by_text("iesniegts", exact=True).first).to_be_visible()
+    expect(phone.get_by_text("iesniegta", exact=True).first).to_be_visible()
     report.refresh_from_db()
     assert report.status == Report.Status.SUBMITTED
 
