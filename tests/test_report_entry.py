@@ -50,6 +50,7 @@ def test_latvian_numbers_codes_and_audit(report, reporter_a):
         ("visits", "daudz", "nav skaitlis"),
         ("visits", "12,5", "vesels skaitlis"),
         ("staff_fte", "1,23456", "trīs"),
+        ("expenditure", "1234,567", "divas zīmes aiz komata"),
         ("visits", "9" * 20, "pārāk liels"),
         ("visits", "=A1+1", "nav skaitlis"),
     ],
@@ -60,6 +61,16 @@ def test_bad_input_is_refused_and_nothing_is_saved(report, reporter_a, code, raw
     assert message in error.value.message
     assert not Value.objects.filter(report=report).exists()
     assert not AuditEntry.objects.filter(report=report).exists()
+
+
+def test_money_takes_cents_and_names_the_rounded_amount(report, reporter_a):
+    with pytest.raises(EntryError) as error:
+        save_value(reporter_a, report, "expenditure", "1234,565", 0)
+    assert error.value.message.endswith("1\u00a0234,57.")
+    assert not Value.objects.filter(report=report).exists()
+    save_value(reporter_a, report, "expenditure", "1234,56", 0)
+    assert Value.objects.get(report=report, indicator__code="expenditure").number == Decimal("1234.56")
+    assert AuditEntry.objects.filter(report=report, target="expenditure").count() == 1
 
 
 def test_a_field_not_on_the_form_is_refused(report, reporter_a):

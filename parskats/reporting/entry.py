@@ -8,7 +8,7 @@ other), writes the value and its audit record in one transaction, and bumps the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,7 +19,7 @@ from parskats.accounts.models import User
 from parskats.audit.models import record
 from parskats.catalogue.expressions import Missing
 from parskats.catalogue.formparts import IndicatorInfo, expand
-from parskats.catalogue.models import CheckRule, Indicator
+from parskats.catalogue.models import CheckRule, Indicator, unit_named
 from parskats.core.numbers import NumberParseError, format_number, parse_number
 
 from .checks import compiled_check, parent_code
@@ -112,9 +112,23 @@ def parse_raw(indicator: Indicator, raw: object) -> Parsed | None:
     decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     if indicator.value_type == Indicator.ValueType.INTEGER and decimals:
         raise EntryError(not_whole(str(raw).strip(), number), indicator.code)
+    if decimals > 2 and _is_money(indicator):
+        # Cents are the smallest amount a library's accounts hold; a third decimal is a typo or a
+        # pasted calculation, and would show as such on every page.
+        cents = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        raise EntryError(
+            _("An amount of money has at most two decimal places: %(rounded)s.")
+            % {"rounded": format_number(cents, decimals=2)},
+            indicator.code,
+        )
     if decimals > 3:
         raise EntryError(_("At most three decimal places."), indicator.code)
     return Parsed(Value.Code.NUMBER, number)
+
+
+def _is_money(indicator: Indicator) -> bool:
+    unit = unit_named(indicator.unit)
+    return bool(unit and unit.currency)
 
 
 class _OneValue:
