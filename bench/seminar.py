@@ -137,6 +137,13 @@ def _case(label: str, seminar, percentile: Callable) -> None:
         build_deck(pack)
         build_handout(pack)
 
+    if os.environ.get("BENCH_PROFILE"):  # where the time goes: cProfile of one build, top entries
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        profile.runcall(both)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(int(os.environ["BENCH_PROFILE"]))
     _elapsed, heap = _timed(both)
     samples, cpu = [], []
     for _ in range(RUNS):
