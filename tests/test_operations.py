@@ -3,6 +3,7 @@ for Prometheus (requests, latencies, the last successful backup), readable only 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import logging
@@ -191,3 +192,31 @@ def test_under_several_workers_metrics_add_up_every_process(tmp_path):
     MultiProcessCollector(registry, path=str(folder))
     page = generate_latest(registry).decode()
     assert sample(page, "parskats_http_requests_total", route="/health/", method="GET", status="200") == 2
+
+
+def test_metrics_show_the_job_queue_depth_and_the_oldest_waiting_job(world, methodologist, scraper, settings, tmp_path):
+    from parskats.jobs.models import Job
+    from parskats.seminar.jobs import KIND
+
+    from .conftest import client_for
+    from .seminar_support import approved_reports, make_seminar
+
+    settings.JOBS_FILES_ROOT = tmp_path / "job-files"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    approved_reports(world)
+    seminar = make_seminar(world, methodologist)
+    page = scraper.get("/metrics").content.decode()
+    assert sample(page, "parskats_jobs_waiting", kind=KIND) == 0
+    assert sample(page, "parskats_jobs_oldest_waiting_age_seconds") == 0
+    client_for(methodologist).post(f"/n/{seminar.network.slug}/seminars/{seminar.pk}/pack/")
+    job = Job.objects.get()
+    Job.objects.filter(pk=job.pk).update(created_at=job.created_at - dt.timedelta(minutes=5))
+    page = scraper.get("/metrics").content.decode()
+    assert sample(page, "parskats_jobs_waiting", kind=KIND) == 1
+    assert sample(page, "parskats_jobs_running", kind=KIND) == 0
+    assert 300 <= sample(page, "parskats_jobs_oldest_waiting_age_seconds") < 400
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
+    page = scraper.get("/metrics").content.decode()
+    assert sample(page, "parskats_jobs_waiting", kind=KIND) == 0
+    assert sample(page, "parskats_jobs_running", kind=KIND) == 1
+    assert sample(page, "parskats_jobs_oldest_waiting_age_seconds") == 0

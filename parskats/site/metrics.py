@@ -12,12 +12,16 @@ import os
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
+
+from parskats.jobs.models import Job
 
 from .backup import read_stamp
 
@@ -37,6 +41,39 @@ class BackupCollector(Collector):
             yield GaugeMetricFamily(name, text, value=float(value) if isinstance(value, int | float) else 0.0)
 
 
+class JobQueueCollector(Collector):
+    """Jobs waiting and running per kind, and how long the oldest waiting one has waited, read
+    from the jobs table at each scrape (it is the queue's own truth, the same in every worker).
+    A kind with nothing waiting reports 0, so an alert sees it go back to zero."""
+
+    def collect(self) -> Iterator[Metric]:
+        from parskats.jobs.registry import KINDS
+
+        counts = {(kind, status): 0 for kind in KINDS for status in (Job.Status.QUEUED, Job.Status.RUNNING)}
+        rows = (
+            Job.objects.filter(status__in=(Job.Status.QUEUED, Job.Status.RUNNING))
+            .values_list("kind", "status")
+            .annotate(n=models.Count("pk"))
+            .order_by()
+        )
+        for kind, status, n in rows:
+            counts[(kind, status)] = n
+        for status, name, text in (
+            (Job.Status.QUEUED, "parskats_jobs_waiting", "Background jobs waiting for a worker, per kind."),
+            (Job.Status.RUNNING, "parskats_jobs_running", "Background jobs a worker is running, per kind."),
+        ):
+            family = GaugeMetricFamily(name, text, labels=["kind"])
+            for (kind, found), n in sorted(counts.items()):
+                if found == status:
+                    family.add_metric([kind], float(n))
+            yield family
+        oldest = Job.objects.filter(status=Job.Status.QUEUED).aggregate(first=models.Min("created_at"))["first"]
+        age = (timezone.now() - oldest).total_seconds() if oldest else 0.0
+        yield GaugeMetricFamily(
+            "parskats_jobs_oldest_waiting_age_seconds", "How long the oldest waiting job has waited.", value=age
+        )
+
+
 def _registry() -> CollectorRegistry:
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -44,6 +81,7 @@ def _registry() -> CollectorRegistry:
     else:
         registry.register(_Default())
     registry.register(BackupCollector())
+    registry.register(JobQueueCollector())
     return registry
 
 
