@@ -387,3 +387,27 @@ def test_two_people_on_different_sections_do_not_conflict(world, review, region,
     sections = {s.code: s.text for s in ReviewSection.objects.filter(review=review)}
     assert sections == {"general": "Pirmā ievads", "success_story": "Stāstu ievads"}
     assert Excerpt.objects.get(review=review, section_code="success_story", report=a).included
+
+
+def test_section_preview_renders_the_typed_text_and_saves_nothing(world, review, region, methodologist, viewer):
+    client = client_for(methodologist)
+    page = client.get(f"{BASE}/2021/s/general/").content.decode()
+    # The save sits in the sticky action bar, next to the preview, and each library's text is a
+    # collapsed <details>.
+    assert 'class="action-bar"' in page and 'name="preview"' in page
+    assert '<details class="excerpt">' in page
+    data = {"version": str(review.version), "text": "Ievads ar **treknu** vārdu.", "preview": "1"}
+    response = client.post(f"{BASE}/2021/s/general/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<strong>treknu</strong>" in html
+    assert "Priekšskatījums (vēl nav saglabāts)" in html
+    review.refresh_from_db()
+    assert review.version == 1
+    assert not ReviewSection.objects.filter(review=review, code="general", text__contains="treknu").exists()
+    # A viewer may neither preview nor save the section.
+    for extra in ({"preview": "1"}, {}):
+        refused = client_for(viewer).post(f"{BASE}/2021/s/general/", data | extra)
+        assert refused.status_code == 404
+    review.refresh_from_db()
+    assert review.version == 1

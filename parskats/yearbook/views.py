@@ -176,7 +176,17 @@ def section(request: HttpRequest, network: str, year: int, code: str) -> HttpRes
         raise Http404("No such section.")
     posted: dict[str, Any] = {}
     status = 200
-    if request.method == "POST":
+    preview = False
+    if request.method == "POST" and "preview" in request.POST:
+        # A preview writes nothing: the typed text and choices come back with the text shown as
+        # the document will read it (the same Markdown pipeline, profile "review").
+        excerpts, _problems = _excerpts(request, part)
+        posted = {"text": request.POST.get("text", "")}
+        preview = True
+        for group in part.groups:
+            for item in group.texts:
+                item.posted = excerpts.get(item.report.pk)
+    elif request.method == "POST":
         excerpts, problems = _excerpts(request, part)
         posted = {"text": request.POST.get("text", "")}
         try:
@@ -211,6 +221,7 @@ def section(request: HttpRequest, network: str, year: int, code: str) -> HttpRes
         "part": part,
         "can_edit": is_network_admin(request.user, review.network) and review.is_editable,
         "posted": posted,
+        "preview": preview,
         "fingerprint": workflow.section_fingerprint(workflow.snapshot(review), code),
     }
     return render(request, "yearbook/section.html", context, status=status)

@@ -29,10 +29,15 @@ def test_methodologist_edits_a_section(page, review, methodologist):
     page.get_by_role("link", name="Vispārīgs raksturojums").click()
     assert page.get_by_role("heading", name="Reģiona skaitļi").is_visible()
     page.get_by_label("Jūsu ievads šai sadaļai").fill("Gads bija ražīgs.")
+    # Each library's text is collapsed: opening it shows the choices.
+    page.locator("details.excerpt summary").first.click()
     page.get_by_role("checkbox", name="iekļaut").first.check()
     assert_accessible(page)
     page.get_by_role("button", name="Saglabāt sadaļu").click()
     assert page.get_by_text("Sadaļa saglabāta.").is_visible()
+    # Collapsed again after the save, the summary says the text is included.
+    assert "iekļauts" in page.locator("details.excerpt summary").first.inner_text()
+    page.locator("details.excerpt summary").first.click()
     assert page.get_by_role("checkbox", name="iekļaut").first.is_checked()
     screenshot(page, "yearbook-section-lv")
 
