@@ -212,3 +212,27 @@ def test_the_methods_by_hand():
     assert estimate([4], ["peer_change"], skewed, previous, peers, population, 2)[4].number == 118
     assert estimate([4], ["peer_median_change"], skewed, previous, peers, population, 2)[4].number == 102
     assert estimate([5], ["carry_forward"], current, previous, peers, population, 2) == {}
+
+
+def test_the_api_gives_reported_only_unless_imputed_values_are_asked_for(missing, methodologist, client):
+    from .test_stats_api import check
+
+    spec = client.get("/api/openapi.json").json()
+    path = "/networks/{network}/aggregates/"
+    api = "/api/networks/testa/aggregates/?year=2021&group_by=network&indicator=users"
+    client_for(methodologist).post(URL, {"year": "2021"})
+    public = client_for(None)
+
+    def total_cell(body: dict) -> dict:
+        return next(r for r in body["results"] if r["key"] == "total")["cells"]["users"]
+
+    plain = check(spec, path, public.get(api))
+    assert plain["values"] == "reported"
+    assert (total_cell(plain)["value"], total_cell(plain)["reported"], total_cell(plain)["imputed"]) == (1650, 5, 0)
+    assert check(spec, path, public.get(api + "&values=reported")) == plain
+    marked = check(spec, path, public.get(api + "&values=imputed"))
+    assert marked["values"] == "imputed"
+    assert (total_cell(marked)["value"], total_cell(marked)["reported"], total_cell(marked)["imputed"]) == (3145, 7, 2)
+    refused = check(spec, path, public.get(api + "&values=guessed"), 400)
+    assert refused["error"]["parameter"] == "values"
+    assert "reported" in refused["error"]["message"] and "imputed" in refused["error"]["message"]

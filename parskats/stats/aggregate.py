@@ -115,6 +115,7 @@ class Cell:
             "not_applicable": self.not_applicable,
             "includes_estimates": self.includes_estimates,
             "pending": self.pending,
+            "imputed": self.imputed,
         }
 
 
