@@ -236,3 +236,26 @@ def test_the_api_gives_reported_only_unless_imputed_values_are_asked_for(missing
     refused = check(spec, path, public.get(api + "&values=guessed"), 400)
     assert refused["error"]["parameter"] == "values"
     assert "reported" in refused["error"]["message"] and "imputed" in refused["error"]["message"]
+
+
+@pytest.mark.parametrize("prefix", ["/n/testa/figures", "/skaitli/testa"])
+def test_county_and_library_pages_mark_every_imputed_value(missing, methodologist, prefix):
+    client_for(methodologist).post(URL, {"year": "2021"})
+    client = client_for(methodologist if prefix.startswith("/n/") else None)
+    area = "area" if prefix.startswith("/n/") else "teritorija"
+    library = "library" if prefix.startswith("/n/") else "biblioteka"
+    legend = "ietver metodiķa aprēķinātas vērtības skaitļiem, kas nav iesniegti"
+    for path in (f"{prefix}/{area}/valka/", f"{prefix}/{library}/seda/"):
+        plain = client.get(f"{path}?year=2021").content.decode()
+        assert "≈" not in plain and legend not in plain and "Tikai iesniegtās vērtības." in plain, path
+        marked = client.get(f"{path}?year=2021&values=imputed").content.decode()
+        assert "Ar aprēķinātām vērtībām" in marked and legend in marked, path
+        assert '<span class="mark" aria-hidden="true">≈</span>' in marked, path
+    # Seda's own estimate (1 100) carries the mark; P5's flag from its source keeps "*".
+    seda = client.get(f"{prefix}/{library}/seda/?year=2021&values=imputed").content.decode()
+    assert '1\u00a0100<span class="mark" aria-hidden="true">≈</span>' in seda
+    p5 = client.get(f"{prefix}/{library}/p5/?year=2021&values=imputed").content.decode()
+    assert (
+        '550<span class="mark" aria-hidden="true">*</span>' in p5
+        and '550<span class="mark" aria-hidden="true">≈' not in p5
+    )
