@@ -119,6 +119,10 @@ def test_imputed_values_never_appear_in_reported_only_totals(missing, methodolog
     assert (plain["value"], plain["imputed_values"]) == ("1650", "0")
     marked = export_total(client, "imputed")
     assert (marked["value"], marked["imputed_values"], marked["includes_estimates"]) == ("3145", "2", "true")
+    assert (plain["imputation_methods"], marked["imputation_methods"]) == (
+        "",
+        "peer_median_change peer_median_per_capita",
+    )
     page = client.get("/n/testa/figures/?year=2021&values=imputed").content.decode()
     assert "3\u00a0145" in page and "Ar aprēķinātām vērtībām" in page
     assert "3\u00a0145 (5 no 8, kā arī 2 aprēķinātas)" in page  # the headline's "all who reported"
