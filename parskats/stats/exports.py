@@ -14,10 +14,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .aggregate import Cell
-from .models import ImputedValue
-from .tally import RUN_ESTIMATE
 from .compare import Change, year_change
+from .models import ImputedValue
 from .pages import Figures, PageTable
+from .tally import RUN_ESTIMATE
 
 FIELDS = [
     "year",
