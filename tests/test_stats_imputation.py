@@ -263,3 +263,19 @@ def test_county_and_library_pages_mark_every_imputed_value(missing, methodologis
         '550<span class="mark" aria-hidden="true">*</span>' in p5
         and '550<span class="mark" aria-hidden="true">≈' not in p5
     )
+
+
+def test_the_open_data_package_holds_reported_values_only_and_says_so(missing, methodologist):
+    from parskats.stats.opendata import build_package
+
+    client_for(methodologist).post(URL, {"year": "2021"})
+    descriptor, files = build_package(missing.network, 2021)
+    assert "Reported values only" in descriptor["description"]
+    total = next(
+        r
+        for r in csv.DictReader(io.StringIO(files["totals.csv"]))
+        if r["group_code"] == "total" and r["indicator_code"] == "users"
+    )
+    assert total["value"] == "1650" and total["reported"] == "5"
+    values = list(csv.DictReader(io.StringIO(files["values.csv"])))
+    assert not [v for v in values if v["library_code"] == "seda" and v["indicator_code"] == "users"]
