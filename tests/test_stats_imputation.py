@@ -279,3 +279,46 @@ def test_the_open_data_package_holds_reported_values_only_and_says_so(missing, m
     assert total["value"] == "1650" and total["reported"] == "5"
     values = list(csv.DictReader(io.StringIO(files["values.csv"])))
     assert not [v for v in values if v["library_code"] == "seda" and v["indicator_code"] == "users"]
+
+
+def test_preliminary_figures_are_published_by_the_methodologist_and_replaced_as_reports_arrive(
+    missing, methodologist, viewer, reporter_a, other_methodologist
+):
+    ReportingPeriod = type(missing.periods[2021])
+    ReportingPeriod.objects.filter(pk=missing.periods[2021].pk).update(status=ReportingPeriod.Status.OPEN)
+    client_for(methodologist).post(URL, {"year": "2021"})
+    run = ImputationRun.objects.get()
+    publish = f"{URL}{run.pk}/publish/"
+    public = "/skaitli/testa/?year=2021"
+    label = "Provizoriski dati: pārskatu vākšana vēl turpinās"
+    before = client_for(None).get(public).content.decode()
+    assert label not in before and "3\u00a0145" not in before
+    # Only the methodologist of the network publishes.
+    for person in (viewer, reporter_a):
+        assert client_for(person).post(publish).status_code == 403
+    assert client_for(other_methodologist).post(publish).status_code == 404
+    assert client_for(None).post(publish).status_code == 302
+    run.refresh_from_db()
+    assert run.published_at is None
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.PRELIMINARY_PUBLISHED).exists()
+    assert client_for(methodologist).post(publish).status_code == 302
+    run.refresh_from_db()
+    assert run.published_by == methodologist
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.PRELIMINARY_PUBLISHED)
+    assert entry.actor == methodologist and entry.new == {"run": run.pk, "year": 2021}
+    page = client_for(None).get(public).content.decode()
+    assert label in page and "3\u00a0145" in page and "Ar aprēķinātām vērtībām" in page
+    # The reports alone stay one choice away, and say so.
+    plain = client_for(None).get(public + "&values=reported").content.decode()
+    assert label not in plain and "3\u00a0145" not in plain
+    # Seda's report arrives and is approved: on the next request its 1 234 replaces the estimate 1 100.
+    approved(report_with(missing.library_a, missing.periods[2021], users=1234))
+    page = client_for(None).get(public).content.decode()
+    assert f"{1650 + 1234 + 395:,}".replace(",", "\u00a0") in page and "3\u00a0145" not in page
+    # A closed year's figures are final: nothing is preliminary any more.
+    ReportingPeriod.objects.filter(pk=missing.periods[2021].pk).update(status=ReportingPeriod.Status.CLOSED)
+    from parskats.stats.cache import data_changed
+
+    data_changed(missing.network.pk)
+    closed = client_for(None).get(public).content.decode()
+    assert label not in closed and "Tikai iesniegtās vērtības." in closed
