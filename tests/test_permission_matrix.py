@@ -197,6 +197,9 @@ ACCESS: dict[str, Row] = {
     "stats:undo_imputation": Row({**NETWORK, "run_id": "{imputation_run}"}, other={"run_id": "{other_imputation_run}"},
         method="post", anon=LOGIN, reporter_a=FORBIDDEN, reporter_b=FORBIDDEN, viewer=FORBIDDEN,
         methodologist=(REDIRECT, NOT_FOUND)),
+    "stats:publish_preliminary": Row({**NETWORK, "run_id": "{imputation_run}"},
+        other={"run_id": "{other_imputation_run}"}, method="post", anon=LOGIN, reporter_a=FORBIDDEN,
+        reporter_b=FORBIDDEN, viewer=FORBIDDEN, methodologist=(REDIRECT, NOT_FOUND)),
     # Public figures: approved reports only, for anyone.
     "public_stats:dashboard": Row(NETWORK, default=OK),
     "public_stats:area": Row({**NETWORK, "code": "valka"}, default=OK),

@@ -115,6 +115,7 @@ def test_tokens_unlock_reports_not_yet_approved(figures, spec, methodologist, re
         "not_applicable": 0,
         "includes_estimates": False,
         "pending": 1,
+        "imputed": 0,
     }
     assert ApiToken.objects.get(user=methodologist).last_used_at is not None
     _token, reporter_raw = issue_token(reporter_a, "test")
@@ -137,6 +138,7 @@ def test_tokens_unlock_reports_not_yet_approved(figures, spec, methodologist, re
         ("/api/networks/testa/values/?page_size=5000", 400, "page_size"),
         ("/api/networks/testa/values/?status=draft", 400, "status"),
         ("/api/networks/testa/aggregates/?group_by=planet", 400, "group_by"),
+        ("/api/networks/testa/aggregates/?values=guessed", 400, "values"),
         ("/api/networks/testa/aggregates/?boundaries=1990-01-01", 400, "boundaries"),
         ("/api/networks/testa/aggregates/?boundaries=31.12.2021", 400, "boundaries"),
     ],

@@ -119,6 +119,10 @@ def test_imputed_values_never_appear_in_reported_only_totals(missing, methodolog
     assert (plain["value"], plain["imputed_values"]) == ("1650", "0")
     marked = export_total(client, "imputed")
     assert (marked["value"], marked["imputed_values"], marked["includes_estimates"]) == ("3145", "2", "true")
+    assert (plain["imputation_methods"], marked["imputation_methods"]) == (
+        "",
+        "peer_median_change peer_median_per_capita",
+    )
     page = client.get("/n/testa/figures/?year=2021&values=imputed").content.decode()
     assert "3\u00a0145" in page and "Ar aprēķinātām vērtībām" in page
     assert "3\u00a0145 (5 no 8, kā arī 2 aprēķinātas)" in page  # the headline's "all who reported"
@@ -212,3 +216,109 @@ def test_the_methods_by_hand():
     assert estimate([4], ["peer_change"], skewed, previous, peers, population, 2)[4].number == 118
     assert estimate([4], ["peer_median_change"], skewed, previous, peers, population, 2)[4].number == 102
     assert estimate([5], ["carry_forward"], current, previous, peers, population, 2) == {}
+
+
+def test_the_api_gives_reported_only_unless_imputed_values_are_asked_for(missing, methodologist, client):
+    from .test_stats_api import check
+
+    spec = client.get("/api/openapi.json").json()
+    path = "/networks/{network}/aggregates/"
+    api = "/api/networks/testa/aggregates/?year=2021&group_by=network&indicator=users"
+    client_for(methodologist).post(URL, {"year": "2021"})
+    public = client_for(None)
+
+    def total_cell(body: dict) -> dict:
+        return next(r for r in body["results"] if r["key"] == "total")["cells"]["users"]
+
+    plain = check(spec, path, public.get(api))
+    assert plain["values"] == "reported"
+    assert (total_cell(plain)["value"], total_cell(plain)["reported"], total_cell(plain)["imputed"]) == (1650, 5, 0)
+    assert check(spec, path, public.get(api + "&values=reported")) == plain
+    marked = check(spec, path, public.get(api + "&values=imputed"))
+    assert marked["values"] == "imputed"
+    assert (total_cell(marked)["value"], total_cell(marked)["reported"], total_cell(marked)["imputed"]) == (3145, 7, 2)
+    refused = check(spec, path, public.get(api + "&values=guessed"), 400)
+    assert refused["error"]["parameter"] == "values"
+    assert "reported" in refused["error"]["message"] and "imputed" in refused["error"]["message"]
+
+
+@pytest.mark.parametrize("prefix", ["/n/testa/figures", "/skaitli/testa"])
+def test_county_and_library_pages_mark_every_imputed_value(missing, methodologist, prefix):
+    client_for(methodologist).post(URL, {"year": "2021"})
+    client = client_for(methodologist if prefix.startswith("/n/") else None)
+    area = "area" if prefix.startswith("/n/") else "teritorija"
+    library = "library" if prefix.startswith("/n/") else "biblioteka"
+    legend = "ietver metodiķa aprēķinātas vērtības skaitļiem, kas nav iesniegti"
+    for path in (f"{prefix}/{area}/valka/", f"{prefix}/{library}/seda/"):
+        plain = client.get(f"{path}?year=2021").content.decode()
+        assert "≈" not in plain and legend not in plain and "Tikai iesniegtās vērtības." in plain, path
+        marked = client.get(f"{path}?year=2021&values=imputed").content.decode()
+        assert "Ar aprēķinātām vērtībām" in marked and legend in marked, path
+        assert '<span class="mark" aria-hidden="true">≈</span>' in marked, path
+    # Seda's own estimate (1 100) carries the mark; P5's flag from its source keeps "*".
+    seda = client.get(f"{prefix}/{library}/seda/?year=2021&values=imputed").content.decode()
+    assert '1\u00a0100<span class="mark" aria-hidden="true">≈</span>' in seda
+    p5 = client.get(f"{prefix}/{library}/p5/?year=2021&values=imputed").content.decode()
+    assert (
+        '550<span class="mark" aria-hidden="true">*</span>' in p5
+        and '550<span class="mark" aria-hidden="true">≈' not in p5
+    )
+
+
+def test_the_open_data_package_holds_reported_values_only_and_says_so(missing, methodologist):
+    from parskats.stats.opendata import build_package
+
+    client_for(methodologist).post(URL, {"year": "2021"})
+    descriptor, files = build_package(missing.network, 2021)
+    assert "Reported values only" in descriptor["description"]
+    total = next(
+        r
+        for r in csv.DictReader(io.StringIO(files["totals.csv"]))
+        if r["group_code"] == "total" and r["indicator_code"] == "users"
+    )
+    assert total["value"] == "1650" and total["reported"] == "5"
+    values = list(csv.DictReader(io.StringIO(files["values.csv"])))
+    assert not [v for v in values if v["library_code"] == "seda" and v["indicator_code"] == "users"]
+
+
+def test_preliminary_figures_are_published_by_the_methodologist_and_replaced_as_reports_arrive(
+    missing, methodologist, viewer, reporter_a, other_methodologist
+):
+    ReportingPeriod = type(missing.periods[2021])
+    ReportingPeriod.objects.filter(pk=missing.periods[2021].pk).update(status=ReportingPeriod.Status.OPEN)
+    client_for(methodologist).post(URL, {"year": "2021"})
+    run = ImputationRun.objects.get()
+    publish = f"{URL}{run.pk}/publish/"
+    public = "/skaitli/testa/?year=2021"
+    label = "Provizoriski dati: pārskatu vākšana vēl turpinās"
+    before = client_for(None).get(public).content.decode()
+    assert label not in before and "3\u00a0145" not in before
+    # Only the methodologist of the network publishes.
+    for person in (viewer, reporter_a):
+        assert client_for(person).post(publish).status_code == 403
+    assert client_for(other_methodologist).post(publish).status_code == 404
+    assert client_for(None).post(publish).status_code == 302
+    run.refresh_from_db()
+    assert run.published_at is None
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.PRELIMINARY_PUBLISHED).exists()
+    assert client_for(methodologist).post(publish).status_code == 302
+    run.refresh_from_db()
+    assert run.published_by == methodologist
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.PRELIMINARY_PUBLISHED)
+    assert entry.actor == methodologist and entry.new == {"run": run.pk, "year": 2021}
+    page = client_for(None).get(public).content.decode()
+    assert label in page and "3\u00a0145" in page and "Ar aprēķinātām vērtībām" in page
+    # The reports alone stay one choice away, and say so.
+    plain = client_for(None).get(public + "&values=reported").content.decode()
+    assert label not in plain and "3\u00a0145" not in plain
+    # Seda's report arrives and is approved: on the next request its 1 234 replaces the estimate 1 100.
+    approved(report_with(missing.library_a, missing.periods[2021], users=1234))
+    page = client_for(None).get(public).content.decode()
+    assert f"{1650 + 1234 + 395:,}".replace(",", "\u00a0") in page and "3\u00a0145" not in page
+    # A closed year's figures are final: nothing is preliminary any more.
+    ReportingPeriod.objects.filter(pk=missing.periods[2021].pk).update(status=ReportingPeriod.Status.CLOSED)
+    from parskats.stats.cache import data_changed
+
+    data_changed(missing.network.pk)
+    closed = client_for(None).get(public).content.decode()
+    assert label not in closed and "Tikai iesniegtās vērtības." in closed

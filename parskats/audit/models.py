@@ -52,6 +52,7 @@ class AuditEntry(models.Model):
         DATA_IMPORTED = "data_imported", _("data imported")
         IMPUTATION_RUN = "imputation_run", _("missing values imputed")
         IMPUTATION_UNDONE = "imputation_undone", _("imputation undone")
+        PRELIMINARY_PUBLISHED = "preliminary_published", _("preliminary figures published")
         # News
         ARTICLE_CREATED = "article_created", _("article created")
         ARTICLE_CHANGED = "article_changed", _("article changed")

@@ -36,6 +36,9 @@ class Marker(StrEnum):
     ESTIMATED = "*"  # includes estimated or imputed values
     PENDING = "†"  # includes values of reports not yet approved
     INCOMPLETE = "‡"  # not every library expected to give the figure did
+    # An imputation run's estimate for a number a library did not report: its own mark, so that a
+    # total "with imputed values" is never read as reported (or as the source's own estimates).
+    IMPUTED = "≈"
 
     @property
     def meaning(self) -> str:
@@ -43,6 +46,7 @@ class Marker(StrEnum):
             Marker.ESTIMATED: _("includes estimated values"),
             Marker.PENDING: _("includes values not yet approved"),
             Marker.INCOMPLETE: _("not every library expected to gave this figure"),
+            Marker.IMPUTED: _("includes values imputed by the methodologist"),
         }[self]
 
 

@@ -115,6 +115,7 @@ class Cell:
             "not_applicable": self.not_applicable,
             "includes_estimates": self.includes_estimates,
             "pending": self.pending,
+            "imputed": self.imputed,
         }
 
 
@@ -194,9 +195,20 @@ class Table:
         return self._one[pk]
 
     def _read(self, units: dict[int, OrgUnit]) -> dict[int, dict[str, LibraryValue]]:
-        return library_values(
+        found = library_values(
             self.period_id, self.approved_only, units, self.indicators, self.year, self.population, self.persons
         )
+        if self.imputed:
+            # "With imputed values" per library too, as the totals count them: the run's estimate
+            # only where the counted report has no number of its own, flagged so every page marks it.
+            code_of = {i.pk: i.code for i in self.indicators}
+            for unit_id, indicator_id, number, given in imputed_rows(self.period_id, self.approved_only, list(units)):
+                if given in (Value.Code.NUMBER, Value.Code.NOT_APPLICABLE) or indicator_id not in code_of:
+                    continue
+                found.setdefault(unit_id, {})[code_of[indicator_id]] = LibraryValue(
+                    Value.Code.NUMBER, Decimal(number), RUN_ESTIMATE, True
+                )
+        return found
 
     @property
     def on_own_boundaries(self) -> bool:

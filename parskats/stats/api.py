@@ -142,6 +142,14 @@ def _year(request: HttpRequest, network: Network, years: list[int]) -> int:
     return year
 
 
+def _with_imputed(request: HttpRequest) -> bool:
+    """values=reported (default) or imputed: imputed estimates are never mixed in unasked."""
+    shown = request.GET.get("values", "reported")
+    if shown not in ("reported", "imputed"):
+        raise ApiError(400, _("Values must be “reported” or “imputed”."), "values")
+    return shown == "imputed"
+
+
 def _area(request: HttpRequest, network: Network) -> OrgUnit | None:
     code = request.GET.get("unit")
     if not code:
@@ -309,6 +317,7 @@ def aggregates(request: HttpRequest, network: str) -> dict[str, Any]:
     previous_year = next((y for y in years if y < year), None)
     # Both years on one map (the one asked for, else the year's own), so a change compares like with like.
     boundaries = parse_boundaries(request.GET.get("boundaries")) or year_end(year)
+    with_imputed = _with_imputed(request)
     tables = measured_tables(
         net,
         survey,
@@ -318,6 +327,7 @@ def aggregates(request: HttpRequest, network: str) -> dict[str, Any]:
             boundaries=boundaries,
             approved_only=_approved_only(request, net),
             within=_area(request, net),
+            imputed=with_imputed,
         ),
     )
     table, previous = tables[year], tables.get(previous_year) if previous_year is not None else None
@@ -343,6 +353,7 @@ def aggregates(request: HttpRequest, network: str) -> dict[str, Any]:
         "boundaries": table.boundaries.isoformat(),
         "group_by": group_by,
         "approved_only": table.approved_only,
+        "values": "imputed" if with_imputed else "reported",
         "previous_year": previous_year,
         **page,
     }

@@ -15,7 +15,9 @@ from openpyxl.styles import Font
 
 from .aggregate import Cell
 from .compare import Change, year_change
+from .models import ImputedValue
 from .pages import Figures, PageTable
+from .tally import RUN_ESTIMATE
 
 FIELDS = [
     "year",
@@ -40,6 +42,7 @@ FIELDS = [
     "change",
     "change_percent",
     "imputed_values",  # how many of the value's numbers are imputed (0 unless "with imputed values")
+    "imputation_methods",  # the methods of those estimates, e.g. "peer_median_change" (empty when none)
 ]
 
 
@@ -60,12 +63,37 @@ def records(figures: Figures, table: PageTable) -> list[list[object]]:
     rows = [*table.rows, *([table.total] if table.total else [])]
     years = figures.series_years
     previous = figures.tables[years[-2]] if len(years) > 1 else None
+    methods = _methods(figures)
     for row in rows:
         for column, (cell, decimals, _percent) in zip(table.columns, row.cells, strict=True):
             record = _record(figures, row.key, row.label, column.code, column.name, column.unit, cell, decimals)
             found = year_change(figures.table, previous, column.code, row.key) if previous is not None else None
-            out.append([*record, *_change(found, decimals), cell.imputed])
+            used = _used(figures, methods, row.key, column.code) if cell.imputed else ""
+            out.append([*record, *_change(found, decimals), cell.imputed, used])
     return out
+
+
+def _methods(figures: Figures) -> dict[tuple[int, str], str]:
+    """(library id, indicator code) → method of the run's estimate, read once, only "with imputed values"."""
+    table = figures.table
+    if not table.imputed:
+        return {}
+    found = ImputedValue.objects.filter(run__period_id=table.period_id, run__undone_at__isnull=True)
+    return {(unit, code): method for unit, code, method in found.values_list("unit_id", "indicator__code", "method")}
+
+
+def _used(figures: Figures, methods: dict[tuple[int, str], str], key: str, code: str) -> str:
+    """The methods of the estimates a row's cell counts: those of its libraries whose value is one."""
+    table = figures.table
+    row = table.total if key == "total" else table.row(key)
+    if row is None:
+        return ""
+    names = {
+        methods[(pk, code)]
+        for pk in row.library_ids
+        if (pk, code) in methods and getattr(table.library(pk).get(code), "flag", None) == RUN_ESTIMATE
+    }
+    return " ".join(sorted(names))
 
 
 def _change(found: Change | None, decimals: int) -> list[object]:

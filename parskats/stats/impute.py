@@ -173,6 +173,44 @@ def run_imputation(actor: AnyUser, network: Network, year: int) -> ImputationRun
     return run
 
 
+def preliminary_run(network: Network, year: int) -> ImputationRun | None:
+    """The run whose estimates the public figures of an open year show as preliminary, if any."""
+    return ImputationRun.objects.filter(
+        period__network=network,
+        period__year=year,
+        period__status=ReportingPeriod.Status.OPEN,
+        undone_at__isnull=True,
+        published_at__isnull=False,
+    ).first()
+
+
+@transaction.atomic
+def publish_preliminary(actor: AnyUser, run: ImputationRun) -> None:
+    """Publish the run's estimates as preliminary figures of a year still being collected."""
+    locked = ImputationRun.objects.select_for_update().select_related("period__network").get(pk=run.pk)
+    if not access.is_network_admin(actor, locked.period.network):
+        raise PermissionDenied
+    if locked.undone_at is not None:
+        raise ImputationRefused(_("An undone imputation cannot be published."))
+    if locked.period.status != ReportingPeriod.Status.OPEN:
+        raise ImputationRefused(_("Only the figures of a year still being collected are published as preliminary."))
+    if locked.published_at is not None:
+        return
+    locked.published_at = timezone.now()
+    locked.published_by = _person(actor)
+    locked.save(update_fields=["published_at", "published_by"])
+    record(
+        actor=actor,
+        channel=AuditEntry.Channel.FORM,
+        action=AuditEntry.Action.PRELIMINARY_PUBLISHED,
+        network=locked.period.network,
+        target=AUDIT_TARGET,
+        new={"run": locked.pk, "year": locked.period.year},
+        note="preliminary figures published",
+    )
+    data_changed(locked.period.network_id)
+
+
 @transaction.atomic
 def undo_imputation(actor: AnyUser, run: ImputationRun) -> bool:
     """Take the run's estimates out of every figure (they stay on record); False if already undone."""

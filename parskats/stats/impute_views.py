@@ -18,7 +18,14 @@ from parskats.network.models import Network
 
 from .aggregate import default_survey, survey_years
 from .imputation import settings
-from .impute import ImputationRefused, get_run_for_admin, run_imputation, runs_for_admin, undo_imputation
+from .impute import (
+    ImputationRefused,
+    get_run_for_admin,
+    publish_preliminary,
+    run_imputation,
+    runs_for_admin,
+    undo_imputation,
+)
 from .models import ImputationRun, ImputedValue
 
 
@@ -65,4 +72,18 @@ def undo(request: HttpRequest, network: str, run_id: int) -> HttpResponse:
         messages.success(request, _("The imputation of %(year)s was undone.") % {"year": run.period.year})
     else:
         messages.info(request, _("That imputation was already undone."))
+    return redirect("stats:imputation", net.slug)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, network: str, run_id: int) -> HttpResponse:
+    net = get_network_for_user(request.user, network)
+    run = get_run_for_admin(request.user, net, run_id)
+    try:
+        publish_preliminary(request.user, run)
+    except ImputationRefused as error:
+        messages.error(request, str(error))
+        return redirect("stats:imputation", net.slug)
+    messages.success(request, _("The preliminary figures of %(year)s are public.") % {"year": run.period.year})
     return redirect("stats:imputation", net.slug)

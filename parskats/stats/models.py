@@ -108,6 +108,12 @@ class ImputationRun(models.Model):
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Published by the methodologist while the year's collection is open: the public figures of the
+    # year then show these estimates, labelled preliminary, until the reports replace them.
+    published_at = models.DateTimeField(_("published as preliminary"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("imputation run")

@@ -81,7 +81,16 @@ def _get(summary: str, schema: str, parameters: list[dict[str, Any]]) -> dict[st
 def document(base_url: str) -> dict[str, Any]:
     cell = {
         "type": "object",
-        "required": ["value", "reported", "expected", "unknown", "not_applicable", "includes_estimates", "pending"],
+        "required": [
+            "value",
+            "reported",
+            "expected",
+            "unknown",
+            "not_applicable",
+            "includes_estimates",
+            "pending",
+            "imputed",
+        ],
         "properties": {
             "value": {
                 **NULLABLE_NUMBER,
@@ -96,6 +105,13 @@ def document(base_url: str) -> dict[str, Any]:
             "not_applicable": {"type": "integer"},
             "includes_estimates": {"type": "boolean"},
             "pending": {"type": "integer", "description": "Numbers from reports not yet approved."},
+            "imputed": {
+                "type": "integer",
+                "description": (
+                    "Estimates of the methodologist's imputation run in the value, for libraries that did not "
+                    "report the number; always 0 with values=reported."
+                ),
+            },
         },
     }
     schemas: dict[str, Any] = {
@@ -259,13 +275,18 @@ def document(base_url: str) -> dict[str, Any]:
     values["required"] = [*values["required"], "year"]
     values["properties"]["year"] = {"type": "integer"}
     aggregates = _page_of("AggregateRow")
-    aggregates["required"] = [*aggregates["required"], "year", "boundaries", "group_by", "approved_only"]
+    aggregates["required"] = [*aggregates["required"], "year", "boundaries", "group_by", "approved_only", "values"]
     aggregates["properties"].update(
         {
             "year": {"type": "integer"},
             "boundaries": {"type": "string", "format": "date"},
             "group_by": {"type": "string"},
             "approved_only": {"type": "boolean"},
+            "values": {
+                "type": "string",
+                "enum": ["reported", "imputed"],
+                "description": "reported: libraries' own numbers only; imputed: with the imputation run's estimates.",
+            },
             "previous_year": {
                 "type": ["integer", "null"],
                 "description": "The year the rows' changes compare with (null: no earlier year).",
@@ -328,6 +349,12 @@ def document(base_url: str) -> dict[str, Any]:
                         },
                     ),
                     BOUNDARIES,
+                    _param(
+                        "values",
+                        "reported (default): libraries' own numbers only; imputed: with the estimates of the "
+                        "methodologist's imputation run for numbers not reported (counted per cell in `imputed`).",
+                        {"type": "string", "enum": ["reported", "imputed"]},
+                    ),
                     UNIT,
                     INDICATOR,
                     STATUS,

@@ -67,7 +67,9 @@ def build_package(network: Network, year: int) -> tuple[dict[str, Any], dict[str
         "title": f"{network.name}: {year}",
         "description": (
             f"Approved annual report values of the libraries of {network.name} for {year}, "
-            f"with county totals counted on the boundaries of {table.boundaries.isoformat()}."
+            f"with county totals counted on the boundaries of {table.boundaries.isoformat()}. "
+            "Reported values only: no estimate of the methodologist's imputation run is in any file; "
+            "numbers the source itself flagged estimated or imputed keep their flag."
             + (" Demo data: every figure is invented." if network.is_demo else "")
         ),
         "version": "1.0.0",

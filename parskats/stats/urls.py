@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("explanations.<str:fmt>", explanation_views.explanations_export, name="explanations_export"),
     path("imputation/", impute_views.imputation, name="imputation"),
     path("imputation/<int:run_id>/undo/", impute_views.undo, name="undo_imputation"),
+    path("imputation/<int:run_id>/publish/", impute_views.publish, name="publish_preliminary"),
     path("api-tokens/", token_views.tokens, name="tokens"),
     path("api-tokens/<int:token_id>/revoke/", token_views.revoke, name="revoke_token"),
 ]

@@ -19,6 +19,7 @@ from parskats.network.models import Network, OrgUnit
 from . import exports
 from .aggregate import StatsError, UnknownUnit, UnknownYear
 from .explanations import counts_by_indicator, explanations_for_admin
+from .impute import preliminary_run
 from .pages import build_figures, build_library, parse_query
 
 AREA_LEVELS = [OrgUnit.Level.COUNTRY, OrgUnit.Level.REGION, OrgUnit.Level.COUNTY]
@@ -39,8 +40,13 @@ def _area(network: Network, code: str) -> OrgUnit:
 def _figures(
     request: HttpRequest, net: Network, public: bool, may_see_unapproved: bool, within: OrgUnit | None = None
 ) -> HttpResponse:
+    preliminary = False
     try:
         query = parse_query(request, net, may_see_unapproved)
+        # A year still being collected whose estimates the methodologist published: the public
+        # sees them by default, labelled preliminary (values=reported still shows the reports alone).
+        if public and "values" not in request.GET and preliminary_run(net, query.year) is not None:
+            query.with_imputed = preliminary = True
         figures = build_figures(net, query, within, request.GET.get("lapa"))
     except StatsError as error:
         return _error(request, net, error)
@@ -60,6 +66,7 @@ def _figures(
             "ns": "public_stats" if public else "stats",
             "may_see_unapproved": may_see_unapproved,
             "explained": explained,
+            "preliminary": preliminary,
         },
     )
 

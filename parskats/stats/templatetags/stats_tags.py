@@ -16,7 +16,7 @@ from parskats.core.changes import Marker, describe
 from parskats.core.numbers import MINUS, babel_locale
 from parskats.stats.aggregate import Cell
 from parskats.stats.compare import Change
-from parskats.stats.tally import LibraryValue
+from parskats.stats.tally import RUN_ESTIMATE, LibraryValue
 
 register = template.Library()
 
@@ -45,6 +45,11 @@ def _pieces(language: str | None) -> dict[str, str]:
             Marker.ESTIMATED,
             Marker.ESTIMATED.meaning,
         ),
+        "imputed": format_html(
+            '<span class="mark" aria-hidden="true">{}</span><span class="visually-hidden"> {}</span>',
+            Marker.IMPUTED,
+            Marker.IMPUTED.meaning,
+        ),
         "pending": format_html(
             '<span class="mark" aria-hidden="true">{}</span><span class="visually-hidden"> {}</span>',
             Marker.PENDING,
@@ -54,9 +59,13 @@ def _pieces(language: str | None) -> dict[str, str]:
     }
 
 
-def _marks(estimated: bool, pending: bool) -> str:
+def _marks(estimated: bool, pending: bool, imputed: bool = False) -> str:
     pieces = _pieces(get_language())
-    return (pieces["estimated"] if estimated else "") + (pieces["pending"] if pending else "")
+    return (
+        (pieces["estimated"] if estimated else "")
+        + (pieces["imputed"] if imputed else "")
+        + (pieces["pending"] if pending else "")
+    )
 
 
 @register.simple_tag
@@ -72,7 +81,9 @@ def cell(value: Cell, decimals: int = 0, percent: bool = False) -> SafeString:
         counted = escape(pieces["of"] % {"n": value.reported, "total": value.expected})
         coverage = f'<span class="coverage">{counted}</span>'
     # Every variable part above is escaped; the fixed parts come from format_html.
-    return mark_safe(text + _marks(value.estimated > 0, value.pending > 0) + coverage)  # noqa: S308
+    # `estimated` counts the run's estimates too; they get their own mark, the source's estimates "*".
+    marks = _marks(value.estimated > value.imputed, value.pending > 0, value.imputed > 0)
+    return mark_safe(text + marks + coverage)  # noqa: S308
 
 
 @register.simple_tag
@@ -89,7 +100,7 @@ def library_value(value: LibraryValue | None, decimals: int = 0) -> SafeString:
         return format_html('<span class="muted">{}</span>', _("not applicable"))
     if value.code == "unknown" or value.number is None:
         return format_html('<span class="muted">{}</span>', _("unknown"))
-    marks = _marks(value.flag in ("estimated", "imputed"), not value.approved)
+    marks = _marks(value.flag in ("estimated", "imputed"), not value.approved, value.flag == RUN_ESTIMATE)
     return mark_safe(escape(fast_number(value.number, decimals)) + marks)  # noqa: S308 - escaped, and fixed marks
 
 
