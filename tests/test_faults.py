@@ -220,14 +220,17 @@ def test_deck_build_killed_midway_leaves_the_previous_pack_and_runs_again(databa
     seminar = run(env, "shell", "-c", SEMINAR + "print(seminar.pk)").split()[-1]
     out = tmp_path / "pack"
     run(env, "build_seminar_pack", seminar, "--out", str(out))
-    previous = {p.name: p.read_bytes() for p in out.iterdir()}
+    previous = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
     assert sorted(Path(n).suffix for n in previous) == [".pdf", ".pptx"]
     run(env, "shell", "-c", SEMINAR + "seminar.title = 'Kill test seminar'\nseminar.save()")
 
     def touched() -> bool:  # anything in the directory written, renamed or added
-        return any(p.name not in previous or p.stat().st_mtime_ns != stamps[p.name] for p in out.iterdir())
+        return any(p.name not in stamps or p.stat().st_mtime_ns != stamps[p.name] for p in files())
 
-    stamps = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    def files() -> list[Path]:  # the pack's files and the generations the writer keeps beside them
+        return [*out.iterdir(), *(p for d in out.glob(".together-*") for p in d.iterdir())]
+
+    stamps = {p.name: p.stat().st_mtime_ns for p in files()}
     building = start(env, "build_seminar_pack", seminar, "--out", str(out))
     assert kill_when(building, touched, timeout=300), "the build was never seen writing"
     shown = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
@@ -236,5 +239,7 @@ def test_deck_build_killed_midway_leaves_the_previous_pack_and_runs_again(databa
     if shown != previous:
         assert all(shown[n] != previous[n] and pack_says(out / n, "Kill test seminar") for n in previous)
     run(env, "build_seminar_pack", seminar, "--out", str(out))
-    assert sorted(p.name for p in out.iterdir()) == sorted(previous)  # nothing left over from the killed build
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(previous)
+    (store,) = out.glob(".together-*")  # nothing left over from the killed build: one generation in use
+    assert sorted(p.name for p in store.iterdir() if p.name != "current") == [os.readlink(store / "current")]
     assert all(pack_says(out / n, "Kill test seminar") for n in previous)

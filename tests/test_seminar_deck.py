@@ -208,7 +208,7 @@ def test_the_handout_pdf_has_the_same_content(seminar):
 def test_the_command_writes_both_files(seminar, tmp_path):
     out = io.StringIO()
     call_command("build_seminar_pack", str(seminar.pk), "--out", str(tmp_path / "pack"), stdout=out)
-    written = sorted(p.suffix for p in (tmp_path / "pack").iterdir())
+    written = sorted(p.suffix for p in (tmp_path / "pack").iterdir() if not p.name.startswith("."))
     assert written == [".pdf", ".pptx"]
     assert str(tmp_path / "pack") in out.getvalue()
     with pytest.raises(CommandError, match="No seminar with id 999999"):

@@ -45,7 +45,7 @@ def write_pack(
     files = {"pptx": deck, "pdf": build_handout(pack)}
     step(_("Writing the files"), 3, 4)
     stem = file_stem(seminar)
-    for leftover in out.glob(f".{stem}.*.partial"):  # of a build killed before it could clean up
+    for leftover in out.glob(f".{stem}.*.partial"):  # of a build killed under the earlier way of writing
         leftover.unlink(missing_ok=True)
     write_together(out, {f"{stem}.{suffix}": data for suffix, data in files.items()})
     step(_("Writing the files"), 4, 4)
