@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from parskats.core.numbers import format_number
-from parskats.reporting.models import Report
-from parskats.review.workflow import approve_report
+from parskats.reporting.entry import save_value
+from parskats.reporting.models import Narrative, Report
+from parskats.review.workflow import approve_report, reopen_report
 from parskats.site.backup import all_models
 from parskats.stats.cache import store
 
@@ -61,6 +62,49 @@ def test_an_approval_shows_on_the_next_request(figures, methodologist, django_ca
     fresh = get(DASHBOARD)
     assert fresh["X-Page-Cache"] == "miss"
     assert format_number(2000) in fresh.content.decode()
+
+
+def test_a_drafts_number_leaves_the_public_pages_cached(figures, methodologist, django_capture_on_commit_callbacks):
+    # The public pages count approved reports only, so a draft saved on deadline day, field by field,
+    # must not throw every reader's page away; the staff's own figures still show the number at once.
+    get(DASHBOARD)
+    report = Report.objects.create(unit=figures.school, period=figures.periods[2021])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        save_value(methodologist, report, "loans", "55", 0)
+    assert callbacks, "the save must still move the staff's figures"
+    cached = get(DASHBOARD)
+    assert cached["X-Page-Cache"] == "hit"
+    assert format_number(1955) not in cached.content.decode()
+    staff = client_for(methodologist).get("/n/testa/figures/?year=2021&status=all").content.decode()
+    assert format_number(1955) in staff
+
+
+def test_reopening_an_approved_report_shows_on_the_next_request(
+    figures, methodologist, django_capture_on_commit_callbacks
+):
+    assert format_number(1900) in get(DASHBOARD).content.decode()
+    report = Report.objects.get(unit=figures.library_b, period=figures.periods[2021])
+    with django_capture_on_commit_callbacks(execute=True):
+        reopen_report(methodologist, report, "Jālabo izsniegumi.")
+    fresh = get(DASHBOARD)
+    assert fresh["X-Page-Cache"] == "miss"
+    assert format_number(1900) not in fresh.content.decode()
+    assert format_number(1200) in fresh.content.decode()
+
+
+def test_a_drafts_story_leaves_the_public_pages_cached(figures, django_capture_on_commit_callbacks):
+    get(DASHBOARD)
+    draft = Report.objects.create(unit=figures.school, period=figures.periods[2021])
+    approved = Report.objects.get(unit=figures.library_a, period=figures.periods[2021])
+    section = Narrative._meta.get_field("section").related_model.objects.first()
+    if section is None:
+        pytest.fail("the test world has no narrative sections")
+    with django_capture_on_commit_callbacks(execute=True):
+        Narrative.objects.create(report=draft, section=section, text="Melnraksta stāsts")
+    assert get(DASHBOARD)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        Narrative.objects.create(report=approved, section=section, text="Apstiprināts stāsts")
+    assert get(DASHBOARD)["X-Page-Cache"] == "miss"
 
 
 def test_each_language_has_its_own_page(figures):

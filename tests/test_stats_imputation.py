@@ -290,7 +290,7 @@ def test_preliminary_figures_are_published_by_the_methodologist_and_replaced_as_
     run = ImputationRun.objects.get()
     publish = f"{URL}{run.pk}/publish/"
     public = "/skaitli/testa/?year=2021"
-    label = "Provizoriski dati: pārskatu vākšana vēl turpinās"
+    label = "Provizoriski dati: atskaišu vākšana vēl turpinās"
     before = client_for(None).get(public).content.decode()
     assert label not in before and "3\u00a0145" not in before
     # Only the methodologist of the network publishes.

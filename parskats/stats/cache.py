@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils.translation import get_language
 
 from parskats.catalogue.models import Indicator, Survey
@@ -71,14 +71,17 @@ def data_version(network_id: int) -> int:
     return DataVersion.objects.filter(network_id=network_id).values_list("counter", flat=True).first() or 0
 
 
-def data_changed(network_id: int | None = None) -> None:
+def data_changed(network_id: int | None = None, public: bool = True) -> None:
     """The figures of this network (of every network, with None) are out of date once the current
-    transaction commits."""
-    transaction.on_commit(lambda: _bump(network_id))
+    transaction commits. `public=False` says the change cannot reach what a reader without a login
+    sees (a draft's number): the tables are recomputed for the staff, but the public pages, which
+    count approved reports only, stay cached; on deadline day that is nearly every write."""
+    transaction.on_commit(lambda: _bump(network_id, public))
 
 
-def _bump(network_id: int | None) -> None:
-    pagecache.bump("figures")
+def _bump(network_id: int | None, public: bool = True) -> None:
+    if public:
+        pagecache.bump("figures")
     if network_id is None:
         DataVersion.objects.update(counter=F("counter") + 1)
         missing = Network.objects.exclude(pk__in=DataVersion.objects.values("network_id")).values_list("pk", flat=True)
@@ -114,8 +117,13 @@ def _network_of_period(period_id: int) -> int | None:
     return ReportingPeriod.objects.filter(pk=period_id).values_list("network_id", flat=True).first()
 
 
-def _network_of_report(report_id: int) -> int | None:
-    return Report.objects.filter(pk=report_id).values_list("period__network_id", flat=True).first()
+def _report_seen(report_id: int) -> tuple[int | None, bool]:
+    """The report's network, and whether the public pages may show it (approved). A report that is
+    gone counts as public: its network is unknown, so every network's counters move."""
+    found = Report.objects.filter(pk=report_id).values_list("period__network_id", "status").first()
+    if found is None:
+        return None, True
+    return found[0], found[1] == Report.Status.APPROVED
 
 
 def _unit_network(unit_id: int) -> int | None:
@@ -123,11 +131,21 @@ def _unit_network(unit_id: int) -> int | None:
 
 
 def _value_changed(instance: Value, **kwargs: object) -> None:
-    data_changed(_network_of_report(instance.report_id))
+    network_id, public = _report_seen(instance.report_id)
+    data_changed(network_id, public)
+
+
+def _report_was_approved(instance: Report, raw: bool = False, **kwargs: object) -> None:
+    """Before a report is saved: was it approved? Leaving "approved" (reopening) takes its numbers
+    off the public pages, so that save is public although the report is no longer approved."""
+    instance._parskats_was_approved = bool(  # type: ignore[attr-defined]
+        not raw and instance.pk and Report.objects.filter(pk=instance.pk, status=Report.Status.APPROVED).exists()
+    )
 
 
 def _report_changed(instance: Report, **kwargs: object) -> None:
-    data_changed(_network_of_period(instance.period_id))
+    public = instance.status == Report.Status.APPROVED or getattr(instance, "_parskats_was_approved", True)
+    data_changed(_network_of_period(instance.period_id), public)
 
 
 def _period_changed(instance: ReportingPeriod, **kwargs: object) -> None:
@@ -150,9 +168,11 @@ def _catalogue_changed(**kwargs: object) -> None:
     data_changed(None)
 
 
-def _story_changed(**kwargs: object) -> None:
-    # A story or a photo is on the public pages, not in the figures: the tables stay cached.
-    pagecache.changed("figures")
+def _story_changed(instance: Narrative | Photo, **kwargs: object) -> None:
+    # A story or a photo is on the public pages, not in the figures: the tables stay cached. Only an
+    # approved report's stories are public (news.stories), so a draft's text leaves the pages alone.
+    if _report_seen(instance.report_id)[1]:
+        pagecache.changed("figures")
 
 
 RECEIVERS = (
@@ -180,6 +200,7 @@ def _unless_raw(receiver: Callable[..., None]) -> Callable[..., None]:
 
 
 def connect() -> None:
+    pre_save.connect(_report_was_approved, sender=Report, weak=False, dispatch_uid="figures-Report-pre_save")
     for model, receiver in RECEIVERS:
         for signal in (post_save, post_delete):
             signal.connect(
