@@ -80,9 +80,9 @@ test: lint migrations-check pytest
 bench: install-dev messages
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-# Deadline-day load on gunicorn over PostgreSQL (bench/load.py; PARSKATS_POSTGRES=postgres://…/postgres).
+# Deadline-day load on gunicorn over PostgreSQL (bench/loadrun.py; PARSKATS_POSTGRES=postgres://…/postgres).
 loadtest: install-dev messages
-	$(BIN)/python -m bench.load $(LOAD_ARGS)
+	$(BIN)/python -m bench.loadrun $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache
