@@ -172,3 +172,39 @@ def test_the_counters_are_not_backed_up():
     """A restored database starts a new epoch: pages cached under the old database's counters can
     never be served for the restored one."""
     assert "core.pageversion" not in {model._meta.label_lower for model in all_models()}
+
+
+API_AGGREGATES = "/api/networks/testa/aggregates/?year=2021&group_by=network"
+
+
+def test_the_api_figures_come_from_the_cache_and_move_with_an_approval(
+    figures, methodologist, django_capture_on_commit_callbacks
+):
+    first = get(API_AGGREGATES)
+    assert first["X-Page-Cache"] == "miss" and "Authorization" in first["Vary"]
+    assert get(API_AGGREGATES)["X-Page-Cache"] == "hit"
+    report = report_with(figures.school, figures.periods[2021], loans=100)
+    report.status = Report.Status.SUBMITTED
+    report.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_report(methodologist, report)
+    fresh = get(API_AGGREGATES)
+    assert fresh["X-Page-Cache"] == "miss"
+    assert fresh.json() != first.json()
+
+
+def test_a_token_holder_never_gets_a_stored_answer(figures, methodologist):
+    from parskats.stats.models import issue_token
+
+    get(API_AGGREGATES)
+    _token, raw = issue_token(methodologist, "test")
+    answer = client_for(None).get(API_AGGREGATES + "&status=all", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert answer.status_code == 200 and "X-Page-Cache" not in answer
+    again = client_for(None).get(API_AGGREGATES, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert "X-Page-Cache" not in again
+
+
+def test_the_rate_limit_counts_answers_from_the_cache(figures, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api": "3/60"}
+    answers = [client_for(None).get(API_AGGREGATES).status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]

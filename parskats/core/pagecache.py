@@ -67,9 +67,14 @@ def bump(*topics: str) -> None:
 
 
 def _a_reader(request: HttpRequest) -> bool:
-    """A GET from someone with no session and no pending message: the page is the same for all."""
+    """A GET from someone with no session, no pending message and no API token: the page is the
+    same for all."""
     allowed = {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
-    return request.method in ("GET", "HEAD") and set(request.COOKIES) <= allowed
+    return (
+        request.method in ("GET", "HEAD")
+        and set(request.COOKIES) <= allowed
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
 
 
 def _keepable(request: HttpRequest, response: HttpResponseBase) -> bool:
@@ -105,7 +110,7 @@ def public_page(*topics: str, clock: Callable[[], object] | None = None) -> Call
             if callable(render) and not getattr(response, "is_rendered", True):
                 render()
             # One page per language: a shared cache in front must not mix them.
-            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+            patch_vary_headers(response, ("Accept-Language", "Cookie", "Authorization"))
             if _keepable(request, response):
                 cache.set(key, response, settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"

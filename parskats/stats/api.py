@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from parskats.accounts import access
 from parskats.catalogue.models import Indicator
 from parskats.core.freetext import is_whole_number
+from parskats.core.pagecache import public_page
 from parskats.core.ratelimit import ratelimit
 from parskats.network.models import Network, OrgUnit
 from parskats.network.timeline import network_map, year_end
@@ -59,10 +60,23 @@ def _too_many(request: HttpRequest, retry_after: int) -> JsonResponse:
 def _api(view: Callable[..., Any]) -> Callable[..., HttpResponseBase]:
     """GET only; every request counts against the API's rate limit per client address; ApiError
     and StatsError become JSON errors; results are JSON."""
+    return _endpoint(view, readers_cache=False)
 
+
+def _api_figures(view: Callable[..., Any]) -> Callable[..., HttpResponseBase]:
+    """`_api` for the figures: a caller without a token is answered from the public pages' cache,
+    under the same counters (an approval shows on the next request). The rate limit sits outside
+    the cache, so every request still counts."""
+    return _endpoint(view, readers_cache=True)
+
+
+def _endpoint(view: Callable[..., Any], readers_cache: bool) -> Callable[..., HttpResponseBase]:
     @ratelimit("api", methods=None, answer=_too_many)
     @require_GET
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return served(request, *args, **kwargs)
+
+    def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
         try:
             body = view(request, *args, **kwargs)
         except ApiError as error:
@@ -77,6 +91,7 @@ def _api(view: Callable[..., Any]) -> Callable[..., HttpResponseBase]:
         response["Access-Control-Allow-Origin"] = "*"
         return response
 
+    served = public_page("figures")(answer) if readers_cache else answer
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
@@ -266,7 +281,7 @@ def indicators(request: HttpRequest, network: str) -> dict[str, Any]:
     return {"survey": survey.code, **_page(request, items)}
 
 
-@_api
+@_api_figures
 def values(request: HttpRequest, network: str) -> dict[str, Any]:
     """One line per library and indicator for a year: the number, or the code na / unknown."""
     net = _network(network)
@@ -302,7 +317,7 @@ def values(request: HttpRequest, network: str) -> dict[str, Any]:
     return {"year": year, **_page(request, items)}
 
 
-@_api
+@_api_figures
 def aggregates(request: HttpRequest, network: str) -> dict[str, Any]:
     """Totals per group (county, region, library type, library, network) with coverage and flags."""
     net = _network(network)
