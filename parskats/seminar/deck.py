@@ -153,7 +153,7 @@ def _figure_cards(slide: Slide, figures: list[Figure], top: int, height: int, co
         if found is None:
             continue
         if found.text:
-            text(slide, change_label(found) + figure.change_marks, left, y + Inches(1.55), width, Inches(0.45),
+            text(slide, change_label(found, figure.change_marks), left, y + Inches(1.55), width, Inches(0.45),
                  (18, 16, 14), color=colour(found), name="change")  # fmt: skip
         text(slide, found.coverage, left, y + Inches(2.0), width, Inches(0.5), (13, 12), color=MUTED)
 
@@ -162,7 +162,7 @@ def _note_line(figure: Figure) -> str:
     """ "Lietotāji: 1 234 ▲ +8,4 % pieaugums pret 2021 (salīdzinot 22 bibliotēkas, kas ziņoja abos gados)"."""
     line = f"{figure.name}: {figure.value}"
     if figure.change is not None and figure.change.text:
-        line += f" {change_label(figure.change)}{figure.change_marks}"
+        line += f" {change_label(figure.change, figure.change_marks)}"
     if figure.change is not None:
         line += f" ({figure.change.coverage})"
     return line

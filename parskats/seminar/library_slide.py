@@ -47,7 +47,7 @@ def _figures(slide: Slide, figures: list[Figure], left: int, top: int, width: in
         y = top + (index // columns) * row_h
         text(slide, figure.value, x, y, card_w, Inches(0.5), (28, 24, 20), bold=True, color=ACCENT, name="figure")
         if figure.change is not None and figure.change.text:
-            label = change_label(figure.change) + figure.change_marks
+            label = change_label(figure.change, figure.change_marks)
             # Two lines at most: large enough to read, never below 12 pt.
             text(slide, label, x, y + Inches(0.52), card_w, Inches(0.42), (14, 13, 12), color=colour(figure.change),
                  name="change")  # fmt: skip

@@ -144,12 +144,13 @@ def colour(found: ChangeText) -> RGBColor:
 ARROWS = {Direction.UP: "▲", Direction.DOWN: "▼", Direction.SAME: "="}
 
 
-def change_label(found: ChangeText) -> str:
-    """ "▲ +8,4 % pieaugums pret 2020": arrow, figure and word, so colour is never the only signal."""
+def change_label(found: ChangeText, marks: str = "") -> str:
+    """ "▲ +8,4 %* pieaugums pret 2020": arrow, figure with its marks (as on the pages) and word, so
+    colour is never the only signal."""
     if not found.text:
         return ""
     arrow = ARROWS.get(found.direction, "") if found.direction else ""
-    return " ".join(part for part in (arrow, found.text, found.word, found.versus) if part)
+    return " ".join(part for part in (arrow, found.text + marks, found.word, found.versus) if part)
 
 
 def bar_chart(

@@ -28,7 +28,7 @@ from parskats.reporting.models import Narrative, Report
 from parskats.stats import charts
 from parskats.stats.aggregate import OFF_MAP, Cell, Scope, Table, aggregate_years, survey_years
 from parskats.stats.compare import year_change
-from parskats.stats.marks import cell_marks, legend_lines, marked, values_shown
+from parskats.stats.marks import cell_marks, legend_lines, marked, marks, values_shown
 
 from .models import CONCLUSIONS, SUMMARY, AnnualReview, Excerpt, ReviewSection
 
@@ -338,7 +338,9 @@ def _figure_table(
             delta = year_change(current, previous, indicator.code)
             written = describe(delta.absolute, delta.ratio, previous.year, delta.libraries, language=language)
             # Like for like: the libraries that gave the figure in both years, counted in brackets.
-            ratio = f"{written.text} ({delta.libraries})" if written.text else "—"
+            of_change = marks(delta.estimated, delta.pending)
+            used += of_change
+            ratio = f"{written.text}{''.join(of_change)} ({delta.libraries})" if written.text else "—"
             line += [_cell_text(before, indicator, language), ratio]
         rows.append(line)
         used += [mark for found in shown if found.value is not None for mark in cell_marks(found)]
