@@ -7,8 +7,10 @@ imputation run's estimates), so with a run in force for the year its estimates a
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
+from django.utils.translation import override
 from docx import Document as open_docx
 from pptx import Presentation
 
@@ -17,9 +19,12 @@ from parskats.reporting.models import Value
 from parskats.seminar.content import build_pack
 from parskats.seminar.deck import build_deck
 from parskats.seminar.handout import handout_html
-from parskats.stats.aggregate import Scope, aggregate
+from parskats.stats.aggregate import Cell, Scope, aggregate
 from parskats.stats.impute import run_imputation
+from parskats.stats.marks import cell_marks, legend_lines, marked
 from parskats.stats.models import ImputedValue
+from parskats.stats.templatetags import stats_tags
+from parskats.stats.templatetags.stats_tags import legend_entries
 from parskats.yearbook import workflow
 from parskats.yearbook.document import build_document
 from parskats.yearbook.docx_export import render_docx
@@ -124,3 +129,18 @@ def test_the_annual_review_marks_what_it_counts(world, methodologist, flagged):
     assert REPORTED_ONLY in text and (ESTIMATED in text) is flagged
     assert ("420*‡" in cells) is flagged
     assert IMPUTED not in text and not any(Marker.IMPUTED in cell for cell in cells)
+
+
+def test_one_helper_marks_a_figure_for_the_pages_and_the_documents():
+    """stats.marks chooses the marks and their legend; the pages' HTML and the documents' text are
+    two renderings of the same choice, in the same words."""
+    cell = Cell(Decimal(3145), 7, 8, estimated=3, imputed=2)  # 1 from the source, 2 from the run
+    with override("lv"):
+        assert marked("3\u00a0145", cell_marks(cell)) == "3\u00a0145*≈"
+        lines = legend_lines(cell_marks(cell))
+        assert lines[0] == ESTIMATED and lines[1].startswith(IMPUTED)
+        assert "mediānu uz vienu iedzīvotāju" in lines[1]  # the methods are named
+        assert [f"{mark} {words}" for mark, words in legend_entries(True, True)] == lines
+        html = stats_tags.cell(cell)
+        assert html.count('aria-hidden="true">*<') == 1 and html.count('aria-hidden="true">≈<') == 1
+        assert legend_lines(cell_marks(Cell(Decimal(1650), 5, 8))) == []
