@@ -107,10 +107,6 @@ class LibrarySlide:
         """What the slide's figures count and what their marks mean."""
         return legend_of(self.used_marks)
 
-    @property
-    def legend_lines(self) -> list[str]:
-        return legend_lines(self.used_marks)
-
 
 @dataclass
 class Completeness:
