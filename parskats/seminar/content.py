@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from parskats.core.changes import ChangeText, describe
+from parskats.core.changes import ChangeText, Marker, describe
 from parskats.core.numbers import format_number, format_percentage
 from parskats.core.text import plain, shorten
 from parskats.reporting.models import Activity, Narrative, Photo, Report
@@ -30,6 +30,7 @@ from parskats.stats.aggregate import (
     survey_years,
 )
 from parskats.stats.compare import Change, year_change
+from parskats.stats.marks import cell_marks, legend_lines, marked, marks, values_shown
 from parskats.stats.pages import Figures, Query, axis_title, build_figures, dashboard_config, decimals_for
 
 from .agenda import TimedItem, timed
@@ -44,8 +45,29 @@ COUNTY_BARS_CONCEPT = "visits"  # a county's divider compares its libraries by t
 @dataclass
 class Figure:
     name: str
-    value: str
+    value: str  # with its marks ("1 650*"), as on the pages
     change: ChangeText | None  # like for like ("+8,4 %", who it compares); None without a previous year
+    marks: list[Marker] = field(default_factory=list)  # the value's and the change's marks
+    change_marks: str = ""  # the change's marks, written after it as on the pages
+
+    @classmethod
+    def of(cls, name: str, cell: Cell, decimals: int, found: Change | None) -> Figure:
+        """A figure with its marks: the total's (stats.marks, the pages' choice) and its change's."""
+        of_change = marks(found.estimated, found.pending) if found is not None else []
+        used = cell_marks(cell) if cell.value is not None else []
+        return cls(name, _value(cell, decimals), change_text(found), [*used, *of_change], "".join(of_change))
+
+
+def values_note() -> str:
+    """What the deck's and the handout's figures count: reported values only. The region's figures
+    and the library rows are the core's default Scope (no imputation run's estimates), approved
+    reports only; numbers the source itself flagged estimated or imputed are counted, marked *."""
+    return values_shown(False)
+
+
+def legend_of(used: list[Marker]) -> str:
+    """The legend line of a slide: what its figures count, then each mark used and its meaning."""
+    return " ".join([values_note(), *legend_lines(used)])
 
 
 @dataclass
@@ -67,12 +89,23 @@ class LibrarySlide:
     photo_note: str = ""  # why a photo is not shown
     events_in_person: str = "—"
     events_virtual: str = "—"
+    events_marks: list[Marker] = field(default_factory=list)
     activities: list[tuple[str, str]] = field(default_factory=list)  # (title, mode label)
     chart_value: Decimal | None = None  # the county divider's chart: this library's bar
+    chart_marks: list[Marker] = field(default_factory=list)  # the bar's marks
 
     @property
     def shortened(self) -> bool:
         return self.story != self.story_full
+
+    @property
+    def used_marks(self) -> list[Marker]:
+        return [mark for f in self.figures for mark in f.marks] + self.events_marks
+
+    @property
+    def legend(self) -> str:
+        """What the slide's figures count and what their marks mean."""
+        return legend_of(self.used_marks)
 
 
 @dataclass
@@ -104,6 +137,15 @@ class Pack:
     def all_charts(self) -> list[charts.Chart]:
         return self.region_charts + self.county_charts
 
+    @property
+    def values_shown(self) -> str:
+        return values_note()
+
+    @property
+    def headline_legend(self) -> list[str]:
+        """The region's figures' legend: each mark they carry and its meaning, the pages' words."""
+        return legend_lines([mark for f in self.headline for mark in f.marks])
+
 
 def has_data(chart: charts.Chart) -> bool:
     """A chart without a single value is left out (nothing approved yet) rather than drawn empty."""
@@ -119,7 +161,8 @@ def change_text(found: Change | None, decimals: int = 1) -> ChangeText | None:
 
 
 def _value(cell: Cell, decimals: int) -> str:
-    return format_number(cell.value, decimals) if cell.value is not None else "—"
+    """The figure as written, with its marks (stats.marks, as on the pages)."""
+    return marked(format_number(cell.value, decimals), cell_marks(cell)) if cell.value is not None else "—"
 
 
 def _photo(report: Report) -> tuple[bytes | None, str, str]:
@@ -148,7 +191,7 @@ def build_pack(seminar: Seminar, base_url: str = "") -> Pack:
     table = figures.table
     previous_year = figures.series_years[-2] if len(figures.series_years) > 1 else None
 
-    headline = [Figure(h.name, _value(h.cell, h.decimals), change_text(h.change)) for h in figures.headline]
+    headline = [Figure.of(h.name, h.cell, h.decimals, h.change) for h in figures.headline]
 
     county_charts = []
     for concept in COUNTY_CHART_CONCEPTS:
@@ -265,13 +308,16 @@ def _library_slides(
                 continue
             cell = row.cell(indicator.code) if row else Cell(None, 0, 0)
             found = year_change(table, before, indicator.code, unit.code) if (row and old and before) else None
-            slide.figures.append(Figure(indicator.name, _value(cell, decimals_for(indicator)), change_text(found)))
+            slide.figures.append(Figure.of(indicator.name, cell, decimals_for(indicator), found))
         if row and bars:
             slide.chart_value = row.cell(bars.code).value
+            slide.chart_marks = cell_marks(row.cell(bars.code)) if slide.chart_value is not None else []
         if row and in_person:
             slide.events_in_person = _value(row.cell(in_person.code), 0)
+            slide.events_marks += cell_marks(row.cell(in_person.code))
         if row and virtual:
             slide.events_virtual = _value(row.cell(virtual.code), 0)
+            slide.events_marks += cell_marks(row.cell(virtual.code))
         story = plain(texts.get((unit.pk, "success_story"), ""))
         slide.story_full = story
         slide.story = shorten(story, STORY_CHARS)

@@ -24,14 +24,16 @@ from pptx.util import Inches
 
 from parskats.core.numbers import format_number
 from parskats.stats import charts
+from parskats.stats.marks import marked
 
 from .agenda import RIGA, TimedItem
-from .content import Figure, LibrarySlide, Pack
+from .content import Figure, LibrarySlide, Pack, legend_of, values_note
 from .library_slide import library_slide
 from .models import AgendaItem
 from .slides import (
     ACCENT,
     BAD,
+    FOOTNOTE_TOP,
     HEIGHT,
     INK,
     MARGIN,
@@ -43,6 +45,7 @@ from .slides import (
     blank,
     change_label,
     colour,
+    footnote,
     no_data,
     notes,
     spec_chart,
@@ -150,8 +153,8 @@ def _figure_cards(slide: Slide, figures: list[Figure], top: int, height: int, co
         if found is None:
             continue
         if found.text:
-            text(slide, change_label(found), left, y + Inches(1.55), width, Inches(0.45), (18, 16, 14),
-                 color=colour(found), name="change")  # fmt: skip
+            text(slide, change_label(found, figure.change_marks), left, y + Inches(1.55), width, Inches(0.45),
+                 (18, 16, 14), color=colour(found), name="change")  # fmt: skip
         text(slide, found.coverage, left, y + Inches(2.0), width, Inches(0.5), (13, 12), color=MUTED)
 
 
@@ -159,7 +162,7 @@ def _note_line(figure: Figure) -> str:
     """ "Lietotāji: 1 234 ▲ +8,4 % pieaugums pret 2021 (salīdzinot 22 bibliotēkas, kas ziņoja abos gados)"."""
     line = f"{figure.name}: {figure.value}"
     if figure.change is not None and figure.change.text:
-        line += f" {change_label(figure.change)}"
+        line += f" {change_label(figure.change, figure.change_marks)}"
     if figure.change is not None:
         line += f" ({figure.change.coverage})"
     return line
@@ -168,9 +171,12 @@ def _note_line(figure: Figure) -> str:
 def _overview(deck: Deck, pack: Pack) -> None:
     slide = blank(deck, "region")
     subtitle = _("Approved reports; change on %(year)s") % {"year": pack.previous_year} if pack.previous_year else ""
-    top = title(slide, _("The region in %(year)s") % {"year": pack.year}, subtitle)
-    _figure_cards(slide, pack.headline, top + Inches(0.2), HEIGHT - top - Inches(0.6), 3)
-    notes(slide, "\n".join(_note_line(f) for f in pack.headline))
+    # What the figures count and what their marks mean, at the foot: the cards need the room a subtitle takes.
+    top = title(slide, _("The region in %(year)s") % {"year": pack.year})
+    _figure_cards(slide, pack.headline, top + Inches(0.2), FOOTNOTE_TOP - top - Inches(0.3), 3)
+    legend = " ".join([f"{subtitle}." if subtitle else "", values_note(), *pack.headline_legend]).strip()
+    footnote(slide, legend)
+    notes(slide, "\n".join([*(_note_line(f) for f in pack.headline), legend]))
 
     slide = blank(deck, "completeness")
     top = title(slide, _("Completeness of the data"), _("Approved reports of the libraries, by county"))
@@ -198,9 +204,10 @@ def _overview(deck: Deck, pack: Pack) -> None:
 def _chart_slide(deck: Deck, chart: charts.Chart, note: str) -> None:
     slide = blank(deck, "chart")
     top = title(slide, chart.title)
-    spec_chart(slide, chart.spec, (MARGIN, top, WIDTH - 2 * MARGIN, HEIGHT - top - Inches(0.4)))
+    spec_chart(slide, chart.spec, (MARGIN, top, WIDTH - 2 * MARGIN, FOOTNOTE_TOP - top - Inches(0.1)))
+    footnote(slide, values_note())
     rows = "\n".join(" · ".join(cells) for cells in chart.rows)
-    notes(slide, f"{chart.title}\n{rows}\n{note}".strip())
+    notes(slide, f"{chart.title}\n{rows}\n{note}\n{values_note()}".strip())
 
 
 def _divider(deck: Deck, pack: Pack, block: CountyBlock) -> None:
@@ -209,16 +216,21 @@ def _divider(deck: Deck, pack: Pack, block: CountyBlock) -> None:
     count = len(block.libraries)
     subtitle = ngettext("%(n)s library", "%(n)s libraries", count) % {"n": count} + f" · {block.start}–{block.end}"
     top = title(slide, block.name or _("Libraries"), subtitle)
+    shown = [lib for lib in block.libraries if lib.approved]
     points = [
-        (lib.name, lib.chart_value, format_number(lib.chart_value, 0) if lib.chart_value is not None else "")
-        for lib in block.libraries
-        if lib.approved
+        (
+            lib.name,
+            lib.chart_value,
+            marked(format_number(lib.chart_value, 0), lib.chart_marks) if lib.chart_value is not None else "",
+        )
+        for lib in shown
     ]
     if not any(value is not None for _name, value, _written in points) or not pack.library_axis:
         no_data(slide, top)
     else:
-        box = (MARGIN, top + Inches(0.1), WIDTH - 2 * MARGIN, HEIGHT - top - Inches(0.5))
+        box = (MARGIN, top + Inches(0.1), WIDTH - 2 * MARGIN, FOOTNOTE_TOP - top - Inches(0.2))
         bar_chart(slide, points, pack.library_axis, box, name="county-chart")
+        footnote(slide, legend_of([mark for lib in shown for mark in lib.chart_marks]))
     notes(slide, "\n".join(f"{lib.start} {lib.name}" for lib in block.libraries))
 
 

@@ -38,9 +38,10 @@ def _chart_pairs(pack: Pack) -> list[list[tuple[charts.Chart, str]]]:
     return pages
 
 
-def build_handout(pack: Pack) -> bytes:
+def handout_html(pack: Pack) -> str:
+    """The handout as HTML, what WeasyPrint lays out."""
     photos = {lib.code: _data_uri(lib.photo, "image/jpeg") for lib in pack.libraries if lib.photo}
-    html = render_to_string(
+    return render_to_string(
         "seminar/handout.html",
         {
             "pack": pack,
@@ -51,5 +52,8 @@ def build_handout(pack: Pack) -> bytes:
             "break_kind": AgendaItem.Kind.BREAK,
         },
     )
-    pdf: bytes = HTML(string=html).write_pdf()
+
+
+def build_handout(pack: Pack) -> bytes:
+    pdf: bytes = HTML(string=handout_html(pack)).write_pdf()
     return pdf

@@ -26,6 +26,7 @@ from .slides import (
     blank,
     change_label,
     colour,
+    footnote,
     notes,
     plain_shape,
     text,
@@ -33,7 +34,7 @@ from .slides import (
 )
 
 STORY_SIZES = (22, 20, 18)
-BOTTOM = HEIGHT - Inches(0.5)
+BOTTOM = HEIGHT - Inches(0.6)  # the legend line is under it
 
 
 def _figures(slide: Slide, figures: list[Figure], left: int, top: int, width: int, columns: int) -> int:
@@ -46,7 +47,7 @@ def _figures(slide: Slide, figures: list[Figure], left: int, top: int, width: in
         y = top + (index // columns) * row_h
         text(slide, figure.value, x, y, card_w, Inches(0.5), (28, 24, 20), bold=True, color=ACCENT, name="figure")
         if figure.change is not None and figure.change.text:
-            label = change_label(figure.change)
+            label = change_label(figure.change, figure.change_marks)
             # Two lines at most: large enough to read, never below 12 pt.
             text(slide, label, x, y + Inches(0.52), card_w, Inches(0.42), (14, 13, 12), color=colour(figure.change),
                  name="change")  # fmt: skip
@@ -107,12 +108,13 @@ def library_slide(deck: Deck, lib: LibrarySlide) -> None:
         _with_photo(slide, lib, top)
     else:
         _without_photo(slide, lib, top)
+    footnote(slide, lib.legend)
     lines = [lib.story_full or _("No success story was written.")]
     if lib.pandemic:
         lines += ["", _("Working during the pandemic") + ":", lib.pandemic]
     if lib.activities:
         lines += ["", _("Activities") + ":"] + [f"• {name} ({mode})" for name, mode in lib.activities]
-    notes(slide, "\n".join(lines))
+    notes(slide, "\n".join([*lines, "", lib.legend]))
 
 
 def _with_photo(slide: Slide, lib: LibrarySlide, top: int) -> None:

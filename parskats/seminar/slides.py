@@ -96,6 +96,15 @@ def title(slide: Slide, content: str, subtitle: str = "") -> int:
     return Inches(1.5)
 
 
+FOOTNOTE_TOP = HEIGHT - Inches(0.55)  # a slide's legend line; what is above it ends here
+
+
+def footnote(slide: Slide, content: str) -> None:
+    """The slide's legend line at its foot: what the figures count and what their marks mean."""
+    text(slide, content, MARGIN, FOOTNOTE_TOP, WIDTH - 2 * MARGIN, Inches(0.45), (16, 14, 12), color=MUTED,
+         anchor=MSO_ANCHOR.BOTTOM, name="legend")  # fmt: skip
+
+
 def notes(slide: Slide, content: str) -> None:
     frame = slide.notes_slide.notes_text_frame
     if frame is not None:
@@ -135,12 +144,13 @@ def colour(found: ChangeText) -> RGBColor:
 ARROWS = {Direction.UP: "▲", Direction.DOWN: "▼", Direction.SAME: "="}
 
 
-def change_label(found: ChangeText) -> str:
-    """ "▲ +8,4 % pieaugums pret 2020": arrow, figure and word, so colour is never the only signal."""
+def change_label(found: ChangeText, marks: str = "") -> str:
+    """ "▲ +8,4 %* pieaugums pret 2020": arrow, figure with its marks (as on the pages) and word, so
+    colour is never the only signal."""
     if not found.text:
         return ""
     arrow = ARROWS.get(found.direction, "") if found.direction else ""
-    return " ".join(part for part in (arrow, found.text, found.word, found.versus) if part)
+    return " ".join(part for part in (arrow, found.text + marks, found.word, found.versus) if part)
 
 
 def bar_chart(

@@ -28,6 +28,7 @@ from parskats.reporting.models import Narrative, Report
 from parskats.stats import charts
 from parskats.stats.aggregate import OFF_MAP, Cell, Scope, Table, aggregate_years, survey_years
 from parskats.stats.compare import year_change
+from parskats.stats.marks import cell_marks, legend_lines, marked, marks, values_shown
 
 from .models import CONCLUSIONS, SUMMARY, AnnualReview, Excerpt, ReviewSection
 
@@ -299,9 +300,10 @@ def _decimals(indicator: Indicator) -> int:
 
 
 def _cell_text(cell: Cell, indicator: Indicator, language: str) -> str:
+    """ "1 650*‡": the total, the pages' marks (stats.marks) and, when not every library gave it, ‡."""
     if cell.value is None:
         return "—"
-    text = format_number(cell.value, _decimals(indicator), language)
+    text = marked(format_number(cell.value, _decimals(indicator), language), cell_marks(cell))
     return text if cell.complete else f"{text}{Marker.INCOMPLETE}"
 
 
@@ -319,6 +321,7 @@ def _figure_table(
     rows: list[list[str]] = []
     totals: dict[str, Decimal | None] = {}
     incomplete = False
+    used: list[Marker] = []
     for indicator in indicators:
         name = unit_label(indicator, language)
         if indicator.parent_id:
@@ -327,19 +330,26 @@ def _figure_table(
         total = current.total.cell(indicator.code)
         totals[indicator.code] = total.value
         incomplete |= not total.complete or any(not row.cell(indicator.code).complete for row in rows_by_group)
+        shown = [row.cell(indicator.code) for row in rows_by_group] + [total]
         line = [name, *cells, _cell_text(total, indicator, language)]
         if previous is not None:
             before = previous.total.cell(indicator.code)
+            shown.append(before)
             delta = year_change(current, previous, indicator.code)
             written = describe(delta.absolute, delta.ratio, previous.year, delta.libraries, language=language)
             # Like for like: the libraries that gave the figure in both years, counted in brackets.
-            ratio = f"{written.text} ({delta.libraries})" if written.text else "—"
+            of_change = marks(delta.estimated, delta.pending)
+            used += of_change
+            ratio = f"{written.text}{''.join(of_change)} ({delta.libraries})" if written.text else "—"
             line += [_cell_text(before, indicator, language), ratio]
         rows.append(line)
+        used += [mark for found in shown if found.value is not None for mark in cell_marks(found)]
     if all(all(c == "—" for c in line[1:]) for line in rows):
         part.problems.append(_("No approved report gives these figures for %(year)s yet.") % {"year": current.year})
         return None
-    notes = []
+    # What the figures count (the core's default Scope: approved reports, no imputation run's
+    # estimates), then each mark used and its meaning, in the pages' words.
+    notes = [values_shown(False), *legend_lines(used)]
     if incomplete:
         notes.append(
             _("%(mark)s Not every library expected to gave this figure; the total covers those that did.")
@@ -383,4 +393,5 @@ def _figure_chart(
     years = sorted(tables)
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
     caption = _("%(title)s, %(span)s, approved reports. %(map)s") % {"title": title, "span": span, "map": map_note}
+    caption = f"{caption} {values_shown(False)}"
     return FigureChart(caption, chart)

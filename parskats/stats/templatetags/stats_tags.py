@@ -16,6 +16,7 @@ from parskats.core.changes import Marker, describe
 from parskats.core.numbers import MINUS, babel_locale
 from parskats.stats.aggregate import Cell
 from parskats.stats.compare import Change
+from parskats.stats.marks import cell_marks, legend, marks
 from parskats.stats.tally import RUN_ESTIMATE, LibraryValue
 
 register = template.Library()
@@ -35,37 +36,32 @@ def fast_number(value: Decimal | int | float, decimals: int) -> str:
     return (minus if rounded < 0 else "") + text
 
 
+def _mark(mark: Marker) -> str:
+    return format_html(
+        '<span class="mark" aria-hidden="true">{}</span><span class="visually-hidden"> {}</span>', mark, mark.meaning
+    )
+
+
 @lru_cache(maxsize=16)
 def _pieces(language: str | None) -> dict[str, str]:
     """The fixed parts of a cell, translated once per language: a state page has ten thousand cells."""
     return {
         "none": format_html('<span class="muted" title="{}">—</span>', _("no total")),
-        "estimated": format_html(
-            '<span class="mark" aria-hidden="true">{}</span><span class="visually-hidden"> {}</span>',
-            Marker.ESTIMATED,
-            Marker.ESTIMATED.meaning,
-        ),
-        "imputed": format_html(
-            '<span class="mark" aria-hidden="true">{}</span><span class="visually-hidden"> {}</span>',
-            Marker.IMPUTED,
-            Marker.IMPUTED.meaning,
-        ),
-        "pending": format_html(
-            '<span class="mark" aria-hidden="true">{}</span><span class="visually-hidden"> {}</span>',
-            Marker.PENDING,
-            Marker.PENDING.meaning,
-        ),
+        **{mark.value: _mark(mark) for mark in Marker},
         "of": _("%(n)s of %(total)s"),
     }
 
 
-def _marks(estimated: bool, pending: bool, imputed: bool = False) -> str:
+def _marks(found: list[Marker]) -> str:
+    """The marks chosen by stats.marks (one choice and order for pages and documents) as HTML."""
     pieces = _pieces(get_language())
-    return (
-        (pieces["estimated"] if estimated else "")
-        + (pieces["imputed"] if imputed else "")
-        + (pieces["pending"] if pending else "")
-    )
+    return "".join(pieces[mark.value] for mark in found)
+
+
+@register.simple_tag
+def legend_entries(with_imputed: bool, approved_only: bool) -> list[tuple[Marker, str]]:
+    """The page legend's marks: `*` always, `≈` with imputed values, `†` when unapproved values count."""
+    return legend(marks(True, not approved_only, with_imputed))
 
 
 @register.simple_tag
@@ -81,9 +77,7 @@ def cell(value: Cell, decimals: int = 0, percent: bool = False) -> SafeString:
         counted = escape(pieces["of"] % {"n": value.reported, "total": value.expected})
         coverage = f'<span class="coverage">{counted}</span>'
     # Every variable part above is escaped; the fixed parts come from format_html.
-    # `estimated` counts the run's estimates too; they get their own mark, the source's estimates "*".
-    marks = _marks(value.estimated > value.imputed, value.pending > 0, value.imputed > 0)
-    return mark_safe(text + marks + coverage)  # noqa: S308
+    return mark_safe(text + _marks(cell_marks(value)) + coverage)  # noqa: S308
 
 
 @register.simple_tag
@@ -100,8 +94,8 @@ def library_value(value: LibraryValue | None, decimals: int = 0) -> SafeString:
         return format_html('<span class="muted">{}</span>', _("not applicable"))
     if value.code == "unknown" or value.number is None:
         return format_html('<span class="muted">{}</span>', _("unknown"))
-    marks = _marks(value.flag in ("estimated", "imputed"), not value.approved, value.flag == RUN_ESTIMATE)
-    return mark_safe(escape(fast_number(value.number, decimals)) + marks)  # noqa: S308 - escaped, and fixed marks
+    found = marks(value.flag in ("estimated", "imputed"), not value.approved, value.flag == RUN_ESTIMATE)
+    return mark_safe(escape(fast_number(value.number, decimals)) + _marks(found))  # noqa: S308 - escaped, and fixed marks
 
 
 @register.simple_tag
@@ -115,13 +109,13 @@ def change_text(value: Change | None, decimals: int = 0, percent: bool = False, 
     coverage = format_html('<span class="coverage">{}</span>', written.coverage)
     if not written.text:
         return coverage
-    marks = _marks(value.estimated, value.pending)
+    shown = _marks(marks(value.estimated, value.pending))
     year = format_html(" {}", written.versus) if versus else ""
     return format_html(
         '<span class="change {}">{}{}<span class="visually-hidden"> ({})</span>{}</span>{}',
         written.css,
         written.text,
-        mark_safe(marks),  # noqa: S308 - fixed marks from format_html
+        mark_safe(shown),  # noqa: S308 - fixed marks from format_html
         written.word,
         year,
         coverage,
