@@ -31,6 +31,7 @@ def test_save_stays_in_view_and_preview_renders(browser, live_server, review, me
     assert _save_in_view(page)
     # Sticky to its form: in view wherever the form is on screen, here at the libraries' texts.
     page.evaluate("window.scrollTo(0, 0)")
+    assert _save_in_view(page), "the save is out of view at the top of the page, above the figures"
     page.locator("fieldset.county").first.scroll_into_view_if_needed()
     assert _save_in_view(page)
     # Two clicks to see the text as the document will read it: type, "Priekšskatīt".
