@@ -75,3 +75,20 @@ def test_without_javascript_the_move_buttons_still_work(browser, live_server, wo
     saved = list(Seminar.objects.get(pk=seminar.pk).agenda_items.order_by("position").values_list("title", flat=True))
     assert saved[4] == "Sedas bibliotēka"
     context.close()
+
+
+def test_a_bad_row_is_shown_at_that_row_and_in_the_summary(page, world, methodologist):
+    approved_reports(world)
+    seminar = make_seminar(world, methodologist)
+    log_in(page, methodologist.email, PASSWORD)
+    page.goto(f"/n/{world.network.slug}/seminars/{seminar.pk}/agenda/edit/")
+    page.locator(".agenda-table textarea").nth(5).fill("")
+    page.get_by_role("button", name="Saglabāt darba kārtību").first.click()
+    summary = page.get_by_role("alert")
+    assert "6. rinda „Sedas bibliotēka“" in summary.inner_text()
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "id_form-5-title"  # the link leads to the field
+    assert page.locator("#id_form-5-title-error").is_visible()
+    assert_accessible(page)
+    titles = list(Seminar.objects.get(pk=seminar.pk).agenda_items.values_list("title", flat=True))
+    assert "Sedas bibliotēka" in titles
