@@ -25,6 +25,8 @@ def titles_on_page(page) -> list[str]:
 def test_methodologist_moves_an_item_up_by_keyboard_and_saves(browser, live_server, world, methodologist, width):
     approved_reports(world)
     seminar = make_seminar(world, methodologist)
+    long_title = "Reģions 2021. gadā: kopējie rādītāji, apmeklējumi, izsniegumi un pasākumi klātienē un tiešsaistē"
+    seminar.agenda_items.filter(position=2).update(title=long_title)
     context = browser.new_context(base_url=live_server.url, locale="lv-LV", viewport={"width": width, "height": 800})
     page = context.new_page()
     log_in(page, methodologist.email, PASSWORD)
@@ -33,6 +35,10 @@ def test_methodologist_moves_an_item_up_by_keyboard_and_saves(browser, live_serv
     width_now = page.evaluate("document.documentElement.scrollWidth")
     assert width_now <= width, f"the page is wider than the window ({width_now}px)"
     assert_accessible(page)
+    # A long title is shown whole: it wraps in its box, which is as tall as the text.
+    box = page.locator(".agenda-table textarea").nth(1)
+    assert box.input_value() == long_title
+    assert box.evaluate("b => b.scrollHeight <= b.clientHeight + 1"), "the title is cut off"
     # The whole page in one window, so the sticky save bar sits where it ends up, not mid-page.
     page.set_viewport_size({"width": width, "height": page.evaluate("document.documentElement.scrollHeight")})
     shot = screenshot(page, f"seminar-agenda-table-{width}")
