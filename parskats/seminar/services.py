@@ -224,7 +224,8 @@ def save_agenda(actor: Any, seminar: Seminar, rows: list[AgendaRow], removed: li
         new = _item_fields(item)
         if new != old:
             item.full_clean()
-            audit(actor, seminar, AuditEntry.Action.AGENDA_ITEM_CHANGED, "agenda-item", old=old, new=new)
+            what = AuditEntry.Action.AGENDA_ITEM_CHANGED
+            audit(actor, seminar, what, "agenda-item", old=old, new=new, note=old["title"])
             changed = True
         if new != old or item.position != position:
             item.position = position
