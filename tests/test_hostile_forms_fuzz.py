@@ -164,7 +164,12 @@ def test_the_review_and_management_forms_of_the_methodologist(world, methodologi
 @pytest.mark.parametrize(
     "paths",
     [
-        ["/n/testa/seminars/new/", "/n/testa/seminars/{seminar}/", "/n/testa/seminars/{seminar}/edit/"],
+        [
+            "/n/testa/seminars/new/",
+            "/n/testa/seminars/{seminar}/",
+            "/n/testa/seminars/{seminar}/edit/",
+            "/n/testa/seminars/{seminar}/agenda/edit/",
+        ],
         [
             "/jaunumi/redakcija/testa/jauns/",
             "/jaunumi/redakcija/raksts/{draft_article}/",

@@ -235,6 +235,9 @@ ACCESS: dict[str, Row] = {
     },
     "seminar:edit": Row({**NETWORK, "pk": "{seminar}"}, other={"network": "{other_network}", "pk": "{other_seminar}"},
         anon=LOGIN, methodologist=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK)),
+    # The agenda table: its network's methodologist only (the other network's sees theirs).
+    "seminar:agenda_edit": Row({**NETWORK, "pk": "{seminar}"}, other={"network": "{other_network}",
+        "pk": "{other_seminar}"}, anon=LOGIN, methodologist=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK)),
     **{
         f"seminar:{name}": Row({**NETWORK, "pk": "{seminar}", "item_id": "{item}", "guest_id": "{guest}"},
             other={"network": "{other_network}", "pk": "{other_seminar}", "item_id": "{other_item}",
@@ -325,6 +328,9 @@ POSTS: dict[str, Row] = {
     "seminar:new": Row(NETWORK, other={"network": "{other_network}"}, method="post", **ADMIN_FORM),
     "seminar:edit": Row({**NETWORK, "pk": "{seminar}"}, other={"network": "{other_network}", "pk": "{other_seminar}"},
         method="post", **ADMIN_FORM),
+    # An empty post is a table with errors, shown again with a 400.
+    "seminar:agenda_edit": Row({**NETWORK, "pk": "{seminar}"}, other={"network": "{other_network}",
+        "pk": "{other_seminar}"}, method="post", **ADMIN_POST),
     "news:new": Row(NETWORK, other={"network": "{other_network}"}, method="post", **ADMIN_FORM),
     "news:edit": Row({"article_id": "{draft_article}"}, other={"article_id": "{other_article}"}, method="post",
         **ADMIN_FORM),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -169,6 +170,73 @@ def remove_item(actor: Any, item: AgendaItem) -> None:
     _renumber(seminar)
     _changed(seminar)
     audit(actor, seminar, AuditEntry.Action.AGENDA_ITEM_REMOVED, "agenda-removed", old=title)
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    """One row of the agenda table as saved: an existing item (item_id) or a new one (kind)."""
+
+    item_id: int | None
+    title: str
+    minutes: int
+    fixed_start: dt.time | None
+    kind: str = AgendaItem.Kind.OTHER
+
+
+def _item_fields(item: AgendaItem) -> dict[str, Any]:
+    return {"title": item.title, "minutes": item.minutes, "fixed_start": str(item.fixed_start or "")}
+
+
+@transaction.atomic
+def save_agenda(actor: Any, seminar: Seminar, rows: list[AgendaRow], removed: list[int]) -> bool:
+    """The whole agenda table at once, in the order given: all of it is applied, or none of it.
+
+    Every existing item must be either in `rows` or in `removed`: a table opened before someone else
+    changed the agenda is refused rather than undoing their change. Returns whether anything changed."""
+    Seminar.objects.select_for_update().get(pk=seminar.pk)
+    current = {item.pk: item for item in seminar.agenda_items.select_for_update().order_by("position", "id")}
+    named = [row.item_id for row in rows if row.item_id is not None] + list(removed)
+    if sorted(named) != sorted(current):
+        raise ValidationError(_("Someone else changed the agenda meanwhile; open it again and redo your changes."))
+    if any(row.item_id is None and row.kind == AgendaItem.Kind.LIBRARY for row in rows):
+        raise ValidationError(_("Library slots come from the proposal; re-propose to add one."))
+    before = [item.title for item in current.values()]
+    changed = False
+    for pk in removed:
+        item = current.pop(pk)
+        item.delete()
+        audit(actor, seminar, AuditEntry.Action.AGENDA_ITEM_REMOVED, "agenda-removed", old=item.title)
+        changed = True
+    kept_before = list(current)
+    kept_after = [row.item_id for row in rows if row.item_id is not None]
+    for position, row in enumerate(rows, start=1):
+        if row.item_id is None:
+            item = AgendaItem(seminar=seminar, kind=row.kind, title=row.title, minutes=row.minutes, position=position)
+            item.fixed_start = row.fixed_start
+            item.full_clean()
+            item.save()
+            audit(actor, seminar, AuditEntry.Action.AGENDA_ITEM_ADDED, "agenda-added", new=row.title)
+            changed = True
+            continue
+        item = current[row.item_id]
+        old = _item_fields(item)
+        item.title, item.minutes, item.fixed_start = row.title, row.minutes, row.fixed_start
+        new = _item_fields(item)
+        if new != old:
+            item.full_clean()
+            what = AuditEntry.Action.AGENDA_ITEM_CHANGED
+            audit(actor, seminar, what, "agenda-item", old=old, new=new, note=old["title"])
+            changed = True
+        if new != old or item.position != position:
+            item.position = position
+            item.save(update_fields=["title", "minutes", "fixed_start", "position"])
+    if kept_after != kept_before:
+        after = [row.title for row in rows]
+        audit(actor, seminar, AuditEntry.Action.AGENDA_ITEM_MOVED, "agenda-moved", old=before, new=after)
+        changed = True
+    if changed:
+        _changed(seminar)
+    return changed
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/edit/", views.seminar_edit, name="edit"),
     path("<int:pk>/agenda/", views.agenda, name="agenda"),
     path("<int:pk>/seminar.ics", views.calendar_file, name="ics"),
+    path("<int:pk>/agenda/edit/", views.agenda_edit, name="agenda_edit"),
     path("<int:pk>/agenda/propose/", views.agenda_propose, name="propose"),
     path("<int:pk>/agenda/add/", views.item_add, name="item_add"),
     path("<int:pk>/agenda/<int:item_id>/move/", views.item_move, name="item_move"),

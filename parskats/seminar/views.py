@@ -20,6 +20,7 @@ from parskats.stats.aggregate import StatsError
 
 from . import access, services
 from .agenda import RIGA, problems, timed
+from .agenda_table import formset_for, moved, table
 from .content import build_pack
 from .deck import build_deck
 from .forms import AgendaItemForm, GuestForm, NewItemForm, SeminarForm
@@ -111,7 +112,6 @@ def seminar_detail(request: HttpRequest, network: str, pk: int) -> HttpResponse:
             "reporters": [p for p in people if not p.is_guest],
             "guests": seminar.guests.all(),
             "guest_form": GuestForm(),
-            "new_item_form": NewItemForm(),
             "agenda_url": _agenda_url(request, seminar),
             "pack_jobs": jobs_of_subject(request.user, seminar.network, PACK_JOB, str(seminar.pk)),
         }
@@ -161,6 +161,64 @@ def _agenda_response(request: HttpRequest, seminar: Seminar) -> HttpResponse:
 def _item(request: HttpRequest, network: str, pk: int, item_id: int) -> AgendaItem:
     seminar = access.get_seminar_for_user(request.user, network, pk, write=True)
     return get_object_or_404(AgendaItem.objects.select_related("seminar__network"), pk=item_id, seminar=seminar)
+
+
+def _row_errors(rows: list[Any]) -> list[dict[str, str]]:
+    """The error summary: each wrong field, by row number and title, linked to the field."""
+    found = []
+    for row in rows:
+        title = row.item.title if row.item else (row.form["title"].value() or "")
+        for name, errors in row.form.errors.items():
+            field = row.form[name] if name in row.form.fields else row.form["title"]
+            label = field.label if name in row.form.fields else _("Row")
+            found.append(
+                {
+                    "href": f"#{field.auto_id}",
+                    "text": _("Row %(number)s “%(title)s”: %(field)s — %(errors)s")
+                    % {"number": row.number, "title": title, "field": label, "errors": " ".join(errors)},
+                }
+            )
+    return found
+
+
+@login_required
+def agenda_edit(request: HttpRequest, network: str, pk: int) -> HttpResponse:
+    """The agenda as one table with one save; moving a row up or down shows it again unsaved."""
+    seminar = access.get_seminar_for_user(request.user, network, pk, write=True)
+    status, focus, refused = 200, "", ""
+    if request.method != "POST":
+        formset = formset_for(seminar)
+    elif request.POST.get("move"):
+        data, focus = moved(formset_for(seminar, request.POST), request.POST["move"])
+        formset = formset_for(seminar, data)
+        focus = f"{focus}:{request.POST['move'].rpartition(':')[2]}" if focus else ""
+    else:
+        formset = formset_for(seminar, request.POST)
+        if formset.is_valid():
+            try:
+                changed = services.save_agenda(request.user, seminar, formset.rows(), formset.removed())
+            except ValidationError as error:
+                refused, status = _errors(error), 409
+            else:
+                messages.success(request, _("The agenda is saved.") if changed else _("Nothing was changed."))
+                return redirect("seminar:agenda_edit", seminar.network.slug, seminar.pk)
+        else:
+            status = 400
+    rows, found = table(seminar, formset)
+    context = {
+        "network": seminar.network,
+        "seminar": seminar,
+        "formset": formset,
+        "rows": rows,
+        "problems": found,
+        "row_errors": _row_errors(rows) if formset.is_bound else [],
+        "form_errors": list(formset.non_form_errors()) if status == 400 else [],
+        "refused": refused,
+        "focus": focus,
+        "start": seminar.starts_at.astimezone(RIGA),
+        "moved_text": _("“%(title)s” is now item %(position)s. The times are counted again when you save."),
+    }
+    return render(request, "seminar/agenda_edit.html", context, status=status)
 
 
 @login_required
