@@ -123,18 +123,19 @@ def run(job: Job, progress: Progress) -> dict[str, Any]:
 
 
 def stopped(sent: int, before: int, total: int, *, cancelled: bool) -> str:
+    """What a cancelled or interrupted send says: how far it got and that what went out is kept."""
     facts = {"sent": sent, "done": sent + before, "total": total}
     if cancelled:
-        return (
-            _("Cancelled after %(done)s of %(total)s participants: %(sent)s invitations were sent and are recorded; "
-              "sending again sends only the rest.")
-            % facts
-        )  # fmt: skip
-    return (
-        _("Sending stopped after %(done)s of %(total)s participants: %(sent)s invitations were sent and are "
-          "recorded; sending again sends only the rest.")
-        % facts
-    )  # fmt: skip
+        text = _(
+            "Cancelled after %(done)s of %(total)s participants; invitations sent and recorded: %(sent)s. "
+            "Sending again sends only to the others."
+        )
+    else:
+        text = _(
+            "Sending stopped after %(done)s of %(total)s participants; invitations sent and recorded: %(sent)s. "
+            "Sending again sends only to the others."
+        )
+    return text % facts
 
 
 def may_see(user: Any, job: Job) -> bool:
