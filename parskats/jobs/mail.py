@@ -20,6 +20,11 @@ def normal(address: str) -> str:
     return address.strip().lower()
 
 
+def sent_to(key: str) -> set[str]:
+    """The addresses that have had `key` (a retry skips them without building their message)."""
+    return set(SentMail.objects.filter(key=key).values_list("address", flat=True))
+
+
 def already_sent(key: str, address: str) -> bool:
     return SentMail.objects.filter(key=key, address=normal(address)).exists()
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parskats.jobs import actions as job_actions
-from parskats.jobs.mail import send_once
+from parskats.jobs.mail import normal, send_once, sent_to
 from parskats.jobs.models import Job
 from parskats.jobs.registry import JobCancelled, JobFailed, Kind, Progress
 
@@ -97,12 +97,16 @@ def run(job: Job, progress: Progress) -> dict[str, Any]:
     agenda_url = str(job.params.get("agenda_url", ""))
     calendar = seminar_ics(seminar, agenda_url, settings.DEFAULT_FROM_EMAIL)
     total, sent, before = len(people), 0, 0
+    had = sent_to(key)
     connection = get_connection()
     try:
         connection.open()
         for done, person in enumerate(people):
             stage = _("Sending invitations: %(done)s of %(total)s") % {"done": done, "total": total}
             progress(stage, done, total)  # raises JobCancelled once the heartbeat saw a cancel
+            if normal(person.email) in had:
+                before += 1
+                continue
             if job.cancel_asked():
                 raise JobCancelled
             if send_once(job, key, invitation(seminar, person, rows, agenda_url, calendar), connection):
