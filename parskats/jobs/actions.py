@@ -96,7 +96,8 @@ def stale_after() -> dt.timedelta:
 
 def sweep_stale(skip: Collection[str] = ()) -> list[Job]:
     """Jobs whose worker stopped beating (killed, machine gone): the work was all-or-nothing, so
-    nothing of it stayed; the job goes back to the queue while it has attempts left, else it fails."""
+    nothing of it stayed (or, for a kind that keeps its done steps, a retry skips them); the job goes
+    back to the queue while it has attempts left, else it fails."""
     limit = timezone.now() - stale_after()
     attempts = int(getattr(settings, "JOBS_MAX_ATTEMPTS", 2))
     swept: list[Job] = []
@@ -112,8 +113,13 @@ def sweep_stale(skip: Collection[str] = ()) -> list[Job]:
             job.status = Job.Status.QUEUED if retry else Job.Status.FAILED
             if not retry:
                 job.finished_at = timezone.now()
+                keeps = job.kind in KINDS and KINDS[job.kind].keeps_done_steps
                 with translation.override(job.language):
-                    job.problems = [_("The worker running this job stopped; nothing of it was applied.")]
+                    job.problems = [
+                        _("The worker running this job stopped; what it had done before stopping is kept.")
+                        if keeps
+                        else _("The worker running this job stopped; nothing of it was applied.")
+                    ]
             job.save(update_fields=["status", "finished_at", "problems"])
             record(
                 actor=None,

@@ -63,8 +63,36 @@ class Job(models.Model):
     def finished(self) -> bool:
         return self.status in self.FINISHED
 
+    def cancel_asked(self) -> bool:
+        """Read afresh: has someone asked this job to stop since it started? (A kind that keeps each
+        step's work asks between steps; the heartbeat reads it too, but only every few seconds.)"""
+        return Job.objects.filter(pk=self.pk, cancel_requested=True).exists()
+
     @property
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100
         return 100 * min(self.done, self.total) // self.total if self.total else 0
+
+
+class SentMail(models.Model):
+    """One row per email a job sent, under the purpose it was sent for: the unique (key, address)
+    makes a retried job, a second worker or a second click send nothing twice. The row is written in
+    the transaction that sends the message (jobs.mail.send_once). Personal data kept to the minimum:
+    the address and the time."""
+
+    # What the message was for, e.g. "seminar-invitation:<seminar id>:<edition>".
+    key = models.CharField(_("purpose"), max_length=100)
+    address = models.EmailField(_("address"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="sent_mail")
+
+    class Meta:
+        verbose_name = _("email sent")
+        verbose_name_plural = _("emails sent")
+        ordering = ["sent_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["key", "address"], name="sent_mail_once")]
+        indexes = [models.Index(fields=["address"], name="sent_mail_address")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.address}"

@@ -17,7 +17,12 @@ Progress = Callable[[str, int, int], None]
 
 class JobCancelled(Exception):
     """Raised from the progress callable once the job's cancellation was asked for: the work stops
-    at its next step and rolls back (or leaves the previous files) like any other failure."""
+    at its next step and rolls back (or leaves the previous files) like any other failure. A kind
+    that keeps the steps it finished (emails sent) raises it again with what the person should read."""
+
+    def __init__(self, problems: list[str] | None = None) -> None:
+        super().__init__("; ".join(problems or []))
+        self.problems = problems or []
 
 
 class JobFailed(Exception):
@@ -40,6 +45,9 @@ class Kind:
     back_url: Callable[[Job], str]
     # Shows the result on the job's page (given `job` and `result`); else its lines and files.
     result_template: str = ""
+    # True when each step's work stays once done (an email sent cannot be unsent): the messages for
+    # a cancelled or dead job then say that what was done is kept, not that nothing was applied.
+    keeps_done_steps: bool = False
 
 
 KINDS: dict[str, Kind] = {}

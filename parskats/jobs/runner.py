@@ -105,8 +105,9 @@ def run_job(job_id: str) -> str:
         with translation.override(job.language):
             try:
                 result = kind_of(job).run(job, beat.progress)
-            except JobCancelled:
-                status, result, problems = Job.Status.CANCELLED, None, [_("Cancelled: nothing of it was applied.")]
+            except JobCancelled as exc:
+                status, result = Job.Status.CANCELLED, None
+                problems = exc.problems or [_("Cancelled: nothing of it was applied.")]
             except JobFailed as exc:
                 status, result, problems = Job.Status.FAILED, None, exc.problems
             except Exception:

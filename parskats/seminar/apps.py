@@ -12,12 +12,13 @@ class SeminarConfig(AppConfig):
         from parskats.accounts import personal_data
         from parskats.jobs import registry
 
-        from . import jobs
+        from . import invitations, jobs
         from . import personal_data as ours
 
         personal_data.register("seminar guests", erase=ours.erase)
         checks.register(fonts_installed)
         registry.register(jobs.KIND_SPEC)
+        registry.register(invitations.KIND_SPEC)
 
 
 def fonts_installed(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:

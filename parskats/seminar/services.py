@@ -261,6 +261,18 @@ def remove_guest(actor: Any, guest: Guest) -> None:
     audit(actor, seminar, AuditEntry.Action.GUEST_REMOVED, "guest-removed", note=_("personal data erased"))
 
 
-def mark_invitations_sent(actor: Any, seminar: Seminar, count: int) -> None:
-    Seminar.objects.filter(pk=seminar.pk).update(invitations_sent_at=timezone.now())
-    audit(actor, seminar, AuditEntry.Action.SEMINAR_INVITATIONS_SENT, "invitations", new=count)
+@transaction.atomic
+def mark_invitations_sent(
+    actor: Any, seminar: Seminar, *, sent: int, before: int, total: int, job: str, key: str
+) -> None:
+    """One attempt of the invitations job ended (done, cancelled or stopped by an error): how many it
+    sent, how many had this edition already. Each message was recorded as it went (jobs.SentMail)."""
+    if sent:
+        Seminar.objects.filter(pk=seminar.pk).update(invitations_sent_at=timezone.now())
+    audit(
+        actor,
+        seminar,
+        AuditEntry.Action.SEMINAR_INVITATIONS_SENT,
+        "invitations",
+        new={"sent": sent, "already_sent": before, "participants": total, "job": job, "edition": key},
+    )

@@ -26,7 +26,8 @@ from .deck import build_deck
 from .forms import AgendaItemForm, GuestForm, NewItemForm, SeminarForm
 from .handout import build_handout
 from .ics import seminar_ics
-from .invitations import send_invitations
+from .invitations import KIND as INVITATIONS_JOB
+from .invitations import start_invitations
 from .jobs import KIND as PACK_JOB
 from .jobs import start_pack
 from .models import AgendaItem, Guest, Seminar
@@ -114,6 +115,7 @@ def seminar_detail(request: HttpRequest, network: str, pk: int) -> HttpResponse:
             "guest_form": GuestForm(),
             "agenda_url": _agenda_url(request, seminar),
             "pack_jobs": jobs_of_subject(request.user, seminar.network, PACK_JOB, str(seminar.pk)),
+            "invitation_jobs": jobs_of_subject(request.user, seminar.network, INVITATIONS_JOB, str(seminar.pk)),
         }
     )
     return render(request, "seminar/detail.html", context)
@@ -326,14 +328,15 @@ def guest_remove(request: HttpRequest, network: str, pk: int, guest_id: int) -> 
 @login_required
 @require_POST
 def invite(request: HttpRequest, network: str, pk: int) -> HttpResponse:
+    """The invitations go out in a background job (inline under make run); its page shows how many
+    of how many were sent and can cancel it. What cannot be sent is refused here, before queueing."""
     seminar = access.get_seminar_for_user(request.user, network, pk, write=True)
     try:
-        count = send_invitations(request.user, seminar, _agenda_url(request, seminar))
+        job = start_invitations(request.user, seminar, _agenda_url(request, seminar))
     except ValidationError as error:
         messages.error(request, _("No invitations were sent: %(reason)s") % {"reason": _errors(error)})
-    else:
-        messages.success(request, _("Invitations sent: %(count)s.") % {"count": count})
-    return redirect("seminar:detail", network, seminar.pk)
+        return redirect("seminar:detail", network, seminar.pk)
+    return redirect("jobs:status", seminar.network.slug, job.pk)
 
 
 def _base_url(request: HttpRequest) -> str:
