@@ -11,10 +11,8 @@
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
-import tempfile
 from collections import Counter
 from decimal import Decimal
 
@@ -117,25 +115,10 @@ def run() -> None:
 
 
 def main() -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parskats.settings")
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    import django
+    from bench.demo import demo_database
 
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.test.utils import get_runner, setup_test_environment
-
-    setup_test_environment()
-    runner = get_runner(settings)(verbosity=0, interactive=False)
-    old_config = runner.setup_databases()
-    try:
-        with open(os.devnull, "w") as sink:
-            call_command("load_demo", stdout=sink)
+    with demo_database():
         run()
-    finally:
-        runner.teardown_databases(old_config)
     return 0
 
 

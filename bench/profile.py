@@ -20,7 +20,6 @@ import os
 import pstats
 import statistics
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -145,25 +144,12 @@ def cases(runs: int) -> list[tuple[str, Callable[[], int]]]:
 
 def main() -> int:
     runs = int(os.environ.get("BENCH_PROFILE_RUNS", "20"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parskats.settings")
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/profile.sqlite3"
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import get_runner, setup_test_environment
-
+    from bench.demo import demo_database
     from bench.server import DEMO_TODAY
 
-    setup_test_environment()
-    runner = get_runner(settings)(verbosity=0, interactive=False)
-    old_config = runner.setup_databases()
-    try:
-        with open(os.devnull, "w") as sink:
-            call_command("load_demo", stdout=sink, today=DEMO_TODAY)
+    with demo_database("profile", DEMO_TODAY):
+        from django.db import connection
+
         print(f"Where the time goes, on {connection.vendor}: {runs} requests per endpoint, own time per bucket")
         header = "".join(f"{name[:12]:>13}" for name in BUCKETS)
         print(f"{'endpoint':<38} {'p50 ms':>8}{header}")
@@ -171,8 +157,6 @@ def main() -> int:
             p50, shares = profile(send, runs)
             cells = "".join(f"{shares[bucket_name] * 100:12.0f}%" for bucket_name in BUCKETS)
             print(f"{name:<38} {p50:8.1f}{cells}", flush=True)
-    finally:
-        runner.teardown_databases(old_config)
     return 0
 
 
