@@ -322,3 +322,28 @@ def test_preliminary_figures_are_published_by_the_methodologist_and_replaced_as_
     data_changed(missing.network.pk)
     closed = client_for(None).get(public).content.decode()
     assert label not in closed and "Tikai iesniegtās vērtības." in closed
+
+
+def test_charts_say_what_they_count_and_their_data_tables_carry_the_marks(missing, methodologist):
+    import re
+
+    from parskats.stats.aggregate import Cell
+    from parskats.stats.pages import _chart_marks
+
+    client = client_for(methodologist)
+    client.post(URL, {"year": "2021"})
+    captions = re.findall(r"<figcaption id=\"c-[^\"]+\">(.*?)</figcaption>", _page(client, "values=imputed"))
+    assert captions and all("Ar aprēķinātām vērtībām" in c for c in captions), captions
+    plain = re.findall(r"<figcaption id=\"c-[^\"]+\">(.*?)</figcaption>", _page(client, ""))
+    assert plain and not any("Ar aprēķinātām vērtībām" in c or "≈" in c for c in plain), plain
+    # A drawn figure with a run's estimate in it: "≈" after it in the table, the legend under the title.
+    estimate_in = Cell(Decimal(3145), reported=5, expected=8, estimated=3, imputed=2)
+    reported_only = Cell(Decimal(1650), reported=5, expected=8, estimated=1)
+    marks, notes = _chart_marks([estimate_in, reported_only], with_imputed=True)
+    assert marks == ["*≈", "*"]
+    assert notes[0].startswith("Ar aprēķinātām vērtībām") and any(n.startswith("≈ ietver") for n in notes)
+    assert _chart_marks([reported_only], with_imputed=False) == (["*"], ["* ietver aplēstas vērtības."])
+
+
+def _page(client, query: str) -> str:
+    return client.get(f"/n/testa/figures/?year=2021&{query}").content.decode()

@@ -143,6 +143,9 @@ class Chart:
     spec: dict[str, Any]
     head: list[str]
     rows: list[list[str]] = field(default_factory=list)
+    # The legend of the marks its figures carry ("* ietver aplēstas vērtības."), said under the
+    # title: the bars themselves cannot carry a mark, the data table beside them does.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def svg(self) -> str:
@@ -154,13 +157,25 @@ class Chart:
         return bool(self.spec.get("data", {}).get("values") == [])
 
 
-def bar(key: str, title: str, value_title: str, points: list[tuple[str, Decimal | None]], decimals: int = 0) -> Chart:
-    """A bar chart of labelled values; missing values stay out of the bars but in the table as "—"."""
+def bar(
+    key: str,
+    title: str,
+    value_title: str,
+    points: list[tuple[str, Decimal | None]],
+    decimals: int = 0,
+    marks: list[str] | None = None,
+    notes: list[str] | None = None,
+) -> Chart:
+    """A bar chart of labelled values; missing values stay out of the bars but in the table as "—".
+    `marks[i]` is written after the i-th value in the table ("1 650*"), `notes` under the title."""
     data = [{"label": label, "value": float(value)} for label, value in points if value is not None]
-    rows = [[label, format_number(value, decimals) if value is not None else "—"] for label, value in points]
-    return Chart(
-        key, title, bar_chart(data, title=title, value_title=value_title, decimals=decimals), ["", value_title], rows
-    )
+    after = marks or [""] * len(points)
+    rows = [
+        [label, format_number(value, decimals) + mark if value is not None else "—"]
+        for (label, value), mark in zip(points, after, strict=True)
+    ]
+    spec = bar_chart(data, title=title, value_title=value_title, decimals=decimals)
+    return Chart(key, title, spec, ["", value_title], rows, notes or [])
 
 
 def series(

@@ -37,6 +37,7 @@ from .aggregate import (
 )
 from .cache import measured_tables
 from .compare import Change, place, year_change
+from .marks import cell_marks, legend_lines, values_shown
 from .measures import Measure
 from .performance import available_measures
 from .tally import LibraryValue
@@ -277,6 +278,15 @@ def _localised(entry: dict[str, Any], key: str) -> str:
     return str(entry.get(f"{key}_{lang}") or entry.get(f"{key}_lv") or "")
 
 
+def _chart_marks(cells: list[Cell], with_imputed: bool) -> tuple[list[str], list[str]]:
+    """Each drawn figure's marks (for the chart's data table) and the chart's legend: the same
+    marks and words as the tables beside it, and, with imputed values, the sentence that says so."""
+    found = [cell_marks(cell) for cell in cells]
+    used = {mark for marks in found for mark in marks}
+    notes = ([values_shown(True)] if with_imputed else []) + legend_lines(used)
+    return ["".join(marks) for marks in found], notes
+
+
 def build_figures(network: Network, query: Query, within: OrgUnit | None = None, page: str | None = None) -> Figures:
     """Everything a dashboard (region, or one unit with `within`) shows for the chosen year; an area's
     libraries a `page` at a time when there are many."""
@@ -317,13 +327,15 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
     group_word = _("by library") if within is not None else _("by county")
     compared = indicator_by_concept(table.indicators, config["compare"])
     if compared is not None:
+        cells = [row.cell(compared.code) for row in shown]
         figures_charts.append(
             charts.bar(
                 "compare",
                 f"{compared.name} {group_word}, {query.year}",
                 axis_title(compared),
-                [(row.label, row.cell(compared.code).value) for row in shown],
+                [(row.label, cell.value) for row, cell in zip(shown, cells, strict=True)],
                 decimals_for(compared),
+                *_chart_marks(cells, query.with_imputed),
             )
         )
     measure = next((m for m in available_measures(table) if m.code == config["compare_measure"]), None)
@@ -335,6 +347,7 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
                 measure.name,
                 [(row.label, row.cell(measure.code).value) for row in shown],
                 measure.decimals,
+                *_chart_marks([row.cell(measure.code) for row in shown], query.with_imputed),
             )
         )
     for split in config.get("split", []):
@@ -344,9 +357,11 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
         points: dict[str, dict[int, Decimal | None]] = {
             _part_name(p): {y: tables[y].total.cell(p.code).value for y in series_years} for p in parts
         }
-        figures_charts.append(
-            charts.series(split["code"], _localised(split, "title"), axis_title(parts[0].parent or parts[0]), points)
-        )
+        title, value_title = _localised(split, "title"), axis_title(parts[0].parent or parts[0])
+        chart = charts.series(split["code"], title, value_title, points)
+        totals = [tables[y].total.cell(p.code) for p in parts for y in series_years]
+        chart.notes = _chart_marks(totals, query.with_imputed)[1]
+        figures_charts.append(chart)
 
     series_lines = [
         _series_line(i.code, i.name, decimals_for(i), False, [tables[y] for y in series_years], "total")
