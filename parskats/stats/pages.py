@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from parskats.catalogue.models import Indicator, Section, Survey
+from parskats.core.changes import Marker
 from parskats.core.freetext import is_whole_number
 from parskats.network.models import Network, OrgUnit
 from parskats.network.timeline import year_end
@@ -283,8 +284,10 @@ def _chart_marks(cells: list[Cell], with_imputed: bool) -> tuple[list[str], list
     marks and words as the tables beside it, and, with imputed values, the sentence that says so."""
     found = [cell_marks(cell) for cell in cells]
     used = {mark for marks in found for mark in marks}
-    notes = ([values_shown(True)] if with_imputed else []) + legend_lines(used)
-    return ["".join(marks) for marks in found], notes
+    if not with_imputed:
+        return ["".join(marks) for marks in found], legend_lines(used)
+    # The sentence already says what ≈ is; the methods are in the page's legend above the charts.
+    return ["".join(marks) for marks in found], [values_shown(True), *legend_lines(used - {Marker.IMPUTED})]
 
 
 def build_figures(network: Network, query: Query, within: OrgUnit | None = None, page: str | None = None) -> Figures:
