@@ -125,7 +125,17 @@ def cases(runs: int) -> list[tuple[str, Callable[[], int]]]:
         return answer.status_code
 
     article = "/jaunumi/2021/valkas-regiona-bibliotekaru-tiksanas-tiessaiste/"
+
+    def cached(url: str) -> Callable[[], int]:
+        def send() -> int:
+            answer = reader.get(url)
+            assert answer.get("X-Page-Cache") in ("hit", "miss"), "not a cached page"
+            return _ok(answer.status_code)
+
+        return send
+
     return [
+        ("public figures (reader, page cache hit)", cached("/skaitli/valka/")),
         ("start page (reader)", page("/")),
         ("public figures (reader)", page("/skaitli/valka/")),
         ("public library page (reader)", page("/skaitli/valka/biblioteka/valka/")),
