@@ -256,3 +256,12 @@ def test_the_log_of_sent_invitations_is_in_the_data_download_and_erased_with_the
     erasure.erase_person(None, reporter_a.email)
     assert not SentMail.objects.filter(address="reporter.a@example.org").exists()
     assert SentMail.objects.count() == 4
+
+
+def test_a_second_click_while_the_job_waits_leads_to_that_job(seminar, methodologist, settings):
+    settings.TASKS = QUEUED
+    client = client_for(methodologist)
+    first = send(client, seminar)
+    again = client.post(page(seminar) + "invite/")
+    assert again.status_code == 302 and again["Location"] == job_url(first)
+    assert Job.objects.filter(kind=invitations.KIND).count() == 1 and not mail.outbox

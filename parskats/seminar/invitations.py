@@ -81,6 +81,13 @@ def start_invitations(actor: Any, seminar: Seminar, agenda_url: str) -> Job:
     """Check that the invitations may go, then queue the job that sends them (inline under make
     run: it has run when this returns). The caller checked that the actor may change the seminar."""
     check_sendable(seminar)
+    # A second click while the first job waits or runs leads to that job: two would race each other
+    # (SentMail still gives each person one message, but the page would show two progress bars).
+    waiting = Job.objects.filter(
+        kind=KIND, network=seminar.network, subject=str(seminar.pk), status__in=(Job.Status.QUEUED, Job.Status.RUNNING)
+    ).first()
+    if waiting is not None:
+        return waiting
     title = _("Invitations: %(seminar)s") % {"seminar": seminar.title}
     return job_actions.start(actor, KIND, seminar.network, str(seminar.pk), title[:200], {"agenda_url": agenda_url})
 
