@@ -60,12 +60,12 @@ class Stage:
     max_requests: int
 
 
-def _generator(target: Target, steps: list[Step], stage: Stage, share: slice, readers: int, out: object) -> None:
+def _generator(target: Target, steps: list[Step], stage: Stage, share: slice, out: object) -> None:
     result = Result()
     stop_at = time.monotonic() + stage.duration
     budget = threading.Semaphore(max(1, stage.max_requests))
     users = [User(target, result, email, code, unit, period) for email, code, unit, period in stage.people[share]]
-    users += [User(target, result) for _ in range(readers)]
+    users += [User(target, result) for _ in range(stage.readers)]
     threads = [
         threading.Thread(
             target=run_user,
@@ -102,7 +102,7 @@ def run_stage(target: Target, steps: list[Step], stage: Stage, processes: int) -
         share = slice(index * len(stage.people) // count, (index + 1) * len(stage.people) // count)
         readers = (index + 1) * stage.readers // count - index * stage.readers // count
         part = Stage(stage.people, readers, stage.duration, stage.think, stage.ramp, stage.max_requests // count)
-        workers.append(context.Process(target=_generator, args=(target, steps, part, share, readers, queue)))
+        workers.append(context.Process(target=_generator, args=(target, steps, part, share, queue)))
     started = time.monotonic()
     for worker in workers:
         worker.start()
@@ -209,7 +209,6 @@ def knee(target: Target, steps: list[Step], url: str, base: Stage, processes: in
     failures = 0
     for factor in KNEE_STEPS:
         people = base.people[: max(1, round(len(base.people) * factor))]
-        people = people or base.people
         stage = Stage(people, max(1, round(base.readers * factor)), base.duration, base.think, base.ramp,
                       base.max_requests)  # fmt: skip
         deadline_day(url)

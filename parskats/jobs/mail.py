@@ -25,22 +25,16 @@ def sent_to(key: str) -> set[str]:
     return set(SentMail.objects.filter(key=key).values_list("address", flat=True))
 
 
-def already_sent(key: str, address: str) -> bool:
-    return SentMail.objects.filter(key=key, address=normal(address)).exists()
-
-
 def send_once(job: Job | None, key: str, message: EmailMessage, connection: BaseEmailBackend) -> bool:
     """Send a message to its one recipient unless something under `key` went there before; True
     when it was sent now. Sending errors propagate (nothing is recorded for this person)."""
     if len(message.to) != 1 or message.cc or message.bcc:
         raise ValueError("send_once sends to exactly one recipient.")
     address = normal(message.to[0])
-    if already_sent(key, address):
-        return False
-    try:
+    try:  # the unique row is the check: no look-up first (the caller skipped those it knew of)
         with transaction.atomic():
             SentMail.objects.create(key=key, address=address, job=job)
             connection.send_messages([message])
     except IntegrityError:
-        return False  # another worker sent it meanwhile
+        return False  # sent before, by an earlier attempt or another worker
     return True
