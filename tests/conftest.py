@@ -95,6 +95,30 @@ def other_methodologist(world: World) -> User:
     return person
 
 
+@pytest.fixture
+def part_methodologist_a(world: World) -> User:
+    """The methodologist of library A's part of the map (Valmiera county, where A is from 1 July 2021)."""
+    person = user("metodikis.valmiera@example.org", "Laima Parauga")
+    give_role(person, world.network, Role.Kind.ADMIN, world.valmiera)
+    return person
+
+
+@pytest.fixture
+def part_methodologist_b(world: World) -> User:
+    """The methodologist of library B's part (Valka county)."""
+    person = user("metodikis.valka@example.org", "Dace Parauga")
+    give_role(person, world.network, Role.Kind.ADMIN, world.valka)
+    return person
+
+
+@pytest.fixture
+def part_viewer_a(world: World) -> User:
+    """A viewer over library A's part (the county's official)."""
+    person = user("skatitajs.valmiera@example.org", "Guntis Paraugs")
+    give_role(person, world.network, Role.Kind.VIEWER, world.valmiera)
+    return person
+
+
 def client_for(person: User | None) -> Client:
     client = Client()
     if person is not None:

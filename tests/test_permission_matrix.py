@@ -16,6 +16,11 @@ How to add a row (one line per URL name):
   login page), REDIRECT (302 elsewhere), FORBIDDEN (403), NOT_FOUND (404), GONE_METHOD (405).
   A persona left out defaults to `default`. A 500 always fails.
 - `method="post"` and `data={…}` for actions; `prefix` rows ("admin:*") cover a whole namespace.
+- Roles over a part of the map: `part_methodologist_a` holds the methodologist's role over Valmiera
+  county (library A's county from 1 July 2021, so for its 2021 report but not its 2020 one),
+  `part_methodologist_b` over Valka county (library B's), `part_viewer_a` a viewer's role over
+  Valmiera county. Left out, they get what reporter_a / reporter_b / reporter_a get: a person of the
+  network who sees one part of it. Rows say where they get more (the board, the review) or less.
 """
 
 from __future__ import annotations
@@ -39,7 +44,12 @@ from .factories import World, matrix_objects, report_with, user
 OK, LOGIN, REDIRECT, FORBIDDEN, NOT_FOUND, GONE_METHOD = "200", "login", "302", "403", "404", "405"
 INVALID = "400"  # a form posted with errors, shown again: the user got past the access check
 GONE = "410"  # a used, expired or unknown invitation link
-PERSONAS = ("anon", "reporter_a", "reporter_b", "methodologist", "viewer", "other_methodologist")
+PERSONAS = (
+    "anon", "reporter_a", "reporter_b", "methodologist", "viewer", "other_methodologist",
+    "part_methodologist_a", "part_methodologist_b", "part_viewer_a",
+)  # fmt: skip
+# Whom a persona over a part of the map is like where its row says nothing of it.
+PART_LIKE = {"part_methodologist_a": "reporter_a", "part_methodologist_b": "reporter_b", "part_viewer_a": "reporter_a"}
 Outcome = str | tuple[str, str]
 
 
@@ -57,9 +67,14 @@ class Row:
     methodologist: Outcome | None = None
     viewer: Outcome | None = None
     other_methodologist: Outcome | None = None
+    part_methodologist_a: Outcome | None = None
+    part_methodologist_b: Outcome | None = None
+    part_viewer_a: Outcome | None = None
 
     def expected(self, persona: str) -> tuple[str, str | None]:
         outcome = getattr(self, persona)
+        if outcome is None and persona in PART_LIKE:
+            outcome = getattr(self, PART_LIKE[persona])
         outcome = self.default if outcome is None else outcome
         own, other = outcome if isinstance(outcome, tuple) else (outcome, outcome)
         return own, (other if self.other is not None else None)
@@ -69,11 +84,19 @@ NETWORK = {"network": "{network}"}
 REPORT_A = {**NETWORK, "report": "{report_a}"}
 REPORT_B = {"report": "{report_b}"}
 # Changing a report: its library's reporter and the methodologist only.
-WRITE_A = {"anon": LOGIN, "reporter_a": (OK, NOT_FOUND), "reporter_b": (NOT_FOUND, OK), "methodologist": OK}
-# Reading a report: the same people and the network's viewers.
-READ_A = {**WRITE_A, "viewer": OK}
+# A part's methodologist writes as the reporter of a library in her part does; a part's viewer only reads.
+WRITE_A = {"anon": LOGIN, "reporter_a": (OK, NOT_FOUND), "reporter_b": (NOT_FOUND, OK), "methodologist": OK,
+           "part_viewer_a": NOT_FOUND}  # fmt: skip
+# Reading a report: the same people and the network's viewers (of the whole, or of the library's part).
+READ_A = {**WRITE_A, "viewer": OK, "part_viewer_a": (OK, NOT_FOUND)}
 # The same for a form post without htmx: back to the report form.
 WRITE_A_THEN_FORM = {**WRITE_A, "reporter_a": (REDIRECT, NOT_FOUND), "reporter_b": (NOT_FOUND, REDIRECT)}
+# Reviewing library A's (or B's) 2021 report: the network's methodologist and the part's.
+REVIEW_A = {"anon": LOGIN, "methodologist": REDIRECT, "part_methodologist_a": (REDIRECT, NOT_FOUND),
+            "part_methodologist_b": (NOT_FOUND, REDIRECT), "part_viewer_a": NOT_FOUND}  # fmt: skip
+# The board: the network's methodologist and viewers, and those of a part (who see that part).
+BOARD = {"part_methodologist_a": (OK, NOT_FOUND), "part_methodologist_b": (OK, NOT_FOUND),
+         "part_viewer_a": (OK, NOT_FOUND)}  # fmt: skip
 WRITE_A_THEN_FORM["methodologist"] = REDIRECT
 ADMIN_KWARGS = {"app_label": "accounts", "object_id": "1", "id": "1", "content_type_id": "1"}
 
@@ -111,8 +134,9 @@ ACCESS: dict[str, Row] = {
         reporter_b=(OK, NOT_FOUND), methodologist=(OK, NOT_FOUND), viewer=(OK, NOT_FOUND),
         other_methodologist=(NOT_FOUND, OK),
     ),
+    # 2020: library A was in Strenči county then, so Valmiera county's methodologist may not start it.
     "reporting:start": Row({**NETWORK, "period": "{period_2020}", "unit": "{unit_a}"}, other={"unit": "{unit_b}"},
-        method="post", **WRITE_A_THEN_FORM),
+        method="post", **WRITE_A_THEN_FORM, part_methodologist_a=NOT_FOUND),
     "reporting:form": Row(REPORT_A, other=REPORT_B, **READ_A),
     "reporting:xlsx": Row(REPORT_A, other=REPORT_B, **READ_A),
     "reporting:save_field": Row({**REPORT_A, "code": "users"}, other=REPORT_B, method="post", **WRITE_A),
@@ -137,21 +161,23 @@ ACCESS: dict[str, Row] = {
         methodologist=(OK, NOT_FOUND)),
     # Review workflow: the methodologist reviews; the library and viewers read its feedback.
     "review:board": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN, methodologist=(OK, NOT_FOUND),
-        viewer=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK)),
+        viewer=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK), **BOARD),
     "review:board_xlsx": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN,
-        methodologist=(OK, NOT_FOUND), viewer=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK)),
+        methodologist=(OK, NOT_FOUND), viewer=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK), **BOARD),
     "review:approve_many": Row(NETWORK, other={"network": "{other_network}"}, method="post", anon=LOGIN,
-        methodologist=(REDIRECT, NOT_FOUND), other_methodologist=(NOT_FOUND, REDIRECT)),
+        methodologist=(REDIRECT, NOT_FOUND), other_methodologist=(NOT_FOUND, REDIRECT),
+        part_methodologist_a=(REDIRECT, NOT_FOUND), part_methodologist_b=(REDIRECT, NOT_FOUND)),
     "review:review": Row({**NETWORK, "report_id": "{report_a}"}, other={"report_id": "{report_b}"}, anon=LOGIN,
-        methodologist=OK),
+        methodologist=OK, part_methodologist_a=(OK, NOT_FOUND), part_methodologist_b=(NOT_FOUND, OK),
+        part_viewer_a=NOT_FOUND),
     "review:comment": Row({**NETWORK, "report_id": "{report_a}"}, other={"report_id": "{report_b}"}, method="post",
-        data={"text": "Lūdzu pārbaudiet.", "target": "users"}, anon=LOGIN, methodologist=REDIRECT),
+        data={"text": "Lūdzu pārbaudiet.", "target": "users"}, **REVIEW_A),
     "review:return": Row({**NETWORK, "report_id": "{report_a}"}, other={"report_id": "{report_b}"}, method="post",
-        anon=LOGIN, methodologist=REDIRECT),
+        **REVIEW_A),
     "review:approve": Row({**NETWORK, "report_id": "{report_a}"}, other={"report_id": "{report_b}"}, method="post",
-        anon=LOGIN, methodologist=REDIRECT),
+        **REVIEW_A),
     "review:reopen": Row({**NETWORK, "report_id": "{report_a}"}, other={"report_id": "{report_b}"}, method="post",
-        anon=LOGIN, methodologist=REDIRECT),
+        **REVIEW_A),
     "review:feedback": Row({**NETWORK, "report_id": "{report_a}"}, other={"report_id": "{report_b}"}, **READ_A),
     "review:history": Row({**NETWORK, "report_id": "{report_a}"}, other={"report_id": "{report_b}"}, **READ_A),
     "review:value_history": Row({**NETWORK, "report_id": "{report_a}", "target": "users"},

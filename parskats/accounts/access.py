@@ -1,13 +1,23 @@
-"""Who may see which networks and libraries. Views ask here; they never filter by hand."""
+"""Who may see which networks and libraries. Views ask here; they never filter by hand.
+
+A methodologist's or viewer's role without a unit covers the whole network. A role held over a unit
+(a region, a county) covers that unit and everything under it, asked year by year on the map of the
+year's last day: when a library moves to another region on 1 July, the new region's people see and
+review its reports from that year on, the old region's its earlier years.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from parskats.accounts.models import Role, User
 from parskats.network.models import Network, OrgUnit
+from parskats.network.timeline import network_map, year_end
 
 AnyUser = User | AnonymousUser
 
@@ -25,7 +35,7 @@ def is_network_admin(user: AnyUser, network: Network) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Role.objects.filter(user=user, network=network, kind=Role.Kind.ADMIN).exists()
+    return Role.objects.filter(user=user, network=network, kind=Role.Kind.ADMIN, unit__isnull=True).exists()
 
 
 def sees_whole_network(user: AnyUser, network: Network) -> bool:
@@ -34,7 +44,9 @@ def sees_whole_network(user: AnyUser, network: Network) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Role.objects.filter(user=user, network=network, kind__in=[Role.Kind.ADMIN, Role.Kind.VIEWER]).exists()
+    return Role.objects.filter(
+        user=user, network=network, kind__in=[Role.Kind.ADMIN, Role.Kind.VIEWER], unit__isnull=True
+    ).exists()
 
 
 def get_network_for_user(user: AnyUser, slug: str) -> Network:
@@ -52,12 +64,85 @@ def reporter_unit_ids(user: AnyUser, network: Network) -> set[int]:
     )
 
 
+PART_KINDS = (Role.Kind.ADMIN, Role.Kind.VIEWER)
+
+
+def part_roots(user: AnyUser, network: Network, kinds: tuple[str, ...] = PART_KINDS) -> set[int]:
+    """The units this user's roles over a part of the map are held over (not reporters' libraries)."""
+    if not user.is_authenticated or user.is_superuser:
+        return set()
+    return set(
+        Role.objects.filter(user=user, network=network, kind__in=kinds, unit__isnull=False).values_list(
+            "unit_id", flat=True
+        )
+    )
+
+
+def units_in_part(network: Network | int, roots: set[int], years: list[int]) -> dict[int, set[int]]:
+    """Year → the units under `roots` (the roots included) on that year's last day."""
+    return dict(zip(years, _units_on(network, roots, [year_end(y) for y in years]), strict=True))
+
+
+def _units_on(
+    network: Network | int, roots: set[int], dates: list[dt.date], *, branches: bool = False
+) -> list[set[int]]:
+    """For each date, the units under `roots` then (reports are a library's, so branches only when asked)."""
+    if not roots:
+        return [set() for _on in dates]
+    whole = network_map(network if isinstance(network, int) else network.pk, without_branches=not branches)
+    found = []
+    for on in dates:
+        tree = whole.at(on)
+        inside = {root for root in roots if root in tree.units}
+        for root in roots:
+            inside.update(unit.pk for unit in tree.descendants(root))
+        found.append(inside)
+    return found
+
+
+def part_units(user: AnyUser, network: Network, year: int, kinds: tuple[str, ...] = PART_KINDS) -> set[int]:
+    """The units this user's roles over parts of the map cover in reporting year `year`."""
+    return units_in_part(network, part_roots(user, network, kinds), [year])[year]
+
+
+def reviews_library(user: AnyUser, network: Network, unit_id: int, year: int) -> bool:
+    """The methodologist of the whole network, or of a part the library was in that year."""
+    return is_network_admin(user, network) or unit_id in part_units(user, network, year, (Role.Kind.ADMIN,))
+
+
+def reads_part(user: AnyUser, network: Network) -> bool:
+    """Holds a methodologist's or viewer's role over a part of the network (not the whole)."""
+    return bool(part_roots(user, network))
+
+
+def _ever_in_parts(user: AnyUser, network: Network) -> set[int]:
+    """Units that were in one of the user's parts on any day: the map changes only on the days a
+    membership starts or ends, so those days (and today) are all that need asking."""
+    roots = part_roots(user, network)
+    if not roots:
+        return set()
+    from parskats.network.models import Membership
+
+    days = {timezone.localdate()}
+    for start, end in Membership.objects.filter(child__network=network).values_list("valid_from", "valid_to"):
+        days.add(start)
+        if end is not None:
+            days.add(end)
+    return set().union(*_units_on(network, roots, sorted(days), branches=True))
+
+
+def part_name(user: AnyUser, network: Network) -> str:
+    """The name of the part(s) of the map a person's roles cover ("Valkas novads"), for headings."""
+    names = OrgUnit.objects.filter(pk__in=part_roots(user, network)).values_list("name", flat=True)
+    return ", ".join(sorted(names))
+
+
 def libraries_for_user(user: AnyUser, network: Network) -> QuerySet[OrgUnit]:
     """The libraries and branches this user may read in the network."""
     units = OrgUnit.objects.filter(network=network, level__in=[OrgUnit.Level.LIBRARY, OrgUnit.Level.BRANCH])
     if sees_whole_network(user, network):
         return units
-    return units.filter(pk__in=reporter_unit_ids(user, network))
+    return units.filter(pk__in=reporter_unit_ids(user, network) | _ever_in_parts(user, network))
 
 
 def get_library_for_user(user: AnyUser, network: Network, code: str, write: bool = False) -> OrgUnit:
@@ -67,7 +152,8 @@ def get_library_for_user(user: AnyUser, network: Network, code: str, write: bool
         allowed = reporter_unit_ids(user, network)
         queryset = OrgUnit.objects.filter(network=network)
         if not is_network_admin(user, network):
-            queryset = queryset.filter(pk__in=allowed)
+            this_year = part_units(user, network, timezone.localdate().year, (Role.Kind.ADMIN,))
+            queryset = queryset.filter(pk__in=allowed | this_year)
     else:
         queryset = libraries_for_user(user, network)
     try:

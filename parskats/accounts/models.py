@@ -67,7 +67,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Role(models.Model):
-    """What a person may do in one network. A reporter is bound to one library per role row."""
+    """What a person may do in one network, and over which part of its map. A reporter is bound to
+    one library per role row; a methodologist or viewer either covers the whole network (no unit) or
+    is held over a unit (a region, a county) and everything under it, year by year as the map was."""
 
     class Kind(models.TextChoices):
         ADMIN = "admin", _("methodologist (network admin)")
@@ -85,8 +87,11 @@ class Role(models.Model):
         null=True,
         blank=True,
         related_name="roles",
-        verbose_name=_("library"),
-        help_text=_("Required for a reporter: the library they report for."),
+        verbose_name=_("area or library"),
+        help_text=_(
+            "A reporter: the library they report for (required). A methodologist or viewer: the region or "
+            "county the role covers, with everything under it; empty for the whole network."
+        ),
     )
 
     class Meta:

@@ -22,7 +22,7 @@ def editable_networks(user: AnyUser) -> QuerySet[Network]:
     if user.is_superuser:
         return Network.objects.all()
     return Network.objects.filter(
-        Q(roles__user=user, roles__kind=Role.Kind.ADMIN) | Q(news_editors__user=user)
+        Q(roles__user=user, roles__kind=Role.Kind.ADMIN, roles__unit__isnull=True) | Q(news_editors__user=user)
     ).distinct()
 
 

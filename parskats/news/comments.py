@@ -104,7 +104,9 @@ def check_submission(article: Article, submission: Submission, rules: NewsSettin
 def moderators_emails(article: Article) -> list[str]:
     from parskats.accounts.models import Role
 
-    admins = Role.objects.filter(network=article.network, kind=Role.Kind.ADMIN).values_list("user__email", flat=True)
+    admins = Role.objects.filter(network=article.network, kind=Role.Kind.ADMIN, unit__isnull=True).values_list(
+        "user__email", flat=True
+    )
     editors = Editor.objects.filter(network=article.network).values_list("user__email", flat=True)
     return sorted(set(admins) | set(editors))
 

@@ -7,25 +7,43 @@ import re
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from parskats.accounts.access import AnyUser, is_network_admin, reporter_unit_ids
+from parskats.accounts.access import PART_KINDS, AnyUser, reporter_unit_ids, reviews_library, units_in_part
+from parskats.accounts.models import Role
 from parskats.core.media import Visibility
 
-from .models import Report
+from .models import Report, ReportingPeriod
 
 
 def reports_for_user(user: AnyUser) -> QuerySet[Report]:
-    """Every report the user may read: whole networks for admins and viewers, own libraries for reporters."""
+    """Every report the user may read: whole networks for admins and viewers, own libraries for
+    reporters, and for a role over a part of the map each year's reports of the libraries in that
+    part on the year's last day."""
     if not user.is_authenticated:
         return Report.objects.none()
     reports = Report.objects.select_related("unit", "period", "period__network", "period__survey")
     if user.is_superuser:
         return reports
-    from parskats.accounts.models import Role
-
     roles = Role.objects.filter(user=user)
-    whole = roles.filter(kind__in=[Role.Kind.ADMIN, Role.Kind.VIEWER]).values("network_id")
+    whole = roles.filter(kind__in=PART_KINDS, unit__isnull=True).values("network_id")
     own = roles.filter(kind=Role.Kind.REPORTER).values("unit_id")
-    return reports.filter(period__network_id__in=whole) | reports.filter(unit_id__in=own)
+    readable = Q(period__network_id__in=whole) | Q(unit_id__in=own)
+    parts = roles.filter(kind__in=PART_KINDS, unit__isnull=False).values_list("network_id", "unit_id")
+    for network_id, in_part in _parts_by_year(list(parts)).items():
+        for year, units in in_part.items():
+            readable |= Q(period__network_id=network_id, period__year=year, unit_id__in=units)
+    return reports.filter(readable)
+
+
+def _parts_by_year(parts: list[tuple[int, int]]) -> dict[int, dict[int, set[int]]]:
+    """Network → reporting year → the units under the roles' units that year."""
+    roots: dict[int, set[int]] = {}
+    for network_id, unit_id in parts:
+        roots.setdefault(network_id, set()).add(unit_id)
+    found = {}
+    for network_id, units in roots.items():
+        years = sorted(set(ReportingPeriod.objects.filter(network_id=network_id).values_list("year", flat=True)))
+        found[network_id] = units_in_part(network_id, units, years)
+    return found
 
 
 def get_report_for_user(user: AnyUser, report_id: int, write: bool = False) -> Report:
@@ -35,17 +53,18 @@ def get_report_for_user(user: AnyUser, report_id: int, write: bool = False) -> R
         report = reports_for_user(user).get(pk=report_id)
     except (Report.DoesNotExist, ValueError, TypeError):
         raise Http404("No such report.") from None
-    if write:
-        network = report.period.network
-        if report.unit_id not in reporter_unit_ids(user, network) and not is_network_admin(user, network):
-            raise Http404("No such report.")
+    if write and not can_write_report(user, report):
+        raise Http404("No such report.")
     return report
 
 
 def can_write_report(user: AnyUser, report: Report) -> bool:
-    """The library's reporter or the network's admin (the same rule as get_report_for_user(write=True))."""
+    """The library's reporter, or the methodologist of the network or of the part of the map the
+    library was in that year (the same rule as get_report_for_user(write=True))."""
     network = report.period.network
-    return report.unit_id in reporter_unit_ids(user, network) or is_network_admin(user, network)
+    return report.unit_id in reporter_unit_ids(user, network) or reviews_library(
+        user, network, report.unit_id, report.period.year
+    )
 
 
 def photo_file_visibility(request: HttpRequest, name: str) -> Visibility | None:

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from parskats.accounts.access import AnyUser, is_network_admin, reporter_unit_ids
+from parskats.accounts.access import AnyUser, is_network_admin, reporter_unit_ids, reviews_library
 from parskats.audit.models import AuditEntry, record
 from parskats.catalogue.models import Survey
 from parskats.network.models import Network, OrgUnit
@@ -99,7 +99,7 @@ def start_report(user: AnyUser, period: ReportingPeriod, library: OrgUnit) -> tu
     either comes first (refused) or after (the report exists). Returns (report, started now)."""
     network = period.network
     if library.network_id != network.pk or not (
-        library.pk in reporter_unit_ids(user, network) or is_network_admin(user, network)
+        library.pk in reporter_unit_ids(user, network) or reviews_library(user, network, library.pk, period.year)
     ):
         raise PermissionDenied("Not this library's reporter.")
     locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parskats.accounts.access import AnyUser, is_network_admin, reporter_unit_ids
+from parskats.accounts.access import AnyUser, reporter_unit_ids, reviews_library
 from parskats.audit.models import record
 
 from .access import can_write_report
@@ -143,7 +143,7 @@ def note_opening(user: AnyUser, report: Report) -> bool:
     if (
         report.status == Report.Status.SUBMITTED
         and report.opened_at is None
-        and is_network_admin(user, network)
+        and reviews_library(user, network, report.unit_id, report.period.year)
         and report.unit_id not in reporter_unit_ids(user, network)
     ):
         return mark_opened(user, report)

@@ -16,7 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parskats.accounts.access import get_network_for_user, is_network_admin, libraries_for_user, reporter_unit_ids
+from parskats.accounts.access import (
+    get_network_for_user,
+    is_network_admin,
+    libraries_for_user,
+    reporter_unit_ids,
+    reviews_library,
+)
 from parskats.catalogue.models import Unit
 from parskats.core.freetext import is_whole_number
 
@@ -49,7 +55,7 @@ def index(request: HttpRequest, network: str) -> HttpResponse:
     startable = []
     started = {(r.unit_id, r.period_id) for r in reports}
     for period in ReportingPeriod.objects.filter(network=net, status=ReportingPeriod.Status.OPEN):
-        for unit in libraries_for_user(request.user, net).filter(pk__in=writable):
+        for unit in libraries_for_user(request.user, net).filter(pk__in=writable).order_by("name"):
             if (unit.pk, period.pk) not in started:
                 startable.append((period, unit))
     if admin:
@@ -68,7 +74,7 @@ def start(request: HttpRequest, network: str, period: int, unit: int) -> HttpRes
     net = get_network_for_user(request.user, network)
     found = ReportingPeriod.objects.filter(network=net, pk=period, status=ReportingPeriod.Status.OPEN).first()
     allowed = reporter_unit_ids(request.user, net)
-    if found is None or not (unit in allowed or is_network_admin(request.user, net)):
+    if found is None or not (unit in allowed or reviews_library(request.user, net, unit, found.year)):
         raise Http404("No such period or library.")
     library = libraries_for_user(request.user, net).filter(pk=unit).first()
     if library is None:

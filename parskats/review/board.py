@@ -100,10 +100,15 @@ class Board:
     today: dt.date
 
 
-def build_board(period: ReportingPeriod, today: dt.date | None = None) -> Board:
+def build_board(
+    period: ReportingPeriod, today: dt.date | None = None, within: set[int] | None = None, name: str = ""
+) -> Board:
+    """The year's board of the whole network, or of the units in `within` (a part of the map)."""
     today = today or timezone.localdate()
     tree = hierarchy(period.network, year_end(period.year))
-    libraries = [u for u in tree.units.values() if u.level == OrgUnit.Level.LIBRARY]
+    libraries = [
+        u for u in tree.units.values() if u.level == OrgUnit.Level.LIBRARY and (within is None or u.pk in within)
+    ]
     reports = {r.unit_id: r for r in Report.objects.filter(period=period).select_related("unit", "period")}
     activity = dict(
         AuditEntry.objects.filter(report__period=period)
@@ -146,7 +151,7 @@ def build_board(period: ReportingPeriod, today: dt.date | None = None) -> Board:
             )
         )
     rows.sort(key=lambda r: sort_key(r.unit.name))
-    region = Tally(name=period.network.name)
+    region = Tally(name=name or period.network.name)
     counties: dict[int | None, Tally] = {}
     for row in rows:
         region.add(row)

@@ -82,7 +82,9 @@ def deadline_reminders(today: dt.date, days_before: int) -> Sent:
 def daily_digests(today: dt.date, sent: Sent) -> Sent:
     """To each methodologist, once a day, the submissions since their previous digest (or the last day)."""
     for network in Network.objects.all():
-        admins = User.objects.filter(roles__network=network, roles__kind=Role.Kind.ADMIN, is_active=True).distinct()
+        admins = User.objects.filter(
+            roles__network=network, roles__kind=Role.Kind.ADMIN, roles__unit__isnull=True, is_active=True
+        ).distinct()
         for admin in admins:
             previous = (
                 ReminderSent.objects.filter(kind=ReminderSent.Kind.DIGEST, recipient=admin)

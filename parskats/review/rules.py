@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from parskats.accounts.access import is_network_admin
+from parskats.accounts.access import reviews_library
 from parskats.accounts.models import User
 from parskats.catalogue.models import Indicator
 from parskats.reporting.models import Report
@@ -16,7 +16,7 @@ class WorkflowError(Exception):
 
 
 def require_admin(user: User, report: Report) -> None:
-    if not is_network_admin(user, report.period.network):
+    if not reviews_library(user, report.period.network, report.unit_id, report.period.year):
         raise WorkflowError(_("Only the network's methodologist can review reports."))
 
 

@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from parskats.accounts.access import get_network_for_user, is_network_admin
+from parskats.accounts.access import get_network_for_user, part_name, reviews_library
 from parskats.accounts.http import AuthenticatedHttpRequest
 from parskats.audit.models import AuditEntry
 from parskats.catalogue.models import Indicator, NarrativeSection
 from parskats.core.downloads import attachment
 from parskats.core.freetext import TEXT, is_whole_number, too_long
 from parskats.network.models import Network
+from parskats.reporting.access import reports_for_user
 from parskats.reporting.models import Report, ReportingPeriod
 from parskats.reporting.submission import note_opening
 from parskats.review.workflow import (
@@ -57,7 +58,9 @@ def _period(request: HttpRequest, network: Network) -> tuple[ReportingPeriod, li
 
 def _board_context(request: HttpRequest, net: Network) -> dict[str, Any]:
     period, years = _period(request, net)
-    board = build_board(period)
+    within = access.board_part(request.user, net, period.year)
+    part = part_name(request.user, net) if within is not None else ""
+    board = build_board(period, within=within, name=part)
     status = request.GET.get("status", "")
     county = request.GET.get("county", "")
     sort = request.GET.get("sort", "name")
@@ -86,7 +89,8 @@ def _board_context(request: HttpRequest, net: Network) -> dict[str, Any]:
             ("errors", _("open problems")),
         ],
         "late": late,
-        "is_admin": is_network_admin(request.user, net),
+        "part": part,
+        "is_admin": access.may_approve_many(request.user, net),
         "clean_count": sum(r.clean for r in board.rows),
         "next_waiting": next_waiting(request.user, period),
     }
@@ -95,14 +99,14 @@ def _board_context(request: HttpRequest, net: Network) -> dict[str, Any]:
 @login_required
 def board(request: AuthenticatedHttpRequest, network: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
-    access.require_whole_network(request.user, net)
+    access.require_board(request.user, net)
     return render(request, "review/board.html", _board_context(request, net))
 
 
 @login_required
 def board_xlsx(request: AuthenticatedHttpRequest, network: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
-    access.require_whole_network(request.user, net)
+    access.require_board(request.user, net)
     context = _board_context(request, net)
     response = HttpResponse(
         board_workbook(context["board"], context["rows"]),
@@ -116,7 +120,8 @@ def board_xlsx(request: AuthenticatedHttpRequest, network: str) -> HttpResponse:
 @require_POST
 def approve_many(request: AuthenticatedHttpRequest, network: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
-    access.require_admin(request.user, net)
+    if not access.may_approve_many(request.user, net):
+        raise Http404("No such page.")
     period, _years = _period(request, net)
     back = reverse("review:board", args=[net.slug]) + f"?year={period.year}"
     ids = request.POST.getlist("report")
@@ -126,7 +131,7 @@ def approve_many(request: AuthenticatedHttpRequest, network: str) -> HttpRespons
     if not all(is_whole_number(i) for i in ids):
         messages.error(request, _("The list of reports is malformed; nothing was approved."))
         return redirect(back)
-    reports = list(Report.objects.filter(pk__in=ids, period=period).select_related("unit"))
+    reports = list(reports_for_user(request.user).filter(pk__in=ids, period=period))
     if len(reports) != len(set(ids)):
         # An id of another network or year: refuse the lot rather than approve part of it.
         messages.error(request, _("Some of the chosen reports are not in this year's list; nothing was approved."))
@@ -252,7 +257,7 @@ def feedback(request: AuthenticatedHttpRequest, network: str, report_id: int) ->
             "report": report,
             "comments": comments,
             "last_status": last_status,
-            "is_admin": is_network_admin(request.user, net),
+            "is_admin": reviews_library(request.user, net, report.unit_id, report.period.year),
         },
     )
 
@@ -283,7 +288,7 @@ def entry_label(entry: AuditEntry, labels: dict[str, str]) -> str:
 def _visible_entries(request: HttpRequest, net: Network, report: Report) -> QuerySet[AuditEntry]:
     """Review comments not yet sent to the library stay the methodologist's draft."""
     entries = report.audit_entries.all()
-    if not is_network_admin(request.user, net):
+    if not reviews_library(request.user, net, report.unit_id, report.period.year):
         entries = entries.exclude(action=AuditEntry.Action.COMMENT)
     return entries
 

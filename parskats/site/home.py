@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from parskats.accounts.access import AnyUser, libraries_for_user, reporter_unit_ids
+from parskats.accounts.access import AnyUser, libraries_for_user, part_units, reporter_unit_ids
 from parskats.accounts.models import Role
 from parskats.catalogue.models import Indicator
 from parskats.network.models import Network, OrgUnit
@@ -19,7 +19,7 @@ from parskats.reporting.models import Report, ReportingPeriod
 from parskats.review.board import BoardRow, build_board
 from parskats.review.models import ReviewComment
 
-from .menu import role_in
+from .menu import PART_ADMIN, role_in
 
 
 @dataclass
@@ -108,8 +108,8 @@ def _name_fields(comments: list[ReviewComment], report: Report) -> None:
         comment.indicator = names.get(comment.target)
 
 
-def _glance(period: ReportingPeriod) -> Glance:
-    board = build_board(period)
+def _glance(period: ReportingPeriod, within: set[int] | None = None) -> Glance:
+    board = build_board(period, within=within)
     rows = board.rows
     waiting = sorted(
         (r for r in rows if r.status == Report.Status.SUBMITTED),
@@ -135,5 +135,9 @@ def network_home(user: AnyUser, network: Network) -> NetworkHome:
     for period in periods:
         reports = {r.unit_id: r for r in reports_for_user(user).filter(period=period, unit__in=units)}
         cards.extend(_card(unit, period, reports.get(unit.pk), today) for unit in units)
-    glance = _glance(periods[0]) if role == Role.Kind.ADMIN and periods else None
+    glance = None
+    if role == Role.Kind.ADMIN and periods:
+        glance = _glance(periods[0])
+    elif role == PART_ADMIN and periods:
+        glance = _glance(periods[0], within=part_units(user, network, periods[0].year))
     return NetworkHome(network=network, role=role, cards=cards, glance=glance)

@@ -29,14 +29,18 @@ PUBLIC_FIGURES = (_("Figures"), "public_stats:dashboard")
 PUBLISHED_REVIEW = (_("Region's annual review"), "yearbook:published")
 NO_NETWORK = {"site:home", "news:list", "news:desk"}
 
+# A methodologist or viewer over a part of the map (a region, a county) rather than the whole network.
+PART_ADMIN, PART_VIEWER = "part_admin", "part_viewer"
 MENUS: dict[str, tuple[tuple[Promise, str], ...]] = {
     Role.Kind.ADMIN: (HOME, BOARD, LIBRARIES, FIGURES, SEMINARS, REVIEW_DOCUMENT, NEWSROOM),
+    PART_ADMIN: (HOME, BOARD, LIBRARIES, FIGURES, SEMINARS, NEWS),
+    PART_VIEWER: (HOME, BOARD, LIBRARIES, FIGURES, NEWS),
     Role.Kind.REPORTER: (HOME, MY_REPORTS, FIGURES, SEMINARS, NEWS),
     Role.Kind.VIEWER: (FIGURES, BOARD, LIBRARIES, REVIEW_DOCUMENT, NEWS),
     "public": (NEWS, PUBLIC_FIGURES, PUBLISHED_REVIEW),
 }
 # A person with several roles in one network gets the menu of the widest.
-RANK: dict[str, int] = {Role.Kind.ADMIN: 0, Role.Kind.REPORTER: 1, Role.Kind.VIEWER: 2}
+RANK: dict[str, int] = {Role.Kind.ADMIN: 0, PART_ADMIN: 1, Role.Kind.REPORTER: 2, PART_VIEWER: 3, Role.Kind.VIEWER: 4}
 
 
 @dataclass
@@ -52,7 +56,10 @@ def role_in(user: AnyUser, network: Network) -> str:
         return "public"
     if user.is_superuser:
         return Role.Kind.ADMIN
-    kinds = set(Role.objects.filter(user=user, network=network).values_list("kind", flat=True))
+    kinds = {
+        kind if unit is None or kind == Role.Kind.REPORTER else {Role.Kind.ADMIN: PART_ADMIN}.get(kind, PART_VIEWER)
+        for kind, unit in Role.objects.filter(user=user, network=network).values_list("kind", "unit_id")
+    }
     return min(kinds, key=lambda k: RANK.get(k, 9)) if kinds else Role.Kind.VIEWER
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import override
 
 from parskats.accounts.models import Role
 from parskats.core.text import Para, Run, paragraphs
+from parskats.network.models import OrgUnit
 from parskats.stats import charts
 
 from .models import AnnualReview
@@ -176,7 +177,7 @@ def build_document(review: AnnualReview, language: str = "lv", outline: Outline 
 def _publisher(review: AnnualReview) -> str:
     """The library of the network's first methodologist, else the network itself."""
     role = (
-        Role.objects.filter(network=review.network, kind=Role.Kind.ADMIN, unit__isnull=False)
+        Role.objects.filter(network=review.network, kind=Role.Kind.ADMIN, unit__level=OrgUnit.Level.LIBRARY)
         .select_related("unit")
         .order_by("id")
         .first()
