@@ -313,7 +313,13 @@ def _demo_units(network: Network) -> dict[str, OrgUnit]:
     return units
 
 
-def _demo_reports(network: Network, survey: Survey, units: dict[str, OrgUnit], today: dt.date) -> None:
+def _demo_reports(
+    network: Network,
+    survey: Survey,
+    units: dict[str, OrgUnit],
+    today: dt.date,
+    libraries: list[DemoLibrary] | None = None,
+) -> None:
     """Each year's period, population and report, filled in as far as its status says."""
     indicators = list(Indicator.objects.filter(survey=survey))
     years = demo_years(today)
@@ -329,7 +335,7 @@ def _demo_reports(network: Network, survey: Survey, units: dict[str, OrgUnit], t
                 "status": ReportingPeriod.Status.OPEN if year == last else ReportingPeriod.Status.CLOSED,
             },
         )
-        for lib in LIBRARIES:
+        for lib in LIBRARIES if libraries is None else libraries:
             if lib.joins and lib.joins.year > year:
                 continue
             unit = units[lib.code]
@@ -392,4 +398,6 @@ def load_demo(today: dt.date | None = None) -> list[DemoAccount]:
     load_seminar_demo(network)
     load_yearbook_demo(network, survey)
     data_changed(network.pk)  # values were bulk-created, which sends no signals
-    return accounts
+    from .national_demo import load_national_demo  # it builds on this module's libraries and figures
+
+    return accounts + load_national_demo(survey, today)

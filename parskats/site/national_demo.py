@@ -1,0 +1,126 @@
+"""The national demo: an invented national network of three library regions under one centre.
+
+The Valka region is one of them (the same counties, libraries and invented figures as the Valka
+demo network); the Cēsu and Balvu regions are new, with real place names and invented figures and
+people. Raunas bibliotēka changes region on 1 July of the open year, from the Valka region
+(Smiltenes novads) to the Cēsu region (Cēsu novads): its reports up to the year before are the Valka
+region's to review, the open year's the Cēsu region's. The national statistician holds the
+methodologist's role over the whole network; each regional methodologist over her region.
+
+The region's seminar, news and annual review stay with the Valka demo network: they belong to a
+network today, not yet to a region of one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from parskats.accounts.models import Role
+from parskats.catalogue.models import Survey
+from parskats.network.models import Network, OrgUnit
+from parskats.stats.cache import data_changed
+
+from .demo import (
+    COUNTIES,
+    LIBRARIES,
+    NETWORK_START,
+    REFORM,
+    REFORM_MOVES,
+    DemoAccount,
+    DemoLibrary,
+    _demo_reports,
+    _link,
+    _unit,
+    _user,
+    demo_years,
+)
+
+NATIONAL_SLUG = "latvija"
+NATIONAL_NAME = "Latvijas bibliotēku tīkls (demo)"
+MOVER = "rauna"
+# Region code → name, and its counties (code → name).
+REGIONS = {
+    "valka-regions": ("Valkas reģions", {code: name for code, (name, _s, _e) in COUNTIES.items()}),
+    "cesu-regions": ("Cēsu reģions", {"cesu-novads": "Cēsu novads"}),
+    "balvu-regions": ("Balvu reģions", {"balvu-novads": "Balvu novads"}),
+}
+OTHER_LIBRARIES = [
+    DemoLibrary("cesis", "Cēsu Centrālā bibliotēka", "cesu-novads", size=15800, central=True),
+    DemoLibrary("priekuli", "Priekuļu bibliotēka", "cesu-novads", size=2300),
+    DemoLibrary("liepa", "Liepas bibliotēka", "cesu-novads", size=1100),
+    DemoLibrary("vecpiebalga", "Vecpiebalgas bibliotēka", "cesu-novads", size=1200),
+    DemoLibrary("balvi", "Balvu Centrālā bibliotēka", "balvu-novads", size=6400, central=True),
+    DemoLibrary("rugaji", "Rugāju bibliotēka", "balvu-novads", size=1300),
+    DemoLibrary("vilaka", "Viļakas bibliotēka", "balvu-novads", size=1400),
+    DemoLibrary("baltinava", "Baltinavas bibliotēka", "balvu-novads", size=950),
+]
+PUBLIC_LIBRARIES = [lib for lib in LIBRARIES if lib.kind == OrgUnit.LibraryType.PUBLIC]
+REGIONAL_METHODOLOGISTS = {
+    "valka-regions": ("valka.metodikis@example.org", "Rita Parauga"),
+    "cesu-regions": ("cesis.metodikis@example.org", "Agnese Parauga"),
+    "balvu-regions": ("balvi.metodikis@example.org", "Vineta Parauga"),
+}
+
+
+def move_date(today: dt.date) -> dt.date:
+    """1 July of the open (last) demo year."""
+    return dt.date(demo_years(today)[-1], 7, 1)
+
+
+@transaction.atomic
+def _national_units(network: Network, today: dt.date) -> tuple[dict[str, OrgUnit], dict[str, OrgUnit]]:
+    """The country, its regions and counties, and the public libraries; (regions, libraries) by code."""
+    country = _unit(network, "lv", level=OrgUnit.Level.COUNTRY, name="Latvija")
+    regions, counties = {}, {}
+    for code, (name, region_counties) in REGIONS.items():
+        regions[code] = _unit(network, code, level=OrgUnit.Level.REGION, name=name)
+        _link(regions[code], country, NETWORK_START)
+        for county_code, county_name in region_counties.items():
+            start, end = COUNTIES.get(county_code, (county_name, None, None))[1:]
+            counties[county_code] = _unit(
+                network, county_code, level=OrgUnit.Level.COUNTY, name=county_name, opened_on=start, closed_on=end
+            )
+            _link(counties[county_code], regions[code], start or NETWORK_START, end)
+    libraries: dict[str, OrgUnit] = {}
+    moves_on = move_date(today)
+    for lib in PUBLIC_LIBRARIES + OTHER_LIBRARIES:
+        unit = _unit(network, lib.code, level=OrgUnit.Level.LIBRARY, library_type=lib.kind, name=lib.name)
+        libraries[lib.code] = unit
+        start = lib.joins or NETWORK_START
+        if lib.county in REFORM_MOVES:
+            _link(unit, counties[lib.county], start, REFORM - dt.timedelta(days=1))
+            _link(unit, counties[REFORM_MOVES[lib.county]], REFORM)
+        elif lib.code == MOVER:
+            _link(unit, counties[lib.county], start, moves_on - dt.timedelta(days=1))
+            _link(unit, counties["cesu-novads"], moves_on)
+        else:
+            _link(unit, counties[lib.county], start)
+    return regions, libraries
+
+
+def _national_accounts(
+    network: Network, regions: dict[str, OrgUnit], libraries: dict[str, OrgUnit]
+) -> list[DemoAccount]:
+    statistician = _user("statistika@example.org", "Valda Parauga")
+    Role.objects.get_or_create(user=statistician, network=network, kind=Role.Kind.ADMIN, unit=None)
+    accounts = [DemoAccount(statistician.email, statistician.full_name, "national statistician (the whole country)")]
+    for code, (email, name) in REGIONAL_METHODOLOGISTS.items():
+        person = _user(email, name)
+        Role.objects.get_or_create(user=person, network=network, kind=Role.Kind.ADMIN, unit=regions[code])
+        accounts.append(DemoAccount(email, name, f"methodologist of {regions[code].name} (national network)"))
+    for lib in OTHER_LIBRARIES:
+        reporter = _user(f"{lib.code}@example.org", f"{lib.name.split()[0]} Paraudze")
+        Role.objects.get_or_create(user=reporter, network=network, kind=Role.Kind.REPORTER, unit=libraries[lib.code])
+    return accounts
+
+
+def load_national_demo(survey: Survey, today: dt.date) -> list[DemoAccount]:
+    """The national demo network; run again it adds only what is missing."""
+    network, _ = Network.objects.get_or_create(slug=NATIONAL_SLUG, defaults={"name": NATIONAL_NAME, "is_demo": True})
+    regions, libraries = _national_units(network, today)
+    _demo_reports(network, survey, libraries, today, PUBLIC_LIBRARIES + OTHER_LIBRARIES)
+    accounts = _national_accounts(network, regions, libraries)
+    data_changed(network.pk)  # values were bulk-created, which sends no signals
+    return accounts
