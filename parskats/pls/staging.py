@@ -6,6 +6,7 @@ that only the uploader's session knows; left-over folders are removed after a da
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import tempfile
@@ -93,6 +94,7 @@ def discard(session: Any, token: str) -> None:
 # network's page, finds nothing. Folders and files are readable by the server's user only.
 SURVEY_SESSION_KEY = "pls_survey_staged"
 SURVEY_FOLDER = "files"
+TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what secrets.token_urlsafe gives: never a path
 
 
 def _private_folder(path: Path) -> None:
@@ -164,5 +166,5 @@ def discard_survey(session: Any, token: str) -> None:
 
 def remove(token: str) -> None:
     """The staged folder of `token` goes (a job that imported it, a refused preview)."""
-    if token and "/" not in token and ".." not in token and token != ".":
+    if TOKEN.fullmatch(token):
         shutil.rmtree(root() / token, ignore_errors=True)

@@ -288,7 +288,9 @@ def read_config(path: Path) -> SurveyConfig:
         try:
             words[key].format(**PLACEHOLDERS)
         except (KeyError, IndexError, ValueError):
-            message = _("%(value)r: the year's name may hold {year}, {start}, {end} and {end2}, nothing else in braces.")
+            message = _(
+                "%(value)r: the year's name may hold {year}, {start}, {end} and {end2}, nothing else in braces."
+            )
             r.problem(f"survey.{key}", message % {"value": words[key]})
     if r.problems:
         raise ConfigError(r.problems)

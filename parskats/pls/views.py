@@ -168,7 +168,11 @@ def survey_list(request: HttpRequest, network: str) -> HttpResponse:
     return render(
         request,
         "pls/surveys.html",
-        {"network": net, "surveys": surveys.for_network(net.slug), "jobs": jobs_of_subject(request.user, net, SURVEY_KIND)},
+        {
+            "network": net,
+            "surveys": surveys.for_network(net.slug),
+            "jobs": jobs_of_subject(request.user, net, SURVEY_KIND),
+        },
     )
 
 
