@@ -76,7 +76,7 @@ READ_A = {**WRITE_A, "viewer": OK}
 WRITE_A_THEN_FORM = {**WRITE_A, "reporter_a": (REDIRECT, NOT_FOUND), "reporter_b": (NOT_FOUND, REDIRECT)}
 WRITE_A_THEN_FORM["methodologist"] = REDIRECT
 # A member of the network who is not its methodologist: refused (403); elsewhere not even told (404).
-NOT_ADMIN = {persona: (FORBIDDEN, NOT_FOUND) for persona in ("reporter_a", "reporter_b", "viewer")}
+NOT_ADMIN = dict.fromkeys(("reporter_a", "reporter_b", "viewer"), (FORBIDDEN, NOT_FOUND))
 ADMIN_KWARGS = {"app_label": "accounts", "object_id": "1", "id": "1", "content_type_id": "1"}
 
 ACCESS: dict[str, Row] = {
