@@ -255,3 +255,45 @@ def test_latvian_by_default(en_admin):
     assert "2023./2024. finanšu gads" in page
     assert "Pašvaldība" in page
     staging.root()  # the folder exists
+
+
+def test_each_survey_speaks_its_own_words(tmp_path, db):
+    from django.utils import translation
+
+    from parskats.pls import change
+    from parskats.pls.neutral import ConfirmationNeeded, import_survey
+    from parskats.pls.survey_config import ConfigError, read_config
+
+    config = SURVEYS / "england-librarydata.toml"
+    files = [SAMPLE / "libraries.csv", SAMPLE / "physical_visits.csv"]
+    with translation.override("en"):
+        result = import_survey(config, files, year=2024, dry_run=True)
+        assert result.plan is not None
+        assert change.lines(result.plan)[0] == "Change of financial year 2023/24, per local authority:"
+        assert change.lines(result.plan)[1].startswith("local authority ")
+        import_survey(config, files, year=2024)
+        cut = tmp_path / "libraries.csv"
+        cut.write_bytes(b"\n".join((SAMPLE / "libraries.csv").read_bytes().split(b"\n")[:2]) + b"\n")
+        with pytest.raises(ConfirmationNeeded) as refused:
+            import_survey(config, [cut], year=2024)
+        assert refused.value.problems[0].startswith("financial year 2023/24: the import would remove 2 of 3 reports")
+        # The US survey keeps its words.
+        assert change.lines(change.Plan(year=2017))[0] == "Change of FY2017, per state:"
+        # A configuration that says nothing gets ours.
+        plain = read_config(Path(__file__).parent / "data" / "surveys" / "testa-survey.toml")
+        assert (plain.region_word(), plain.period_name(2024)) == ("region", "year 2024")
+    with translation.override("lv"):
+        result = import_survey(config, files, year=2024, dry_run=True)
+        assert result.plan is not None
+        assert change.lines(result.plan)[0] == "2023./2024. finanšu gads izmaiņas pa līmeņa „pašvaldība“ vienībām:"
+        assert change.lines(change.Plan(year=2017))[0] == "FY2017 izmaiņas pa līmeņa „štats“ vienībām:"
+        assert (plain.region_word(), plain.period_name(2024)) == ("reģions", "2024. gads")
+    bad = tmp_path / "bad.toml"
+    text = (Path(__file__).parent / "data" / "surveys" / "testa-survey.toml").read_text()
+    bad.write_text(text.replace('country_name = "Xland"', 'country_name = "Xland"\nperiod_label = "FY{yr}"'))
+    with translation.override("en"), pytest.raises(ConfigError) as problem:
+        read_config(bad)
+    assert problem.value.problems == [
+        "bad.toml, line 10, survey.period_label: 'FY{yr}': the year's name may hold {year}, {start}, {end} "
+        "and {end2}, nothing else in braces."
+    ]
