@@ -297,3 +297,35 @@ def test_each_survey_speaks_its_own_words(tmp_path, db):
         "bad.toml, line 10, survey.period_label: 'FY{yr}': the year's name may hold {year}, {start}, {end} "
         "and {end2}, nothing else in braces."
     ]
+
+
+def test_quarantined_rows_are_shown_by_file_line_and_column(en_admin):
+    client = english(en_admin)
+    bad = csv("libraries.csv", (SAMPLE / "libraries.csv").read_bytes().replace(b"Yes,LAL,1970", b"Maybe,LAL,1970"))
+    preview = client.post(URL, both(file_libraries=bad, quarantine="on"))
+    page = preview.content.decode().replace("&#x27;", "'")
+    assert preview.status_code == 200, page
+    assert "Defective rows kept in quarantine" in page
+    assert "libraries.csv, line 2, column Statutory: 'Maybe' is not a number" in page
+    assert not Value.objects.exists()
+
+
+def test_a_job_that_finds_the_data_changed_refuses_and_cleans_up(en_admin, settings):
+    """Previewed against an empty network, applied after someone else imported the year: the job
+    checks again, refuses the removal it was not confirmed for, writes nothing and removes its files."""
+    from parskats.pls.neutral import import_survey
+
+    client = english(en_admin)
+    lines = (SAMPLE / "libraries.csv").read_bytes().split(b"\n")
+    cut = csv("libraries.csv", b"\n".join(lines[:2]) + b"\n")
+    token = token_of(client.post(URL, {"year": "2024", "file_libraries": cut}).content.decode())
+    import_survey(SURVEYS / "england-librarydata.toml", [SAMPLE / "libraries.csv", SAMPLE / "physical_visits.csv"],
+                  year=2024)  # fmt: skip
+    stored = sorted(Value.objects.values_list("pk", "code", "number", "version"))
+    done = client.post(URL, {"token": token}, follow=True)
+    page = done.content.decode()
+    job = Job.objects.get(kind="pls.survey_import")
+    assert job.status == Job.Status.FAILED, page
+    assert "financial year 2023/24: the import would remove 2 of 3 reports" in page
+    assert sorted(Value.objects.values_list("pk", "code", "number", "version")) == stored
+    assert staged_folders(settings) == []
