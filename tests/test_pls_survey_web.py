@@ -188,7 +188,7 @@ def test_a_cut_file_needs_its_own_confirmation(en_admin):
             "pls_fy2017_libraries.csv, line 1: not a file of the survey en-librarydata",
         ),
         ("file_libraries", lambda: csv("x", b"", "empty.csv"), "The submitted file is empty."),
-        ("file_libraries", lambda: csv("x", bytes(range(256)) * 40, "photo.csv"), "photo.csv"),
+        ("file_libraries", lambda: csv("x", bytes(range(256)) * 40, "photo.csv"), "photo.csv: contains NUL bytes"),
         (
             "file_libraries",
             lambda: csv("x", b"Name,Loans\nA,1\n", "other.csv"),
