@@ -98,6 +98,8 @@ REVIEW_A = {"anon": LOGIN, "methodologist": REDIRECT, "part_methodologist_a": (R
 BOARD = {"part_methodologist_a": (OK, NOT_FOUND), "part_methodologist_b": (OK, NOT_FOUND),
          "part_viewer_a": (OK, NOT_FOUND)}  # fmt: skip
 WRITE_A_THEN_FORM["methodologist"] = REDIRECT
+# A member of the network who is not its methodologist: refused (403); elsewhere not even told (404).
+NOT_ADMIN = dict.fromkeys(("reporter_a", "reporter_b", "viewer"), (FORBIDDEN, NOT_FOUND))
 ADMIN_KWARGS = {"app_label": "accounts", "object_id": "1", "id": "1", "content_type_id": "1"}
 
 ACCESS: dict[str, Row] = {
@@ -326,6 +328,12 @@ ACCESS: dict[str, Row] = {
         default=(OK, NOT_FOUND)),
     # US PLS import belongs to the us-pls network only: nobody gets it under "testa".
     "pls:home": Row(NETWORK, anon=LOGIN),
+    # Any configured survey's import: the network's methodologist, for the surveys of her network only
+    # (tests/data/surveys/testa-survey.toml belongs to "testa"); readers and reporters are refused.
+    "pls:surveys": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN, **NOT_ADMIN,
+        methodologist=(OK, NOT_FOUND), other_methodologist=(NOT_FOUND, OK)),
+    "pls:survey": Row({**NETWORK, "code": "testa-survey"}, other={"network": "{other_network}"}, anon=LOGIN,
+        **NOT_ADMIN, methodologist=(OK, NOT_FOUND)),
     "accounts:my_data": Row(anon=LOGIN, default=OK),
     "accounts:accept": Row({"token": "{invitation}"}, other={"token": "not-a-token"}, default=(OK, GONE)),
     # Password reset: open to anyone (a signed-in person may have forgotten too); a bad link is gone.
@@ -368,12 +376,23 @@ POSTS: dict[str, Row] = {
     "review:edit_year": Row({**NETWORK, "period_id": "{period_2021}"}, other={"period_id": "{other_period}"},
         method="post", anon=LOGIN, methodologist=(INVALID, NOT_FOUND)),
     "pls:home": Row(NETWORK, method="post", anon=LOGIN),
+    # An empty upload is the form again with its errors (400); a survey of another network is not found.
+    "pls:survey": Row({**NETWORK, "code": "testa-survey"}, other={"network": "{other_network}"}, method="post",
+        anon=LOGIN, **NOT_ADMIN, methodologist=(INVALID, NOT_FOUND)),
     "stats:tokens": Row(NETWORK, other={"network": "{other_network}"}, method="post", **ADMIN_POST,
         reporter_a=(FORBIDDEN, NOT_FOUND), reporter_b=(FORBIDDEN, NOT_FOUND), viewer=(FORBIDDEN, NOT_FOUND)),
     "stats:imputation": Row(NETWORK, other={"network": "{other_network}"}, method="post", **ADMIN_POST,
         reporter_a=(FORBIDDEN, NOT_FOUND), reporter_b=(FORBIDDEN, NOT_FOUND), viewer=(FORBIDDEN, NOT_FOUND)),
     "accounts:password_reset": Row(method="post", default=OK),  # no email given: the form again
 }  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _test_surveys(settings):
+    """The shipped survey configurations, as far as the matrix is concerned: one of network "testa"."""
+    from pathlib import Path
+
+    settings.PLS_SURVEYS_DIR = Path(__file__).parent / "data" / "surveys"
 
 
 def objects(world: World) -> dict[str, str]:

@@ -206,6 +206,7 @@ def test_the_readme_example_is_a_valid_configuration_and_loads(tmp_path: Path):
     data = tmp_path / "xx.csv"
     header = ["Authority", "Library code", "Library name", "Expenditure", *[f"Loans {m}" for m in months]]
     data.write_text(",".join(header) + "\nNorth,N1,North Library,10.5," + ",".join(["2"] * 12) + "\n")
-    import_survey(config, [data], year=2024)
+    result = import_survey(config, [data], year=2024)
     assert values()[("North Library", "loans")] == ("num", 24)
+    assert result.plan is not None and result.plan.period == "year 2023/24" and result.plan.region == "authority"
     assert values()[("North Library", "spend")] == ("num", Decimal("10.5"))

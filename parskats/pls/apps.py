@@ -13,3 +13,4 @@ class PlsConfig(AppConfig):
         from . import jobs
 
         registry.register(jobs.KIND_SPEC)
+        registry.register(jobs.SURVEY_KIND_SPEC)

@@ -58,6 +58,18 @@ class Plan:
     existing_values: int = 0
     existing_names: int = 0
     existing_totals: int = 0
+    # The survey's own words: its hierarchy level ("state") and the name of its year ("FY2024"). A
+    # survey configuration gives them (survey_config.SurveyConfig.region_word, .period_name); the
+    # US survey keeps ours.
+    region: str = ""
+    period: str = ""
+    region_names: dict[str, str] = field(default_factory=dict)  # code → name, where the survey has names
+
+    def region_word(self) -> str:
+        return self.region or _("state")
+
+    def period_name(self) -> str:
+        return self.period or _("FY%(year)s") % {"year": self.year}
 
     def total(self, key: str) -> int:
         return sum(counts[key] for counts in self.states.values())
@@ -88,13 +100,13 @@ class Plan:
         messages = []
         if shares["reports"] > limit:
             message = _(
-                "FY%(year)s: the import would remove %(count)s of %(whole)s reports (%(share)s %%, more than "
+                "%(period)s: the import would remove %(count)s of %(whole)s reports (%(share)s %%, more than "
                 "%(limit)s %%) and their %(values)s values. A file cut short removes data like this."
             )
             messages.append(
                 message
                 % {
-                    "year": self.year,
+                    "period": self.period_name(),
                     "count": self.total("reports_removed"),
                     "whole": self.existing_reports,
                     "share": _percent(shares["reports"]),
@@ -104,13 +116,13 @@ class Plan:
             )
         if shares["values"] > limit:
             message = _(
-                "FY%(year)s: the import would change %(changed)s and remove %(removed)s of %(whole)s values "
+                "%(period)s: the import would change %(changed)s and remove %(removed)s of %(whole)s values "
                 "(%(share)s %%, more than %(limit)s %%). Swapped or shifted columns rewrite data like this."
             )
             messages.append(
                 message
                 % {
-                    "year": self.year,
+                    "period": self.period_name(),
                     "changed": self.total("values_changed"),
                     "removed": self.total("values_removed"),
                     "whole": self.existing_values,
@@ -120,13 +132,13 @@ class Plan:
             )
         if shares["names"] > limit:
             message = _(
-                "FY%(year)s: the import would rename %(count)s of %(whole)s units (%(share)s %%, more than "
+                "%(period)s: the import would rename %(count)s of %(whole)s units (%(share)s %%, more than "
                 "%(limit)s %%). A name column swapped with another column renames units like this."
             )
             messages.append(
                 message
                 % {
-                    "year": self.year,
+                    "period": self.period_name(),
                     "count": self.total("names_changed"),
                     "whole": self.existing_names,
                     "share": _percent(shares["names"]),
@@ -135,13 +147,13 @@ class Plan:
             )
         if shares["totals"] > limit:
             message = _(
-                "FY%(year)s: the import would change %(changed)s and remove %(removed)s of %(whole)s official state "
+                "%(period)s: the import would change %(changed)s and remove %(removed)s of %(whole)s official state "
                 "totals (%(share)s %%, more than %(limit)s %%)."
             )
             messages.append(
                 message
                 % {
-                    "year": self.year,
+                    "period": self.period_name(),
                     "changed": self.total("totals_changed"),
                     "removed": self.total("totals_removed"),
                     "whole": self.existing_totals,
@@ -270,8 +282,8 @@ def _names(
 
 
 def lines(plan: Plan, limit: int = 60) -> list[str]:
-    """The plan as text, one line per state with any change, then the totals."""
-    head = _("state")
+    """The plan as text, one line per state (or the survey's level) with any change, then the totals."""
+    head = plan.region_word()
     labels = [
         _("reports new"),
         _("removed"),
@@ -283,16 +295,18 @@ def lines(plan: Plan, limit: int = 60) -> list[str]:
     ]
     keys = [k for k in KEYS if k != "reports_kept" and not k.startswith("totals")]
     widths = [max(len(label), 7) for label in labels]
+    first = max(6, len(head))
 
     def row(label: str, counts: list[object]) -> str:
-        return f"{label:<6} " + " ".join(f"{count:>{w}}" for count, w in zip(counts, widths, strict=True))
+        return f"{label:<{first}} " + " ".join(f"{count:>{w}}" for count, w in zip(counts, widths, strict=True))
 
-    out = [_("Change of FY%(year)s, per state:") % {"year": plan.year}, row(head, list(labels))]
+    title = _("Change of %(period)s, per %(level)s:") % {"period": plan.period_name(), "level": head}
+    out = [title, row(head, list(labels))]
     changed = [s for s in sorted(plan.states) if any(plan.states[s][k] for k in keys if k != "values_unchanged")]
     for state in changed[:limit]:
         out.append(row(state, [plan.states[state][k] for k in keys]))
     if len(changed) > limit:
-        out.append(_("… and %(count)s more states with changes.") % {"count": len(changed) - limit})
+        out.append(_("… and %(count)s more with changes.") % {"count": len(changed) - limit})
     out.append(row(_("all"), [plan.total(k) for k in keys]))
     if any(plan.total(k) for k in ("totals_new", "totals_changed", "totals_removed")) or plan.existing_totals:
         message = _("Official state totals: %(new)s new, %(changed)s changed, %(removed)s removed.")

@@ -20,9 +20,12 @@ from parskats.jobs.models import Job
 from parskats.jobs.registry import JobFailed, Kind, Progress
 from parskats.network.models import Network
 
+from . import staging, surveys
 from .importer import NETWORK_SLUG, ImportFailed, import_year
 from .layout import SURVEY_CODE
+from .neutral import import_survey
 from .reconcile import OUTCOMES, reconcile
+from .survey_config import SurveyConfig
 
 KIND = "pls.import"
 
@@ -111,4 +114,85 @@ KIND_SPEC = Kind(
     may_see=may_see,
     back_url=back_url,
     result_template="pls/_job_result.html",
+)
+
+
+# A year of a survey described by a shipped configuration (neutral.import_survey), the same way.
+SURVEY_KIND = "pls.survey_import"
+
+
+def start_survey_import(actor: Any, network: Network, config: SurveyConfig, token: str, options: dict[str, Any]) -> Job:
+    """Queue the import of the files staged under `token` (the job removes them when it ends)."""
+    year = int(options["year"])
+    title = _("%(survey)s: import of %(period)s") % {"survey": config.name, "period": config.period_name(year)}
+    params = {
+        "token": token,
+        "survey": config.code,
+        "files": list(options["files"]),
+        "year": year,
+        "quarantine": bool(options.get("quarantine")),
+        "confirm_removals": bool(options.get("confirm_removals")),
+        "confirm_columns": bool(options.get("confirm_columns")),
+    }
+    return job_actions.start(actor, SURVEY_KIND, network, f"{config.code}:{year}", title[:200], params)
+
+
+def run_survey(job: Job, progress: Progress) -> dict[str, Any]:
+    params = job.params
+    token = str(params.get("token", ""))
+    folder = staging.root() / token
+    paths = [folder / name for name in params.get("files", [])]
+    config = surveys.of_network(job.network.slug, str(params.get("survey", "")))
+    try:
+        if config is None:
+            raise JobFailed([_("The survey %(code)s is not configured for this network.") % {"code": params["survey"]}])
+        if not paths or not all(p.is_file() and folder in p.parents for p in paths):
+            raise JobFailed([_("These files are no longer waiting to be imported: upload them again.")])
+        try:
+            result = import_survey(
+                config.path,
+                paths,
+                year=int(params["year"]),
+                actor=job.started_by,
+                channel=AuditEntry.Channel.FORM,
+                progress=progress,
+                quarantine=bool(params.get("quarantine")),
+                confirm_removals=bool(params.get("confirm_removals")),
+                confirm_columns=bool(params.get("confirm_columns")),
+            )
+        except ImportFailed as exc:
+            raise JobFailed(exc.problems[:200]) from None
+    finally:
+        staging.remove(token)
+    return {
+        "year": result.year,
+        "survey": config.name,
+        "period": config.period_name(result.year),
+        "changed": result.changed,
+        "values": vars(result.values),
+        "units": vars(result.units),
+        "reports": vars(result.reports),
+        "warnings": result.warnings[:200],
+        "files": [],
+    }
+
+
+def may_see_survey(user: Any, job: Job) -> bool:
+    return is_network_admin(user, job.network)
+
+
+def survey_back_url(job: Job) -> str:
+    code = str(job.params.get("survey", ""))
+    if code and surveys.of_network(job.network.slug, code):
+        return reverse("pls:survey", args=[job.network.slug, code])
+    return reverse("pls:surveys", args=[job.network.slug])
+
+
+SURVEY_KIND_SPEC = Kind(
+    code=SURVEY_KIND,
+    label=gettext_lazy("Survey import"),
+    run=run_survey,
+    may_see=may_see_survey,
+    back_url=survey_back_url,
+    result_template="pls/_survey_job_result.html",
 )

@@ -30,7 +30,7 @@ from parskats.stats.cache import data_changed
 
 from . import change, plausibility
 from .importer import ConfirmationNeeded, ImportFailed, ImportResult, _keep_quarantine, _Writer, decide
-from .reading import Cell, ParsedFile, ReadError, Rejected, at, read_header
+from .reading import Cell, ParsedFile, Progress, ReadError, Rejected, at, read_header
 from .survey_config import ConfigError, FileSpec, SurveyConfig, read_config
 
 __all__ = ["ConfigError", "ConfirmationNeeded", "ImportFailed", "import_survey"]
@@ -301,13 +301,18 @@ def import_survey(
     confirm_columns: bool = False,
     quarantine: bool = False,
     max_change: Decimal | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
+    """`progress` (stage, done, total) is told each stage; a background job's raises there to stop
+    the import, which then writes nothing."""
     began = time.perf_counter()
     try:
         config = read_config(config_path)
     except ConfigError as exc:
         raise ImportFailed(exc.problems) from None
     start, end = config.period(year)
+    if progress:
+        progress(_("Reading the files"), 0, 1)
     found = _read(config, paths)
     rows, names, regions, rejected = _gather(config, found, start, end, quarantine)
     files = [found[role][0] for role in found]
@@ -316,10 +321,14 @@ def import_survey(
         message = _("%(count)s defective rows left out and kept in quarantine (see the list of problems).")
         warnings.append(message % {"count": len(rejected)})
     with transaction.atomic():
+        if progress:
+            progress(_("Computing the change"), 0, 1)
         survey, indicator_ids = _catalogue(config)
         network = Network.objects.select_for_update().filter(slug=config.network).first()
         wanted = [change.Wanted(survey, rows)]
         plan = change.compute(network, year, wanted, names)
+        plan.region, plan.period = config.region_word(), config.period_name(year)
+        plan.region_names = dict(regions)
         findings = plausibility.Findings()
         if network is not None:
             findings = plausibility.check(network, survey, year, rows, names, files[0].path.name)
@@ -342,7 +351,7 @@ def import_survey(
             network = Network.objects.create(slug=config.network, name=config.network_name[:200])
         result.network = network
         result.applied = True
-        writer = _Writer(year, network, None)
+        writer = _Writer(year, network, progress)
         wanted_units: dict[str, dict[str, str]] = {
             config.country_code: {"level": OrgUnit.Level.COUNTRY, "library_type": "", "name": config.country_name}
         }
@@ -386,6 +395,9 @@ def import_survey(
                 note="import_survey",
             )
             data_changed(network.pk)
+        if progress:
+            # The last word before the commit: a job cancelled meanwhile stops here and nothing is applied.
+            progress(_("Saving"), 1, 1)
     result.seconds = time.perf_counter() - began
     return result
 

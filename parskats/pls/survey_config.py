@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
@@ -79,6 +80,29 @@ class SurveyConfig:
     units: list[UnitSpec]
     indicators: list[IndicatorSpec]
     files: dict[str, FileSpec]
+    # The survey's own words for its hierarchy level and its year; empty: ours ("region", "year 2024").
+    region_label: str = ""
+    region_label_lv: str = ""
+    period_text: str = ""  # [survey] period_label: "financial year {start}/{end2}"
+    period_text_lv: str = ""
+
+    @property
+    def name(self) -> str:
+        """The survey's name in the language of the page (Latvian is optional)."""
+        return self.name_lv if _latvian() and self.name_lv else self.name_en
+
+    def region_word(self) -> str:
+        """What one region of the survey is called ("local authority"), as the change's table says it."""
+        own = self.region_label_lv if _latvian() and self.region_label_lv else self.region_label
+        return own or _("region")
+
+    def period_name(self, year: int) -> str:
+        """The year as the survey names it ("financial year 2023/24"); ours when the survey says nothing."""
+        own = self.period_text_lv if _latvian() and self.period_text_lv else self.period_text
+        if not own:
+            return _("year %(year)s") % {"year": year}
+        start, end = self.period(year)
+        return own.format(year=year, start=start.year, end=end.year, end2=f"{end.year % 100:02d}")
 
     def period(self, year: int) -> tuple[dt.date, dt.date]:
         """First and last day of the fiscal year named `year`."""
@@ -88,6 +112,13 @@ class SurveyConfig:
         first_year = year - 1 if self.period_label == "end" else year
         start = dt.date(first_year, month, day)
         return start, dt.date(first_year + 1, month, day) - dt.timedelta(days=1)
+
+
+def _latvian() -> bool:
+    return (get_language() or "lv").startswith("lv")
+
+
+PLACEHOLDERS = {"year": 2024, "start": 2023, "end": 2024, "end2": "24"}
 
 
 def _lines(text: str) -> dict[str, int]:
@@ -251,6 +282,16 @@ def read_config(path: Path) -> SurveyConfig:
                 f"files.{spec.role}.join.file", _("%(value)r is not a file of [files].") % {"value": spec.join_file}
             )
     name_en, name_lv = r.text(survey, "name_en", "survey"), r.text(survey, "name_lv", "survey", False)
+    words = {key: r.text(survey, key, "survey", False)[:60] for key in ("region_label", "region_label_lv")}
+    for key in ("period_label", "period_label_lv"):
+        words[key] = r.text(survey, key, "survey", False)[:60]
+        try:
+            words[key].format(**PLACEHOLDERS)
+        except (KeyError, IndexError, ValueError):
+            message = _(
+                "%(value)r: the year's name may hold {year}, {start}, {end} and {end2}, nothing else in braces."
+            )
+            r.problem(f"survey.{key}", message % {"value": words[key]})
     if r.problems:
         raise ConfigError(r.problems)
     return SurveyConfig(
@@ -271,4 +312,8 @@ def read_config(path: Path) -> SurveyConfig:
         units=units,
         indicators=indicators,
         files=files,
+        region_label=words["region_label"],
+        region_label_lv=words["region_label_lv"],
+        period_text=words["period_label"],
+        period_text_lv=words["period_label_lv"],
     )

@@ -5,4 +5,6 @@ from . import views
 app_name = "pls"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
+    path("surveys/", views.survey_list, name="surveys"),
+    path("surveys/<slug:code>/", views.survey, name="survey"),
 ]
