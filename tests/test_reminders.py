@@ -10,8 +10,8 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from parskats.audit.models import record
-from parskats.reporting.models import Report, ReportingPeriod
 from parskats.jobs.models import SentMail
+from parskats.reporting.models import Report, ReportingPeriod
 
 from .factories import give_role, report_with, user
 
