@@ -9,10 +9,12 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
+from parskats.accounts import erasure
 from parskats.audit.models import record
 from parskats.jobs.models import SentMail
 from parskats.reporting.models import Report, ReportingPeriod
 
+from .conftest import client_for
 from .factories import give_role, report_with, user
 
 
@@ -124,3 +126,18 @@ class FailingBackend:
 
     def send_messages(self, messages):
         raise OSError("SMTP server unreachable")
+
+
+def test_the_reminders_log_is_in_the_persons_data_pruning_keeps_it_within_retention_and_erasure_removes_it(
+    open_2021, reporter_b
+):
+    run("2022-02-09")
+    call_command("jobs", "prune", stdout=StringIO())  # yesterday's reminders are well within the retention
+    assert "before the deadline: 0;" in run("2022-02-10") and len(mail.outbox) == 2
+    data = client_for(reporter_b).get("/accounts/me/data.json").json()
+    [row] = data["emails sent by background jobs"]
+    assert row["purpose"] == f"review-reminder:before:{open_2021.pk}:{reporter_b.roles.get().unit_id}"
+    assert row["address"] == "reporter.b@example.org"
+    erasure.erase_person(None, reporter_b.email)
+    assert not SentMail.objects.filter(address="reporter.b@example.org").exists()
+    assert SentMail.objects.count() == 1  # the school's reporter's stays
