@@ -157,26 +157,28 @@ APPROVE = """
 from parskats.accounts.models import User
 from parskats.review import workflow
 from parskats.reporting.models import Report
-original = workflow.approve_report
+original = workflow._approve
 def approve_and_tell(user, report):
     approved = original(user, report)
     with open(PROGRESS, "a") as progress:
         progress.write(f"{report.pk}\\n")
     return approved
-workflow.approve_report = approve_and_tell
+workflow._approve = approve_and_tell
 admin = User.objects.get(email="metodikis@example.org")
-print("approved", len(workflow.approve_reports(admin, Report.objects.filter(pk__in=IDS))))
+print("approved", len(workflow.approve_reports(admin, Report.objects.filter(pk__in=IDS)).reports))
 """
 
 
-def approval_state(name: str) -> tuple[list[tuple], int]:
-    """Every report's status, version and approval time, and the number of status audit records."""
+def approval_state(name: str) -> tuple[list[tuple], int, int]:
+    """Every report's status, version and approval time, the number of status audit records, and the
+    number of notice jobs (the libraries' emails, created in the approval's transaction)."""
     import psycopg
 
     with psycopg.connect(server.database_url(name)) as db:
         reports = db.execute("SELECT id, status, version, approved_at FROM reporting_report ORDER BY id").fetchall()
         audit = db.execute("SELECT count(*) FROM audit_auditentry WHERE action = 'status'").fetchone()
-        return reports, audit[0]  # type: ignore[index]
+        jobs = db.execute("SELECT count(*) FROM jobs_job WHERE kind = 'review.notices'").fetchone()
+        return reports, audit[0], jobs[0]  # type: ignore[index]
 
 
 def test_bulk_approval_killed_half_way_approves_none_and_runs_again(database, tmp_path):
@@ -196,10 +198,11 @@ def test_bulk_approval_killed_half_way_approves_none_and_runs_again(database, tm
     assert approval_state(name) == before  # all or nothing: nothing (statuses, versions, audit records)
     progress.unlink()
     assert f"approved {len(ids)}" in run(env, "shell", "-c", script)
-    reports, audit = approval_state(name)
+    reports, audit, jobs = approval_state(name)
     approved = [r for r in reports if r[0] in ids]
     assert {r[1] for r in approved} == {"approved"} and all(r[3] is not None for r in approved)
     assert audit == before[1] + len(ids)
+    assert jobs == before[2] + 1  # one job tells all the libraries, committed with the approval
 
 
 # Deck build: it writes no rows, but two files that belong together (the deck and its handout).

@@ -362,3 +362,56 @@ def test_a_worker_killed_mid_invitations_then_swept_sends_each_remaining_recipie
     # server's acceptance and the commit of its record: documented in jobs/mail.py.
     assert sum(counts.values()) - people == len(first) - recorded
     assert site.query("SELECT count(*) FROM jobs_sentmail")[0][0] == people
+
+
+BULK_APPROVAL = """
+from parskats.accounts.models import Role
+from parskats.jobs.models import Job
+from parskats.review.workflow import approve_reports
+from tests.factories import build_world, give_role, user
+from tests.test_review_workflow import clean_submitted
+world = build_world()
+admin = user("metodikis@example.org", "Inese Parauga")
+give_role(admin, world.network, Role.Kind.ADMIN)
+first = {}
+for i in range(PEOPLE):
+    library = world.library_a if i % 2 else world.library_b
+    reader = user(f"lasitava{i}@example.org", f"Lasītāja {i}")
+    give_role(reader, world.network, Role.Kind.REPORTER, library)
+    first.setdefault(library.pk, reader)
+reports = [clean_submitted(unit, world.periods[2021], first[unit.pk]) for unit in (world.library_a, world.library_b)]
+Job.objects.all().delete()  # the submissions' receipts: their queued tasks find no job and skip
+print(approve_reports(admin, reports).job.pk)
+"""
+
+
+def test_a_worker_killed_mid_bulk_approval_notices_then_swept_tells_each_reporter_once(site):
+    people = 20
+    job = site.run("shell", "-c", f"PEOPLE = {people}\n" + BULK_APPROVAL, **MAIL).split()[-1]
+    assert site.query("SELECT count(*) FROM reporting_report WHERE status = 'approved'")[0][0] == 2
+
+    def some_sent() -> bool:
+        try:
+            return site.query("SELECT count(*) FROM jobs_sentmail")[0][0] >= 3
+        except sqlite3.OperationalError:  # busy: the worker is writing
+            return False
+
+    worker = mailing_worker(site, site.tmp / "first.out")
+    assert kill_when(worker, some_sent, timeout=120), "the worker was never seen sending"
+    first = recipients(site.tmp / "first.out")
+    recorded = site.query("SELECT count(*) FROM jobs_sentmail")[0][0]
+    assert site.job(job)["status"] == "running" and 3 <= recorded < people
+    assert recorded <= len(first) <= recorded + 1
+    time.sleep(5.5)  # the heartbeat has been silent for longer than PARSKATS_JOBS_STALE
+    again = mailing_worker(site, site.tmp / "second.out")
+    try:
+        done = site.wait_for(job, {"done", "failed"})
+    finally:
+        stop(again)
+    second = recipients(site.tmp / "second.out")
+    assert done["status"] == "done" and done["attempts"] == 2, done
+    counts = Counter(first + second)
+    assert set(counts) == {f"lasitava{i}@example.org" for i in range(people)}
+    # One each, except (at most) the one the kill caught between the server's acceptance and the commit.
+    assert sum(counts.values()) - people == len(first) - recorded
+    assert site.query("SELECT count(*) FROM jobs_sentmail")[0][0] == people

@@ -9,10 +9,12 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
+from parskats.accounts import erasure
 from parskats.audit.models import record
+from parskats.jobs.models import SentMail
 from parskats.reporting.models import Report, ReportingPeriod
-from parskats.review.models import ReminderSent
 
+from .conftest import client_for
 from .factories import give_role, report_with, user
 
 
@@ -36,7 +38,7 @@ def open_2021(world, reporter_a, reporter_b, methodologist):
     return period
 
 
-def test_before_the_deadline_once(open_2021, reporter_b):
+def test_before_the_deadline_once(open_2021, world, reporter_b):
     assert "before the deadline: 2;" in run("2022-02-09")
     assert sorted(m.to[0] for m in mail.outbox) == ["reporter.b@example.org", "skola@example.org"]
     by_to = {m.to[0]: m for m in mail.outbox}
@@ -45,6 +47,13 @@ def test_before_the_deadline_once(open_2021, reporter_b):
     assert (
         "2021. gada atskaite (Ērģemes pagasta bibliotēka) vēl nav iesniegta; termiņš ir 15.02.2022."
         in by_to["reporter.b@example.org"].body
+    )
+    keys = sorted(SentMail.objects.values_list("key", "address"))
+    assert keys == sorted(
+        [
+            (f"review-reminder:before:{open_2021.pk}:{world.library_b.pk}", "reporter.b@example.org"),
+            (f"review-reminder:before:{open_2021.pk}:{world.school.pk}", "skola@example.org"),
+        ]
     )
     # Run again the same day and the next: nothing new.
     assert "before the deadline: 0;" in run("2022-02-09")
@@ -93,7 +102,8 @@ def test_daily_digest_of_new_submissions(open_2021, world, methodologist, report
     assert run("2022-01-20").endswith("digests: 0.\n")
     # Next day with nothing new: no digest; a new submission: a digest with only it.
     assert run("2022-01-21").endswith("digests: 0.\n")
-    assert ReminderSent.objects.filter(kind="digest").count() == 1
+    [row] = SentMail.objects.filter(key__startswith="review-digest:")
+    assert row.key == f"review-digest:{world.network.pk}:2022-01-20" and row.address == methodologist.email
 
 
 def test_bad_arguments():
@@ -107,7 +117,7 @@ def test_a_failed_send_is_not_recorded(open_2021, settings):
     settings.EMAIL_BACKEND = "tests.test_reminders.FailingBackend"
     with pytest.raises(OSError):
         run("2022-02-09")
-    assert not ReminderSent.objects.exists()
+    assert not SentMail.objects.exists()
 
 
 class FailingBackend:
@@ -116,3 +126,18 @@ class FailingBackend:
 
     def send_messages(self, messages):
         raise OSError("SMTP server unreachable")
+
+
+def test_the_reminders_log_is_in_the_persons_data_pruning_keeps_it_within_retention_and_erasure_removes_it(
+    open_2021, reporter_b
+):
+    run("2022-02-09")
+    call_command("jobs", "prune", stdout=StringIO())  # yesterday's reminders are well within the retention
+    assert "before the deadline: 0;" in run("2022-02-10") and len(mail.outbox) == 2
+    data = client_for(reporter_b).get("/accounts/me/data.json").json()
+    [row] = data["emails sent by background jobs"]
+    assert row["purpose"] == f"review-reminder:before:{open_2021.pk}:{reporter_b.roles.get().unit_id}"
+    assert row["address"] == "reporter.b@example.org"
+    erasure.erase_person(None, reporter_b.email)
+    assert not SentMail.objects.filter(address="reporter.b@example.org").exists()
+    assert SentMail.objects.count() == 1  # the school's reporter's stays

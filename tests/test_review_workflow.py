@@ -176,7 +176,7 @@ def test_bulk_approval_is_all_or_nothing(world, reporter_a, reporter_b, methodol
     assert set(Report.objects.filter(pk__in=[clean_a.pk, clean_b.pk]).values_list("status", flat=True)) == {S.SUBMITTED}
     assert not AuditEntry.objects.filter(action="status", new="approved").exists()
     done = approve_reports(methodologist, [clean_a, clean_b])
-    assert {r.status for r in done} == {S.APPROVED}
+    assert {r.status for r in done.reports} == {S.APPROVED}
     assert AuditEntry.objects.filter(action="status", new="approved").count() == 2
 
 

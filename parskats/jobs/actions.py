@@ -20,9 +20,13 @@ from .models import Job
 from .registry import KINDS
 
 
-def start(actor: Any, kind: str, network: Any, subject: str, title: str, params: dict[str, Any]) -> Job:
+def start(
+    actor: Any, kind: str, network: Any, subject: str, title: str, params: dict[str, Any], *, after_commit: bool = False
+) -> Job:
     """Put a job of a registered kind in the queue; with the inline backend (make run) it has run
-    when this returns."""
+    when this returns. With `after_commit`, called inside the caller's own action (bulk approval):
+    the job's row and its audit record are part of that transaction (a rolled-back action leaves no
+    job), and the queue is told once it commits (inline: the job runs then, still in the request)."""
     if kind not in KINDS:
         raise LookupError(f"No job kind {kind!r} is registered.")
     with transaction.atomic():
@@ -43,6 +47,9 @@ def start(actor: Any, kind: str, network: Any, subject: str, title: str, params:
             target=f"{kind}:{subject}"[:64],
             new={"job": str(job.pk), "title": title},
         )
+    if after_commit:
+        transaction.on_commit(lambda: queue.send(job))
+        return job
     queue.send(job)
     job.refresh_from_db()
     return job

@@ -76,10 +76,10 @@ class Job(models.Model):
 
 
 class SentMail(models.Model):
-    """One row per email a job sent, under the purpose it was sent for: the unique (key, address)
-    makes a retried job, a second worker or a second click send nothing twice. The row is written in
-    the transaction that sends the message (jobs.mail.send_once). Personal data kept to the minimum:
-    the address and the time."""
+    """One row per email sent once per purpose (by a job, or by the reminder command): the unique
+    (key, address) makes a retried job, a second worker, a second click or a second run send nothing
+    twice. The row is written in the transaction that sends the message (jobs.mail.send_once) and
+    pruned after jobs.mail.RETENTION. Personal data kept to the minimum: the address and the time."""
 
     # What the message was for, e.g. "seminar-invitation:<seminar id>:<edition>".
     key = models.CharField(_("purpose"), max_length=100)

@@ -1,4 +1,5 @@
-"""The jobs app's part of a person's data: the log of emails jobs sent them (address and time)."""
+"""The jobs app's part of a person's data: the log of emails sent to them once per purpose (address,
+time and purpose: seminar invitations, review notices, deadline reminders, digests)."""
 
 from __future__ import annotations
 

@@ -14,9 +14,14 @@ class ReviewConfig(AppConfig):
 
         report_submitted.connect(on_report_submitted, dispatch_uid="review-notify-submitted")
 
+        from parskats.jobs import registry
+
+        from .notifications import KIND_SPEC
+
+        registry.register(KIND_SPEC)
+
         from parskats.accounts import personal_data
 
         from . import personal_data as ours
 
-        personal_data.register("reminders sent", erase=ours.erase)
         personal_data.register("review_comments_written", export=ours.export)

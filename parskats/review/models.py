@@ -1,4 +1,4 @@
-"""Review comments (general or on one field) and the log of reminders already sent."""
+"""Review comments (general or on one field). Reminders sent are in jobs.SentMail (review.reminders)."""
 
 from __future__ import annotations
 
@@ -40,27 +40,3 @@ class ReviewComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.target or '—'}: {self.text[:40]}"
-
-
-class ReminderSent(models.Model):
-    """One row per reminder email: the unique key makes the reminder command safe to run any number
-    of times a day (cron retries, a second server) without sending anything twice."""
-
-    class Kind(models.TextChoices):
-        BEFORE_DEADLINE = "before", _("before the deadline")
-        ON_DEADLINE = "deadline", _("on the deadline")
-        DIGEST = "digest", _("daily digest")
-
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    # For deadline reminders "<period id>:<library id>", for the digest the day "YYYY-MM-DD".
-    key = models.CharField(_("key"), max_length=64)
-    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("reminder sent")
-        verbose_name_plural = _("reminders sent")
-        constraints = [models.UniqueConstraint(fields=["kind", "recipient", "key"], name="reminder_once")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.key} → {self.recipient_id}"

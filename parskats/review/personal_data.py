@@ -1,4 +1,6 @@
-"""The review app's part of a person's data: reminder log (erased) and review comments (downloaded)."""
+"""The review app's part of a person's data: the review comments they wrote (downloaded; they stay
+as part of the report's record, under the account's pseudonym). The reminders and notices sent to
+them are in jobs.SentMail, which the jobs app downloads and erases."""
 
 from __future__ import annotations
 
@@ -6,12 +8,7 @@ from typing import Any
 
 from parskats.accounts.models import User
 
-from .models import ReminderSent, ReviewComment
-
-
-def erase(user: User | None, email: str) -> int:
-    # Comments stay: they are part of the report's record, under the account's pseudonym.
-    return ReminderSent.objects.filter(recipient=user).delete()[0] if user is not None else 0
+from .models import ReviewComment
 
 
 def export(user: User) -> list[dict[str, Any]]:

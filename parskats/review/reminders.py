@@ -1,7 +1,14 @@
 """Deadline reminders to reporters and the daily digest of new submissions to the methodologist.
 
-Each email is recorded in ReminderSent under a unique key before it leaves, inside a transaction
-that the sending error rolls back: a reminder is sent once, whatever the number of runs.
+Each email goes through jobs.mail.send_once, the one "sent once" log (SentMail, keyed on the purpose
+and the address): the row is written in the transaction that sends it and a sending error rolls it
+back, so a reminder is sent once, whatever the number of runs. The keys:
+
+    review-reminder:before:<period id>:<library id>     N days before the deadline
+    review-reminder:deadline:<period id>:<library id>   on the deadline and the days after
+    review-digest:<network id>:<YYYY-MM-DD>             the methodologist's daily digest
+
+(the data migration review/0003 turned the earlier ReminderSent rows into these keys).
 """
 
 from __future__ import annotations
@@ -10,20 +17,22 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.core.mail import get_connection
 from django.urls import reverse
 from django.utils import timezone
 
 from parskats.accounts.models import Role, User
 from parskats.audit.models import AuditEntry
+from parskats.jobs.mail import normal, send_once
+from parskats.jobs.models import SentMail
 from parskats.network.models import Network, OrgUnit
 from parskats.network.timeline import hierarchy, year_end
 from parskats.reporting.models import Report, ReportingPeriod
 
-from .models import ReminderSent
-from .notifications import absolute, render_email, send_messages
+from .notifications import absolute, render_email
 
 DONE = [Report.Status.SUBMITTED, Report.Status.APPROVED]
+BEFORE_DEADLINE, ON_DEADLINE = "before", "deadline"
 
 
 @dataclass
@@ -33,14 +42,18 @@ class Sent:
     digests: int = 0
 
 
-def _send_once(kind: str, user: User, key: str, template: str, context: dict[str, Any]) -> bool:
-    try:
-        with transaction.atomic():
-            ReminderSent.objects.create(kind=kind, recipient=user, key=key)
-            send_messages([render_email(template, user, context)])
-    except IntegrityError:
-        return False  # sent before
-    return True
+def reminder_key(kind: str, period_id: int, library_id: int | None) -> str:
+    return f"review-reminder:{kind}:{period_id}:{library_id}"
+
+
+def digest_key(network_id: int, day: dt.date) -> str:
+    return f"review-digest:{network_id}:{day.isoformat()}"
+
+
+def _send_once(user: User, key: str, template: str, context: dict[str, Any]) -> bool:
+    """Sent now (True), or it had been before (False). Not a job: the command is the run."""
+    connection = get_connection()
+    return send_once(None, key, render_email(template, user, context), connection)
 
 
 def deadline_reminders(today: dt.date, days_before: int) -> Sent:
@@ -51,9 +64,9 @@ def deadline_reminders(today: dt.date, days_before: int) -> Sent:
     for period in periods:
         days_left = (period.deadline - today).days
         if 0 < days_left <= days_before:
-            kind = ReminderSent.Kind.BEFORE_DEADLINE
+            kind = BEFORE_DEADLINE
         elif -days_before <= days_left <= 0:
-            kind = ReminderSent.Kind.ON_DEADLINE
+            kind = ON_DEADLINE
         else:
             continue
         tree = hierarchy(period.network, year_end(period.year))
@@ -71,8 +84,8 @@ def deadline_reminders(today: dt.date, days_before: int) -> Sent:
                 "days_left": days_left,
                 "url": url,
             }
-            if _send_once(kind, role.user, f"{period.pk}:{role.unit_id}", "reminder", context):
-                if kind == ReminderSent.Kind.BEFORE_DEADLINE:
+            if _send_once(role.user, reminder_key(kind, period.pk, role.unit_id), "reminder", context):
+                if kind == BEFORE_DEADLINE:
                     sent.before += 1
                 else:
                     sent.deadline += 1
@@ -87,7 +100,7 @@ def daily_digests(today: dt.date, sent: Sent) -> Sent:
         ).distinct()
         for admin in admins:
             previous = (
-                ReminderSent.objects.filter(kind=ReminderSent.Kind.DIGEST, recipient=admin)
+                SentMail.objects.filter(key__startswith=f"review-digest:{network.pk}:", address=normal(admin.email))
                 .order_by("-sent_at")
                 .values_list("sent_at", flat=True)
                 .first()
@@ -107,7 +120,7 @@ def daily_digests(today: dt.date, sent: Sent) -> Sent:
                 "entries": entries,
                 "url": absolute(reverse("review:board", args=[network.slug])),
             }
-            if _send_once(ReminderSent.Kind.DIGEST, admin, f"{network.pk}:{today.isoformat()}", "digest", context):
+            if _send_once(admin, digest_key(network.pk, today), "digest", context):
                 sent.digests += 1
     return sent
 

@@ -143,8 +143,12 @@ def approve_many(request: AuthenticatedHttpRequest, network: str) -> HttpRespons
         return redirect(back)
     messages.success(
         request,
-        ngettext("%(count)d report approved.", "%(count)d reports approved.", len(done)) % {"count": len(done)},
+        ngettext("%(count)d report approved.", "%(count)d reports approved.", len(done.reports))
+        % {"count": len(done.reports)},
     )
+    if done.job is not None:
+        # The libraries are told by a background job: its page shows how far the emails got.
+        return redirect("jobs:status", net.slug, done.job.pk)
     return redirect(back)
 
 

@@ -6,22 +6,26 @@
 Submitting is `reporting.submission.submit_report`. Each function here runs in one transaction,
 locks the report row, refuses a transition that is not allowed from the current status with a
 WorkflowError (a message for the user) and changes nothing then, writes an audit record with
-action "status", and notifies the library's reporters by email once the transaction commits.
+action "status", and puts the emails to the library's reporters in one background job, created in
+the same transaction and queued once it commits (review.notifications): a bulk approval of thirty
+reports is one job, whose page the methodologist lands on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
 
 from parskats.accounts.models import User
 from parskats.audit.models import AuditEntry, record
+from parskats.jobs.models import Job
 from parskats.reporting.models import Report
 from parskats.review.findings import open_findings
 from parskats.review.models import ReviewComment
-from parskats.review.notifications import notify_transition
+from parskats.review.notifications import Notice, notice_for, queue_notices
 from parskats.review.rules import (
     WorkflowError,
     clean_comment,
@@ -32,20 +36,30 @@ from parskats.review.rules import (
     require_status,
 )
 
-__all__ = ["WorkflowError", "approve_report", "approve_reports", "comment_on_report", "reopen_report", "return_report"]
+__all__ = [
+    "Approved",
+    "WorkflowError",
+    "approve_report",
+    "approve_reports",
+    "comment_on_report",
+    "reopen_report",
+    "return_report",
+]
 
 
 def _locked(report: Report) -> Report:
     return Report.objects.select_for_update().select_related("period", "period__network", "unit").get(pk=report.pk)
 
 
-def _set_status(user: User, report: Report, new: str, note: str = "", channel: str = AuditEntry.Channel.FORM) -> None:
-
+def _set_status(
+    user: User, report: Report, new: str, note: str = "", channel: str = AuditEntry.Channel.FORM
+) -> Notice | None:
+    """Change the status with its audit record; the notice of it for the library (the caller queues it)."""
     old = report.status
     report.status = new
     report.version += 1
     report.save(update_fields=["status", "version", "approved_at", "updated_at"])
-    record(
+    entry = record(
         actor=user,
         channel=channel,
         action=AuditEntry.Action.STATUS,
@@ -56,7 +70,7 @@ def _set_status(user: User, report: Report, new: str, note: str = "", channel: s
         new=new,
         note=note,
     )
-    notify_transition(report, old, user, note)
+    return notice_for(report, entry)
 
 
 @transaction.atomic
@@ -101,34 +115,49 @@ def return_report(
     pending = ReviewComment.objects.filter(report=report, sent_at__isnull=True)
     require_comments(pending.exists())
     pending.update(sent_at=timezone.now())
-    _set_status(user, report, Report.Status.RETURNED, note=comment.strip())
+    queue_notices(user, report, [_set_status(user, report, Report.Status.RETURNED, note=comment.strip())])
     return report
+
+
+def _approve(user: User, report: Report) -> tuple[Report, Notice | None]:
+    report = _locked(report)
+    require_admin(user, report)
+    require_status(report, Report.Status.SUBMITTED)
+    report.approved_at = timezone.now()
+    return report, _set_status(user, report, Report.Status.APPROVED)
 
 
 @transaction.atomic
 def approve_report(user: User, report: Report) -> Report:
     """Approve a submitted report: from now on none of its values can change until reopened."""
-    report = _locked(report)
-    require_admin(user, report)
-    require_status(report, Report.Status.SUBMITTED)
-    report.approved_at = timezone.now()
-    _set_status(user, report, Report.Status.APPROVED)
+    report, notice = _approve(user, report)
+    queue_notices(user, report, [notice])
     return report
 
 
-@transaction.atomic
-def approve_reports(user: User, reports: Iterable[Report]) -> list[Report]:
-    """Approve several reports at once, all or none: one that cannot be approved refuses the lot."""
+class Approved(NamedTuple):
+    reports: list[Report]
+    # The job that tells the libraries (None when none of them has a reporter to tell).
+    job: Job | None
 
-    approved = []
+
+@transaction.atomic
+def approve_reports(user: User, reports: Iterable[Report]) -> Approved:
+    """Approve several reports at once, all or none: one that cannot be approved refuses the lot.
+    The libraries' emails are one job, queued when the approval commits."""
+
+    approved, notices = [], []
     for report in sorted(reports, key=lambda r: r.pk):  # a fixed lock order: no deadlocks between two bulk runs
         report = _locked(report)
         require_admin(user, report)
         require_status(report, Report.Status.SUBMITTED)
         errors, unexplained = open_findings(report)
         require_clean(report, errors, unexplained)
-        approved.append(approve_report(user, report))
-    return approved
+        report, notice = _approve(user, report)
+        approved.append(report)
+        notices.append(notice)
+    job = queue_notices(user, approved[0], notices) if approved else None
+    return Approved(approved, job)
 
 
 @transaction.atomic
@@ -140,5 +169,5 @@ def reopen_report(user: User, report: Report, reason: str) -> Report:
     require_status(report, Report.Status.APPROVED)
     reason = clean_reason(reason)
     report.approved_at = None
-    _set_status(user, report, Report.Status.RETURNED, note=reason)
+    queue_notices(user, report, [_set_status(user, report, Report.Status.RETURNED, note=reason)])
     return report

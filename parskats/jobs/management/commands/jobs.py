@@ -1,8 +1,10 @@
 """Background jobs on the command line: list them, follow one with a progress bar, cancel one,
-sweep the jobs of a dead worker (a timer may run `jobs sweep`; the worker also does it)."""
+sweep the jobs of a dead worker (a timer may run `jobs sweep`; the worker also does it), prune the
+log of emails sent once (`jobs prune`, daily from parskats-clearsessions)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import time
 import uuid
@@ -15,6 +17,7 @@ from parskats.accounts.models import User
 from parskats.core.commands import LanguageCommand
 from parskats.core.progress import ProgressBar
 from parskats.jobs import actions
+from parskats.jobs.mail import RETENTION, prune
 from parskats.jobs.models import Job
 
 
@@ -30,7 +33,10 @@ def _job(text: str) -> Job:
 
 
 class Command(LanguageCommand):
-    help = "List background jobs, follow one with a progress bar, cancel one, or sweep a dead worker's jobs."
+    help = (
+        "List background jobs, follow one with a progress bar, cancel one, sweep a dead worker's jobs, "
+        "or prune the log of emails sent once."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="what", required=True)
@@ -43,6 +49,8 @@ class Command(LanguageCommand):
         cancel.add_argument("job")
         cancel.add_argument("--as", dest="actor", required=True, help="email of the person cancelling it")
         sub.add_parser("sweep", help="requeue or fail running jobs whose heartbeat stopped")
+        prune = sub.add_parser("prune", help="delete the log of emails sent once that is older than the retention")
+        prune.add_argument("--days", type=int, default=RETENTION.days, help=f"keep this many days ({RETENTION.days})")
 
     def handle(self, *args: Any, **options: Any) -> None:
         what = options["what"]
@@ -64,6 +72,11 @@ class Command(LanguageCommand):
                     _("The job is writing its result and can no longer be stopped; it ends shortly.")
                 ) from None
             self.stdout.write(f"{job.pk} {job.status} (cancel_requested={job.cancel_requested})")
+        elif what == "prune":
+            if options["days"] < 1:
+                raise CommandError("--days must be 1 or more.")
+            deleted = prune(keep=dt.timedelta(days=options["days"]))
+            self.stdout.write(f"Sent-mail rows older than {options['days']} days deleted: {deleted}.")
         else:
             for job in actions.sweep_stale():
                 self.stdout.write(f"{job.pk} {job.status}")
