@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from parskats.accounts.access import AnyUser, libraries_for_user, part_units, reporter_unit_ids
+from parskats.accounts.access import AnyUser, libraries_for_user, part_name, part_units, reporter_unit_ids
 from parskats.accounts.models import Role
 from parskats.catalogue.models import Indicator
 from parskats.network.models import Network, OrgUnit
@@ -58,6 +58,7 @@ class Glance:
     returned: list[BoardRow]
     late: list[BoardRow]
     not_started: list[BoardRow]
+    part: str = ""  # the area the glance covers when the role is over a part of the map
 
     @property
     def next_waiting(self) -> BoardRow | None:
@@ -108,7 +109,7 @@ def _name_fields(comments: list[ReviewComment], report: Report) -> None:
         comment.indicator = names.get(comment.target)
 
 
-def _glance(period: ReportingPeriod, within: set[int] | None = None) -> Glance:
+def _glance(period: ReportingPeriod, within: set[int] | None = None, part: str = "") -> Glance:
     board = build_board(period, within=within)
     rows = board.rows
     waiting = sorted(
@@ -123,6 +124,7 @@ def _glance(period: ReportingPeriod, within: set[int] | None = None) -> Glance:
         returned=[r for r in rows if r.status == Report.Status.RETURNED],
         late=[r for r in rows if r.late and not r.reported],
         not_started=[r for r in rows if r.report is None],
+        part=part,
     )
 
 
@@ -139,5 +141,6 @@ def network_home(user: AnyUser, network: Network) -> NetworkHome:
     if role == Role.Kind.ADMIN and periods:
         glance = _glance(periods[0])
     elif role == PART_ADMIN and periods:
-        glance = _glance(periods[0], within=part_units(user, network, periods[0].year))
+        within = part_units(user, network, periods[0].year)
+        glance = _glance(periods[0], within=within, part=part_name(user, network))
     return NetworkHome(network=network, role=role, cards=cards, glance=glance)

@@ -20,10 +20,12 @@ from django.db import transaction
 from parskats.accounts.models import Role
 from parskats.catalogue.models import Survey
 from parskats.network.models import Network, OrgUnit
+from parskats.reporting.models import Report
 from parskats.stats.cache import data_changed
 
 from .demo import (
     COUNTIES,
+    FIRST_NAMES,
     LIBRARIES,
     NETWORK_START,
     REFORM,
@@ -57,6 +59,14 @@ OTHER_LIBRARIES = [
     DemoLibrary("baltinava", "Baltinavas bibliotēka", "balvu-novads", size=950),
 ]
 PUBLIC_LIBRARIES = [lib for lib in LIBRARIES if lib.kind == OrgUnit.LibraryType.PUBLIC]
+# The open year's reports that are not approved yet, so that each region has some to review.
+OPEN_YEAR = {
+    "priekuli": Report.Status.SUBMITTED,
+    "rauna": Report.Status.SUBMITTED,
+    "liepa": Report.Status.DRAFT,
+    "vilaka": Report.Status.SUBMITTED,
+    "baltinava": None,
+}
 REGIONAL_METHODOLOGISTS = {
     "valka-regions": ("valka.metodikis@example.org", "Rita Parauga"),
     "cesu-regions": ("cesis.metodikis@example.org", "Agnese Parauga"),
@@ -110,8 +120,8 @@ def _national_accounts(
         person = _user(email, name)
         Role.objects.get_or_create(user=person, network=network, kind=Role.Kind.ADMIN, unit=regions[code])
         accounts.append(DemoAccount(email, name, f"methodologist of {regions[code].name} (national network)"))
-    for lib in OTHER_LIBRARIES:
-        reporter = _user(f"{lib.code}@example.org", f"{lib.name.split()[0]} Paraudze")
+    for index, lib in enumerate(OTHER_LIBRARIES):
+        reporter = _user(f"{lib.code}@example.org", f"{FIRST_NAMES[-1 - index]} Parauga")
         Role.objects.get_or_create(user=reporter, network=network, kind=Role.Kind.REPORTER, unit=libraries[lib.code])
     return accounts
 
@@ -120,7 +130,7 @@ def load_national_demo(survey: Survey, today: dt.date) -> list[DemoAccount]:
     """The national demo network; run again it adds only what is missing."""
     network, _ = Network.objects.get_or_create(slug=NATIONAL_SLUG, defaults={"name": NATIONAL_NAME, "is_demo": True})
     regions, libraries = _national_units(network, today)
-    _demo_reports(network, survey, libraries, today, PUBLIC_LIBRARIES + OTHER_LIBRARIES)
+    _demo_reports(network, survey, libraries, today, PUBLIC_LIBRARIES + OTHER_LIBRARIES, OPEN_YEAR)
     accounts = _national_accounts(network, regions, libraries)
     data_changed(network.pk)  # values were bulk-created, which sends no signals
     return accounts
