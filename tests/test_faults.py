@@ -102,7 +102,7 @@ EXPORT = """
 from django.db.models import F
 from parskats.reporting.models import Report, Value
 from parskats.reporting.spreadsheet import export_workbook
-open_reports = Report.objects.filter(period__status="open")
+open_reports = Report.objects.filter(period__status="open", period__network__slug="valka")
 open_reports.update(status="draft")
 open(PATH, "wb").write(export_workbook(list(open_reports.order_by("unit__code"))))
 # What the workbook will change back: every number of the open year, one more than in the workbook.
@@ -150,7 +150,8 @@ from parskats.reporting.models import Report
 from parskats.review.findings import open_findings
 reports = Report.objects.filter(period__network__slug="valka", period__year=2021, status="approved")
 reports.update(status="submitted", approved_at=None)
-clean = [r.pk for r in Report.objects.filter(status="submitted").order_by("pk") if open_findings(r) == (0, 0)]
+submitted = Report.objects.filter(period__network__slug="valka", status="submitted").order_by("pk")
+clean = [r.pk for r in submitted if open_findings(r) == (0, 0)]
 print(",".join(map(str, clean)))
 """
 APPROVE = """
