@@ -181,3 +181,17 @@ def test_the_part_methodologist_lands_on_her_part(country):
     assert "0 no 1" in page
     assert reverse("review:board", args=["valsts"]) in page
     assert reverse("news:desk") not in page
+
+
+def test_figures_with_unapproved_reports_only_for_her_own_area(world, part_methodologist_a):
+    client = client_for(part_methodologist_a)
+
+    def area(code: str) -> str:
+        url = reverse("stats:area", args=[world.network.slug, code]) + "?year=2021&status=all"
+        return client.get(url).content.decode()
+
+    assert "Ietver vēl neapstiprinātas atskaites." in area("valmiera")
+    assert "Tikai apstiprinātās atskaites." in area("valka")
+    whole = client.get(reverse("stats:dashboard", args=[world.network.slug]) + "?status=all").content.decode()
+    assert "Tikai apstiprinātās atskaites." in whole
+    assert reverse("stats:area", args=[world.network.slug, "valmiera"]) in whole  # the way to her area

@@ -131,6 +131,22 @@ def _ever_in_parts(user: AnyUser, network: Network) -> set[int]:
     return set().union(*_units_on(network, roots, sorted(days), branches=True))
 
 
+def sees_unapproved(user: AnyUser, network: Network, unit: OrgUnit | None) -> bool:
+    """Figures that count reports not yet approved: the whole network's methodologist and viewers,
+    and for an area or library inside a part of the map (on this year's map), that part's."""
+    if sees_whole_network(user, network):
+        return True
+    return unit is not None and unit.pk in part_units(user, network, timezone.localdate().year)
+
+
+def part_areas(user: AnyUser, network: Network) -> list[OrgUnit]:
+    """The areas (regions, counties) the user's roles over parts of the map are held over."""
+    return list(OrgUnit.objects.filter(pk__in=part_roots(user, network)).exclude(level__in=LIBRARY_LEVELS))
+
+
+LIBRARY_LEVELS = (OrgUnit.Level.LIBRARY, OrgUnit.Level.BRANCH)
+
+
 def part_name(user: AnyUser, network: Network) -> str:
     """The name of the part(s) of the map a person's roles cover ("Valkas novads"), for headings."""
     names = OrgUnit.objects.filter(pk__in=part_roots(user, network)).values_list("name", flat=True)

@@ -67,6 +67,7 @@ def _figures(
             "may_see_unapproved": may_see_unapproved,
             "explained": explained,
             "preliminary": preliminary,
+            "my_areas": [] if public else access.part_areas(request.user, net),
         },
     )
 
@@ -129,21 +130,22 @@ def dashboard(request: HttpRequest, network: str) -> HttpResponse:
 @login_required
 def area(request: HttpRequest, network: str, code: str) -> HttpResponse:
     net = access.get_network_for_user(request.user, network)
-    return _figures(request, net, False, access.sees_whole_network(request.user, net), _area(net, code))
+    unit = _area(net, code)
+    return _figures(request, net, False, access.sees_unapproved(request.user, net, unit), unit)
 
 
 @login_required
 def library(request: HttpRequest, network: str, code: str) -> HttpResponse:
     net = access.get_network_for_user(request.user, network)
     unit = access.get_library_for_user(request.user, net, code)
-    return _library(request, net, unit, False, access.sees_whole_network(request.user, net))
+    return _library(request, net, unit, False, access.sees_unapproved(request.user, net, unit))
 
 
 @login_required
 def export(request: HttpRequest, network: str, key: str, fmt: str) -> HttpResponse:
     net = access.get_network_for_user(request.user, network)
     within = _area(net, request.GET["unit"]) if request.GET.get("unit") else None
-    return _export(request, net, key, fmt, access.sees_whole_network(request.user, net), within)
+    return _export(request, net, key, fmt, access.sees_unapproved(request.user, net, within), within)
 
 
 # Public: anyone, approved reports only.
