@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -319,7 +320,7 @@ def _demo_reports(
     units: dict[str, OrgUnit],
     today: dt.date,
     libraries: list[DemoLibrary] | None = None,
-    open_year: dict[str, str | None] | None = None,
+    open_year: Mapping[str, str | None] | None = None,
 ) -> None:
     """Each year's period, population and report, filled in as far as its status says."""
     indicators = list(Indicator.objects.filter(survey=survey))

@@ -57,10 +57,17 @@ def role_in(user: AnyUser, network: Network) -> str:
     if user.is_superuser:
         return Role.Kind.ADMIN
     kinds = {
-        kind if unit is None or kind == Role.Kind.REPORTER else {Role.Kind.ADMIN: PART_ADMIN}.get(kind, PART_VIEWER)
+        _menu_kind(kind, unit)
         for kind, unit in Role.objects.filter(user=user, network=network).values_list("kind", "unit_id")
     }
     return min(kinds, key=lambda k: RANK.get(k, 9)) if kinds else Role.Kind.VIEWER
+
+
+def _menu_kind(kind: str, unit_id: int | None) -> str:
+    """A methodologist's or viewer's role over a part of the map has a menu of its own."""
+    if unit_id is None or kind == Role.Kind.REPORTER:
+        return kind
+    return PART_ADMIN if kind == Role.Kind.ADMIN else PART_VIEWER
 
 
 def _network(request: HttpRequest) -> Network | None:
