@@ -161,3 +161,40 @@ def test_a_person_downloads_their_data(world, reporter_a, methodologist):
     assert [(c["what"], c["channel"]) for c in data["changes_made"]] == [("visits", "form")]
     assert client_for(methodologist).get("/accounts/me/data.json").json()["changes_made"] == []
     assert client_for(None).get("/accounts/me/data.json").status_code == 302
+
+
+def test_invite_a_methodologist_of_one_county(world, methodologist, django_capture_on_commit_callbacks):
+    """The whole network's methodologist invites a colleague over Valka county: she accepts and
+    reviews library B's report, and not library A's."""
+    from django.urls import reverse
+
+    from parskats.reporting.models import Report
+
+    from .factories import report_with
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = invite(client_for(methodologist), world, kind="admin", unit="", area=world.valka.pk)
+    assert response.status_code == 302
+    assert "Valkas novads" in mail.outbox[0].body
+    visitor = client_for(None)
+    visitor.post(link_in(mail.outbox[0]), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    person = User.objects.get(email="jauna@example.org")
+    assert Role.objects.filter(user=person, kind="admin", unit=world.valka).exists()
+    reports = {}
+    for library in (world.library_a, world.library_b):
+        reports[library.code] = report_with(library, world.periods[2021], users=3)
+    Report.objects.update(status=Report.Status.SUBMITTED)
+    colleague = client_for(person)
+    review = "review:review"
+    assert colleague.get(reverse(review, args=[world.network.slug, reports["ergeme"].pk])).status_code == 200
+    assert colleague.get(reverse(review, args=[world.network.slug, reports["seda"].pk])).status_code == 404
+    assert colleague.get(reverse("review:people", args=[world.network.slug])).status_code == 404
+
+
+def test_invite_refuses_a_library_as_the_area_and_an_area_for_a_reporter(world, methodologist):
+    response = invite(client_for(methodologist), world, kind="viewer", unit="", area=world.library_a.pk)
+    assert response.status_code == 400 and "Jāatlasa derīga izvēle." in response.content.decode()
+    response = invite(client_for(methodologist), world, area=world.valka.pk)
+    assert response.status_code == 400
+    assert "teritoriju atstājiet tukšu" in response.content.decode()
+    assert not Invitation.objects.exists() and not mail.outbox

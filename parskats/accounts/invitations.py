@@ -52,10 +52,13 @@ def invite(
         raise InvitationError(_("Choose a role."))
     if kind == Role.Kind.REPORTER and unit is None:
         raise InvitationError(_("A reporter must be bound to a library."))
-    if unit is not None and (unit.network_id != network.pk or not unit.is_library):
+    if unit is not None and unit.network_id != network.pk:
         raise InvitationError(_("The library belongs to another network."))
-    if kind != Role.Kind.REPORTER:
-        unit = None
+    if kind == Role.Kind.REPORTER and unit is not None and not unit.is_library:
+        raise InvitationError(_("A reporter must be bound to a library."))
+    # A methodologist's or viewer's role is over the whole network (no unit) or over an area of it.
+    if kind != Role.Kind.REPORTER and unit is not None and unit.is_library:
+        raise InvitationError(_("A methodologist or viewer covers the whole network or an area of it, not a library."))
     email = User.objects.normalize_email(email).lower()
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
@@ -75,7 +78,12 @@ def invite(
         action=AuditEntry.Action.INVITATION_SENT,
         network=network,
         target="invitation",
-        new={"email": email, "role": kind, "library": unit.code if unit else ""},
+        new={
+            "email": email,
+            "role": kind,
+            "library": unit.code if unit else "",
+            "area": bool(unit and not unit.is_library),
+        },
     )
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:

@@ -37,6 +37,11 @@ class InviteForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=gettext_lazy("Library (for a reporter)"), queryset=OrgUnit.objects.none(), required=False
     )
+    area = forms.ModelChoiceField(
+        label=gettext_lazy("Area (for a methodologist or viewer of one region or county; empty: the whole network)"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+    )
     language = forms.ChoiceField(
         label=gettext_lazy("Language of the emails"), choices=[("lv", "Latviešu"), ("en", "English")]
     )
@@ -46,12 +51,22 @@ class InviteForm(forms.Form):
         libraries = OrgUnit.objects.filter(network=network, level__in=[OrgUnit.Level.LIBRARY, OrgUnit.Level.BRANCH])
         cast(forms.ModelChoiceField[OrgUnit], self.fields["unit"]).queryset = libraries  # declared above
         self.library_choices = sorted_by_name(libraries, key=lambda u: u.name)
+        areas = OrgUnit.objects.filter(network=network, level__in=[OrgUnit.Level.REGION, OrgUnit.Level.COUNTY])
+        cast(forms.ModelChoiceField[OrgUnit], self.fields["area"]).queryset = areas
+        self.area_choices = sorted_by_name(areas, key=lambda u: u.name)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("kind") == Role.Kind.REPORTER and not data.get("unit"):
             self.add_error("unit", _("A reporter must be bound to a library."))
+        if data.get("kind") == Role.Kind.REPORTER and data.get("area"):
+            self.add_error("area", _("A reporter reports for a library; leave the area empty."))
         return data
+
+    def role_unit(self) -> OrgUnit | None:
+        """The library of a reporter, or the area a methodologist's or viewer's role is held over."""
+        data = self.cleaned_data
+        return data.get("unit") if data.get("kind") == Role.Kind.REPORTER else data.get("area")
 
 
 def _people_context(net: Network, form: InviteForm) -> dict[str, Any]:
@@ -86,7 +101,7 @@ def invite(request: AuthenticatedHttpRequest, network: str) -> HttpResponse:
                 data["email"],
                 data["full_name"],
                 data["kind"],
-                data["unit"],
+                form.role_unit(),
                 data["language"],
             )
         except InvitationError as error:
