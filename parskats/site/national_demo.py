@@ -21,6 +21,7 @@ from parskats.accounts.models import Role
 from parskats.catalogue.models import Survey
 from parskats.network.models import Network, OrgUnit
 from parskats.reporting.models import Report
+from parskats.review.demo import load_review_demo
 from parskats.stats.cache import data_changed
 
 from .demo import (
@@ -132,5 +133,6 @@ def load_national_demo(survey: Survey, today: dt.date) -> list[DemoAccount]:
     regions, libraries = _national_units(network, today)
     _demo_reports(network, survey, libraries, today, PUBLIC_LIBRARIES + OTHER_LIBRARIES, OPEN_YEAR)
     accounts = _national_accounts(network, regions, libraries)
+    load_review_demo(network)  # when each report came in, and its warnings explained
     data_changed(network.pk)  # values were bulk-created, which sends no signals
     return accounts
