@@ -195,3 +195,15 @@ def test_figures_with_unapproved_reports_only_for_her_own_area(world, part_metho
     whole = client.get(reverse("stats:dashboard", args=[world.network.slug]) + "?status=all").content.decode()
     assert "Tikai apstiprinātās atskaites." in whole
     assert reverse("stats:area", args=[world.network.slug, "valmiera"]) in whole  # the way to her area
+
+
+def test_her_bulk_approval_leads_to_the_notices_job_she_may_see(world, part_methodologist_b, reporter_b):
+    from .test_review_workflow import clean_submitted
+
+    report = clean_submitted(world.library_b, world.periods[2021], reporter_b)
+    client = client_for(part_methodologist_b)
+    approve = reverse("review:approve_many", args=[world.network.slug])
+    response = client.post(approve, {"year": "2021", "report": [report.pk]})
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    assert client.get(response["Location"]).status_code == 200
+    assert Report.objects.get(pk=report.pk).status == Report.Status.APPROVED

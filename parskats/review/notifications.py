@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from parskats.accounts.access import is_network_admin
+from parskats.accounts.access import is_network_admin, part_roots
 from parskats.accounts.models import Role, User
 from parskats.audit.models import AuditEntry
 from parskats.catalogue.models import Indicator
@@ -221,9 +221,13 @@ def stopped(sent: int, done: int, total: int, *, cancelled: bool) -> str:
 
 
 def may_see(user: Any, job: Job) -> bool:
-    """The network's methodologist (who approves and returns); a reporter's submission receipt job
-    is not shown to the reporter (the receipt itself is the email)."""
-    return is_network_admin(user, job.network)
+    """The network's methodologist (who approves and returns), and a part's methodologist the jobs
+    of her own decisions; a reporter's submission receipt job is not shown to the reporter (the
+    receipt itself is the email)."""
+    if is_network_admin(user, job.network):
+        return True
+    mine = job.started_by_id is not None and job.started_by_id == getattr(user, "pk", None)
+    return mine and bool(part_roots(user, job.network, (Role.Kind.ADMIN,)))
 
 
 def back_url(job: Job) -> str:
