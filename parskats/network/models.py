@@ -12,6 +12,11 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# A library, county or region; "unit" alone is also the unit of measurement (catalogue), a
+# different word in Latvian.
+ORG_UNIT = pgettext_lazy("organisation unit", "unit")
 
 
 class Network(models.Model):
@@ -83,7 +88,7 @@ class OrgUnit(models.Model):
 class Membership(models.Model):
     """child belongs to parent from valid_from to valid_to, both days included; no valid_to: still does."""
 
-    child = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="parent_links", verbose_name=_("unit"))
+    child = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="parent_links", verbose_name=ORG_UNIT)
     parent = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="child_links", verbose_name=_("parent"))
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
@@ -122,7 +127,7 @@ class Membership(models.Model):
 class PopulationServed(models.Model):
     """The population a library serves in a year: the denominator of every per-capita figure."""
 
-    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="populations", verbose_name=_("unit"))
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="populations", verbose_name=ORG_UNIT)
     year = models.PositiveSmallIntegerField(_("year"))
     persons = models.PositiveIntegerField(_("persons"))
 
