@@ -16,6 +16,7 @@ fails with PartFailed instead. Where there is no fork (Windows), when turned off
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -100,10 +101,8 @@ def _die_with(parent: int) -> None:
     """A worker killed mid-build takes its children with it (Linux), rather than leaving them to
     finish a build nobody will write."""
     if sys.platform == "linux":
-        try:
+        with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
     if os.getppid() != parent:  # it died before the line above
         os._exit(1)
 
@@ -120,10 +119,8 @@ def _child(folder: Path, name: str, make: Callable[[], bytes], parent: int) -> N
         (folder / f"{name}.json").write_text(json.dumps({"seconds": time.perf_counter() - started}))
         code = 0
     except BaseException as error:  # everything, even SystemExit: the parent reads why
-        try:
+        with contextlib.suppress(OSError):
             (folder / f"{name}.error").write_text(f"{type(error).__name__}: {error}\n{traceback.format_exc()}")
-        except OSError:
-            pass
     finally:
         os._exit(code)  # no atexit, no test teardown, no closing of the inherited connections
 
