@@ -181,20 +181,19 @@ def _case(label: str, seminar, percentile: Callable) -> None:
             f"{name + label:<52} {p50:7.2f} {percentile(walls, 0.95):7.2f} {statistics.median(cpus):7.2f} "
             f"{p50 / base:14.1f}x   target ≤ {target:.0f} s"
         )
-    # Memory of one build, measured in the processes that build (ru_maxrss of a forked child starts
-    # at the parent's resident size at the fork, so its growth is what the build itself took).
-    at_fork = _rss()
+    # Memory of one build, measured in the processes that build: ru_maxrss of each forked child (it
+    # counts the parent's pages the child holds too, so it is an upper bound of what the build took).
     parts = max((r.parts for _w, _c, r in results[True]), key=lambda p: max(x.max_rss for x in p.values()))
     pack = build_pack(seminar, "")
     html = handout_html(pack)
+    at_fork = _rss()
     in_turn = build_apart({"both": lambda: build_deck(pack) + pdf_of(html), "none": lambda: b""}, fork=True)
     mb = 2**20
-    grown = {name: (part.max_rss - at_fork) / mb for name, part in {**parts, "both": in_turn["both"]}.items()}
     print(
-        f"  memory, {label}: Python heap of a build in turn {heap / mb:.1f} MB; the builder process had "
-        f"{at_fork / mb:.0f} MB resident at the fork; peak RSS (growth over it): deck {parts['pptx'].max_rss / mb:.0f} "
-        f"(+{grown['pptx']:.0f}) MB, handout {parts['pdf'].max_rss / mb:.0f} (+{grown['pdf']:.0f}) MB; "
-        f"both in turn in one child {in_turn['both'].max_rss / mb:.0f} (+{grown['both']:.0f}) MB; "
-        f"whole benchmark process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; target ≤ 300 MB"
+        f"  peak RSS of a build, {label}: deck child {parts['pptx'].max_rss / mb:.0f} MB, handout child "
+        f"{parts['pdf'].max_rss / mb:.0f} MB (before, both in turn in one child: {in_turn['both'].max_rss / mb:.0f} "
+        f"MB); target ≤ 300 MB. The parent had {at_fork / mb:.0f} MB resident (all of the benchmark), the Python "
+        f"heap's peak of a build in turn {heap / mb:.1f} MB, the benchmark process's peak "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
     )
     shutil.rmtree(out, ignore_errors=True)
