@@ -190,9 +190,10 @@ def _case(label: str, seminar, percentile: Callable) -> None:
     in_turn = build_apart({"both": lambda: build_deck(pack) + pdf_of(html), "none": lambda: b""}, fork=True)
     mb = 2**20
     print(
-        f"  peak RSS of a build, {label}: deck child {parts['pptx'].max_rss / mb:.0f} MB, handout child "
-        f"{parts['pdf'].max_rss / mb:.0f} MB (before, both in turn in one child: {in_turn['both'].max_rss / mb:.0f} "
-        f"MB); target ≤ 300 MB. The parent had {at_fork / mb:.0f} MB resident (all of the benchmark), the Python "
+        f"  peak RSS of a build, {label}: deck child {parts['pptx'].max_rss / mb:.0f} MB (its own "
+        f"{parts['pptx'].private / mb:.0f} MB), handout child {parts['pdf'].max_rss / mb:.0f} MB (own "
+        f"{parts['pdf'].private / mb:.0f} MB); before, both in turn in one child: {in_turn['both'].max_rss / mb:.0f} "
+        f"MB (own {in_turn['both'].private / mb:.0f} MB); target ≤ 300 MB. The parent had {at_fork / mb:.0f} MB resident (all of the benchmark), the Python "
         f"heap's peak of a build in turn {heap / mb:.1f} MB, the benchmark process's peak "
         f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
     )

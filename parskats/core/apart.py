@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import json
 import os
 import resource
@@ -43,8 +44,9 @@ class Part:
     data: bytes
     seconds: float  # wall time of the build of this part
     cpu: float  # user + system seconds of the process that built it (the parent's own when in-process)
-    max_rss: int  # bytes: peak resident size of the child that built it; 0 when built in-process
+    max_rss: int  # bytes: peak resident size of the child that built it, the parent's pages it shares too; 0 in-process
     forked: bool
+    private: int = 0  # bytes: the child's own memory (not shared with the parent) when it had built it
 
 
 class PartFailed(Exception):
@@ -68,6 +70,9 @@ def build_apart(makers: dict[str, Callable[[], bytes]], fork: bool | None = None
         return {name: _in_process(make) for name, make in makers.items()}
     folder = Path(tempfile.mkdtemp(prefix="parskats-apart-"))
     children: dict[int, str] = {}
+    # Everything alive now stays out of the children's garbage collections: a collection writes to
+    # every object it visits, which would copy each page of the parent's heap into each child.
+    gc.freeze()
     try:
         for name, make in makers.items():
             parent = os.getpid()
@@ -75,12 +80,14 @@ def build_apart(makers: dict[str, Callable[[], bytes]], fork: bool | None = None
             if pid == 0:  # pragma: no cover - the child ends in os._exit, where coverage stops counting
                 _child(folder, name, make, parent)
             children[pid] = name
+        gc.unfreeze()
         usage: dict[str, Any] = {}
         for pid in list(children):  # by pid: a wait for any child could reap one that is not ours
             _pid, status, rusage = os.wait4(pid, 0)
             usage[children.pop(pid)] = (status, rusage)
         return {name: _collect(folder, name, *usage[name]) for name in makers}
     finally:
+        gc.unfreeze()
         for pid in children:  # the parent was interrupted (cancelled, killed by a signal it handles)
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
@@ -116,13 +123,24 @@ def _child(folder: Path, name: str, make: Callable[[], bytes], parent: int) -> N
         started = time.perf_counter()
         data = make()
         (folder / f"{name}.part").write_bytes(data)
-        (folder / f"{name}.json").write_text(json.dumps({"seconds": time.perf_counter() - started}))
+        seconds = time.perf_counter() - started
+        (folder / f"{name}.json").write_text(json.dumps({"seconds": seconds, "private": _private()}))
         code = 0
     except BaseException as error:  # everything, even SystemExit: the parent reads why
         with contextlib.suppress(OSError):
             (folder / f"{name}.error").write_text(f"{type(error).__name__}: {error}\n{traceback.format_exc()}")
     finally:
         os._exit(code)  # no atexit, no test teardown, no closing of the inherited connections
+
+
+def _private() -> int:
+    """Bytes of this process's memory not shared with another (Linux; 0 elsewhere)."""
+    try:
+        with open("/proc/self/smaps_rollup") as rollup:
+            kib = sum(int(line.split()[1]) for line in rollup if line.startswith(("Private_Clean:", "Private_Dirty:")))
+    except OSError:
+        return 0
+    return kib * 1024
 
 
 def _collect(folder: Path, name: str, status: int, rusage: resource.struct_rusage) -> Part:
@@ -132,6 +150,7 @@ def _collect(folder: Path, name: str, status: int, rusage: resource.struct_rusag
     if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
         how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit {os.WEXITSTATUS(status)}"
         raise PartFailed(name, f"the process building it ended ({how})")
-    seconds = json.loads((folder / f"{name}.json").read_text())["seconds"]
+    noted = json.loads((folder / f"{name}.json").read_text())
     data = (folder / f"{name}.part").read_bytes()
-    return Part(data, seconds, rusage.ru_utime + rusage.ru_stime, rusage.ru_maxrss * RSS_UNIT, True)
+    cpu = rusage.ru_utime + rusage.ru_stime
+    return Part(data, noted["seconds"], cpu, rusage.ru_maxrss * RSS_UNIT, True, noted["private"])
