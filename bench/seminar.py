@@ -193,7 +193,8 @@ def _case(label: str, seminar, percentile: Callable) -> None:
         f"  peak RSS of a build, {label}: deck child {parts['pptx'].max_rss / mb:.0f} MB (its own "
         f"{parts['pptx'].private / mb:.0f} MB), handout child {parts['pdf'].max_rss / mb:.0f} MB (own "
         f"{parts['pdf'].private / mb:.0f} MB); before, both in turn in one child: {in_turn['both'].max_rss / mb:.0f} "
-        f"MB (own {in_turn['both'].private / mb:.0f} MB); target ≤ 300 MB. The parent had {at_fork / mb:.0f} MB resident (all of the benchmark), the Python "
+        f"MB (own {in_turn['both'].private / mb:.0f} MB); target ≤ 300 MB. The parent had {at_fork / mb:.0f} MB "
+        f"resident (all of the benchmark), the Python "
         f"heap's peak of a build in turn {heap / mb:.1f} MB, the benchmark process's peak "
         f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
     )
