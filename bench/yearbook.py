@@ -49,6 +49,7 @@ def report(client, base_p50_ms: float) -> None:
         f"cold build of both: {cold:.2f} s wall, {cold_cpu:.2f} s CPU (target: ≤ 3 s); "
         f"peak Python memory {peak:.0f} MiB; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
+    _apart(review, runs)
     url = "/n/valka/annual-review/2021/export"
     print(f"{'case':<52} {'p50 ms':>8} {'p95 ms':>8} {'p50 / baseline':>15}")
     both = []
@@ -65,3 +66,44 @@ def report(client, base_p50_ms: float) -> None:
               f"{_p95(samples):8.0f} {p50 / base_p50_ms:14.0f}x")  # fmt: skip
     together = [a + b for a, b in zip(*both, strict=True)]
     print(f"{'DOCX + PDF together':<52} {statistics.median(together):8.0f} {_p95(together):8.0f}")
+
+
+def _apart(review, runs: int) -> None:
+    """Warm builds of the Latvian DOCX + PDF, before (in turn in this process) and after (gathered and
+    laid out here, the two files written at once in two forked processes, as the exports job does)."""
+    import resource
+
+    from parskats.core.apart import build_apart
+    from parskats.yearbook.document import build_document
+    from parskats.yearbook.docx_export import render_docx
+    from parskats.yearbook.jobs import file_maker
+    from parskats.yearbook.pdf_export import layout, render_pdf
+
+    def in_turn() -> None:
+        document = build_document(review, "lv")
+        render_docx(document), render_pdf(document)
+
+    peaks: dict[str, int] = {}
+
+    def apart() -> None:
+        document = build_document(review, "lv")
+        layout(document)
+        parts = build_apart({fmt: file_maker(document, fmt) for fmt in ("docx", "pdf")})
+        for fmt, part in parts.items():
+            peaks[fmt] = max(peaks.get(fmt, 0), part.max_rss)
+            peaks[f"{fmt} own"] = max(peaks.get(f"{fmt} own", 0), part.private)
+
+    for label, build in (("before: DOCX + PDF in turn (warm)", in_turn), ("after: DOCX + PDF apart (warm)", apart)):
+        walls, cpus = [], []
+        for _ in range(runs):
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start, cpu_start = time.perf_counter(), time.process_time()
+            build()
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            walls.append(time.perf_counter() - start)
+            cpus.append(time.process_time() - cpu_start + after.ru_utime + after.ru_stime - children.ru_utime
+                        - children.ru_stime)  # fmt: skip
+        print(f"{label:<52} {statistics.median(walls):6.2f} s wall p50, {statistics.median(cpus):.2f} s CPU "
+              f"(this process + children), target ≤ 3 s")  # fmt: skip
+    print(f"  peak RSS of the children: DOCX {peaks['docx'] / 2**20:.0f} MB (own {peaks['docx own'] / 2**20:.0f} MB), "
+          f"PDF {peaks['pdf'] / 2**20:.0f} MB (own {peaks['pdf own'] / 2**20:.0f} MB)")  # fmt: skip

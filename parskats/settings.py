@@ -217,6 +217,9 @@ elif PRODUCTION and env_int("WEB_CONCURRENCY", 1) > 1:
 # so they stay right with any number of processes; 0 entries turns the cache off.
 FIGURES_CACHE_ENTRIES = env_int("PARSKATS_FIGURES_CACHE_ENTRIES", 32)
 FIGURES_CACHE_SECONDS = env_int("PARSKATS_FIGURES_CACHE_SECONDS", 600)
+# The seminar pack's deck and handout, and the annual review's files, built at once in forked
+# processes (core.apart); 0 builds them one after another in the worker itself.
+DOCUMENTS_PARALLEL = env_bool("PARSKATS_DOCUMENTS_PARALLEL", True)
 # Public pages for readers without a session (core/pagecache.py); 0 turns the page cache off. A moved
 # counter, not this time, is what retires a page: this is the safety net.
 PAGE_CACHE_SECONDS = env_int("PARSKATS_PAGE_CACHE_SECONDS", 600)

@@ -285,7 +285,7 @@ def test_a_worker_killed_mid_pack_leaves_no_pack_and_the_job_is_marked_failed(si
 
     def making_the_handout() -> bool:
         try:
-            return site.job(job)["stage"] in {"Veido izdales materiālu", "Making the handout"}
+            return site.job(job)["stage"] in {"Veido slaidus un izdales materiālu", "Making the slides and the handout"}
         except sqlite3.OperationalError:
             return False
 

@@ -54,6 +54,12 @@ def handout_html(pack: Pack) -> str:
     )
 
 
-def build_handout(pack: Pack) -> bytes:
-    pdf: bytes = HTML(string=handout_html(pack)).write_pdf()
+def pdf_of(html: str) -> bytes:
+    """Only the layout: no database, no chart renderer (its runtime's threads do not survive a fork),
+    so this part may run in a forked process (core.apart)."""
+    pdf: bytes = HTML(string=html).write_pdf()
     return pdf
+
+
+def build_handout(pack: Pack) -> bytes:
+    return pdf_of(handout_html(pack))

@@ -1,8 +1,13 @@
 """The annual review's exports as one background job: DOCX and PDF in Latvian and English, made
-from the same state of the review and written side by side (jobs.files.write_together)."""
+from the same state of the review and written side by side (jobs.files.write_together).
+
+Each language's document is gathered and laid out here (the charts are drawn then, and the DOCX
+takes its page numbers from the layout); the four files are then written at once in forked
+processes (core.apart), which need neither the database nor the chart renderer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404
@@ -11,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parskats.core.apart import build_apart
 from parskats.jobs import actions as job_actions
 from parskats.jobs.files import write_together
 from parskats.jobs.models import Job
@@ -21,7 +27,7 @@ from . import access
 from .document import Document, build_document
 from .docx_export import render_docx
 from .models import AnnualReview
-from .pdf_export import render_pdf
+from .pdf_export import layout, render_pdf
 
 KIND = "yearbook.exports"
 FILES = [("docx", "lv"), ("pdf", "lv"), ("docx", "en"), ("pdf", "en")]
@@ -41,21 +47,28 @@ def run(job: Job, progress: Progress) -> dict[str, Any]:
     )
     if review is None:
         raise JobFailed([_("The annual review no longer exists.")])
-    contents: dict[str, bytes] = {}
     documents: dict[str, Document] = {}
     try:
-        for done, (fmt, language) in enumerate(FILES):
-            progress(_("Making %(format)s (%(language)s)") % {"format": fmt.upper(), "language": language}, done, 5)
-            document = documents.get(language) or build_document(review, language)
-            documents[language] = document
-            body = render_docx(document) if fmt == "docx" else render_pdf(document)
-            contents[f"{slugify(review.network.slug)}-parskats-{review.year}-{language}.{fmt}"] = body
+        for done, language in enumerate(dict.fromkeys(language for _fmt, language in FILES)):
+            progress(_("Making %(format)s (%(language)s)") % {"format": "DOCX, PDF", "language": language}, done, 5)
+            documents[language] = build_document(review, language)
+            layout(documents[language])
     except StatsError as error:
         raise JobFailed([str(error)]) from None
+    progress(_("Making %(format)s (%(language)s)") % {"format": "DOCX, PDF", "language": ", ".join(documents)}, 2, 5)
+    makers = {
+        f"{slugify(review.network.slug)}-parskats-{review.year}-{language}.{fmt}": file_maker(documents[language], fmt)
+        for fmt, language in FILES
+    }
+    contents = {name: part.data for name, part in build_apart(makers).items()}
     progress(_("Writing the files"), 4, 5)
     names = write_together(job, contents)
     progress(_("Writing the files"), 5, 5)
     return {"files": names, "lines": []}
+
+
+def file_maker(document: Document, fmt: str) -> Callable[[], bytes]:
+    return lambda: render_docx(document) if fmt == "docx" else render_pdf(document)
 
 
 def may_see(user: Any, job: Job) -> bool:

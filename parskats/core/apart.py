@@ -1,0 +1,156 @@
+"""Independent documents built side by side, each in a forked process of its own.
+
+The seminar's deck (python-pptx) and handout (WeasyPrint) share nothing once their content is
+gathered, and each keeps one core busy for seconds: on a machine with two cores, building them at
+once takes as long as the slower one instead of both. Forked children start with everything the
+parent has already loaded and gathered (imports, fonts, the figures), so nothing is pickled and no
+interpreter starts; each child hands back its bytes in a file and exits, which also returns the
+memory WeasyPrint took to the system instead of leaving it in a long-lived worker.
+
+Only plain rendering belongs in a child: the parent gathers from the database first ("aggregate
+once, render many"). A child may not use the database connections it inherited (the server would
+see two clients on one socket, and closing them would close the parent's): every query in a child
+fails with PartFailed instead. Where there is no fork (Windows), when turned off
+(`DOCUMENTS_PARALLEL = False`) or for a single part, the parts are built one after another here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import json
+import os
+import resource
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connections
+
+RSS_UNIT = 1024 if sys.platform != "darwin" else 1  # ru_maxrss: KiB on Linux, bytes on macOS
+
+
+@dataclass
+class Part:
+    data: bytes
+    seconds: float  # wall time of the build of this part
+    cpu: float  # user + system seconds of the process that built it (the parent's own when in-process)
+    max_rss: int  # bytes: peak resident size of the child that built it, the parent's pages it shares too; 0 in-process
+    forked: bool
+    private: int = 0  # bytes: the child's own memory (not shared with the parent) when it had built it
+
+
+class PartFailed(Exception):
+    """A part could not be built; none of the parts is handed back."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+def parallel() -> bool:
+    return hasattr(os, "fork") and bool(getattr(settings, "DOCUMENTS_PARALLEL", True))
+
+
+def build_apart(makers: dict[str, Callable[[], bytes]], fork: bool | None = None) -> dict[str, Part]:
+    """Each maker's bytes by name: in forked children at once, or in turn when that is not possible.
+    A failure in any part raises PartFailed (or the maker's own exception in-process) and returns
+    nothing, so the caller writes nothing."""
+    if not (parallel() if fork is None else fork) or len(makers) < 2:
+        return {name: _in_process(make) for name, make in makers.items()}
+    folder = Path(tempfile.mkdtemp(prefix="parskats-apart-"))
+    children: dict[int, str] = {}
+    # Everything alive now stays out of the children's garbage collections: a collection writes to
+    # every object it visits, which would copy each page of the parent's heap into each child.
+    gc.freeze()
+    try:
+        for name, make in makers.items():
+            parent = os.getpid()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child ends in os._exit, where coverage stops counting
+                _child(folder, name, make, parent)
+            children[pid] = name
+        gc.unfreeze()
+        usage: dict[str, Any] = {}
+        for pid in list(children):  # by pid: a wait for any child could reap one that is not ours
+            _pid, status, rusage = os.wait4(pid, 0)
+            usage[children.pop(pid)] = (status, rusage)
+        return {name: _collect(folder, name, *usage[name]) for name in makers}
+    finally:
+        gc.unfreeze()
+        for pid in children:  # the parent was interrupted (cancelled, killed by a signal it handles)
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _in_process(make: Callable[[], bytes]) -> Part:
+    started, cpu = time.perf_counter(), time.process_time()
+    data = make()
+    return Part(data, time.perf_counter() - started, time.process_time() - cpu, 0, False)
+
+
+def _refuse(*_args: object) -> None:
+    raise RuntimeError("a forked document build may not use the parent's database connection")
+
+
+def _die_with(parent: int) -> None:
+    """A worker killed mid-build takes its children with it (Linux), rather than leaving them to
+    finish a build nobody will write."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(1)
+
+
+def _child(folder: Path, name: str, make: Callable[[], bytes], parent: int) -> None:  # pragma: no cover
+    code = 1
+    try:
+        _die_with(parent)
+        for connection in connections.all():
+            connection.execute_wrappers.insert(0, _refuse)
+        started = time.perf_counter()
+        data = make()
+        (folder / f"{name}.part").write_bytes(data)
+        seconds = time.perf_counter() - started
+        (folder / f"{name}.json").write_text(json.dumps({"seconds": seconds, "private": _private()}))
+        code = 0
+    except BaseException as error:  # everything, even SystemExit: the parent reads why
+        with contextlib.suppress(OSError):
+            (folder / f"{name}.error").write_text(f"{type(error).__name__}: {error}\n{traceback.format_exc()}")
+    finally:
+        os._exit(code)  # no atexit, no test teardown, no closing of the inherited connections
+
+
+def _private() -> int:
+    """Bytes of this process's memory not shared with another (Linux; 0 elsewhere)."""
+    try:
+        with open("/proc/self/smaps_rollup") as rollup:
+            kib = sum(int(line.split()[1]) for line in rollup if line.startswith(("Private_Clean:", "Private_Dirty:")))
+    except OSError:
+        return 0
+    return kib * 1024
+
+
+def _collect(folder: Path, name: str, status: int, rusage: resource.struct_rusage) -> Part:
+    error = folder / f"{name}.error"
+    if error.exists():
+        raise PartFailed(name, error.read_text().splitlines()[0])
+    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+        how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit {os.WEXITSTATUS(status)}"
+        raise PartFailed(name, f"the process building it ended ({how})")
+    noted = json.loads((folder / f"{name}.json").read_text())
+    data = (folder / f"{name}.part").read_bytes()
+    cpu = rusage.ru_utime + rusage.ru_stime
+    return Part(data, noted["seconds"], cpu, rusage.ru_maxrss * RSS_UNIT, True, noted["private"])
