@@ -87,3 +87,17 @@ def test_without_fork_the_parts_are_built_in_turn_here(settings):
     settings.DOCUMENTS_PARALLEL = True
     parts = build_apart({"a": lambda: str(os.getpid()).encode(), "b": lambda: b"b"})
     assert parts["a"].data != str(parent).encode() and parts["a"].forked
+
+
+def test_a_request_thread_builds_in_turn(settings):
+    """Under make run the inline jobs run in the development server's threads: no fork there."""
+    import threading
+
+    settings.DOCUMENTS_PARALLEL = True
+    found: dict[str, bool] = {}
+    thread = threading.Thread(
+        target=lambda: found.update(a=build_apart({"a": lambda: b"a", "b": lambda: b"b"})["a"].forked)
+    )
+    thread.start()
+    thread.join()
+    assert found == {"a": False}

@@ -26,6 +26,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -59,7 +60,12 @@ class PartFailed(Exception):
 
 
 def parallel() -> bool:
-    return hasattr(os, "fork") and bool(getattr(settings, "DOCUMENTS_PARALLEL", True))
+    """Fork only from the main thread (the job worker, a command). Under `make run` the inline jobs
+    run in the development server's request threads, where a child could inherit a lock another
+    thread held at the fork and wait on it for ever: there the parts are built in turn."""
+    if not (hasattr(os, "fork") and bool(getattr(settings, "DOCUMENTS_PARALLEL", True))):
+        return False
+    return threading.current_thread() is threading.main_thread()
 
 
 def build_apart(makers: dict[str, Callable[[], bytes]], fork: bool | None = None) -> dict[str, Part]:
