@@ -157,16 +157,21 @@ def key_maps_on(version_of: Callable[[int], int]) -> None:
     _version_of = version_of
 
 
-def map_changed(network_id: int | None) -> None:
+def map_changed(network_id: int | None, *, settle_on_commit: bool = True) -> None:
     """A unit or link of the network (of any, with None) changed in this process: forget its maps
-    now, not at the commit, so the rest of this transaction sees the change."""
+    now, not at the commit, so the rest of this transaction sees the change. Until the commit
+    (`map_settled`; at once outside a transaction) the network's maps are not kept."""
     with _maps_lock:
         for key in [k for k in _maps if network_id is None or k[0] == network_id]:
             del _maps[key]
         if network_id is not None:
             _unsettled.add(network_id)
-    if network_id is not None:
-        transaction.on_commit(lambda: _unsettled.discard(network_id))
+    if network_id is not None and settle_on_commit:
+        transaction.on_commit(lambda: map_settled(network_id))
+
+
+def map_settled(network_id: int) -> None:
+    _unsettled.discard(network_id)
 
 
 def forget_maps() -> None:

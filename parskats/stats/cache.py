@@ -84,8 +84,8 @@ def data_changed(network_id: int | None = None, public: bool = True, *, units: b
     count approved reports only, stay cached; on deadline day that is nearly every write.
     `units=False` says no unit or link changed, so the network's cached map (timeline) stands: bulk
     writers (imports, demos) leave it True, the signals of single rows say what they changed."""
-    if units:
-        timeline.map_changed(network_id)
+    if units:  # its maps are forgotten now and kept again once `_bump` has moved the map counter
+        timeline.map_changed(network_id, settle_on_commit=False)
     transaction.on_commit(lambda: _bump(network_id, public, units))
 
 
@@ -102,6 +102,8 @@ def _bump(network_id: int | None, public: bool = True, units: bool = True) -> No
         return
     if not DataVersion.objects.filter(network_id=network_id).update(**moves):
         DataVersion.objects.get_or_create(network_id=network_id, defaults={"counter": 1, "map_counter": 1})
+    if units:
+        timeline.map_settled(network_id)
 
 
 def measured_tables(network: Network, survey: Survey, years: Sequence[int], scope: Scope = COUNTY) -> dict[int, Table]:
