@@ -176,3 +176,24 @@ def test_one_countys_libraries_take_the_same_queries_for_any_size(world, map_cac
         assert response.content.decode().count("Bibliotēka ") >= size // 3
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.django_db
+def test_a_large_countys_libraries_come_a_page_at_a_time_and_every_one_on_some_page(world, map_cache):
+    import re
+
+    from parskats.site.libraries_views import PAGE_ROWS
+
+    net, county = generated(3 * (PAGE_ROWS + 10))
+    person = user("lapas@example.org")
+    give_role(person, net, Role.Kind.ADMIN)
+    client = client_for(person)
+    url = reverse("network:libraries", args=[net.slug]) + f"?year=2022&county={county.code}"
+    names = []
+    for number in (1, 2):
+        page = client.get(url + f"&lapa={number}").content.decode()
+        names += re.findall(r">(Bibliotēka \d+)</a>", page)
+        assert "no 110" in page  # the total counts them all
+    want = sorted(u.name for u in OrgUnit.objects.filter(network=net, level=OrgUnit.Level.LIBRARY, code__regex=r"^l"))
+    in_county = [n for n in want if int(n.split()[1]) % 3 == 0]
+    assert names == in_county
