@@ -99,6 +99,9 @@ def main() -> int:
         from bench import pls  # the US Public Libraries Survey at national scale
 
         pls.run(runs, measure, percentile)
+        from bench import national  # the same survey with a coordinator per state (issue 18)
+
+        national.run(runs)
         from bench import imputation as imputation_bench  # estimates of hidden US values against the truth
 
         imputation_bench.run()

@@ -121,13 +121,8 @@ def _ever_in_parts(user: AnyUser, network: Network) -> set[int]:
     roots = part_roots(user, network)
     if not roots:
         return set()
-    from parskats.network.models import Membership
-
-    days = {timezone.localdate()}
-    for start, end in Membership.objects.filter(child__network=network).values_list("valid_from", "valid_to"):
-        days.add(start)
-        if end is not None:
-            days.add(end)
+    # The days come from the map itself (cached), not from a query over every link of the network.
+    days = network_map(network.pk).change_days() | {timezone.localdate()}
     return set().union(*_units_on(network, roots, sorted(days), branches=True))
 
 

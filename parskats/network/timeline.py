@@ -9,9 +9,13 @@ cheap for national-size networks (tens of thousands of units) and identical on S
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -83,8 +87,24 @@ class NetworkMap:
 
     units: dict[int, OrgUnit]
     links: list[tuple[int, int, dt.date, dt.date | None]]
+    # Trees already built, by date: a cached map is asked about the same few year ends by every
+    # request, and building one walks every unit and link (tens of thousands nationally).
+    _trees: dict[dt.date, Hierarchy] = field(default_factory=dict, repr=False, compare=False)
 
     def at(self, on: dt.date) -> Hierarchy:
+        """The tree on that date; shared between callers, so read it, never change it."""
+        tree = self._trees.get(on)
+        if tree is None:
+            tree = self._trees[on] = self._build(on)
+        return tree
+
+    def change_days(self) -> set[dt.date]:
+        """The days a link starts or ends: the only days the tree can differ from the day before."""
+        days = {start for _child, _parent, start, _end in self.links}
+        days.update(end for _child, _parent, _start, end in self.links if end is not None)
+        return days
+
+    def _build(self, on: dt.date) -> Hierarchy:
         units = {
             pk: unit
             for pk, unit in self.units.items()
@@ -104,7 +124,62 @@ class NetworkMap:
 def network_map(network_id: int, *, without_branches: bool = False) -> NetworkMap:
     """The network's units and links; `without_branches` leaves out branches and outlets (never
     anyone's ancestor, and tens of thousands of them in a national network) when no question
-    about them is asked."""
+    about them is asked. Kept in this process while the network's data version stands (see
+    `key_maps_on`): a national map costs 100–300 ms to load, and every page asks for it."""
+    version = _version_of(network_id) if _version_of is not None and settings.FIGURES_CACHE_ENTRIES > 0 else None
+    if version is None or network_id in _unsettled:
+        return _load_map(network_id, without_branches)
+    key = (network_id, without_branches)
+    with _maps_lock:
+        found = _maps.get(key)
+    if found is not None and found[0] == version and found[1] > time.monotonic():
+        return found[2]
+    loaded = _load_map(network_id, without_branches)
+    with _maps_lock:
+        if network_id not in _unsettled:
+            _maps[key] = (version, time.monotonic() + settings.FIGURES_CACHE_SECONDS, loaded)
+    return loaded
+
+
+# The map cache: network, without branches → (data version it was loaded under, expiry, map).
+_maps: dict[tuple[int, bool], tuple[int, float, NetworkMap]] = {}
+_maps_lock = threading.Lock()
+_version_of: Callable[[int], int] | None = None
+# Networks whose map changed in a transaction not yet committed here: their maps are not kept
+# until it commits (a rollback must not leave the uncommitted map cached under the old version).
+_unsettled: set[int] = set()
+
+
+def key_maps_on(version_of: Callable[[int], int]) -> None:
+    """Keep maps while `version_of(network)` stays the same. The figures app gives its data
+    version (stats/cache.py), which moves after every committed change to units and links."""
+    global _version_of
+    _version_of = version_of
+
+
+def map_changed(network_id: int | None, *, settle_on_commit: bool = True) -> None:
+    """A unit or link of the network (of any, with None) changed in this process: forget its maps
+    now, not at the commit, so the rest of this transaction sees the change. Until the commit
+    (`map_settled`; at once outside a transaction) the network's maps are not kept."""
+    with _maps_lock:
+        for key in [k for k in _maps if network_id is None or k[0] == network_id]:
+            del _maps[key]
+        if network_id is not None:
+            _unsettled.add(network_id)
+    if network_id is not None and settle_on_commit:
+        transaction.on_commit(lambda: map_settled(network_id))
+
+
+def map_settled(network_id: int) -> None:
+    _unsettled.discard(network_id)
+
+
+def forget_maps() -> None:
+    with _maps_lock:
+        _maps.clear()
+
+
+def _load_map(network_id: int, without_branches: bool) -> NetworkMap:
     units = OrgUnit.objects.filter(network_id=network_id)
     links = Membership.objects.filter(child__network_id=network_id)
     if without_branches:
@@ -126,16 +201,9 @@ def _date(value: dt.date | str) -> dt.date:
 
 
 def hierarchy(network: Network | int, on: dt.date) -> Hierarchy:
-    network_id = network if isinstance(network, int) else network.pk
-    units = {
-        unit.pk: unit
-        for unit in OrgUnit.objects.filter(network_id=network_id)
-        .filter(Q(opened_on__isnull=True) | Q(opened_on__lte=on))
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=on))
-    }
-    links = Membership.objects.filter(active_on(on), child__network_id=network_id).values_list("child_id", "parent_id")
-    parent_of = {child: parent for child, parent in links if child in units and parent in units}
-    return Hierarchy(on=on, units=units, parent_of=parent_of)
+    """The tree on that date, branches included (the same tree as `network_map(…).at(on)`, from
+    the map cache when it is on)."""
+    return network_map(network if isinstance(network, int) else network.pk).at(on)
 
 
 def units_under(unit: OrgUnit, on: dt.date, level: str | None = None, library_type: str | None = None) -> list[OrgUnit]:

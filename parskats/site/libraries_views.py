@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -26,11 +27,14 @@ def _year_param(request: HttpRequest, years: list[int]) -> int:
     return int(raw)
 
 
-def _group(county: OrgUnit | None, rows: list[dict[str, Any]], overview: bool) -> dict[str, Any]:
-    """One county's part of the libraries page: its rows (none in the overview) and its counts."""
+def _group(
+    county: OrgUnit | None, rows: list[dict[str, Any]], overview: bool, shown: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """One county's part of the libraries page: its rows (none in the overview; `shown`, one page
+    of them, when given) and its counts, which count every row."""
     return {
         "county": county,
-        "rows": [] if overview else sorted_by_name(rows, key=lambda row: row["unit"].name),
+        "rows": [] if overview else shown if shown is not None else sorted_by_name(rows, key=lambda r: r["unit"].name),
         "count": len(rows),
         "reported": sum(1 for row in rows if row["status"]),
         "population": sum(row["population"] or 0 for row in rows),
@@ -51,6 +55,9 @@ def branches_of(library_ids: list[int], on: dt.date) -> dict[int, list[OrgUnit]]
 # Above this many libraries the page lists counties first and one county's libraries on request:
 # a national network has thousands, too many for one page to read or to render.
 LIST_LIMIT = 300
+# One county's libraries a page at a time: a US state has up to ~750 systems and 1,000 outlets, and
+# rendering them all is most of the request.
+PAGE_ROWS = 100
 
 
 @login_required
@@ -71,15 +78,6 @@ def libraries(request: HttpRequest, network: str) -> HttpResponse:
     )
     visible = set(tree.units) if whole else set(mine["unit_id__in"])
     libraries_now = [u for u in tree.units.values() if u.level == OrgUnit.Level.LIBRARY and u.pk in visible]
-    population = dict(
-        PopulationServed.objects.filter(unit__network=net, year=year, **mine).values_list("unit_id", "persons")
-    )
-    statuses = dict(
-        Report.objects.filter(period__network=net, period__year=year, **mine)
-        .exclude(unit__level=OrgUnit.Level.BRANCH)
-        .values_list("unit_id", "status")
-    )
-    status_labels = dict(Report.Status.choices)
     county_of = {}
     for library in libraries_now:
         county = tree.ancestor_at_level(library.pk, OrgUnit.Level.COUNTY)
@@ -90,23 +88,38 @@ def libraries(request: HttpRequest, network: str) -> HttpResponse:
         if found is None or found.pk not in county_of.values():
             raise Http404("No such county with libraries in that year.")
         libraries_now = [u for u in libraries_now if county_of[u.pk] == found.pk]
+        mine = {"unit_id__in": [u.pk for u in libraries_now]}  # one county's rows only, not the network's
+    population = dict(
+        PopulationServed.objects.filter(unit__network=net, year=year, **mine).values_list("unit_id", "persons")
+    )
+    statuses = dict(
+        Report.objects.filter(period__network=net, period__year=year, **mine)
+        .exclude(unit__level=OrgUnit.Level.BRANCH)
+        .values_list("unit_id", "status")
+    )
+    status_labels = dict(Report.Status.choices)
     overview = chosen is None and len(libraries_now) > LIST_LIMIT
-    branches = {} if overview else branches_of([u.pk for u in libraries_now], on)
     groups: dict[int | None, list[dict[str, Any]]] = {}
     for library in libraries_now:
         groups.setdefault(county_of[library.pk], []).append(
             {
                 "unit": library,
-                "branches": sorted_by_name(branches.get(library.pk, []), key=lambda u: u.name),
+                "branches": [],
                 "population": population.get(library.pk),
                 "status": statuses.get(library.pk),
                 "status_label": status_labels.get(statuses.get(library.pk, ""), ""),
             }
         )
+    shown, page = _one_page(groups, chosen, request.GET.get("lapa"))
+    if not overview:  # branches of the rows on the page only
+        listed = shown if shown is not None else [row for rows in groups.values() for row in rows]
+        branches = branches_of([row["unit"].pk for row in listed], on)
+        for row in listed:
+            row["branches"] = sorted_by_name(branches.get(row["unit"].pk, []), key=lambda u: u.name)
     counties = sorted_by_name([tree.units[pk] for pk in groups if pk is not None], key=lambda u: u.name)
-    grouped = [_group(county, groups[county.pk], overview) for county in counties]
+    grouped = [_group(county, groups[county.pk], overview, shown) for county in counties]
     if None in groups:
-        grouped.append(_group(None, groups[None], overview))
+        grouped.append(_group(None, groups[None], overview, shown))
     return render(
         request,
         "network/libraries.html",
@@ -118,10 +131,23 @@ def libraries(request: HttpRequest, network: str) -> HttpResponse:
             "library_count": len(libraries_now),
             "overview": overview,
             "chosen": chosen,
+            "page": page,
             "whole_network": access.sees_whole_network(request.user, net),
             "boundary_date": year_end(year),
         },
     )
+
+
+def _one_page(
+    groups: dict[int | None, list[dict[str, Any]]], chosen: str | None, raw_page: str | None
+) -> tuple[list[dict[str, Any]] | None, Page[dict[str, Any]] | None]:
+    """One county's rows in name order, a page of them when there are more than PAGE_ROWS; None
+    when a county was not chosen or all its rows fit."""
+    rows = next(iter(groups.values()), []) if chosen is not None and len(groups) == 1 else []
+    if len(rows) <= PAGE_ROWS:
+        return None, None
+    page = Paginator(sorted_by_name(rows, key=lambda row: row["unit"].name), PAGE_ROWS).get_page(raw_page)
+    return list(page.object_list), page
 
 
 @login_required

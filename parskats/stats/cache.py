@@ -28,6 +28,7 @@ from django.utils.translation import get_language
 
 from parskats.catalogue.models import Indicator, Survey
 from parskats.core import pagecache
+from parskats.network import timeline
 from parskats.network.models import Membership, Network, OrgUnit, PopulationServed
 from parskats.reporting.models import Narrative, Photo, Report, ReportingPeriod, Value
 
@@ -62,6 +63,7 @@ class _Store:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+        timeline.forget_maps()  # kept under the same counters (a restore brings old counters back)
 
 
 store = _Store()
@@ -71,26 +73,37 @@ def data_version(network_id: int) -> int:
     return DataVersion.objects.filter(network_id=network_id).values_list("counter", flat=True).first() or 0
 
 
-def data_changed(network_id: int | None = None, public: bool = True) -> None:
+def map_version(network_id: int) -> int:
+    return DataVersion.objects.filter(network_id=network_id).values_list("map_counter", flat=True).first() or 0
+
+
+def data_changed(network_id: int | None = None, public: bool = True, *, units: bool = True) -> None:
     """The figures of this network (of every network, with None) are out of date once the current
     transaction commits. `public=False` says the change cannot reach what a reader without a login
     sees (a draft's number): the tables are recomputed for the staff, but the public pages, which
-    count approved reports only, stay cached; on deadline day that is nearly every write."""
-    transaction.on_commit(lambda: _bump(network_id, public))
+    count approved reports only, stay cached; on deadline day that is nearly every write.
+    `units=False` says no unit or link changed, so the network's cached map (timeline) stands: bulk
+    writers (imports, demos) leave it True, the signals of single rows say what they changed."""
+    if units:  # its maps are forgotten now and kept again once `_bump` has moved the map counter
+        timeline.map_changed(network_id, settle_on_commit=False)
+    transaction.on_commit(lambda: _bump(network_id, public, units))
 
 
-def _bump(network_id: int | None, public: bool = True) -> None:
+def _bump(network_id: int | None, public: bool = True, units: bool = True) -> None:
     if public:
         pagecache.bump("figures")
+    moves = {"counter": F("counter") + 1, **({"map_counter": F("map_counter") + 1} if units else {})}
     if network_id is None:
-        DataVersion.objects.update(counter=F("counter") + 1)
+        DataVersion.objects.update(**moves)
         missing = Network.objects.exclude(pk__in=DataVersion.objects.values("network_id")).values_list("pk", flat=True)
         DataVersion.objects.bulk_create(
-            [DataVersion(network_id=pk, counter=1) for pk in missing], ignore_conflicts=True
+            [DataVersion(network_id=pk, counter=1, map_counter=1) for pk in missing], ignore_conflicts=True
         )
         return
-    if not DataVersion.objects.filter(network_id=network_id).update(counter=F("counter") + 1):
-        DataVersion.objects.get_or_create(network_id=network_id, defaults={"counter": 1})
+    if not DataVersion.objects.filter(network_id=network_id).update(**moves):
+        DataVersion.objects.get_or_create(network_id=network_id, defaults={"counter": 1, "map_counter": 1})
+    if units:
+        timeline.map_settled(network_id)
 
 
 def measured_tables(network: Network, survey: Survey, years: Sequence[int], scope: Scope = COUNTY) -> dict[int, Table]:
@@ -132,7 +145,7 @@ def _unit_network(unit_id: int) -> int | None:
 
 def _value_changed(instance: Value, **kwargs: object) -> None:
     network_id, public = _report_seen(instance.report_id)
-    data_changed(network_id, public)
+    data_changed(network_id, public, units=False)
 
 
 def _report_was_approved(instance: Report, raw: bool = False, **kwargs: object) -> None:
@@ -145,11 +158,11 @@ def _report_was_approved(instance: Report, raw: bool = False, **kwargs: object) 
 
 def _report_changed(instance: Report, **kwargs: object) -> None:
     public = instance.status == Report.Status.APPROVED or getattr(instance, "_parskats_was_approved", True)
-    data_changed(_network_of_period(instance.period_id), public)
+    data_changed(_network_of_period(instance.period_id), public, units=False)
 
 
 def _period_changed(instance: ReportingPeriod, **kwargs: object) -> None:
-    data_changed(instance.network_id)
+    data_changed(instance.network_id, units=False)
 
 
 def _unit_changed(instance: OrgUnit, **kwargs: object) -> None:
@@ -157,15 +170,15 @@ def _unit_changed(instance: OrgUnit, **kwargs: object) -> None:
 
 
 def _link_changed(instance: Membership, **kwargs: object) -> None:
-    data_changed(_unit_network(instance.child_id))
+    data_changed(_unit_network(instance.child_id))  # every network's maps when the unit is gone
 
 
 def _population_changed(instance: PopulationServed, **kwargs: object) -> None:
-    data_changed(_unit_network(instance.unit_id))
+    data_changed(_unit_network(instance.unit_id), units=False)
 
 
 def _catalogue_changed(**kwargs: object) -> None:
-    data_changed(None)
+    data_changed(None, units=False)
 
 
 def _story_changed(instance: Narrative | Photo, **kwargs: object) -> None:
@@ -200,6 +213,7 @@ def _unless_raw(receiver: Callable[..., None]) -> Callable[..., None]:
 
 
 def connect() -> None:
+    timeline.key_maps_on(map_version)  # the network maps are kept while this counter stands
     pre_save.connect(_report_was_approved, sender=Report, weak=False, dispatch_uid="figures-Report-pre_save")
     for model, receiver in RECEIVERS:
         for signal in (post_save, post_delete):

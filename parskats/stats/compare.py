@@ -76,7 +76,21 @@ def _float(number: Decimal | None) -> float | None:
 def year_change(current: Table, previous: Table, code: str, row_key: str = "total") -> Change:
     """The like-for-like change of an indicator or performance measure `code` for one row of
     `current` (its total by default) against `previous`: over the row's libraries (on the current
-    table's map) that gave a number in both years. The one place a change is computed."""
+    table's map) that gave a number in both years. The one place a change is computed.
+
+    Kept in the current table's memo: a cached national table is asked the same changes by every
+    reader of the dashboard, and each walks every library of the row (most of a warm request)."""
+    key = ("change", id(previous), code, row_key)
+    found = current.memo.get(key)
+    # The previous table is kept beside the change, so its id cannot be reused by another table.
+    if isinstance(found, tuple) and found[0] is previous:
+        return found[1]  # type: ignore[no-any-return]
+    change = _year_change(current, previous, code, row_key)
+    current.memo[key] = (previous, change)
+    return change
+
+
+def _year_change(current: Table, previous: Table, code: str, row_key: str) -> Change:
     row = current.total if row_key == "total" else current.row(row_key)
     ids = row.library_ids if row is not None else []
     before = previous.total if row_key == "total" else previous.row(row_key)
@@ -120,18 +134,8 @@ def _measure_change(
     )
     if top is None or bottom is None:
         return Change(None, None, 0, previous.year, cell, before_cell, measure.is_percent)
-    matched: list[tuple[LibraryValue, ...]] = []
-    for pk in ids:
-        found = (
-            current.inputs.get(pk, {}).get(top.code),
-            current.inputs.get(pk, {}).get(bottom.code),
-            previous.inputs.get(pk, {}).get(top.code),
-            previous.inputs.get(pk, {}).get(bottom.code),
-        )
-        if all(v is not None and v.code == "num" and v.number is not None and v.flag != RUN_ESTIMATE for v in found):
-            values = [v for v in found if v is not None]
-            if values[1].number and values[3].number:
-                matched.append(tuple(values))
+    now, then = _pairs(current, top.code, bottom.code), _pairs(previous, top.code, bottom.code)
+    matched: list[tuple[LibraryValue, ...]] = [now[pk] + then[pk] for pk in ids if pk in now and pk in then]
     if not matched:
         return Change(None, None, 0, previous.year, cell, before_cell, measure.is_percent)
 
@@ -150,6 +154,24 @@ def _measure_change(
         estimated=any(v.flag in ESTIMATES for m in matched for v in m),
         pending=any(not v.approved for m in matched for v in m),
     )
+
+
+def _pairs(table: Table, top: str, bottom: str) -> dict[int, tuple[LibraryValue, LibraryValue]]:
+    """Library id → its own numbers of a measure's two inputs, where it gave both and the bottom
+    one is not zero; once per table and measure, not once per row asked."""
+    key = ("pairs", top, bottom)
+    if key not in table.memo:
+        found = {}
+        for pk, inputs in table.inputs.items():
+            a, b = inputs.get(top), inputs.get(bottom)
+            if a is not None and b is not None and _own_number(a) and _own_number(b) and b.number:
+                found[pk] = (a, b)
+        table.memo[key] = found
+    return table.memo[key]  # type: ignore[return-value]
+
+
+def _own_number(value: LibraryValue) -> bool:
+    return value.code == "num" and value.number is not None and value.flag != RUN_ESTIMATE
 
 
 def _numbers(table: Table, indicator: Indicator) -> dict[int, LibraryValue]:

@@ -82,6 +82,9 @@ class DataVersion(models.Model):
         "network.Network", on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("network")
     )
     counter = models.PositiveBigIntegerField(_("changes"), default=0)
+    # Moves only when units or links change: the network maps (network/timeline.py) key on it, so
+    # a number typed into a form does not reload a national map of tens of thousands of units.
+    map_counter = models.PositiveBigIntegerField(_("changes to the map"), default=0)
 
     class Meta:
         verbose_name = _("data version")
