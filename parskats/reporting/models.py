@@ -37,7 +37,7 @@ class ReportingPeriod(models.Model):
     # The regions' deadline for approving their libraries' reports, where the network reviews on two
     # levels; empty: the Latvian rule's 1 May of the year after the reporting year.
     review_deadline = models.DateField(
-        _("region's review deadline"), null=True, blank=True, help_text=_("Empty: 1 May of the year after.")
+        _("areas' approval deadline"), null=True, blank=True, help_text=_("Empty: 1 May of the year after.")
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
 

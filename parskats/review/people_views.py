@@ -144,7 +144,7 @@ class PeriodForm(forms.ModelForm[ReportingPeriod]):
             self.add_error("deadline", _("The deadline is before the opening day."))
         review = data.get("review_deadline")
         if review and deadline and review < deadline:
-            self.add_error("review_deadline", _("The region's review deadline is before the libraries' deadline."))
+            self.add_error("review_deadline", _("The areas' approval deadline is before the libraries' deadline."))
         year = data.get("year")
         if year is not None and not 2000 <= year <= 2100:
             self.add_error("year", _("Enter a year between 2000 and 2100."))

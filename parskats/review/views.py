@@ -250,9 +250,14 @@ def _posted_text(request: AuthenticatedHttpRequest, key: str) -> str:
     return text
 
 
+NATIONAL_ACTIONS = ("accept", "return_to_area")
+
+
 def _act(request: AuthenticatedHttpRequest, network: str, report_id: int, action: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     report = access.get_report_for_review(request.user, net, report_id)
+    if action in NATIONAL_ACTIONS and not access.may_accept(request.user, net):
+        raise Http404("No such page.")  # an area's methodologist has no national level to act on
     url = reverse("review:review", args=[net.slug, report.pk])
     user = request.user
     try:

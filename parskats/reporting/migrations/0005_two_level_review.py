@@ -28,6 +28,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='reportingperiod',
             name='review_deadline',
-            field=models.DateField(blank=True, help_text='Empty: 1 May of the year after.', null=True, verbose_name="region's review deadline"),
+            field=models.DateField(blank=True, help_text='Empty: 1 May of the year after.', null=True, verbose_name="areas' approval deadline"),
         ),
     ]
