@@ -34,12 +34,12 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from parskats.accounts.models import User
+from parskats.accounts.models import Role, User
 from parskats.catalogue.models import NarrativeSection
 from parskats.reporting.models import Activity, Photo, ReportingPeriod
 from parskats.stats.models import ImputationRun, issue_token
 
-from .factories import World, matrix_objects, report_with, user
+from .factories import World, give_role, matrix_objects, report_with, user
 
 OK, LOGIN, REDIRECT, FORBIDDEN, NOT_FOUND, GONE_METHOD = "200", "login", "302", "403", "404", "405"
 INVALID = "400"  # a form posted with errors, shown again: the user got past the access check
@@ -94,6 +94,8 @@ WRITE_A_THEN_FORM = {**WRITE_A, "reporter_a": (REDIRECT, NOT_FOUND), "reporter_b
 # Reviewing library A's (or B's) 2021 report: the network's methodologist and the part's.
 REVIEW_A = {"anon": LOGIN, "methodologist": REDIRECT, "part_methodologist_a": (REDIRECT, NOT_FOUND),
             "part_methodologist_b": (NOT_FOUND, REDIRECT), "part_viewer_a": NOT_FOUND}  # fmt: skip
+NATIONAL = {"anon": LOGIN, "methodologist": REDIRECT, "part_methodologist_a": NOT_FOUND,
+            "part_methodologist_b": NOT_FOUND, "part_viewer_a": NOT_FOUND}  # fmt: skip
 # The board: the network's methodologist and viewers, and those of a part (who see that part).
 BOARD = {"part_methodologist_a": (OK, NOT_FOUND), "part_methodologist_b": (OK, NOT_FOUND),
          "part_viewer_a": (OK, NOT_FOUND)}  # fmt: skip
@@ -180,6 +182,14 @@ ACCESS: dict[str, Row] = {
         **REVIEW_A),
     "review:reopen": Row({**NETWORK, "report_id": "{report_a}"}, other={"report_id": "{report_b}"}, method="post",
         **REVIEW_A),
+    # The national level: the whole network's methodologist only (a draft report: refused, back to
+    # the review page); an area's methodologist has no national actions, not even on her own reports.
+    "review:accept": Row({**NETWORK, "report_id": "{report_a}"}, other={"report_id": "{report_b}"}, method="post",
+        **NATIONAL),
+    "review:return_to_area": Row({**NETWORK, "report_id": "{report_a}"}, other={"report_id": "{report_b}"},
+        method="post", data={"comment": "Lūdzu pārbaudiet."}, **NATIONAL),
+    "review:accept_many": Row(NETWORK, other={"network": "{other_network}"}, method="post", anon=LOGIN,
+        methodologist=(REDIRECT, NOT_FOUND), part_methodologist_a=NOT_FOUND, part_methodologist_b=NOT_FOUND),
     "review:feedback": Row({**NETWORK, "report_id": "{report_a}"}, other={"report_id": "{report_b}"}, **READ_A),
     "review:history": Row({**NETWORK, "report_id": "{report_a}"}, other={"report_id": "{report_b}"}, **READ_A),
     "review:value_history": Row({**NETWORK, "report_id": "{report_a}", "target": "users"},
@@ -402,6 +412,9 @@ def objects(world: World) -> dict[str, str]:
     activity = {"date": dt.date(2021, 5, 4), "mode": "in_person", "title": "Dzejas diena"}
     photo = {"image": "photos/x.jpg", "thumbnail": "photos/x-t.jpg", "width": 1, "height": 1, "alt_text": "Lasītava"}
     ReportingPeriod.objects.filter(pk=world.periods[2020].pk).update(status=ReportingPeriod.Status.OPEN)
+    # A methodologist over Valka county besides the personas: network "testa" reviews on two levels,
+    # so its whole network's methodologist has the national actions to be refused or allowed.
+    give_role(user("teritorija@example.org"), world.network, Role.Kind.ADMIN, world.valka)
     holder = user("token.holder@example.org")
     return imputation_runs({
         "period_2020": str(world.periods[2020].pk),

@@ -39,6 +39,8 @@ class AuditEntry(models.Model):
         PHOTO_REMOVED = "photo_removed", _("photo removed")
         PERIOD_ADDED = "period_added", _("reporting year added")
         PERIOD_CHANGED = "period_changed", _("reporting year changed")
+        NATIONAL_ACCEPTED = "national_accepted", _("accepted nationally")
+        NATIONAL_RETURNED = "national_returned", _("returned to the area by the national level")
         # People and the network
         ROLE_GRANTED = "role_granted", _("role granted")
         ROLE_REMOVED = "role_removed", _("role removed")

@@ -6,6 +6,7 @@ the database itself refuses a number together with a code, or a code without its
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from decimal import Decimal
 
@@ -14,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from parskats.core.freetext import SHORT_TEXT, STORY
+from parskats.core.freetext import SHORT_TEXT, STORY, TEXT
 from parskats.core.text import REPORT, to_html
 
 
@@ -33,6 +34,11 @@ class ReportingPeriod(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     opens_on = models.DateField(_("opens on"))
     deadline = models.DateField(_("deadline"))
+    # The regions' deadline for approving their libraries' reports, where the network reviews on two
+    # levels; empty: the Latvian rule's 1 May of the year after the reporting year.
+    review_deadline = models.DateField(
+        _("areas' approval deadline"), null=True, blank=True, help_text=_("Empty: 1 May of the year after.")
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
 
     class Meta:
@@ -47,8 +53,21 @@ class ReportingPeriod(models.Model):
     def __str__(self) -> str:
         return f"{self.survey} {self.year} ({self.network})"
 
+    @property
+    def region_deadline(self) -> dt.date:
+        """By when a region approves its libraries' reports (the national level's first day)."""
+        return self.review_deadline or dt.date(self.year + 1, 5, 1)
+
+
+class NationalStatus(models.TextChoices):
+    PENDING = "", pgettext_lazy("national review", "waiting")
+    ACCEPTED = "accepted", pgettext_lazy("national review", "accepted nationally")
+    RETURNED = "returned", pgettext_lazy("national review", "returned to the area")
+
 
 class Report(models.Model):
+    NationalStatus = NationalStatus
+
     class Status(models.TextChoices):
         # A context of their own: "atskaite" is feminine, while the same English words name the
         # region's annual review's (masculine) states.
@@ -72,6 +91,13 @@ class Report(models.Model):
     # When the methodologist first opened this submission; until then the reporter may withdraw it.
     opened_at = models.DateTimeField(_("opened for review"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    # The national level, after the region approved (review/national.py): pending (""), accepted, or
+    # returned to the region with the national methodologist's comment. Reopening clears it.
+    national_status = models.CharField(
+        _("national review"), max_length=16, choices=NationalStatus.choices, default=NationalStatus.PENDING, blank=True
+    )
+    accepted_at = models.DateTimeField(_("accepted nationally"), null=True, blank=True)
+    national_comment = models.TextField(_("national comment"), max_length=TEXT, blank=True)
 
     class Meta:
         verbose_name = _("report")

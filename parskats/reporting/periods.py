@@ -17,7 +17,7 @@ from parskats.network.models import Network, OrgUnit
 
 from .models import Report, ReportingPeriod
 
-PERIOD_FIELDS = ("opens_on", "deadline", "status")
+PERIOD_FIELDS = ("opens_on", "deadline", "review_deadline", "status")
 
 
 class PeriodRefused(Exception):
@@ -30,6 +30,7 @@ def _described(period: ReportingPeriod) -> dict[str, Any]:
         "year": period.year,
         "opens_on": period.opens_on.isoformat(),
         "deadline": period.deadline.isoformat(),
+        "review_deadline": period.review_deadline.isoformat() if period.review_deadline else None,
         "status": period.status,
     }
 
@@ -41,12 +42,26 @@ def _require_admin(user: AnyUser, network: Network) -> None:
 
 @transaction.atomic
 def add_period(
-    user: AnyUser, network: Network, *, survey: Survey, year: int, opens_on: dt.date, deadline: dt.date, status: str
+    user: AnyUser,
+    network: Network,
+    *,
+    survey: Survey,
+    year: int,
+    opens_on: dt.date,
+    deadline: dt.date,
+    status: str,
+    review_deadline: dt.date | None = None,
 ) -> ReportingPeriod:
     """Add a reporting year of a form to the network (the form has checked the dates and the year)."""
     _require_admin(user, network)
     period = ReportingPeriod(
-        network=network, survey=survey, year=year, opens_on=opens_on, deadline=deadline, status=status
+        network=network,
+        survey=survey,
+        year=year,
+        opens_on=opens_on,
+        deadline=deadline,
+        review_deadline=review_deadline,
+        status=status,
     )
     period.full_clean()
     period.save()

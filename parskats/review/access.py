@@ -62,3 +62,10 @@ def board_part(user: AnyUser, network: Network, year: int) -> set[int] | None:
 def require_admin(user: AnyUser, network: Network) -> None:
     if not is_network_admin(user, network):
         raise Http404("No such page.")
+
+
+def may_accept(user: AnyUser, network: Network) -> bool:
+    """National acceptance: the whole network's methodologist, where the network has two levels."""
+    from .national import two_level
+
+    return is_network_admin(user, network) and two_level(network)

@@ -13,7 +13,8 @@ from typing import Any
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from parskats.accounts.access import AnyUser
+from parskats.accounts.access import AnyUser, units_in_part
+from parskats.accounts.models import Role
 from parskats.audit.models import AuditEntry
 from parskats.core.collation import sort_key
 from parskats.network.models import OrgUnit
@@ -194,3 +195,76 @@ def next_waiting(user: AnyUser, period: ReportingPeriod, after: Report | None = 
     if after is not None:
         waiting = waiting.exclude(pk=after.pk)
     return waiting.order_by("submitted_at", "pk").first()
+
+
+@dataclass
+class AreaTally:
+    """One area of a two-level network on the national board: how far its libraries and its
+    methodologist are with the year."""
+
+    unit: OrgUnit | None  # None: the whole network
+    libraries: int = 0
+    reported: int = 0
+    approved: int = 0
+    accepted: int = 0
+    returned: int = 0
+    on_time: int = 0  # reported by the libraries' deadline
+    review_on_time: int = 0  # approved by the area's review deadline
+    acceptable: list[int] = field(default_factory=list)  # approved, not yet accepted: the bulk button's
+
+    def add(self, row: BoardRow, review_deadline: dt.date) -> None:
+        self.libraries += 1
+        self.reported += row.reported
+        self.on_time += row.on_time
+        report = row.report
+        if report is None or row.status != Report.Status.APPROVED:
+            return
+        self.approved += 1
+        if report.approved_at is not None and timezone.localdate(report.approved_at) <= review_deadline:
+            self.review_on_time += 1
+        if report.national_status == Report.NationalStatus.ACCEPTED:
+            self.accepted += 1
+        else:
+            self.acceptable.append(report.pk)
+            self.returned += report.national_status == Report.NationalStatus.RETURNED
+
+    @property
+    def reporting_rate(self) -> Decimal | None:
+        return Decimal(self.reported) / self.libraries if self.libraries else None
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return Decimal(self.on_time) / self.libraries if self.libraries else None
+
+    @property
+    def review_on_time_rate(self) -> Decimal | None:
+        return Decimal(self.review_on_time) / self.libraries if self.libraries else None
+
+
+def area_units(period: ReportingPeriod) -> list[OrgUnit]:
+    """The areas of the network that have a methodologist of their own, by name."""
+    ids = Role.objects.filter(network=period.network, kind=Role.Kind.ADMIN, unit__isnull=False).values("unit_id")
+    return sorted(OrgUnit.objects.filter(pk__in=ids), key=lambda u: sort_key(u.name))
+
+
+def national_rows(board: Board) -> list[AreaTally]:
+    """One row per area: its libraries in the year (on the year's last day) counted from the board."""
+    period = board.period
+    areas = area_units(period)
+    inside = {area.pk: units_in_part(period.network, {area.pk}, [period.year])[period.year] for area in areas}
+    tallies = []
+    for area in areas:
+        tally = AreaTally(unit=area)
+        for row in board.rows:
+            if row.unit.pk in inside[area.pk]:
+                tally.add(row, period.region_deadline)
+        tallies.append(tally)
+    return tallies
+
+
+def national_total(board: Board) -> AreaTally:
+    """The whole network's row of the national board: each library once."""
+    tally = AreaTally(unit=None)
+    for row in board.rows:
+        tally.add(row, board.period.region_deadline)
+    return tally

@@ -134,10 +134,11 @@ PERIOD_FORM_FIELDS = ("survey", "year", *PERIOD_FIELDS)
 class PeriodForm(forms.ModelForm[ReportingPeriod]):
     class Meta:
         model = ReportingPeriod
-        fields = ["survey", "year", "opens_on", "deadline", "status"]
+        fields = ["survey", "year", "opens_on", "deadline", "review_deadline", "status"]
         widgets = {
             "opens_on": forms.DateInput(attrs={"type": "date"}),
             "deadline": forms.DateInput(attrs={"type": "date"}),
+            "review_deadline": forms.DateInput(attrs={"type": "date"}),
         }
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
@@ -145,7 +146,7 @@ class PeriodForm(forms.ModelForm[ReportingPeriod]):
         self.instance.network = network
         # The fields ModelForm made from ReportingPeriod's ForeignKey and DateFields.
         cast(forms.ModelChoiceField[Survey], self.fields["survey"]).queryset = Survey.objects.all()
-        for name in ("opens_on", "deadline"):
+        for name in ("opens_on", "deadline", "review_deadline"):
             cast(forms.DateField, self.fields[name]).input_formats = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%Y."]
         if self.instance.pk:
             del self.fields["survey"]
@@ -156,6 +157,9 @@ class PeriodForm(forms.ModelForm[ReportingPeriod]):
         opens, deadline = data.get("opens_on"), data.get("deadline")
         if opens and deadline and deadline < opens:
             self.add_error("deadline", _("The deadline is before the opening day."))
+        review = data.get("review_deadline")
+        if review and deadline and review < deadline:
+            self.add_error("review_deadline", _("The areas' approval deadline is before the libraries' deadline."))
         year = data.get("year")
         if year is not None and not 2000 <= year <= 2100:
             self.add_error("year", _("Enter a year between 2000 and 2100."))

@@ -28,6 +28,14 @@ def require_status(report: Report, *allowed: str) -> None:
         )
 
 
+def require_not_accepted(report: Report) -> None:
+    if report.national_status == Report.NationalStatus.ACCEPTED:
+        raise WorkflowError(
+            _("%(library)s: the report is accepted nationally; reopen it only after the national level returns it.")
+            % {"library": report.unit.name}
+        )
+
+
 def clean_comment(report: Report, text: str, target: str) -> str:
     text = text.strip()
     if not text:

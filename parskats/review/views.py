@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from parskats.accounts.access import get_network_for_user, part_name, reviews_library
+from parskats.accounts.access import get_network_for_user, part_name, reviews_library, units_in_part
 from parskats.accounts.http import AuthenticatedHttpRequest
 from parskats.audit.models import AuditEntry
 from parskats.catalogue.models import Indicator, NarrativeSection
@@ -25,6 +25,7 @@ from parskats.network.models import Network
 from parskats.reporting.access import reports_for_user
 from parskats.reporting.models import Report, ReportingPeriod
 from parskats.reporting.submission import note_opening
+from parskats.review.national import accept_report, accept_reports, return_to_area, two_level
 from parskats.review.workflow import (
     WorkflowError,
     approve_report,
@@ -35,7 +36,16 @@ from parskats.review.workflow import (
 )
 
 from . import access
-from .board import NOT_STARTED, SORTS, build_board, filter_and_sort, next_waiting
+from .board import (
+    NOT_STARTED,
+    SORTS,
+    AreaTally,
+    build_board,
+    filter_and_sort,
+    national_rows,
+    national_total,
+    next_waiting,
+)
 from .export import board_workbook
 from .screen import review_rows
 
@@ -60,7 +70,17 @@ def _board_context(request: HttpRequest, net: Network) -> dict[str, Any]:
     period, years = _period(request, net)
     within = access.board_part(request.user, net, period.year)
     part = part_name(request.user, net) if within is not None else ""
-    board = build_board(period, within=within, name=part)
+    national: list[AreaTally] = []
+    total = area = whole = None
+    if within is None and two_level(net):
+        # The national board: a row per area, each opening the area's own board (?area=<code>).
+        whole = build_board(period)
+        national, total = national_rows(whole), national_total(whole)
+        area = next((t for t in national if t.unit is not None and t.unit.code == request.GET.get("area")), None)
+        if area is not None and area.unit is not None:
+            within = units_in_part(net, {area.unit.pk}, [period.year])[period.year]
+            part = area.unit.name
+    board = whole if whole is not None and area is None else build_board(period, within=within, name=part)
     status = request.GET.get("status", "")
     county = request.GET.get("county", "")
     sort = request.GET.get("sort", "name")
@@ -90,6 +110,11 @@ def _board_context(request: HttpRequest, net: Network) -> dict[str, Any]:
         ],
         "late": late,
         "part": part,
+        "two_level": two_level(net),
+        "national": national,
+        "area": area,
+        "national_total": total,
+        "may_accept": access.may_accept(request.user, net),
         "is_admin": access.may_approve_many(request.user, net),
         "clean_count": sum(r.clean for r in board.rows),
         "next_waiting": next_waiting(request.user, period),
@@ -153,6 +178,39 @@ def approve_many(request: AuthenticatedHttpRequest, network: str) -> HttpRespons
 
 
 @login_required
+@require_POST
+def accept_many(request: AuthenticatedHttpRequest, network: str) -> HttpResponse:
+    """Accept the chosen approved reports nationally, all or none (the national board's button)."""
+    net = get_network_for_user(request.user, network)
+    if not access.may_accept(request.user, net):
+        raise Http404("No such page.")
+    period, _years = _period(request, net)
+    back = reverse("review:board", args=[net.slug]) + f"?year={period.year}"
+    ids = request.POST.getlist("report")
+    if not ids:
+        messages.error(request, _("Choose the reports to accept."))
+        return redirect(back)
+    if not all(is_whole_number(i) for i in ids):
+        messages.error(request, _("The list of reports is malformed; nothing was accepted."))
+        return redirect(back)
+    reports = list(reports_for_user(request.user).filter(pk__in=ids, period=period))
+    if len(reports) != len(set(ids)):
+        messages.error(request, _("Some of the chosen reports are not in this year's list; nothing was accepted."))
+        return redirect(back)
+    try:
+        done = accept_reports(request.user, reports)
+    except WorkflowError as error:
+        messages.error(request, _("Nothing was accepted: %(reason)s") % {"reason": error})
+        return redirect(back)
+    messages.success(
+        request,
+        ngettext("%(count)d report accepted nationally.", "%(count)d reports accepted nationally.", len(done))
+        % {"count": len(done)},
+    )
+    return redirect(back)
+
+
+@login_required
 def review(request: AuthenticatedHttpRequest, network: str, report_id: int) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     report = access.get_report_for_review(request.user, net, report_id)
@@ -171,7 +229,15 @@ def review(request: AuthenticatedHttpRequest, network: str, report_id: int) -> H
             "narratives": report.narratives.select_related("section").order_by("section__order"),
             "pending": report.review_comments.filter(sent_at__isnull=True).count(),
             "can_review": report.status == Report.Status.SUBMITTED,
-            "can_reopen": report.status == Report.Status.APPROVED,
+            "can_reopen": report.status == Report.Status.APPROVED
+            and report.national_status != Report.NationalStatus.ACCEPTED,
+            "two_level": two_level(net),
+            "can_accept": access.may_accept(request.user, net)
+            and report.status == Report.Status.APPROVED
+            and report.national_status != Report.NationalStatus.ACCEPTED,
+            "can_return_to_area": access.may_accept(request.user, net)
+            and report.status == Report.Status.APPROVED
+            and report.national_status == Report.NationalStatus.PENDING,
             "open_errors": sum(f.is_error for f in findings),
             "open_unexplained": sum(f.unexplained for f in findings),
             "next_waiting": next_waiting(request.user, report.period, after=report),
@@ -188,9 +254,14 @@ def _posted_text(request: AuthenticatedHttpRequest, key: str) -> str:
     return text
 
 
+NATIONAL_ACTIONS = ("accept", "return_to_area")
+
+
 def _act(request: AuthenticatedHttpRequest, network: str, report_id: int, action: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     report = access.get_report_for_review(request.user, net, report_id)
+    if action in NATIONAL_ACTIONS and not access.may_accept(request.user, net):
+        raise Http404("No such page.")  # an area's methodologist has no national level to act on
     url = reverse("review:review", args=[net.slug, report.pk])
     user = request.user
     try:
@@ -212,6 +283,12 @@ def _act(request: AuthenticatedHttpRequest, network: str, report_id: int, action
         elif action == "reopen":
             reopen_report(user, report, _posted_text(request, "reason"))
             messages.success(request, _("The report is open for changes again."))
+        elif action == "accept":
+            accept_report(user, report)
+            messages.success(request, _("The report is accepted nationally."))
+        elif action == "return_to_area":
+            return_to_area(user, report, _posted_text(request, "comment"))
+            messages.success(request, _("The report was returned to its area with your comment."))
     except WorkflowError as error:
         messages.error(request, str(error))
     return redirect(url)
@@ -233,6 +310,18 @@ def return_view(request: AuthenticatedHttpRequest, network: str, report_id: int)
 @require_POST
 def approve(request: AuthenticatedHttpRequest, network: str, report_id: int) -> HttpResponse:
     return _act(request, network, report_id, "approve")
+
+
+@login_required
+@require_POST
+def accept(request: AuthenticatedHttpRequest, network: str, report_id: int) -> HttpResponse:
+    return _act(request, network, report_id, "accept")
+
+
+@login_required
+@require_POST
+def return_to_area_view(request: AuthenticatedHttpRequest, network: str, report_id: int) -> HttpResponse:
+    return _act(request, network, report_id, "return_to_area")
 
 
 @login_required

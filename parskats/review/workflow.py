@@ -3,6 +3,9 @@
     draft ──submit──▶ submitted ──return──▶ returned ──submit──▶ submitted (resubmitted)
                            └──approve──▶ approved (locked) ──reopen (reason)──▶ returned
 
+On two levels (review/national.py) the whole network's methodologist then accepts an approved
+report or returns it to the area; an accepted report cannot be reopened, a returned one can.
+
 Submitting is `reporting.submission.submit_report`. Each function here runs in one transaction,
 locks the report row, refuses a transition that is not allowed from the current status with a
 WorkflowError (a message for the user) and changes nothing then, writes an audit record with
@@ -33,6 +36,7 @@ from parskats.review.rules import (
     require_admin,
     require_clean,
     require_comments,
+    require_not_accepted,
     require_status,
 )
 
@@ -58,7 +62,17 @@ def _set_status(
     old = report.status
     report.status = new
     report.version += 1
-    report.save(update_fields=["status", "version", "approved_at", "updated_at"])
+    report.save(
+        update_fields=[
+            "status",
+            "version",
+            "approved_at",
+            "national_status",
+            "accepted_at",
+            "national_comment",
+            "updated_at",
+        ]
+    )
     entry = record(
         actor=user,
         channel=channel,
@@ -167,7 +181,10 @@ def reopen_report(user: User, report: Report, reason: str) -> Report:
     report = _locked(report)
     require_admin(user, report)
     require_status(report, Report.Status.APPROVED)
+    require_not_accepted(report)
     reason = clean_reason(reason)
     report.approved_at = None
+    # The national level's decision was about the approved report: a reopened one starts afresh.
+    report.national_status, report.accepted_at, report.national_comment = Report.NationalStatus.PENDING, None, ""
     queue_notices(user, report, [_set_status(user, report, Report.Status.RETURNED, note=reason)])
     return report

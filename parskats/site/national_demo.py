@@ -127,6 +127,55 @@ def _national_accounts(
     return accounts
 
 
+RETURNED_COMMENT = (
+    "Lietotāju skaits pieaudzis par trešdaļu, bet apmeklējumu skaits sarucis; lūdzu, pārbaudiet kopā ar "
+    "bibliotēku un atbildiet."
+)
+
+
+def _national_decisions(network: Network, today: dt.date) -> None:
+    """In the open year the national statistician has accepted some reports the regions approved and
+    returned one to its region, so the national board shows every state. Run again, it adds nothing."""
+    from django.utils import timezone
+
+    from parskats.audit.models import AuditEntry, record
+    from parskats.reporting.models import Report
+
+    year = demo_years(today)[-1]
+    statistician = Role.objects.filter(network=network, kind=Role.Kind.ADMIN, unit=None).first()
+    approved = list(
+        Report.objects.filter(period__network=network, period__year=year, status=Report.Status.APPROVED)
+        .select_related("unit")
+        .order_by("unit__code")
+    )
+    if statistician is None or any(r.national_status for r in approved):
+        return
+    now = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=1), dt.time(11)))
+    for report in approved:  # the regions approved them the day before the demo's today
+        if report.approved_at is None:
+            report.approved_at = now
+            report.save(update_fields=["approved_at"])
+    for index, report in enumerate(approved):
+        if index % 3 == 2:
+            continue  # waits for the national level
+        returned = index == 1
+        report.national_status = Report.NationalStatus.RETURNED if returned else Report.NationalStatus.ACCEPTED
+        report.national_comment = RETURNED_COMMENT if returned else ""
+        report.accepted_at = None if returned else now
+        report.save(update_fields=["national_status", "national_comment", "accepted_at"])
+        record(
+            actor=statistician.user,
+            channel=AuditEntry.Channel.FORM,
+            action=AuditEntry.Action.NATIONAL_RETURNED if returned else AuditEntry.Action.NATIONAL_ACCEPTED,
+            network=network,
+            report=report,
+            target="national_status",
+            old="",
+            new=report.national_status,
+            note=report.national_comment,
+        )
+
+
 def load_national_demo(survey: Survey, today: dt.date) -> list[DemoAccount]:
     """The national demo network; run again it adds only what is missing."""
     network, _ = Network.objects.get_or_create(slug=NATIONAL_SLUG, defaults={"name": NATIONAL_NAME, "is_demo": True})
@@ -134,5 +183,6 @@ def load_national_demo(survey: Survey, today: dt.date) -> list[DemoAccount]:
     _demo_reports(network, survey, libraries, today, PUBLIC_LIBRARIES + OTHER_LIBRARIES, OPEN_YEAR)
     accounts = _national_accounts(network, regions, libraries)
     load_review_demo(network)  # when each report came in, and its warnings explained
+    _national_decisions(network, today)
     data_changed(network.pk)  # values were bulk-created, which sends no signals
     return accounts
