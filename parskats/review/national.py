@@ -10,16 +10,14 @@ unit) besides the whole network's: the areas approve, the whole network's method
 A network without them has one level, and nothing here applies (`two_level`). The report stays
 approved, so locked for the library, at every national step. Each action runs in one transaction,
 locks the report row, refuses with a WorkflowError, writes a typed audit record and tells the area's
-methodologists by email once the transaction commits (`notify_area`).
+methodologists through the notices job queued when the transaction commits (`notify_area`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +27,7 @@ from parskats.audit.models import AuditEntry, record
 from parskats.network.models import Network
 from parskats.reporting.models import Report
 
-from .notifications import absolute, render_email
+from .notifications import Notice, queue_notices
 from .rules import WorkflowError, clean_comment, require_status
 
 __all__ = ["accept_report", "accept_reports", "notify_area", "return_to_area", "two_level"]
@@ -74,30 +72,17 @@ def area_methodologists(report: Report) -> list[User]:
     return sorted({p.pk: p for p in people}.values(), key=lambda p: p.pk)
 
 
-def notify_area(report: Report, template: str, actor: User, note: str = "") -> None:
-    """Email the area's methodologists about a national decision, once the transaction commits."""
-    network = report.period.network
-    context = {
-        "report": report,
-        "library": report.unit,
-        "year": report.period.year,
-        "actor": actor,
-        "note": note,
-        "url": absolute(reverse("review:review", args=[network.slug, report.pk])),
-    }
-    messages = [render_email(template, person, context) for person in area_methodologists(report)]
-    transaction.on_commit(lambda: _send(messages))
+def notify_area(report: Report, entry: AuditEntry, template: str) -> Notice | None:
+    """The notice of a national decision for the area's methodologists (sent by the notices job,
+    once each, like the libraries' notices; None when the area has nobody to tell)."""
+    to = [person.pk for person in area_methodologists(report)]
+    if not to:
+        return None
+    return {"report": report.pk, "entry": entry.pk, "template": template, "to": to, "comments": []}
 
 
-def _send(messages: list[EmailMessage]) -> None:
-    # A national decision tells an area's one or two methodologists: sent as the request commits,
-    # not (yet) through the libraries' notices job, which is keyed on the libraries' reporters.
-    if messages:
-        get_connection().send_messages(messages)
-
-
-def _record(user: User, report: Report, action: str, old: str, note: str = "") -> None:
-    record(
+def _record(user: User, report: Report, action: str, old: str, note: str = "") -> AuditEntry:
+    return record(
         actor=user,
         channel=AuditEntry.Channel.FORM,
         action=action,
@@ -113,6 +98,12 @@ def _record(user: User, report: Report, action: str, old: str, note: str = "") -
 @transaction.atomic
 def accept_report(user: User, report: Report) -> Report:
     """Accept an approved report nationally: its figures count at the national level from now on."""
+    report, notice = _accept(user, report)
+    queue_notices(user, report, [notice])
+    return report
+
+
+def _accept(user: User, report: Report) -> tuple[Report, Notice | None]:
     report = _locked(report)
     _require_national(user, report)
     _require_national_status(report, Report.NationalStatus.PENDING, Report.NationalStatus.RETURNED)
@@ -121,15 +112,18 @@ def accept_report(user: User, report: Report) -> Report:
     report.accepted_at = timezone.now()
     report.version += 1
     report.save(update_fields=["national_status", "accepted_at", "version", "updated_at"])
-    _record(user, report, AuditEntry.Action.NATIONAL_ACCEPTED, old)
-    notify_area(report, "national_accepted", user)
-    return report
+    entry = _record(user, report, AuditEntry.Action.NATIONAL_ACCEPTED, old)
+    return report, notify_area(report, entry, "national_accepted")
 
 
 @transaction.atomic
 def accept_reports(user: User, reports: Iterable[Report]) -> list[Report]:
-    """Accept several reports at once, all or none: one that cannot be accepted refuses the lot."""
-    return [accept_report(user, report) for report in sorted(reports, key=lambda r: r.pk)]
+    """Accept several reports at once, all or none: one that cannot be accepted refuses the lot.
+    The areas are told by one notices job for the lot."""
+    done = [_accept(user, report) for report in sorted(reports, key=lambda r: r.pk)]
+    if done:
+        queue_notices(user, done[0][0], [notice for _report, notice in done])
+    return [report for report, _notice in done]
 
 
 @transaction.atomic
@@ -146,6 +140,6 @@ def return_to_area(user: User, report: Report, comment: str) -> Report:
     report.accepted_at = None
     report.version += 1
     report.save(update_fields=["national_status", "national_comment", "accepted_at", "version", "updated_at"])
-    _record(user, report, AuditEntry.Action.NATIONAL_RETURNED, old, note=comment)
-    notify_area(report, "national_returned", user, comment)
+    entry = _record(user, report, AuditEntry.Action.NATIONAL_RETURNED, old, note=comment)
+    queue_notices(user, report, [notify_area(report, entry, "national_returned")])
     return report

@@ -148,6 +148,8 @@ def _context(report: Report, entry: AuditEntry, comment_ids: list[int]) -> dict[
         "comments": [c for c in comments if not c.target],
         "field_comments": [c for c in comments if c.target],
         "url": absolute(reverse("review:feedback", args=[report.period.network.slug, report.pk])),
+        # The national decisions go to the area's methodologists, who open the review page.
+        "review_url": absolute(reverse("review:review", args=[report.period.network.slug, report.pk])),
         "form_url": absolute(
             reverse("reporting:form", kwargs={"network": report.period.network.slug, "report": report.pk})
         ),
