@@ -1,0 +1,143 @@
+"""Regions as sites of their own (issue 18 item 3): each region of a national network has its own
+seminars, news (its own feed) and annual review, written by the region's methodologist and no one
+else's; the whole network's methodologist writes all of them. The national network here has two
+regions, Vidzeme (Valka county: Ērģeme) and Latgale (Balvu county: Rugāji)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from parskats.accounts.models import Role
+from parskats.network.models import Network, OrgUnit
+from parskats.reporting.models import Report, ReportingPeriod
+from parskats.seminar.agenda import RIGA
+from parskats.seminar.models import AgendaItem, Seminar
+
+from .conftest import client_for
+from .factories import give_role, link, report_with, unit, user
+
+pytestmark = pytest.mark.django_db
+START = dt.date(2015, 1, 1)
+
+
+@pytest.fixture
+def country(world):
+    net = Network.objects.create(name="Valsts tīkls", slug="valsts")
+    top = unit(net, "lv", OrgUnit.Level.COUNTRY, "Latvija")
+    vidzeme = unit(net, "vidzeme", OrgUnit.Level.REGION, "Vidzemes reģions")
+    latgale = unit(net, "latgale", OrgUnit.Level.REGION, "Latgales reģions")
+    valka = unit(net, "valka", OrgUnit.Level.COUNTY, "Valkas novads")
+    balvi = unit(net, "balvi", OrgUnit.Level.COUNTY, "Balvu novads")
+    for region in (vidzeme, latgale):
+        link(region, top, START)
+    link(valka, vidzeme, START)
+    link(balvi, latgale, START)
+    ergeme = unit(net, "ergeme", OrgUnit.Level.LIBRARY, "Ērģemes bibliotēka", OrgUnit.LibraryType.PUBLIC)
+    rugaji = unit(net, "rugaji", OrgUnit.Level.LIBRARY, "Rugāju bibliotēka", OrgUnit.LibraryType.PUBLIC)
+    link(ergeme, valka, START)
+    link(rugaji, balvi, START)
+    for year in (2020, 2021):
+        period = ReportingPeriod.objects.create(
+            network=net, survey=world.survey, year=year, opens_on=dt.date(year + 1, 1, 2),
+            deadline=dt.date(year + 1, 2, 15), status=ReportingPeriod.Status.OPEN,
+        )  # fmt: skip
+        for library, users in ((ergeme, 100 + year % 10), (rugaji, 300 + year % 10)):
+            report = report_with(library, period, users=users)
+            Report.objects.filter(pk=report.pk).update(status=Report.Status.APPROVED)
+    people = {
+        "vidzeme": user("vidzeme@example.org", "Vidzemes Metodiķe"),
+        "latgale": user("latgale@example.org", "Latgales Metodiķe"),
+        "valka_county": user("valka@example.org", "Valkas Metodiķe"),
+        "national": user("valsts@example.org", "Valsts Statistiķe"),
+        "ergeme_reporter": user("ergeme@example.org", "Ērģemes Atskaitītāja"),
+        "rugaji_reporter": user("rugaji@example.org", "Rugāju Atskaitītāja"),
+    }
+    give_role(people["vidzeme"], net, Role.Kind.ADMIN, vidzeme)
+    give_role(people["latgale"], net, Role.Kind.ADMIN, latgale)
+    give_role(people["valka_county"], net, Role.Kind.ADMIN, valka)
+    give_role(people["national"], net, Role.Kind.ADMIN)
+    give_role(people["ergeme_reporter"], net, Role.Kind.REPORTER, ergeme)
+    give_role(people["rugaji_reporter"], net, Role.Kind.REPORTER, rugaji)
+    return {"network": net, "vidzeme": vidzeme, "latgale": latgale, "people": people}
+
+
+def _seminar_post(region: OrgUnit | None, title: str = "Vidzemes seminārs") -> dict[str, str]:
+    start = (timezone.now() + dt.timedelta(days=30)).astimezone(RIGA).replace(hour=10, minute=0)
+    return {
+        "region": str(region.pk) if region else "",
+        "title": title,
+        "year": "2021",
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "place": "Valka",
+        "slot_minutes": "5",
+        "visibility": "participants",
+    }
+
+
+def _seminar(country, region: OrgUnit | None, title: str) -> Seminar:
+    from parskats.seminar.services import create_seminar
+
+    fields = {k: v for k, v in _seminar_post(region, title).items() if k not in ("region", "starts_at")}
+    fields.update(year=2021, slot_minutes=5, starts_at=timezone.now() + dt.timedelta(days=30))
+    return create_seminar(country["people"]["national"], country["network"], region=region, **fields)
+
+
+SEMINARS = "/n/valsts/seminars/"
+
+
+def test_a_region_methodologist_creates_her_region_seminar_with_only_its_libraries(country):
+    client = client_for(country["people"]["vidzeme"])
+    assert client.get(SEMINARS + "new/").status_code == 200
+    response = client.post(SEMINARS + "new/", _seminar_post(country["vidzeme"]))
+    seminar = Seminar.objects.get()
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert seminar.region == country["vidzeme"]
+    libraries = [i.title for i in seminar.agenda_items.filter(kind=AgendaItem.Kind.LIBRARY)]
+    assert libraries == ["Ērģemes bibliotēka"]
+    page = client.get(f"{SEMINARS}{seminar.pk}/")
+    assert [p.name for p in page.context["reporters"]] == ["Ērģemes Atskaitītāja"]  # the region's reporters only
+
+
+def test_a_region_methodologist_cannot_make_another_regions_or_the_whole_networks_seminar(country):
+    client = client_for(country["people"]["vidzeme"])
+    for region in (country["latgale"], None):
+        response = client.post(SEMINARS + "new/", _seminar_post(region))
+        assert response.status_code == 200 and "region" in response.context["form"].errors
+    assert not Seminar.objects.exists()
+
+
+def test_a_region_methodologist_edits_only_her_region_seminars(country):
+    own = _seminar(country, country["vidzeme"], "Vidzemes seminārs")
+    theirs = _seminar(country, country["latgale"], "Latgales seminārs")
+    national = _seminar(country, None, "Valsts seminārs")
+    client = client_for(country["people"]["vidzeme"])
+    assert client.get(f"{SEMINARS}{own.pk}/edit/").status_code == 200
+    assert client.get(f"{SEMINARS}{theirs.pk}/").status_code == 404  # another region's: not even read
+    assert client.get(f"{SEMINARS}{theirs.pk}/edit/").status_code == 404
+    assert client.get(f"{SEMINARS}{national.pk}/").status_code == 200  # the network's: read
+    assert client.get(f"{SEMINARS}{national.pk}/edit/").status_code == 404
+    listed = client.get(SEMINARS).content.decode()
+    assert "Vidzemes seminārs" in listed and "Valsts seminārs" in listed and "Latgales seminārs" not in listed
+    # A county methodologist inside the region reads the region's seminar but does not change it.
+    county = client_for(country["people"]["valka_county"])
+    assert county.get(f"{SEMINARS}{own.pk}/").status_code == 200
+    assert county.get(f"{SEMINARS}{own.pk}/edit/").status_code == 404
+    assert county.get(SEMINARS + "new/").status_code == 404
+    # The whole network's methodologist changes all of them.
+    national_client = client_for(country["people"]["national"])
+    for seminar in (own, theirs, national):
+        assert national_client.get(f"{SEMINARS}{seminar.pk}/edit/").status_code == 200
+
+
+def test_a_region_seminars_figures_cover_the_region(country):
+    from parskats.seminar.content import build_pack
+
+    pack = build_pack(_seminar(country, country["vidzeme"], "Vidzemes seminārs"))
+    assert [slide.name for slide in pack.libraries] == ["Ērģemes bibliotēka"]
+    assert [c.label for c in pack.completeness] == ["Valkas novads", "Vidzemes reģions"]
+    whole = build_pack(_seminar(country, None, "Valsts seminārs"))
+    assert [c.label for c in whole.completeness][-1] == "Reģions"
+    assert len(whole.libraries) == 2
