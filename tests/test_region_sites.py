@@ -141,3 +141,80 @@ def test_a_region_seminars_figures_cover_the_region(country):
     whole = build_pack(_seminar(country, None, "Valsts seminārs"))
     assert [c.label for c in whole.completeness][-1] == "Reģions"
     assert len(whole.libraries) == 2
+
+
+def _article_post(region: OrgUnit | None, title: str) -> dict[str, str]:
+    return {
+        "region": str(region.pk) if region else "",
+        "title": title,
+        "slug": "",
+        "lead": "",
+        "body": "Teksts.",
+        "signature": "",
+        "language": "lv",
+        "status": "published",
+        "publish_at": "",
+        "comments_open": "on",
+        "tags_text": "",
+    }
+
+
+def test_a_region_methodologist_writes_her_regions_news_only(country):
+    from parskats.news.models import Article
+
+    from .factories import article
+
+    client = client_for(country["people"]["vidzeme"])
+    response = client.post("/jaunumi/redakcija/valsts/jauns/", _article_post(country["vidzeme"], "Vidzemes ziņa"))
+    assert response.status_code == 302
+    own = Article.objects.get(title="Vidzemes ziņa")
+    assert own.region == country["vidzeme"]
+    for region in (country["latgale"], None):
+        refused = client.post("/jaunumi/redakcija/valsts/jauns/", _article_post(region, "Sveša ziņa"))
+        assert refused.status_code == 400 and "region" in refused.context["form"].errors
+    theirs = article(country["network"], "Latgales ziņa", region=country["latgale"])
+    national = article(country["network"], "Valsts ziņa")
+    assert client.get(f"/jaunumi/redakcija/raksts/{own.pk}/").status_code == 200
+    for other in (theirs, national):
+        assert client.get(f"/jaunumi/redakcija/raksts/{other.pk}/").status_code == 404
+        assert client.post(f"/jaunumi/redakcija/raksts/{other.pk}/", _article_post(None, "X")).status_code == 404
+    desk = client.get("/jaunumi/redakcija/").content.decode()
+    assert "Vidzemes ziņa" in desk and "Latgales ziņa" not in desk and "Valsts ziņa" not in desk
+    assert client.get("/jaunumi/redakcija/valsts/iestatijumi/").status_code == 404  # the network's settings
+    # A county methodologist is no editor of the region's news.
+    county = client_for(country["people"]["valka_county"])
+    assert county.get("/jaunumi/redakcija/").status_code == 404
+    assert county.get(f"/jaunumi/redakcija/raksts/{own.pk}/").status_code == 404
+    # The whole network's methodologist edits every article of it.
+    whole = client_for(country["people"]["national"])
+    for item in (own, theirs, national):
+        assert whole.get(f"/jaunumi/redakcija/raksts/{item.pk}/").status_code == 200
+
+
+def test_the_public_region_news_and_feeds_list_only_the_regions_published_articles(country):
+    from .factories import article
+
+    article(country["network"], "Vidzemes ziņa", region=country["vidzeme"])
+    article(country["network"], "Vidzemes melnraksts", region=country["vidzeme"], status="draft", publish_at=None)
+    article(country["network"], "Latgales ziņa", region=country["latgale"])
+    article(country["network"], "Valsts ziņa")
+    anonymous = client_for(None)
+    for address in ("/jaunumi/regions/valsts/vidzeme/", "/jaunumi/regions/valsts/vidzeme/rss/",
+                    "/jaunumi/regions/valsts/vidzeme/atom/"):  # fmt: skip
+        response = anonymous.get(address)
+        text = response.content.decode()
+        assert response.status_code == 200, address
+        assert "Vidzemes ziņa" in text and "Latgales ziņa" not in text and "Valsts ziņa" not in text
+        assert "Vidzemes melnraksts" not in text
+    page = anonymous.get("/jaunumi/regions/valsts/vidzeme/").content.decode()
+    assert "Jaunumi: Vidzemes reģions" in page and "/jaunumi/regions/valsts/vidzeme/rss/" in page
+    # The whole list names each article's region, linked to its own news; the article page too.
+    listed = anonymous.get("/jaunumi/").content.decode()
+    assert 'href="/jaunumi/regions/valsts/latgale/"' in listed
+    assert (
+        'href="/jaunumi/regions/valsts/vidzeme/"'
+        in anonymous.get(f"/jaunumi/{timezone.localdate().year}/vidzemes-zina/").content.decode()
+    )
+    for unknown in ("/jaunumi/regions/valsts/nav/", "/jaunumi/regions/nav/vidzeme/rss/",
+                    "/jaunumi/regions/valsts/valka/atom/", "/jaunumi/regions/valsts/ergeme/"):  # fmt: skip
+        assert anonymous.get(unknown).status_code == 404, unknown
