@@ -6,8 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +18,7 @@ from parskats.stats.aggregate import StatsError
 from . import access
 from .document import Document, build_document
 from .docx_export import render_docx
+from .links import file_stem, job_subject, parse_subject, review_url
 from .models import AnnualReview
 from .pdf_export import render_pdf
 
@@ -29,13 +28,18 @@ FILES = [("docx", "lv"), ("pdf", "lv"), ("docx", "en"), ("pdf", "en")]
 
 def start_exports(actor: Any, review: AnnualReview) -> Job:
     title = _("Annual review %(year)s: DOCX and PDF") % {"year": review.year}
-    return job_actions.start(actor, KIND, review.network, str(review.year), title, {})
+    return job_actions.start(actor, KIND, review.network, job_subject(review), title, {})
 
 
 def run(job: Job, progress: Progress) -> dict[str, Any]:
+    year, region = parse_subject(job.subject)
+    reviews = (
+        AnnualReview.objects.filter(network=job.network, year=year, region__code=region)
+        if region is not None
+        else AnnualReview.objects.filter(network=job.network, year=year, region__isnull=True)
+    )
     review = (
-        AnnualReview.objects.filter(network=job.network, year=int(job.subject))
-        .select_related("network", "survey")
+        reviews.select_related("network", "survey", "region")
         .order_by("survey__code")
         .first()
     )
@@ -49,7 +53,7 @@ def run(job: Job, progress: Progress) -> dict[str, Any]:
             document = documents.get(language) or build_document(review, language)
             documents[language] = document
             body = render_docx(document) if fmt == "docx" else render_pdf(document)
-            contents[f"{slugify(review.network.slug)}-parskats-{review.year}-{language}.{fmt}"] = body
+            contents[f"{file_stem(review)}-{language}.{fmt}"] = body
     except StatsError as error:
         raise JobFailed([str(error)]) from None
     progress(_("Writing the files"), 4, 5)
@@ -60,14 +64,16 @@ def run(job: Job, progress: Progress) -> dict[str, Any]:
 
 def may_see(user: Any, job: Job) -> bool:
     try:
-        access.get_review_for_user(user, job.network.slug, int(job.subject))
+        year, region = parse_subject(job.subject)
+        access.get_review_for_user(user, job.network.slug, year, region=region)
     except Http404:
         return False
     return True
 
 
 def back_url(job: Job) -> str:
-    return reverse("yearbook:editor", args=[job.network.slug, int(job.subject)])
+    year, region = parse_subject(job.subject)
+    return review_url("editor", job.network.slug, year, region)
 
 
 KIND_SPEC = Kind(code=KIND, label=gettext_lazy("Annual review"), run=run, may_see=may_see, back_url=back_url)
