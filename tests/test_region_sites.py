@@ -218,3 +218,72 @@ def test_the_public_region_news_and_feeds_list_only_the_regions_published_articl
     for unknown in ("/jaunumi/regions/valsts/nav/", "/jaunumi/regions/nav/vidzeme/rss/",
                     "/jaunumi/regions/valsts/valka/atom/", "/jaunumi/regions/valsts/ergeme/"):  # fmt: skip
         assert anonymous.get(unknown).status_code == 404, unknown
+
+
+REVIEWS = "/n/valsts/annual-review/"
+
+
+def test_a_region_methodologist_starts_and_edits_her_regions_review_of_its_libraries_only(country):
+    from parskats.yearbook.models import AnnualReview
+
+    client = client_for(country["people"]["vidzeme"])
+    index = client.get(REVIEWS)
+    assert index.status_code == 200
+    assert [name for _region, name, _years in index.context["starts"]] == ["Vidzemes reģions"]
+    response = client.post(REVIEWS, {"year": "2021", "region": "vidzeme"})
+    review = AnnualReview.objects.get()
+    assert review.region == country["vidzeme"] and response["Location"] == f"{REVIEWS}r/vidzeme/2021/"
+    page = client.get(f"{REVIEWS}r/vidzeme/2021/")
+    assert page.status_code == 200
+    outline = page.context["outline"]
+    assert [unit.name for unit in outline.current.units.values()] == ["Ērģemes bibliotēka"]
+    assert "Rugāju bibliotēka" not in page.content.decode()
+    # Not another region's review, nor the whole network's.
+    for code in ("latgale", None):
+        assert client.post(REVIEWS, {"year": "2021", "region": code or ""}).status_code == 404
+    assert AnnualReview.objects.count() == 1
+    assert client.get(f"{REVIEWS}r/latgale/2021/").status_code == 404
+    assert client.get(f"{REVIEWS}r/nav/2021/").status_code == 404
+    assert client.get(f"{REVIEWS}r/valka/2021/").status_code == 404  # a county is not a region
+    assert client.get(f"{REVIEWS}2021/").status_code == 404
+    # Latgale's methodologist does not see Vidzeme's.
+    other = client_for(country["people"]["latgale"])
+    assert other.get(f"{REVIEWS}r/vidzeme/2021/").status_code == 404
+    assert other.post(f"{REVIEWS}r/vidzeme/2021/texts/", {"version": "1", "title_lv": "X"}).status_code == 404
+
+
+def test_the_national_summary_lists_each_regions_figures_and_its_published_review(country, monkeypatch):
+    from parskats.yearbook.models import AnnualReview
+    from parskats.yearbook.workflow import create_review
+
+    net, survey = country["network"], ReportingPeriod.objects.filter(network=country["network"]).first().survey
+    national = create_review(None, net, survey, 2021)
+    vidzeme = create_review(None, net, survey, 2021, country["vidzeme"])
+    AnnualReview.objects.filter(pk=vidzeme.pk).update(
+        status=AnnualReview.Status.PUBLISHED, published_at=timezone.now(), summary="Vidzemē lasīja vairāk."
+    )
+    create_review(None, net, survey, 2021, country["latgale"])
+    page = client_for(country["people"]["national"]).get(f"{REVIEWS}2021/")
+    found = page.context["regions_summary"]
+    assert [line.region.name for line in found.lines] == ["Latgales reģions", "Vidzemes reģions"]
+    assert [(line.libraries, line.reports) for line in found.lines] == [(1, 1), (1, 1)]
+    assert found.lines[1].public_url == f"{REVIEWS}r/vidzeme/2021/public/"
+    assert found.lines[0].public_url == ""  # a draft is not linked for the public
+    AnnualReview.objects.filter(pk=national.pk).update(status=AnnualReview.Status.PUBLISHED)
+    public = client_for(None).get(f"{REVIEWS}2021/public/").content.decode()
+    assert "Vidzemē lasīja vairāk." in public and f"{REVIEWS}r/vidzeme/2021/public/" in public
+    assert client_for(None).get(f"{REVIEWS}r/vidzeme/2021/public/").status_code == 200
+    assert client_for(None).get(f"{REVIEWS}r/latgale/2021/public/").status_code == 404
+    # One aggregation, by region, for every region's line.
+    import parskats.stats.aggregate as core
+    from parskats.yearbook.summary import national_summary
+
+    calls, real = [], core.aggregate_years
+
+    def counting(network, survey, years, scope=core.COUNTY):
+        calls.append(scope.group_by)
+        return real(network, survey, years, scope)
+
+    monkeypatch.setattr(core, "aggregate_years", counting)
+    national_summary(national)
+    assert calls == ["region"]

@@ -38,11 +38,7 @@ def run(job: Job, progress: Progress) -> dict[str, Any]:
         if region is not None
         else AnnualReview.objects.filter(network=job.network, year=year, region__isnull=True)
     )
-    review = (
-        reviews.select_related("network", "survey", "region")
-        .order_by("survey__code")
-        .first()
-    )
+    review = reviews.select_related("network", "survey", "region").order_by("survey__code").first()
     if review is None:
         raise JobFailed([_("The annual review no longer exists.")])
     contents: dict[str, bytes] = {}

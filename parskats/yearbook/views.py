@@ -30,6 +30,7 @@ from .links import file_stem, job_subject, url_of
 from .models import AnnualReview
 from .outline import build_outline
 from .pdf_export import render_pdf
+from .summary import national_summary
 
 FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -46,10 +47,7 @@ def download_links(review: AnnualReview, public: bool = False) -> list[tuple[str
         ("docx", "en"): _("DOCX in English"),
         ("pdf", "en"): _("PDF in English"),
     }
-    return [
-        (label, url_of(review, name, fmt) + f"?lang={lang}")
-        for (fmt, lang), label in labels.items()
-    ]
+    return [(label, url_of(review, name, fmt) + f"?lang={lang}") for (fmt, lang), label in labels.items()]
 
 
 def _language(request: HttpRequest) -> str:
@@ -127,6 +125,8 @@ def _editor(
         "posted": posted or {},
         "downloads": download_links(review),
         "export_jobs": jobs_of_subject(request.user, review.network, EXPORTS_JOB, job_subject(review)),
+        "regions_summary": national_summary(review, _language(request)),
+        "readable_regions": {region.pk for region in access.readable_regions(request.user, review.network)},
     }
     return render(request, "yearbook/editor.html", context, status=status)
 
@@ -337,6 +337,7 @@ def public(request: HttpRequest, network: str, year: int, region: str | None = N
             "review": review,
             "doc": document,
             "downloads": download_links(review, public=True),
+            "regions_summary": national_summary(review, _language(request)),
         },
     )
 
