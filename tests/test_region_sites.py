@@ -287,3 +287,28 @@ def test_the_national_summary_lists_each_regions_figures_and_its_published_revie
     monkeypatch.setattr(core, "aggregate_years", counting)
     national_summary(national)
     assert calls == ["region"]
+
+
+def test_the_public_site_can_be_browsed_by_region(country):
+    from parskats.yearbook.models import AnnualReview
+    from parskats.yearbook.workflow import create_review
+
+    from .factories import article
+
+    survey = ReportingPeriod.objects.filter(network=country["network"]).first().survey
+    review = create_review(None, country["network"], survey, 2021, country["vidzeme"])
+    AnnualReview.objects.filter(pk=review.pk).update(status=AnnualReview.Status.PUBLISHED)
+    article(country["network"], "Vidzemes ziņa", region=country["vidzeme"])
+    anonymous = client_for(None)
+    home = anonymous.get("/").content.decode()
+    for address in ("/skaitli/valsts/teritorija/vidzeme/", "/jaunumi/regions/valsts/vidzeme/",
+                    "/jaunumi/regions/valsts/vidzeme/rss/", "/n/valsts/annual-review/r/vidzeme/2021/public/",
+                    "/skaitli/valsts/teritorija/latgale/", "/jaunumi/regions/valsts/latgale/"):  # fmt: skip
+        assert f'href="{address}"' in home, address
+        assert anonymous.get(address).status_code == 200, address
+    figures = anonymous.get("/skaitli/valsts/").content.decode()
+    assert 'href="/jaunumi/regions/valsts/latgale/"' in figures
+    assert 'href="/n/valsts/annual-review/published/#region-vidzeme"' in figures
+    published = anonymous.get("/n/valsts/annual-review/published/").content.decode()
+    assert 'id="region-vidzeme"' in published and "/n/valsts/annual-review/r/vidzeme/2021/public/" in published
+    assert anonymous.get("/skaitli/valsts/teritorija/nav/").status_code == 404

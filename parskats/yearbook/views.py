@@ -19,6 +19,7 @@ from parskats.core.downloads import attachment
 from parskats.core.freetext import is_whole_number
 from parskats.core.pagecache import public_page
 from parskats.jobs.access import jobs_of_subject
+from parskats.network.models import OrgUnit
 from parskats.stats.aggregate import StatsError, default_survey, survey_years
 
 from . import access, workflow
@@ -322,7 +323,12 @@ def published(request: HttpRequest, network: str) -> HttpResponse:
     net, reviews = access.published_reviews(network)
     language = _language(request)
     rows = [(review, review.title(language), download_links(review, public=True)) for review in reviews]
-    return render(request, "yearbook/published.html", {"network": net, "rows": rows})
+    # A network of regions: the national summaries, then each region's own reviews under its name.
+    regions = list(OrgUnit.objects.filter(network=net, level=OrgUnit.Level.REGION).order_by("name"))
+    groups = [(region, [row for row in rows if row[0].region_id == region.pk]) for region in regions]
+    national = [row for row in rows if row[0].region_id is None]
+    context = {"network": net, "rows": national if regions else rows, "groups": groups}
+    return render(request, "yearbook/published.html", context)
 
 
 @public_page("yearbook", "figures")
