@@ -174,6 +174,8 @@ def matrix_objects(world: World) -> dict[str, str]:
 
     for year in (2020, 2021):
         create_review(None, world.network, world.survey, year)
+    for year in (2020, 2021):
+        create_review(None, world.network, world.survey, year, world.region)  # the region's own
     AnnualReview.objects.filter(network=world.network, year=2020).update(
         status=AnnualReview.Status.PUBLISHED, published_at=timezone.now()
     )
@@ -201,6 +203,7 @@ def matrix_objects(world: World) -> dict[str, str]:
     )
     return {
         "school": world.school.code,
+        "region": world.region.code,
         "seminar": str(own_seminar.pk),
         "other_seminar": str(other_seminar.pk),
         "item": str(own_seminar.agenda_items.get().pk),

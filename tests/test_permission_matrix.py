@@ -81,6 +81,15 @@ class Row:
 
 
 NETWORK = {"network": "{network}"}
+# Who reads a region's own review: the whole network's methodologist and viewer, and the people with
+# roles over the region's counties (not its reporters, who see only what is published).
+REGION_READERS = {
+    "methodologist": OK,
+    "viewer": OK,
+    "part_methodologist_a": OK,
+    "part_methodologist_b": OK,
+    "part_viewer_a": OK,
+}
 REPORT_A = {**NETWORK, "report": "{report_a}"}
 REPORT_B = {"report": "{report_b}"}
 # Changing a report: its library's reporter and the methodologist only.
@@ -317,7 +326,7 @@ ACCESS: dict[str, Row] = {
     # Annual review: the methodologist edits, viewers read and download, reporters and the
     # public see the published review only (2020 is published, 2021 a draft).
     "yearbook:index": Row(NETWORK, anon=LOGIN, reporter_a=REDIRECT, reporter_b=REDIRECT, methodologist=OK,
-        viewer=OK),
+        viewer=OK, part_methodologist_a=OK, part_methodologist_b=OK, part_viewer_a=OK),
     "yearbook:published": Row(NETWORK, default=OK),
     "yearbook:editor": Row({**NETWORK, "year": "2021"}, anon=LOGIN, methodologist=OK, viewer=OK),
     "yearbook:section": Row({**NETWORK, "year": "2021", "code": "general"}, anon=LOGIN, methodologist=OK, viewer=OK),
@@ -334,6 +343,33 @@ ACCESS: dict[str, Row] = {
     "jobs:cancel": Row({**NETWORK, "job": "{job}"}, other={"network": "{other_network}", "job": "{other_job}"},
         method="post", anon=LOGIN, methodologist=(REDIRECT, NOT_FOUND), other_methodologist=(NOT_FOUND, REDIRECT)),
     "yearbook:public": Row({**NETWORK, "year": "2020"}, other={"year": "2021"}, default=(OK, NOT_FOUND)),
+    # A region's own review (issue 18): the region "region" of network "testa" (2021 a draft, 2020
+    # published). The part personas hold roles over counties in it: they read its review like the
+    # whole network's viewer, and none of them writes it (a county's methodologist is not the region's).
+    "yearbook:region_editor": Row({**NETWORK, "region": "{region}", "year": "2021"}, anon=LOGIN, **REGION_READERS),
+    "yearbook:region_section": Row({**NETWORK, "region": "{region}", "year": "2021", "code": "general"},
+        anon=LOGIN, **REGION_READERS),
+    "yearbook:region_history": Row({**NETWORK, "region": "{region}", "year": "2021"}, anon=LOGIN, **REGION_READERS),
+    "yearbook:region_export": Row({**NETWORK, "region": "{region}", "year": "2021", "fmt": "docx"}, anon=LOGIN,
+        **REGION_READERS),
+    "yearbook:region_texts": Row({**NETWORK, "region": "{region}", "year": "2021"}, method="post", anon=LOGIN,
+        methodologist=INVALID),
+    "yearbook:region_status": Row({**NETWORK, "region": "{region}", "year": "2021"}, method="post", anon=LOGIN,
+        methodologist=REDIRECT),
+    "yearbook:region_export_job": Row({**NETWORK, "region": "{region}", "year": "2021"}, method="post",
+        anon=LOGIN, methodologist=REDIRECT, viewer=REDIRECT, part_methodologist_a=REDIRECT,
+        part_methodologist_b=REDIRECT, part_viewer_a=REDIRECT),
+    "yearbook:region_public": Row({**NETWORK, "region": "{region}", "year": "2020"}, other={"year": "2021"},
+        default=(OK, NOT_FOUND)),
+    "yearbook:region_public_download": Row({**NETWORK, "region": "{region}", "year": "2020", "fmt": "docx"},
+        other={"year": "2021"}, default=(OK, NOT_FOUND)),
+    # A region's public news and feeds, for anyone; another network's region is a 404.
+    "news:region": Row({**NETWORK, "code": "{region}"}, other={"network": "{other_network}"},
+        default=(OK, NOT_FOUND)),
+    "news:region_rss": Row({**NETWORK, "code": "{region}"}, other={"network": "{other_network}"},
+        default=(OK, NOT_FOUND)),
+    "news:region_atom": Row({**NETWORK, "code": "{region}"}, other={"network": "{other_network}"},
+        default=(OK, NOT_FOUND)),
     "yearbook:public_download": Row({**NETWORK, "year": "2020", "fmt": "docx"}, other={"year": "2021"},
         default=(OK, NOT_FOUND)),
     # US PLS import belongs to the us-pls network only: nobody gets it under "testa".
@@ -365,7 +401,8 @@ ADMIN_POST = {"anon": LOGIN, "methodologist": (INVALID, NOT_FOUND), "other_metho
 ADMIN_FORM = {"anon": LOGIN, "methodologist": (OK, NOT_FOUND), "other_methodologist": (NOT_FOUND, OK)}
 POSTS: dict[str, Row] = {
     "yearbook:index": Row(NETWORK, method="post", anon=LOGIN, reporter_a=REDIRECT, reporter_b=REDIRECT,
-        methodologist=REDIRECT),
+        methodologist=REDIRECT, part_methodologist_a=NOT_FOUND, part_methodologist_b=NOT_FOUND,
+        part_viewer_a=NOT_FOUND),
     "yearbook:section": Row({**NETWORK, "year": "2021", "code": "general"}, method="post", anon=LOGIN,
         methodologist=INVALID),
     "yearbook:history": Row({**NETWORK, "year": "2021"}, method="post", anon=LOGIN, methodologist=REDIRECT),

@@ -171,3 +171,45 @@ def get_library_for_user(user: AnyUser, network: Network, code: str, write: bool
         return queryset.get(code=code)
     except OrgUnit.DoesNotExist:
         raise Http404("No such library.") from None
+
+
+def managed_regions(user: AnyUser, network: Network) -> QuerySet[OrgUnit]:
+    """The regions whose own seminars, news and annual review this user writes: every region of the
+    network for its whole methodologist, else the regions her methodologist's roles are held over."""
+    regions = OrgUnit.objects.filter(network=network, level=OrgUnit.Level.REGION)
+    if is_network_admin(user, network):
+        return regions
+    return regions.filter(pk__in=part_roots(user, network, (Role.Kind.ADMIN,)))
+
+
+def manages_region(user: AnyUser, network: Network, region: OrgUnit | None) -> bool:
+    """Writes a region's own things (region given) or the whole network's (None)."""
+    if is_network_admin(user, network):
+        return True
+    return (
+        region is not None
+        and region.network_id == network.pk
+        and managed_regions(user, network).filter(pk=region.pk).exists()
+    )
+
+
+def regions_read(user: AnyUser, network: Network) -> set[int] | None:
+    """The regions whose own things a person with a role over part of the map reads: the regions her
+    roles are held over or lie in (on today's map). None: no such limit (the whole network's people,
+    reporters, who read every region's)."""
+    if sees_whole_network(user, network) or not reads_part(user, network):
+        return None
+    from parskats.network.timeline import ancestry
+
+    found: set[int] = set()
+    for unit in OrgUnit.objects.filter(pk__in=part_roots(user, network)):
+        found.update(u.pk for u in [unit, *ancestry(unit)] if u.level == OrgUnit.Level.REGION)
+    return found
+
+
+def get_region(network: Network, code: str) -> OrgUnit:
+    """A region of the network by its code; 404 for anything else."""
+    try:
+        return OrgUnit.objects.get(network=network, level=OrgUnit.Level.REGION, code=code)
+    except OrgUnit.DoesNotExist:
+        raise Http404("No such region.") from None

@@ -3,6 +3,7 @@ Each change runs in one transaction with its audit record; views only call these
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +14,7 @@ from parskats.accounts.models import User
 from parskats.audit.models import AuditEntry, record
 from parskats.network.models import Network
 
+from .access import may_edit_article
 from .models import Article, ArticleImage, Editor, Tag
 
 
@@ -55,9 +57,15 @@ def tags_for(names: list[str]) -> list[Tag]:
 
 @transaction.atomic
 def save_article(user: AnyUser, article: Article, tag_names: list[str]) -> Article:
-    """Save an article the form has validated; a published article without a time is published now."""
+    """Save an article the form has validated; a published article without a time is published now.
+    A region's methodologist saves her region's articles only (before and after the change)."""
     created = article.pk is None
-    old_status = None if created else Article.objects.get(pk=article.pk).status
+    stored = None if created else Article.objects.select_for_update().select_related("region").get(pk=article.pk)
+    old_status = stored.status if stored is not None else None
+    if not may_edit_article(user, article.network, article.region) or (
+        stored is not None and not may_edit_article(user, stored.network, stored.region)
+    ):
+        raise PermissionDenied("Not this person's article to write.")
     if not article.slug:
         article.slug = unique_slug(article.title, exclude_pk=article.pk)
     if article.status == Article.Status.PUBLISHED and article.publish_at is None:

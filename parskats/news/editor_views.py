@@ -32,12 +32,19 @@ def desk(request: HttpRequest) -> HttpResponse:
     articles = access.articles_for_editor(request.user).order_by("-updated_at")
     page = Paginator(articles, 25).get_page(request.GET.get("lapa"))
     pending = access.comments_for_moderator(request.user).filter(status=Comment.Status.PENDING).count()
-    networks = list(access.editable_networks(request.user))
-    return render(request, "news/desk.html", {"page": page, "pending": pending, "networks": networks})
+    networks = list(access.writable_networks(request.user))
+    managed = [n for n in networks if access.manages_editors(request.user, n)]
+    context = {"page": page, "pending": pending, "networks": networks, "managed": managed}
+    return render(request, "news/desk.html", context)
+
+
+def _form(request: HttpRequest, article: Article, data: object = None) -> ArticleForm:
+    regions = access.article_regions(request.user, article.network)
+    return ArticleForm(data, instance=article, regions=regions, whole=access.is_editor(request.user, article.network))
 
 
 def _edit(request: HttpRequest, article: Article) -> HttpResponse:
-    form = ArticleForm(request.POST or None, instance=article)
+    form = _form(request, article, request.POST or None)
     if request.method == "POST" and form.is_valid():
         saved = save_article(request.user, form.save(commit=False), form.cleaned_data["tags_text"])
         messages.success(request, _("The article is saved."))
@@ -77,7 +84,7 @@ def image_add(request: HttpRequest, article_id: int) -> HttpResponse:
         )
         messages.success(request, _("The image is added."))
         return redirect("news:edit", article.pk)
-    context = {"form": ArticleForm(instance=article), "article": article, "image_form": form}
+    context = {"form": _form(request, article), "article": article, "image_form": form}
     context["images"] = list(article.images.all())
     return render(request, "news/edit.html", context, status=400)
 

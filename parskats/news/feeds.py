@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.syndication.views import Feed
-from django.urls import reverse_lazy
+from django.http import HttpRequest
+from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from parskats.core.text import NEWS, summary, to_html
+from parskats.network.models import OrgUnit
 
+from .access import public_region
 from .models import Article
 
 
@@ -52,3 +55,44 @@ class AtomNewsFeed(NewsFeed):
     feed_type = Atom1Feed
     subtitle = NewsFeed.description
     feed_url = reverse_lazy("news:atom")
+
+
+class RegionNewsFeed(Feed[Article, OrgUnit]):
+    """One region's own news (its articles only), for its readers to follow."""
+
+    def get_object(self, request: HttpRequest, network: str, code: str) -> OrgUnit:
+        return public_region(network, code)
+
+    def title(self, obj: OrgUnit) -> str:
+        return _("Pārskats — news of %(region)s") % {"region": obj.name}
+
+    def link(self, obj: OrgUnit) -> str:
+        return reverse("news:region", args=[obj.network.slug, obj.code])
+
+    def description(self, obj: OrgUnit) -> str:
+        return _("News of %(region)s (%(network)s).") % {"region": obj.name, "network": obj.network.name}
+
+    def feed_url(self, obj: OrgUnit) -> str:
+        return reverse("news:region_rss", args=[obj.network.slug, obj.code])
+
+    def items(self, obj: OrgUnit) -> list[Article]:
+        found = Article.objects.public().filter(region=obj).select_related("author").prefetch_related("tags")
+        return list(found[:30])
+
+    item_title = NewsFeed.item_title
+    item_description = NewsFeed.item_description
+    item_pubdate = NewsFeed.item_pubdate
+    item_updateddate = NewsFeed.item_updateddate
+    item_author_name = NewsFeed.item_author_name
+    item_categories = NewsFeed.item_categories
+    item_extra_kwargs = NewsFeed.item_extra_kwargs
+
+
+class AtomRegionNewsFeed(RegionNewsFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj: OrgUnit) -> str:
+        return self.description(obj)
+
+    def feed_url(self, obj: OrgUnit) -> str:
+        return reverse("news:region_atom", args=[obj.network.slug, obj.code])

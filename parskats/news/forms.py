@@ -59,7 +59,18 @@ class ArticleForm(DescribedMixin, forms.ModelForm[Article]):
 
     class Meta:
         model = Article
-        fields = ["title", "slug", "lead", "body", "signature", "language", "status", "publish_at", "comments_open"]
+        fields = [
+            "region",
+            "title",
+            "slug",
+            "lead",
+            "body",
+            "signature",
+            "language",
+            "status",
+            "publish_at",
+            "comments_open",
+        ]
         widgets = {
             "lead": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 18}),
@@ -71,8 +82,21 @@ class ArticleForm(DescribedMixin, forms.ModelForm[Article]):
             "publish_at": _("Empty with “published”: now. A scheduled article appears by itself at this time."),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, regions: Any = None, whole: bool = True, **kwargs: Any) -> None:
+        """`regions`: the regions this editor may give the article to; `whole`: she may also leave it
+        the whole network's, else a region is required."""
         super().__init__(*args, **kwargs)
+        region_field = self.fields["region"]
+        assert isinstance(region_field, forms.ModelChoiceField)
+        if regions is None or not regions.exists():
+            del self.fields["region"]  # a network without regions: all its news is the whole network's
+        else:
+            region_field.queryset = regions
+            if whole:
+                region_field.help_text = _("Empty: the whole network's news.")
+            else:
+                region_field.required = True
+                region_field.empty_label = None
         self.fields["slug"].required = False
         if self.instance.pk:
             self.fields["tags_text"].initial = ", ".join(t.name for t in self.instance.tags.all())

@@ -111,6 +111,16 @@ class Article(models.Model):
     network = models.ForeignKey(
         "network.Network", on_delete=models.CASCADE, related_name="articles", verbose_name=_("network")
     )
+    # A region's own news (its list and feeds); empty: the whole network's.
+    region = models.ForeignKey(
+        "network.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": "region"},
+        verbose_name=_("region"),
+    )
     title = models.CharField(pgettext_lazy("news article", "title"), max_length=200)
     slug = models.SlugField(
         _("address"),

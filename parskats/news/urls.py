@@ -16,6 +16,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("temats/<slug:slug>/", views.tag, name="tag"),
     path("rss/", public_page("news", clock=Article.objects.last_appeared)(feeds.NewsFeed()), name="rss"),
     path("atom/", public_page("news", clock=Article.objects.last_appeared)(feeds.AtomNewsFeed()), name="atom"),
+    path("regions/<slug:network>/<str:code>/", views.region, name="region"),
+    path(
+        "regions/<slug:network>/<str:code>/rss/",
+        public_page("news", clock=Article.objects.last_appeared)(feeds.RegionNewsFeed()),
+        name="region_rss",
+    ),
+    path(
+        "regions/<slug:network>/<str:code>/atom/",
+        public_page("news", clock=Article.objects.last_appeared)(feeds.AtomRegionNewsFeed()),
+        name="region_atom",
+    ),
     path("redakcija/", editor_views.desk, name="desk"),
     path("redakcija/<slug:network>/jauns/", editor_views.new, name="new"),
     path("redakcija/<slug:network>/iestatijumi/", editor_views.network_settings, name="settings"),

@@ -28,7 +28,7 @@ SENT_ANCHOR = "komentars-nosutits"
 def _listing(queryset: QuerySet[Article]) -> QuerySet[Article]:
     return (
         queryset.order_by("-publish_at", "-id")
-        .select_related("network")
+        .select_related("network", "region")
         .prefetch_related("tags", "images")
         .annotate(comment_count=Count("comments", filter=Q(comments__status=Comment.Status.APPROVED)))
     )
@@ -76,13 +76,22 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
     return _render_list(request, page, heading, tag=chosen)
 
 
+@public_page("news", clock=Article.objects.last_appeared)
+def region(request: HttpRequest, network: str, code: str) -> HttpResponse:
+    """One region's own news, with its feeds."""
+    chosen = access.public_region(network, code)
+    page = _page(request, Article.objects.public().filter(region=chosen))
+    heading = _("News of %(region)s") % {"region": chosen.name}
+    return _render_list(request, page, heading, region=chosen, network=chosen.network)
+
+
 def _article_for_reader(request: HttpRequest, slug: str) -> Article:
     """A public article; an editor also sees their network's drafts here, as a preview."""
     try:
         return access.get_public_article(slug)
     except Http404:
         article = Article.objects.filter(slug=slug).select_related("network").first()
-        if article is not None and access.is_editor(request.user, article.network):
+        if article is not None and access.may_edit_article(request.user, article.network, article.region):
             return article
         raise
 
@@ -136,7 +145,7 @@ def article(request: HttpRequest, year: int, slug: str) -> HttpResponse:
         "error": error,
         "rules": rules,
         "pre_moderation": rules.moderation == NewsSettings.Moderation.PRE,
-        "is_editor": access.is_editor(request.user, item.network),
+        "is_editor": access.may_edit_article(request.user, item.network, item.region),
         "now": timezone.now(),
         "sent": sent,
         "sent_anchor": SENT_ANCHOR,

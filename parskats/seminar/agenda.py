@@ -37,11 +37,15 @@ class TimedItem:
 
 
 def libraries_by_county(seminar: Seminar) -> list[tuple[str, list[OrgUnit]]]:
-    """The network's libraries on the reporting year's map, grouped by county, both sorted in Latvian."""
+    """The network's libraries (a region's seminar: the region's) on the reporting year's map, grouped
+    by county, both sorted in Latvian."""
     tree = hierarchy(seminar.network, year_end(seminar.year))
+    inside = {u.pk for u in tree.descendants(seminar.region_id)} if seminar.region_id is not None else None
     groups: dict[str, list[OrgUnit]] = {}
     for unit in tree.units.values():
         if unit.level != OrgUnit.Level.LIBRARY or unit.pk not in tree.parent_of:
+            continue
+        if inside is not None and unit.pk not in inside:
             continue
         county = tree.ancestor_at_level(unit.pk, OrgUnit.Level.COUNTY)
         groups.setdefault(county.name if county else "", []).append(unit)

@@ -187,7 +187,8 @@ def build_pack(seminar: Seminar, base_url: str = "") -> Pack:
     survey = default_survey(network)
     years = survey_years(network, survey)
     query = Query(survey, years, seminar.year, None, "year", True)
-    figures: Figures = build_figures(network, query)
+    # A region's seminar counts the region's libraries on the year's map, still grouped by county.
+    figures: Figures = build_figures(network, query, within=seminar.region, group_by="county")
     table = figures.table
     previous_year = figures.series_years[-2] if len(figures.series_years) > 1 else None
 
@@ -228,7 +229,8 @@ def build_pack(seminar: Seminar, base_url: str = "") -> Pack:
         county_charts.append(charts.Chart("county-events", title, spec, ["", _("in person"), _("online")], rows))
 
     completeness = [Completeness(row.label, row.reports, len(row.library_ids)) for row in table.rows]
-    completeness.append(Completeness(_("Region"), table.total.reports, len(table.total.library_ids)))
+    whole = seminar.region.name if seminar.region is not None else _("Region")
+    completeness.append(Completeness(whole, table.total.reports, len(table.total.library_ids)))
 
     agenda = timed(seminar)
     libraries, library_axis = _library_slides(seminar, table, agenda, previous_year, base_url)
@@ -261,7 +263,9 @@ def _library_slides(
     if not rows:
         return [], ""
     years = [y for y in (previous_year, seminar.year) if y is not None]
-    tables = aggregate_years(seminar.network, region.survey, years, Scope(group_by="library", approved_only=True))
+    tables = aggregate_years(
+        seminar.network, region.survey, years, Scope(group_by="library", approved_only=True, within=seminar.region)
+    )
     table = tables[seminar.year]
     before = tables.get(previous_year) if previous_year else None
     headline = [

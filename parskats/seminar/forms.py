@@ -23,11 +23,23 @@ class SeminarForm(forms.ModelForm[Seminar]):
 
     class Meta:
         model = Seminar
-        fields = ["title", "year", "starts_at", "place", "meeting_url", "slot_minutes", "visibility"]
+        fields = ["region", "title", "year", "starts_at", "place", "meeting_url", "slot_minutes", "visibility"]
 
-    def __init__(self, *args: Any, network: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, network: Any, regions: Any, whole: bool = True, **kwargs: Any) -> None:
+        """`regions`: the regions this person may give the seminar to; `whole`: she may also leave it
+        the whole network's (its whole methodologist), else a region is required."""
         super().__init__(*args, **kwargs)
         self.network = network
+        region_field = self.fields["region"]
+        assert isinstance(region_field, forms.ModelChoiceField)
+        region_field.queryset = regions
+        if not regions.exists():
+            del self.fields["region"]  # a network without regions: every seminar is the whole network's
+        elif whole:
+            region_field.help_text = _("Empty: the whole network's seminar.")
+        else:
+            region_field.required = True
+            region_field.empty_label = None
         years = survey_years(network)
         year_field = self.fields["year"]
         assert isinstance(year_field, forms.TypedChoiceField)

@@ -21,6 +21,16 @@ class Seminar(models.Model):
     network = models.ForeignKey(
         "network.Network", on_delete=models.CASCADE, related_name="seminars", verbose_name=_("network")
     )
+    # A region's own seminar (its libraries, its figures); empty: the whole network's.
+    region = models.ForeignKey(
+        "network.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": "region"},
+        verbose_name=_("region"),
+    )
     title = models.CharField(_("title"), max_length=200)
     year = models.PositiveSmallIntegerField(_("reporting year"))
     starts_at = models.DateTimeField(_("start"), help_text=_("Date and time in Riga time."))

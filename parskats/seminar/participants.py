@@ -1,4 +1,5 @@
-"""The participants of a seminar: the network's reporters (from their roles) and the guests."""
+"""The participants of a seminar: the network's (a region's seminar: the region's) reporters (from
+their roles) and the guests."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ def participants(seminar: Seminar) -> list[Participant]:
     counties = county_of(seminar)
     people: dict[int, Participant] = {}
     roles = Role.objects.filter(network=seminar.network, kind=Role.Kind.REPORTER, user__is_active=True)
+    if seminar.region_id is not None:  # a region's seminar: the reporters of its libraries that year
+        roles = roles.filter(unit_id__in=counties)
     for role in roles.select_related("user", "unit"):
         assert role.unit is not None  # a reporter role always has a library (database constraint)
         person = people.setdefault(

@@ -6,12 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parskats.accounts.access import manages_region
 from parskats.audit.models import AuditEntry, record
 from parskats.network.models import Network
 
@@ -41,12 +42,14 @@ def _changed(seminar: Seminar) -> None:
     seminar.refresh_from_db(fields=["sequence"])
 
 
-FIELDS = ("title", "year", "starts_at", "place", "meeting_url", "slot_minutes", "visibility")
+FIELDS = ("region", "title", "year", "starts_at", "place", "meeting_url", "slot_minutes", "visibility")
 
 
 @transaction.atomic
 def create_seminar(actor: Any, network: Network, **fields: Any) -> Seminar:
-    """A new seminar with its proposed agenda."""
+    """A new seminar with its proposed agenda: the whole network's, or (`region`) a region's own."""
+    if not manages_region(actor, network, fields.get("region")):
+        raise PermissionDenied("Not this person's seminar to create.")
     seminar = Seminar(network=network, created_by=actor if actor.is_authenticated else None, **fields)
     seminar.full_clean()
     seminar.save()
@@ -59,6 +62,11 @@ def create_seminar(actor: Any, network: Network, **fields: Any) -> Seminar:
 
 @transaction.atomic
 def update_seminar(actor: Any, seminar: Seminar, **fields: Any) -> Seminar:
+    seminar = Seminar.objects.select_for_update().select_related("network", "region").get(pk=seminar.pk)
+    if not manages_region(actor, seminar.network, seminar.region) or not manages_region(
+        actor, seminar.network, fields.get("region", seminar.region)
+    ):
+        raise PermissionDenied("Not this person's seminar to change.")
     old = {k: str(getattr(seminar, k)) for k in FIELDS}
     for key, value in fields.items():
         setattr(seminar, key, value)

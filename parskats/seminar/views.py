@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parskats.accounts.access import get_network_for_user, is_network_admin
+from parskats.accounts.access import get_network_for_user, manages_region
 from parskats.core.downloads import attachment
 from parskats.jobs.access import jobs_of_subject
 from parskats.stats.aggregate import StatsError
@@ -53,7 +53,7 @@ def seminar_list(request: HttpRequest, network: str) -> HttpResponse:
         {
             "network": net,
             "seminars": access.seminars_for_user(request.user, net),
-            "can_edit": is_network_admin(request.user, net),
+            "can_edit": access.may_create(request.user, net),
         },
     )
 
@@ -61,9 +61,11 @@ def seminar_list(request: HttpRequest, network: str) -> HttpResponse:
 @login_required
 def seminar_new(request: HttpRequest, network: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
-    if not is_network_admin(request.user, net):
+    if not access.may_create(request.user, net):
         raise Http404("No such page.")
-    form = SeminarForm(request.POST or None, network=net)
+    regions = access.seminar_regions(request.user, net)
+    whole = manages_region(request.user, net, None)
+    form = SeminarForm(request.POST or None, network=net, regions=regions, whole=whole)
     if request.method == "POST" and form.is_valid():
         try:
             seminar = services.create_seminar(request.user, net, **form.cleaned_data)
@@ -78,7 +80,9 @@ def seminar_new(request: HttpRequest, network: str) -> HttpResponse:
 @login_required
 def seminar_edit(request: HttpRequest, network: str, pk: int) -> HttpResponse:
     seminar = access.get_seminar_for_user(request.user, network, pk, write=True)
-    form = SeminarForm(request.POST or None, instance=seminar, network=seminar.network)
+    regions = access.seminar_regions(request.user, seminar.network)
+    whole = manages_region(request.user, seminar.network, None)
+    form = SeminarForm(request.POST or None, instance=seminar, network=seminar.network, regions=regions, whole=whole)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_seminar(request.user, seminar, **form.cleaned_data)
@@ -99,7 +103,7 @@ def _agenda_context(request: HttpRequest, seminar: Seminar) -> dict[str, Any]:
         "problems": problems(seminar, rows),
         "start": seminar.starts_at.astimezone(RIGA),
         "end": rows[-1].end if rows else None,
-        "can_edit": is_network_admin(request.user, seminar.network),
+        "can_edit": access.may_change(request.user, seminar),
     }
 
 

@@ -7,8 +7,8 @@ people. Raunas bibliotēka changes region on 1 July of the open year, from the V
 region's to review, the open year's the Cēsu region's. The national statistician holds the
 methodologist's role over the whole network; each regional methodologist over her region.
 
-The region's seminar, news and annual review stay with the Valka demo network: they belong to a
-network today, not yet to a region of one.
+Each region has its own seminar and a published article (its own news feed), and the national
+network a national article; the Valka demo network keeps its seminar, news and annual review.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import translation
 
 from parskats.accounts.models import Role
 from parskats.catalogue.models import Survey
@@ -184,5 +185,68 @@ def load_national_demo(survey: Survey, today: dt.date) -> list[DemoAccount]:
     accounts = _national_accounts(network, regions, libraries)
     load_review_demo(network)  # when each report came in, and its warnings explained
     _national_decisions(network, today)
+    _regional_sites(network, regions, today)
     data_changed(network.pk)  # values were bulk-created, which sends no signals
     return accounts
+
+
+# Regions as sites of their own: each region's seminar and news, and the national network's news.
+REGION_TOWNS = {"valka-regions": "Valkā", "cesu-regions": "Cēsīs", "balvu-regions": "Balvos"}
+
+
+@transaction.atomic
+def _regional_sites(network: Network, regions: dict[str, OrgUnit], today: dt.date) -> None:
+    """One seminar and one published article per region, one national article; run again, it adds
+    only what is missing (found by title and by address)."""
+    from parskats.news.models import Article
+    from parskats.seminar.agenda import RIGA, proposed_items
+    from parskats.seminar.models import AgendaItem, Seminar
+
+    year = demo_years(today)[-2]  # the last year whose reports are all approved
+    national = Role.objects.filter(network=network, kind=Role.Kind.ADMIN, unit=None).select_related("user").first()
+    for index, (code, region) in enumerate(regions.items()):
+        town = REGION_TOWNS[code]
+        author = Role.objects.filter(network=network, kind=Role.Kind.ADMIN, unit=region).select_related("user").first()
+        title = f"{region.name}: mana bibliotēka {year}. gadā"
+        if not Seminar.objects.filter(network=network, region=region, title=title).exists():
+            seminar = Seminar.objects.create(
+                network=network,
+                region=region,
+                title=title,
+                year=year,
+                starts_at=dt.datetime(year + 1, 3, 3 + index, 10, 0, tzinfo=RIGA),
+                place=f"{town}, Centrālās bibliotēkas zālē",
+                visibility=Seminar.Visibility.PUBLIC,
+                created_by=author.user if author else None,
+            )
+            with translation.override("lv"):
+                AgendaItem.objects.bulk_create(proposed_items(seminar))
+        slug = f"{code}-seminars-{year}"
+        if not Article.objects.filter(slug=slug).exists():
+            Article.objects.create(
+                network=network,
+                region=region,
+                slug=slug,
+                title=f"{region.name}: bibliotekāri tiekas {town}",
+                lead=f"Reģiona bibliotēku darbinieki pārrunāja {year}. gada paveikto un dalījās veiksmes stāstos.",
+                body=f"Reģiona bibliotēku seminārā „Mana bibliotēka {year}. gadā“ katra bibliotēka pastāstīja "
+                f"par savu gadu.\n\n*Demonstrācijas raksts: personas un skaitļi ir izdomāti.*\n",
+                signature=author.user.full_name if author else "",
+                status=Article.Status.PUBLISHED,
+                publish_at=dt.datetime(year + 1, 3, 3 + index, 15, 0, tzinfo=RIGA),
+                author=author.user if author else None,
+            )
+    slug = f"latvija-kopsavilkums-{year}"
+    if not Article.objects.filter(slug=slug).exists():
+        Article.objects.create(
+            network=network,
+            slug=slug,
+            title=f"Valsts bibliotēku tīkls: {year}. gada kopsavilkums",
+            lead="Trīs reģionu bibliotēku gada skaitļi un pārskati vienuviet.",
+            body="Katrs reģions sagatavoja savu gada pārskatu; valsts kopsavilkumā ir visu reģionu galvenie "
+            "rādītāji.\n\n*Demonstrācijas raksts: personas un skaitļi ir izdomāti.*\n",
+            signature=national.user.full_name if national else "",
+            status=Article.Status.PUBLISHED,
+            publish_at=dt.datetime(year + 1, 3, 10, 12, 0, tzinfo=RIGA),
+            author=national.user if national else None,
+        )

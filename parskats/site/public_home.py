@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from parskats.network.models import Network
+from parskats.network.models import Network, OrgUnit
 from parskats.news.models import Article
 from parskats.news.stories import story_years
 from parskats.reporting.models import ReportingPeriod
@@ -19,10 +20,20 @@ LATEST_NEWS = 3
 
 
 @dataclass
+class PublicRegion:
+    """A region of a national network as its own public site: figures, news and annual reviews."""
+
+    region: OrgUnit
+    review_years: list[int] = field(default_factory=list)
+    news: int = 0  # public articles of the region
+
+
+@dataclass
 class PublicNetwork:
     network: Network
     story_years: list[dict[str, Any]] = field(default_factory=list)
     review_years: list[int] = field(default_factory=list)
+    regions: list[PublicRegion] = field(default_factory=list)
 
 
 def public_networks() -> list[PublicNetwork]:
@@ -34,13 +45,22 @@ def public_networks() -> list[PublicNetwork]:
     for entry in story_years():
         if entry["network_slug"] in by_slug:
             by_slug[entry["network_slug"]].story_years.append(entry)
+    regions: dict[int, PublicRegion] = {}
+    for region in OrgUnit.objects.filter(network__in=networks, level=OrgUnit.Level.REGION).order_by("name"):
+        regions[region.pk] = PublicRegion(region)
+        rows[region.network_id].regions.append(regions[region.pk])
     published = AnnualReview.objects.filter(status=AnnualReview.Status.PUBLISHED).order_by("-year")
-    for network_id, year in published.values_list("network_id", "year"):
-        if network_id in rows:
+    for network_id, region_id, year in published.values_list("network_id", "region_id", "year"):
+        if region_id is not None and region_id in regions:
+            regions[region_id].review_years.append(year)
+        elif region_id is None and network_id in rows:
             rows[network_id].review_years.append(year)
+    counted = Article.objects.public().filter(region__in=list(regions)).values_list("region_id").annotate(n=Count("id"))
+    for region_id, count in counted.order_by():
+        regions[region_id].news = count
     return list(rows.values())
 
 
 def public_home(request: HttpRequest) -> HttpResponse:
-    news = list(Article.objects.public().select_related("network")[:LATEST_NEWS])
+    news = list(Article.objects.public().select_related("network", "region")[:LATEST_NEWS])
     return render(request, "site/public_home.html", {"news": news, "public_networks": public_networks()})

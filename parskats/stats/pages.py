@@ -290,9 +290,13 @@ def _chart_marks(cells: list[Cell], with_imputed: bool) -> tuple[list[str], list
     return ["".join(marks) for marks in found], [values_shown(True), *legend_lines(used - {Marker.IMPUTED})]
 
 
-def build_figures(network: Network, query: Query, within: OrgUnit | None = None, page: str | None = None) -> Figures:
+def build_figures(
+    network: Network, query: Query, within: OrgUnit | None = None, page: str | None = None, group_by: str | None = None
+) -> Figures:
     """Everything a dashboard (region, or one unit with `within`) shows for the chosen year; an area's
-    libraries a `page` at a time when there are many."""
+    libraries a `page` at a time when there are many. `group_by`: the rows (by default by library
+    within a unit, by county for the whole network)."""
+    group_by = group_by or ("library" if within is not None else "county")
     series_years = sorted(y for y in query.years if y <= query.year)[-SERIES_LENGTH:]
     # The series is counted on one map (the chosen one, or the chosen year's) so that it compares
     # like with like across a reform; the year's own table is part of it.
@@ -302,7 +306,7 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
         query.survey,
         series_years,
         Scope(
-            group_by="library" if within is not None else "county",
+            group_by=group_by,
             boundaries=boundaries,
             approved_only=query.approved_only,
             within=within,
@@ -312,7 +316,7 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
     table = tables[query.year]
     previous = tables.get(series_years[-2]) if len(series_years) > 1 else None
     config = dashboard_config()
-    shown, paging = _paging(query, table.rows, page) if within is not None else (table.rows, None)
+    shown, paging = _paging(query, table.rows, page) if group_by == "library" else (table.rows, None)
 
     headline = [
         Headline(
@@ -327,7 +331,7 @@ def build_figures(network: Network, query: Query, within: OrgUnit | None = None,
     ]
 
     figures_charts: list[charts.Chart] = []
-    group_word = _("by library") if within is not None else _("by county")
+    group_word = _("by library") if group_by == "library" else _("by county")
     compared = indicator_by_concept(table.indicators, config["compare"])
     if compared is not None:
         cells = [row.cell(compared.code) for row in shown]

@@ -68,8 +68,17 @@ def _figures(
             "explained": explained,
             "preliminary": preliminary,
             "my_areas": [] if public else access.part_areas(request.user, net),
+            "regions": _regions(net, within) if public else [],
         },
     )
+
+
+def _regions(net: Network, within: OrgUnit | None) -> list[OrgUnit]:
+    """The public figures page of a network of regions leads to each region's own pages (its figures,
+    news and annual reviews); a region's page to its own."""
+    if within is not None:
+        return [within] if within.level == OrgUnit.Level.REGION else []
+    return list(OrgUnit.objects.filter(network=net, level=OrgUnit.Level.REGION).order_by("name"))
 
 
 def _library(request: HttpRequest, net: Network, unit: OrgUnit, public: bool, may_see_unapproved: bool) -> HttpResponse:

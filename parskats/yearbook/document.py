@@ -175,7 +175,10 @@ def build_document(review: AnnualReview, language: str = "lv", outline: Outline 
 
 
 def _publisher(review: AnnualReview) -> str:
-    """The library of the network's first methodologist, else the network itself."""
+    """The library of the network's first methodologist, else the network itself; a region's
+    review: the region."""
+    if review.region is not None:
+        return review.region.name
     role = (
         Role.objects.filter(network=review.network, kind=Role.Kind.ADMIN, unit__level=OrgUnit.Level.LIBRARY)
         .select_related("unit")

@@ -11,8 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404
-from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +24,7 @@ from parskats.stats.aggregate import StatsError
 from . import access
 from .document import Document, build_document
 from .docx_export import render_docx
+from .links import file_stem, job_subject, parse_subject, review_url
 from .models import AnnualReview
 from .pdf_export import layout, render_pdf
 
@@ -35,16 +34,17 @@ FILES = [("docx", "lv"), ("pdf", "lv"), ("docx", "en"), ("pdf", "en")]
 
 def start_exports(actor: Any, review: AnnualReview) -> Job:
     title = _("Annual review %(year)s: DOCX and PDF") % {"year": review.year}
-    return job_actions.start(actor, KIND, review.network, str(review.year), title, {})
+    return job_actions.start(actor, KIND, review.network, job_subject(review), title, {})
 
 
 def run(job: Job, progress: Progress) -> dict[str, Any]:
-    review = (
-        AnnualReview.objects.filter(network=job.network, year=int(job.subject))
-        .select_related("network", "survey")
-        .order_by("survey__code")
-        .first()
+    year, region = parse_subject(job.subject)
+    reviews = (
+        AnnualReview.objects.filter(network=job.network, year=year, region__code=region)
+        if region is not None
+        else AnnualReview.objects.filter(network=job.network, year=year, region__isnull=True)
     )
+    review = reviews.select_related("network", "survey", "region").order_by("survey__code").first()
     if review is None:
         raise JobFailed([_("The annual review no longer exists.")])
     documents: dict[str, Document] = {}
@@ -56,10 +56,7 @@ def run(job: Job, progress: Progress) -> dict[str, Any]:
     except StatsError as error:
         raise JobFailed([str(error)]) from None
     progress(_("Making %(format)s (%(language)s)") % {"format": "DOCX, PDF", "language": ", ".join(documents)}, 2, 5)
-    makers = {
-        f"{slugify(review.network.slug)}-parskats-{review.year}-{language}.{fmt}": file_maker(documents[language], fmt)
-        for fmt, language in FILES
-    }
+    makers = {f"{file_stem(review)}-{language}.{fmt}": file_maker(documents[language], fmt) for fmt, language in FILES}
     contents = {name: part.data for name, part in build_apart(makers).items()}
     progress(_("Writing the files"), 4, 5)
     names = write_together(job, contents)
@@ -73,14 +70,16 @@ def file_maker(document: Document, fmt: str) -> Callable[[], bytes]:
 
 def may_see(user: Any, job: Job) -> bool:
     try:
-        access.get_review_for_user(user, job.network.slug, int(job.subject))
+        year, region = parse_subject(job.subject)
+        access.get_review_for_user(user, job.network.slug, year, region=region)
     except Http404:
         return False
     return True
 
 
 def back_url(job: Job) -> str:
-    return reverse("yearbook:editor", args=[job.network.slug, int(job.subject)])
+    year, region = parse_subject(job.subject)
+    return review_url("editor", job.network.slug, year, region)
 
 
 KIND_SPEC = Kind(code=KIND, label=gettext_lazy("Annual review"), run=run, may_see=may_see, back_url=back_url)

@@ -1,4 +1,5 @@
-"""The region's annual review ("pārskats"): one document per network, survey and year.
+"""The region's annual review ("pārskats"): one document per network, survey and year, and in a
+network of regions one more per region (the network's own is then the national summary).
 
 The outline is not stored: it follows the narrative sections of the year's form (catalogue data),
 framed by the methodologist's own summary and conclusions. What is stored is the methodologist's
@@ -32,6 +33,17 @@ class AnnualReview(models.Model):
         "catalogue.Survey", on_delete=models.PROTECT, related_name="annual_reviews", verbose_name=_("survey")
     )
     year = models.PositiveSmallIntegerField(_("year"))
+    # A region's own review (its libraries, its figures); empty: the whole network's, which for a
+    # network of regions is the national annual summary with every region's headline figures.
+    region = models.ForeignKey(
+        "network.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": "region"},
+        verbose_name=_("region"),
+    )
     title_lv = models.CharField(_("title (Latvian)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     summary = models.TextField(_("summary"), blank=True)
@@ -47,7 +59,16 @@ class AnnualReview(models.Model):
         verbose_name = _("annual review")
         verbose_name_plural = _("annual reviews")
         ordering = ["network", "-year"]
-        constraints = [models.UniqueConstraint(fields=["network", "survey", "year"], name="review_unique_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "survey", "year"], condition=models.Q(region__isnull=True), name="review_unique_year"
+            ),
+            models.UniqueConstraint(
+                fields=["network", "survey", "year", "region"],
+                condition=models.Q(region__isnull=False),
+                name="review_unique_region_year",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title_lv

@@ -171,7 +171,8 @@ def build_outline(review: AnnualReview, language: str = "lv") -> Outline:
             years.insert(0, review.year - 1)
         # Every year on the review year's county map, so a county's bars across a boundary change
         # compare the same libraries; the note says which counties changed.
-        scope = Scope(group_by="county", boundaries=year_end(review.year))
+        # A region's review counts the region's libraries (on the same map) and nothing else.
+        scope = Scope(group_by="county", boundaries=year_end(review.year), within=review.region)
         tables = aggregate_years(review.network, review.survey, years, scope)
         current, previous = tables[review.year], tables.get(review.year - 1)
         map_note = _map_note(review, years)
@@ -258,8 +259,11 @@ def _groups(
 
 def _counties(review: AnnualReview, year: int) -> set[str]:
     tree = hierarchy(review.network, year_end(year))
+    inside = {u.pk for u in tree.descendants(review.region_id)} if review.region_id is not None else None
     return {
-        unit.name for unit in tree.units.values() if unit.level == OrgUnit.Level.COUNTY and unit.pk in tree.parent_of
+        unit.name
+        for unit in tree.units.values()
+        if unit.level == OrgUnit.Level.COUNTY and unit.pk in tree.parent_of and (inside is None or unit.pk in inside)
     }
 
 

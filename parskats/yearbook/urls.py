@@ -17,4 +17,14 @@ urlpatterns = [
     path("<year:year>/exports/", views.export_job, name="export_job"),
     path("<year:year>/public/", views.public, name="public"),
     path("<year:year>/public/review.<str:fmt>", views.public_download, name="public_download"),
+    # A region's own review: the same pages under its code.
+    path("r/<str:region>/<year:year>/", views.editor, name="region_editor"),
+    path("r/<str:region>/<year:year>/texts/", views.texts, name="region_texts"),
+    path("r/<str:region>/<year:year>/s/<slug:code>/", views.section, name="region_section"),
+    path("r/<str:region>/<year:year>/status/", views.status, name="region_status"),
+    path("r/<str:region>/<year:year>/history/", views.history, name="region_history"),
+    path("r/<str:region>/<year:year>/export.<str:fmt>", views.export, name="region_export"),
+    path("r/<str:region>/<year:year>/exports/", views.export_job, name="region_export_job"),
+    path("r/<str:region>/<year:year>/public/", views.public, name="region_public"),
+    path("r/<str:region>/<year:year>/public/review.<str:fmt>", views.public_download, name="region_public_download"),
 ]

@@ -10,17 +10,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parskats.accounts.access import is_network_admin
+from parskats.accounts.access import manages_region
 from parskats.core.downloads import attachment
 from parskats.core.freetext import is_whole_number
 from parskats.core.pagecache import public_page
 from parskats.jobs.access import jobs_of_subject
+from parskats.network.models import OrgUnit
 from parskats.stats.aggregate import StatsError, default_survey, survey_years
 
 from . import access, workflow
@@ -28,9 +27,11 @@ from .document import build_document
 from .docx_export import render_docx
 from .jobs import KIND as EXPORTS_JOB
 from .jobs import start_exports
+from .links import file_stem, job_subject, url_of
 from .models import AnnualReview
 from .outline import build_outline
 from .pdf_export import render_pdf
+from .summary import national_summary
 
 FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -40,17 +41,14 @@ MAX_TEXT = 50_000
 
 
 def download_links(review: AnnualReview, public: bool = False) -> list[tuple[str, str]]:
-    name = "yearbook:public_download" if public else "yearbook:export"
+    name = "public_download" if public else "export"
     labels = {
         ("docx", "lv"): _("DOCX in Latvian"),
         ("pdf", "lv"): _("PDF in Latvian"),
         ("docx", "en"): _("DOCX in English"),
         ("pdf", "en"): _("PDF in English"),
     }
-    return [
-        (label, reverse(name, args=[review.network.slug, review.year, fmt]) + f"?lang={lang}")
-        for (fmt, lang), label in labels.items()
-    ]
+    return [(label, url_of(review, name, fmt) + f"?lang={lang}") for (fmt, lang), label in labels.items()]
 
 
 def _language(request: HttpRequest) -> str:
@@ -67,39 +65,51 @@ def index(request: HttpRequest, network: str) -> HttpResponse:
     if not access.reads_drafts(request.user, network):  # a reporter sees what the public sees
         return redirect("yearbook:published", network=network)
     net = access.network_for_reviews(request.user, network)
-    can_edit = is_network_admin(request.user, net)
-    reviews = list(AnnualReview.objects.filter(network=net).order_by("-year"))
-    taken = {r.year for r in reviews}
+    whole = manages_region(request.user, net, None)
+    regions = access.readable_regions(request.user, net)
+    writable = access.editable_regions(request.user, net)
+    reviews = access.reviews_for_user(request.user, net)
     try:
         survey = default_survey(net)
-        years = [y for y in survey_years(net, survey) if y not in taken]
+        years = survey_years(net, survey)
     except StatsError:
         survey, years = None, []
     if request.method == "POST":
-        if not can_edit:
-            raise Http404("No such network.")
-        raw = request.POST.get("year", "")
+        raw, code = request.POST.get("year", ""), request.POST.get("region", "") or None
+        region = access.region_for_reviews(request.user, net, code, write=True)
         if survey is None or not is_whole_number(raw) or int(raw) not in years:
             messages.error(request, _("Choose one of the years offered."))
             return redirect("yearbook:index", network=net.slug)
         try:
-            review = workflow.create_review(request.user, net, survey, int(raw))
+            review = workflow.create_review(request.user, net, survey, int(raw), region)
         except ValidationError as exc:
             for message in _errors(exc):
                 messages.error(request, message)
             return redirect("yearbook:index", network=net.slug)
         messages.success(request, _("The review for %(year)s was started.") % {"year": review.year})
-        return redirect("yearbook:editor", network=net.slug, year=review.year)
+        return redirect(url_of(review, "editor"))
+    taken = {(r.year, r.region_id) for r in reviews}
+    choices = ([(None, net.name)] if whole else []) + [(r, r.name) for r in writable]
+    starts = [
+        (region, name, [y for y in years if (y, region.pk if region else None) not in taken])
+        for region, name in choices
+    ]
     return render(
         request,
         "yearbook/index.html",
-        {"network": net, "reviews": reviews, "years": years, "can_edit": can_edit},
+        {
+            "network": net,
+            "reviews": reviews,
+            "starts": [start for start in starts if start[2]],
+            "can_edit": bool(choices),
+            "regions": regions,
+        },
     )
 
 
 @login_required
-def editor(request: HttpRequest, network: str, year: int) -> HttpResponse:
-    review = access.get_review_for_user(request.user, network, year)
+def editor(request: HttpRequest, network: str, year: int, region: str | None = None) -> HttpResponse:
+    review = access.get_review_for_user(request.user, network, year, region=region)
     return _editor(request, review)
 
 
@@ -111,20 +121,22 @@ def _editor(
         "network": review.network,
         "review": review,
         "outline": outline,
-        "can_edit": is_network_admin(request.user, review.network) and review.is_editable,
-        "is_admin": is_network_admin(request.user, review.network),
+        "can_edit": access.may_change(request.user, review) and review.is_editable,
+        "is_admin": access.may_change(request.user, review),
         "posted": posted or {},
         "downloads": download_links(review),
-        "export_jobs": jobs_of_subject(request.user, review.network, EXPORTS_JOB, str(review.year)),
+        "export_jobs": jobs_of_subject(request.user, review.network, EXPORTS_JOB, job_subject(review)),
+        "regions_summary": national_summary(review, _language(request)),
+        "readable_regions": {region.pk for region in access.readable_regions(request.user, review.network)},
     }
     return render(request, "yearbook/editor.html", context, status=status)
 
 
 @login_required
 @require_POST
-def export_job(request: HttpRequest, network: str, year: int) -> HttpResponse:
+def export_job(request: HttpRequest, network: str, year: int, region: str | None = None) -> HttpResponse:
     """All four exports made in the background (inline under make run); its page hands them out."""
-    review = access.get_review_for_user(request.user, network, year)
+    review = access.get_review_for_user(request.user, network, year, region=region)
     job = start_exports(request.user, review)
     return redirect("jobs:status", review.network.slug, job.pk)
 
@@ -145,8 +157,8 @@ def _version(request: HttpRequest) -> int | None:
 
 @login_required
 @require_POST
-def texts(request: HttpRequest, network: str, year: int) -> HttpResponse:
-    review = access.get_review_for_user(request.user, network, year, write=True)
+def texts(request: HttpRequest, network: str, year: int, region: str | None = None) -> HttpResponse:
+    review = access.get_review_for_user(request.user, network, year, write=True, region=region)
     posted = {k: request.POST.get(k, "") for k in ("title_lv", "title_en", "summary", "conclusions")}
     try:
         workflow.save_texts(
@@ -164,12 +176,12 @@ def texts(request: HttpRequest, network: str, year: int) -> HttpResponse:
         review.refresh_from_db()
         return _editor(request, review, posted, status=409 if isinstance(exc, workflow.StaleVersion) else 400)
     messages.success(request, _("Saved."))
-    return redirect("yearbook:editor", network=network, year=year)
+    return redirect(url_of(review, "editor"))
 
 
 @login_required
-def section(request: HttpRequest, network: str, year: int, code: str) -> HttpResponse:
-    review = access.get_review_for_user(request.user, network, year, write=request.method == "POST")
+def section(request: HttpRequest, network: str, year: int, code: str, region: str | None = None) -> HttpResponse:
+    review = access.get_review_for_user(request.user, network, year, write=request.method == "POST", region=region)
     outline = build_outline(review, _language(request))
     part = outline.section(code)
     if part is None:
@@ -213,13 +225,13 @@ def section(request: HttpRequest, network: str, year: int, code: str) -> HttpRes
                     item.posted = excerpts.get(item.report.pk)
         else:
             messages.success(request, _("Section saved."))
-            return redirect("yearbook:section", network=network, year=year, code=code)
+            return redirect(url_of(review, "section", code))
     context = {
         "network": review.network,
         "review": review,
         "outline": outline,
         "part": part,
-        "can_edit": is_network_admin(request.user, review.network) and review.is_editable,
+        "can_edit": access.may_change(request.user, review) and review.is_editable,
         "posted": posted,
         "preview": preview,
         "fingerprint": workflow.section_fingerprint(workflow.snapshot(review), code),
@@ -254,8 +266,8 @@ def _excerpts(request: HttpRequest, part: Any) -> tuple[dict[int, dict[str, Any]
 
 @login_required
 @require_POST
-def status(request: HttpRequest, network: str, year: int) -> HttpResponse:
-    review = access.get_review_for_user(request.user, network, year, write=True)
+def status(request: HttpRequest, network: str, year: int, region: str | None = None) -> HttpResponse:
+    review = access.get_review_for_user(request.user, network, year, write=True, region=region)
     try:
         workflow.set_status(request.user, review, request.POST.get("status", ""), request.POST.get("note", ""))
     except ValidationError as exc:
@@ -263,12 +275,12 @@ def status(request: HttpRequest, network: str, year: int) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, _("The status was changed."))
-    return redirect("yearbook:editor", network=network, year=year)
+    return redirect(url_of(review, "editor"))
 
 
 @login_required
-def history(request: HttpRequest, network: str, year: int) -> HttpResponse:
-    review = access.get_review_for_user(request.user, network, year, write=request.method == "POST")
+def history(request: HttpRequest, network: str, year: int, region: str | None = None) -> HttpResponse:
+    review = access.get_review_for_user(request.user, network, year, write=request.method == "POST", region=region)
     if request.method == "POST":
         raw = request.POST.get("number", "")
         try:
@@ -280,12 +292,12 @@ def history(request: HttpRequest, network: str, year: int) -> HttpResponse:
                 messages.error(request, message)
         else:
             messages.success(request, _("Version %(number)s restored as a new version.") % {"number": raw})
-        return redirect("yearbook:history", network=network, year=year)
+        return redirect(url_of(review, "history"))
     context = {
         "network": review.network,
         "review": review,
         "versions": review.versions.order_by("-number")[:200],
-        "can_edit": is_network_admin(request.user, review.network) and review.is_editable,
+        "can_edit": access.may_change(request.user, review) and review.is_editable,
     }
     return render(request, "yearbook/history.html", context)
 
@@ -296,14 +308,14 @@ def _download(review: AnnualReview, fmt: str, language: str) -> HttpResponse:
     document = build_document(review, language)
     body = render_docx(document) if fmt == "docx" else render_pdf(document)
     response = HttpResponse(body, content_type=FORMATS[fmt])
-    name = f"{slugify(review.network.slug)}-parskats-{review.year}-{language}.{fmt}"
+    name = f"{file_stem(review)}-{language}.{fmt}"
     attachment(response, name)
     return response
 
 
 @login_required
-def export(request: HttpRequest, network: str, year: int, fmt: str) -> HttpResponse:
-    review = access.get_review_for_user(request.user, network, year)
+def export(request: HttpRequest, network: str, year: int, fmt: str, region: str | None = None) -> HttpResponse:
+    review = access.get_review_for_user(request.user, network, year, region=region)
     return _download(review, fmt, _language(request))
 
 
@@ -311,12 +323,17 @@ def published(request: HttpRequest, network: str) -> HttpResponse:
     net, reviews = access.published_reviews(network)
     language = _language(request)
     rows = [(review, review.title(language), download_links(review, public=True)) for review in reviews]
-    return render(request, "yearbook/published.html", {"network": net, "rows": rows})
+    # A network of regions: the national summaries, then each region's own reviews under its name.
+    regions = list(OrgUnit.objects.filter(network=net, level=OrgUnit.Level.REGION).order_by("name"))
+    groups = [(region, [row for row in rows if row[0].region_id == region.pk]) for region in regions]
+    national = [row for row in rows if row[0].region_id is None]
+    context = {"network": net, "rows": national if regions else rows, "groups": groups}
+    return render(request, "yearbook/published.html", context)
 
 
 @public_page("yearbook", "figures")
-def public(request: HttpRequest, network: str, year: int) -> HttpResponse:
-    review = access.get_published_review(network, year)
+def public(request: HttpRequest, network: str, year: int, region: str | None = None) -> HttpResponse:
+    review = access.get_published_review(network, year, region)
     document = build_document(review, _language(request))
     return render(
         request,
@@ -326,10 +343,11 @@ def public(request: HttpRequest, network: str, year: int) -> HttpResponse:
             "review": review,
             "doc": document,
             "downloads": download_links(review, public=True),
+            "regions_summary": national_summary(review, _language(request)),
         },
     )
 
 
-def public_download(request: HttpRequest, network: str, year: int, fmt: str) -> HttpResponse:
-    review = access.get_published_review(network, year)
+def public_download(request: HttpRequest, network: str, year: int, fmt: str, region: str | None = None) -> HttpResponse:
+    review = access.get_published_review(network, year, region)
     return _download(review, fmt, _language(request))

@@ -8,14 +8,15 @@ import hashlib
 import json
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parskats.accounts.access import manages_region
 from parskats.audit.models import AuditEntry, record
 from parskats.catalogue.models import Survey
-from parskats.network.models import Network
+from parskats.network.models import Network, OrgUnit
 from parskats.reporting.models import Report
 
 from .models import AnnualReview, Excerpt, ReviewSection, ReviewVersion
@@ -93,22 +94,30 @@ def _save_version(user: Any, review: AnnualReview, old: dict[str, Any], note: st
     )
 
 
-def default_titles(network: Network, year: int) -> tuple[str, str]:
+def default_titles(network: Network, year: int, region: OrgUnit | None = None) -> tuple[str, str]:
+    name = region.name if region is not None else network.name
     return (
-        f"{network.name}: bibliotēku darba pārskats par {year}. gadu",
-        f"{network.name}: annual review of the libraries, {year}",
+        f"{name}: bibliotēku darba pārskats par {year}. gadu",
+        f"{name}: annual review of the libraries, {year}",
     )
 
 
 @transaction.atomic
-def create_review(user: Any, network: Network, survey: Survey, year: int) -> AnnualReview:
+def create_review(
+    user: Any, network: Network, survey: Survey, year: int, region: OrgUnit | None = None
+) -> AnnualReview:
+    """Start the year's review: the whole network's, or (`region`) a region's own. A region's
+    methodologist starts her region's only (user None: the demo and the tests' loaders)."""
+    if user is not None and not manages_region(user, network, region):
+        raise PermissionDenied("Not this person's review to start.")
+    Network.objects.select_for_update().filter(pk=network.pk).first()  # one start at a time per network
     if not survey.periods.filter(network=network, year=year).exists():
         raise ValidationError(_("There is no reporting period for %(year)s.") % {"year": year})
-    if AnnualReview.objects.filter(network=network, survey=survey, year=year).exists():
+    if AnnualReview.objects.filter(network=network, survey=survey, year=year, region=region).exists():
         raise ValidationError(_("The review for %(year)s exists already.") % {"year": year})
-    title_lv, title_en = default_titles(network, year)
+    title_lv, title_en = default_titles(network, year, region)
     review = AnnualReview.objects.create(
-        network=network, survey=survey, year=year, title_lv=title_lv, title_en=title_en, version=0
+        network=network, survey=survey, year=year, region=region, title_lv=title_lv, title_en=title_en, version=0
     )
     _save_version(user, review, {}, note=_("review started"))
     return review
