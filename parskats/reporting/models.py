@@ -94,10 +94,15 @@ class Report(models.Model):
     # The national level, after the region approved (review/national.py): pending (""), accepted, or
     # returned to the region with the national methodologist's comment. Reopening clears it.
     national_status = models.CharField(
-        _("national review"), max_length=16, choices=NationalStatus.choices, default=NationalStatus.PENDING, blank=True
+        _("national review"),
+        max_length=16,
+        choices=NationalStatus.choices,
+        default=NationalStatus.PENDING,
+        db_default=NationalStatus.PENDING,  # the imports insert reports with raw SQL that names no such column
+        blank=True,
     )
     accepted_at = models.DateTimeField(_("accepted nationally"), null=True, blank=True)
-    national_comment = models.TextField(_("national comment"), max_length=TEXT, blank=True)
+    national_comment = models.TextField(_("national comment"), max_length=TEXT, blank=True, db_default="")
 
     class Meta:
         verbose_name = _("report")
