@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from parskats.accounts.access import AnyUser, networks_for_user
 from parskats.accounts.models import Role
 from parskats.network.models import Network
+from parskats.news.access import edited_regions
 
 # Label and URL name of each entry; the URL takes the network's slug unless it is in NO_NETWORK.
 HOME = (_("Home"), "site:home")
@@ -83,7 +84,11 @@ def _network(request: HttpRequest) -> Network | None:
 def build_menu(request: HttpRequest) -> list[MenuItem]:
     network = _network(request)
     if request.user.is_authenticated and network is not None:
-        entries = MENUS[role_in(request.user, network)]
+        kind = role_in(request.user, network)
+        entries = MENUS[kind]
+        if kind == PART_ADMIN and edited_regions(request.user).filter(network=network).exists():
+            # A region's methodologist writes her region's news: the newsroom instead of the reading list.
+            entries = tuple(NEWSROOM if entry == NEWS else entry for entry in entries)
     elif not request.user.is_authenticated:
         entries = MENUS["public"] if network is not None else MENUS["public"][:1]
     else:
