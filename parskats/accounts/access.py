@@ -110,6 +110,13 @@ def reviews_library(user: AnyUser, network: Network, unit_id: int, year: int) ->
     return is_network_admin(user, network) or unit_id in part_units(user, network, year, (Role.Kind.ADMIN,))
 
 
+def two_level(network: Network | int) -> bool:
+    """The network reviews on two levels: it has a methodologist over an area of its map (the area
+    approves its libraries' reports, the national level accepts them or returns them to the area)."""
+    network_id = network if isinstance(network, int) else network.pk
+    return Role.objects.filter(network_id=network_id, kind=Role.Kind.ADMIN, unit__isnull=False).exists()
+
+
 def reads_part(user: AnyUser, network: Network) -> bool:
     """Holds a methodologist's or viewer's role over a part of the network (not the whole)."""
     return bool(part_roots(user, network))

@@ -21,22 +21,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parskats.accounts.access import is_network_admin, units_in_part
+from parskats.accounts.access import is_network_admin, two_level, units_in_part
 from parskats.accounts.models import Role, User
 from parskats.audit.models import AuditEntry, record
-from parskats.network.models import Network
 from parskats.reporting.models import Report
 
 from .notifications import Notice, queue_notices
 from .rules import WorkflowError, clean_comment, require_status
 
 __all__ = ["accept_report", "accept_reports", "notify_area", "return_to_area", "two_level"]
-
-
-def two_level(network: Network | int) -> bool:
-    """The network reviews on two levels: it has a methodologist over an area of its map."""
-    network_id = network if isinstance(network, int) else network.pk
-    return Role.objects.filter(network_id=network_id, kind=Role.Kind.ADMIN, unit__isnull=False).exists()
 
 
 def _locked(report: Report) -> Report:

@@ -47,13 +47,16 @@ def _agenda_url(request: HttpRequest, seminar: Seminar) -> str:
 @login_required
 def seminar_list(request: HttpRequest, network: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
+    seminars = list(access.seminars_for_user(request.user, net).select_related("region"))
     return render(
         request,
         "seminar/list.html",
         {
             "network": net,
-            "seminars": access.seminars_for_user(request.user, net),
+            "seminars": seminars,
             "can_edit": access.may_create(request.user, net),
+            # Whose seminar it is matters only where regions hold seminars of their own.
+            "regional": any(s.region_id is not None for s in seminars),
         },
     )
 

@@ -58,6 +58,9 @@ def public_networks() -> list[PublicNetwork]:
     counted = Article.objects.public().filter(region__in=list(regions)).values_list("region_id").annotate(n=Count("id"))
     for region_id, count in counted.order_by():
         regions[region_id].news = count
+    for row in rows.values():
+        if len(row.regions) < 2:  # a network of one region is that region: its own pages are the region's
+            row.regions = []
     return list(rows.values())
 
 

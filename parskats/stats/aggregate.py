@@ -154,6 +154,7 @@ class Table:
     population: Indicator | None
     persons: dict[tuple[int, int], int]  # the population register: (year, library id) → persons
     imputed: bool = False  # the year's imputed values stand in for numbers not reported
+    accepted_only: bool = False  # only reports the national level has accepted
     # Per library, and so large at national scale: read on first use, and not kept in the cache.
     _units: dict[int, OrgUnit] | None = field(default=None, repr=False)
     _inputs: dict[int, dict[str, LibraryValue]] | None = field(default=None, repr=False)
@@ -196,13 +197,22 @@ class Table:
 
     def _read(self, units: dict[int, OrgUnit]) -> dict[int, dict[str, LibraryValue]]:
         found = library_values(
-            self.period_id, self.approved_only, units, self.indicators, self.year, self.population, self.persons
+            self.period_id,
+            self.approved_only,
+            units,
+            self.indicators,
+            self.year,
+            self.population,
+            self.persons,
+            self.accepted_only,
         )
         if self.imputed:
             # "With imputed values" per library too, as the totals count them: the run's estimate
             # only where the counted report has no number of its own, flagged so every page marks it.
             code_of = {i.pk: i.code for i in self.indicators}
-            for unit_id, indicator_id, number, given in imputed_rows(self.period_id, self.approved_only, list(units)):
+            for unit_id, indicator_id, number, given in imputed_rows(
+                self.period_id, self.approved_only, list(units), self.accepted_only
+            ):
                 if given in (Value.Code.NUMBER, Value.Code.NOT_APPLICABLE) or indicator_id not in code_of:
                     continue
                 found.setdefault(unit_id, {})[code_of[indicator_id]] = LibraryValue(
@@ -274,12 +284,15 @@ class Scope:
     within: OrgUnit | None = None
     library_type: str | None = None
     imputed: bool = False  # False: reported values only; True: with the imputation run's estimates
+    # Of the approved reports only those the national level has accepted (a network reviewing on two levels).
+    accepted_only: bool = False
 
     def key(self) -> str:
         """The choices as a cache key part."""
         within = self.within.pk if self.within is not None else ""
         kind = f"{self.library_type or ''}:{int(self.imputed)}"
-        return f"{self.group_by}:{self.boundaries or ''}:{int(self.approved_only)}:{within}:{kind}"
+        counted = 2 if self.accepted_only else int(self.approved_only)
+        return f"{self.group_by}:{self.boundaries or ''}:{counted}:{within}:{kind}"
 
 
 COUNTY = Scope()
@@ -320,8 +333,10 @@ def aggregate_years(network: Network, survey: Survey, years: Sequence[int], scop
             _("The network had no boundaries on %(date)s.") % {"date": boundaries.strftime("%d.%m.%Y.")}
         )
     indicators = list(Indicator.objects.filter(survey=survey).order_by("order", "pk"))
-    if approved_only:
+    if approved_only or scope.accepted_only:
         reports = reports.filter(status=Report.Status.APPROVED)
+    if scope.accepted_only:
+        reports = reports.filter(national_status=Report.NationalStatus.ACCEPTED)
     reported_units: dict[int, dict[int, str]] = defaultdict(dict)  # year → unit → status
     report_of: dict[int, tuple[int, int, bool]] = {}  # report id → (year, unit, approved)
     for report_id, period_id, unit_id, status in reports.values_list("id", "period_id", "unit_id", "status"):
@@ -362,7 +377,7 @@ def aggregate_years(network: Network, survey: Survey, years: Sequence[int], scop
 
     unit_filter = few(pk for plan in plans.values() for pk in plan.units) if within is not None else None
     with_population = stream(
-        kind_rows(list(periods), approved_only, unit_filter, list(slots)),
+        kind_rows(list(periods), approved_only, unit_filter, list(slots), scope.accepted_only),
         slots,
         keep,
         population.pk if population else None,
@@ -374,7 +389,7 @@ def aggregate_years(network: Network, survey: Survey, years: Sequence[int], scop
             plan.fill_population(population, persons, has_own)
     if scope.imputed:
         for year, plan in plans.items():
-            plan.add_imputed(imputed_rows(period_of[year], approved_only, unit_filter), keep)
+            plan.add_imputed(imputed_rows(period_of[year], approved_only, unit_filter, scope.accepted_only), keep)
 
     return {
         year: plan.table(network, survey, scope, period_of[year], population, persons) for year, plan in plans.items()
@@ -519,7 +534,8 @@ class _Plan:
             year=self.year,
             boundaries=scope.boundaries or year_end(self.year),
             group_by=group_by,
-            approved_only=scope.approved_only,
+            approved_only=scope.approved_only or scope.accepted_only,
+            accepted_only=scope.accepted_only,
             within=within,
             indicators=self.indicators,
             rows=rows,

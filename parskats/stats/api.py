@@ -137,15 +137,20 @@ def _int(request: HttpRequest, name: str, default: int | None = None, low: int =
     return int(raw)
 
 
-def _approved_only(request: HttpRequest, network: Network) -> bool:
+def _counted(request: HttpRequest, network: Network) -> tuple[bool, bool]:
+    """Which reports count, as (approved only, accepted nationally only)."""
     status = request.GET.get("status", "approved")
+    if status == "accepted":
+        if not access.two_level(network):
+            raise ApiError(400, _("This network has no national acceptance; use “approved” or “all”."), "status")
+        return True, True
     if status not in ("approved", "all"):
-        raise ApiError(400, _("“status” must be “approved” or “all”."), "status")
+        raise ApiError(400, _("“status” must be “approved”, “accepted” or “all”."), "status")
     if status == "approved":
-        return True
+        return True, False
     if not access.sees_whole_network(_user(request, network), network):
         raise ApiError(403, _("Reports not yet approved need a token of this network's methodologist or viewer."))
-    return False
+    return False, False
 
 
 def _year(request: HttpRequest, network: Network, years: list[int]) -> int:
@@ -287,14 +292,19 @@ def values(request: HttpRequest, network: str) -> dict[str, Any]:
     net = _network(network)
     survey = default_survey(net)
     year = _year(request, net, survey_years(net, survey))
-    approved_only = _approved_only(request, net)
+    approved_only, accepted_only = _counted(request, net)
     within = _area(request, net)
     library_only = within is not None and within.level in (OrgUnit.Level.LIBRARY, OrgUnit.Level.BRANCH)
     table = aggregate(
         net,
         survey,
         year,
-        Scope(group_by="library", approved_only=approved_only, within=None if library_only else within),
+        Scope(
+            group_by="library",
+            approved_only=approved_only,
+            within=None if library_only else within,
+            accepted_only=accepted_only,
+        ),
     )
     wanted = set(_indicator_filter(request, [i.code for i in table.indicators]))
     items = []
@@ -333,6 +343,7 @@ def aggregates(request: HttpRequest, network: str) -> dict[str, Any]:
     # Both years on one map (the one asked for, else the year's own), so a change compares like with like.
     boundaries = parse_boundaries(request.GET.get("boundaries")) or year_end(year)
     with_imputed = _with_imputed(request)
+    approved_only, accepted_only = _counted(request, net)
     tables = measured_tables(
         net,
         survey,
@@ -340,9 +351,10 @@ def aggregates(request: HttpRequest, network: str) -> dict[str, Any]:
         Scope(
             group_by=group_by,
             boundaries=boundaries,
-            approved_only=_approved_only(request, net),
+            approved_only=approved_only,
             within=_area(request, net),
             imputed=with_imputed,
+            accepted_only=accepted_only,
         ),
     )
     table, previous = tables[year], tables.get(previous_year) if previous_year is not None else None
@@ -368,6 +380,7 @@ def aggregates(request: HttpRequest, network: str) -> dict[str, Any]:
         "boundaries": table.boundaries.isoformat(),
         "group_by": group_by,
         "approved_only": table.approved_only,
+        "accepted_only": table.accepted_only,
         "values": "imputed" if with_imputed else "reported",
         "previous_year": previous_year,
         **page,

@@ -185,7 +185,9 @@ def _numbers(table: Table, indicator: Indicator) -> dict[int, LibraryValue]:
             found = {pk: v[indicator.code] for pk, v in table.inputs.items() if indicator.code in v}
         else:
             found = {}
-            rows = indicator_values(table.period_id, table.approved_only, few(table.group_of), [indicator.pk])
+            rows = indicator_values(
+                table.period_id, table.approved_only, few(table.group_of), [indicator.pk], table.accepted_only
+            )
             for unit_id, _indicator, code, number, flag, status in rows:
                 if unit_id in table.group_of:
                     found[unit_id] = LibraryValue(

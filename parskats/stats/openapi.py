@@ -38,8 +38,9 @@ UNIT = _param("unit", "Code of a unit (county, region or library): only what lie
 INDICATOR = _param("indicator", "Comma-separated indicator (or performance indicator) codes.", {"type": "string"})
 STATUS = _param(
     "status",
-    "approved (default) or all; all needs a bearer token of the network's methodologist or viewer.",
-    {"type": "string", "enum": ["approved", "all"]},
+    "approved (default), accepted (only reports the national level accepted, in a network reviewing on two "
+    "levels) or all; all needs a bearer token of the network's methodologist or viewer.",
+    {"type": "string", "enum": ["approved", "accepted", "all"]},
 )
 BOUNDARIES = _param(
     "boundaries",
@@ -275,13 +276,15 @@ def document(base_url: str) -> dict[str, Any]:
     values["required"] = [*values["required"], "year"]
     values["properties"]["year"] = {"type": "integer"}
     aggregates = _page_of("AggregateRow")
-    aggregates["required"] = [*aggregates["required"], "year", "boundaries", "group_by", "approved_only", "values"]
+    choices = ["year", "boundaries", "group_by", "approved_only", "accepted_only", "values"]
+    aggregates["required"] = [*aggregates["required"], *choices]
     aggregates["properties"].update(
         {
             "year": {"type": "integer"},
             "boundaries": {"type": "string", "format": "date"},
             "group_by": {"type": "string"},
             "approved_only": {"type": "boolean"},
+            "accepted_only": {"type": "boolean"},
             "values": {
                 "type": "string",
                 "enum": ["reported", "imputed"],

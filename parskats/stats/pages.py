@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from parskats.accounts.access import two_level
 from parskats.catalogue.models import Indicator, Section, Survey
 from parskats.core.changes import Marker
 from parskats.core.freetext import is_whole_number
@@ -77,6 +78,8 @@ class Query:
     boundaries_choice: str  # "year", "today" or a date as given
     approved_only: bool
     with_imputed: bool = False  # the imputation run's estimates stand in for numbers not reported
+    accepted_only: bool = False  # only the reports the national level has accepted
+    two_level: bool = False  # the network reviews on two levels: "accepted nationally" may be chosen
 
     @property
     def map_date(self) -> dt.date:
@@ -86,6 +89,8 @@ class Query:
         values: dict[str, object] = {"year": self.year, "boundaries": self.boundaries_choice}
         if not self.approved_only:
             values["status"] = "all"
+        elif self.accepted_only:
+            values["status"] = "accepted"
         if self.with_imputed:
             values["values"] = "imputed"
         values.update(overrides)
@@ -105,13 +110,18 @@ def parse_query(request: HttpRequest, network: Network, may_see_unapproved: bool
     choice = request.GET.get("boundaries", "year") or "year"
     boundaries = parse_boundaries(choice)
     status = request.GET.get("status", "approved")
-    if status not in ("approved", "all"):
+    national = two_level(network)
+    if status not in ("approved", "all") and not (status == "accepted" and national):
+        if national:
+            raise StatsError(_("Status must be “approved”, “accepted” or “all”."))
         raise StatsError(_("Status must be “approved” or “all”."))
     shown = request.GET.get("values", "reported") or "reported"
     if shown not in ("reported", "imputed"):
         raise StatsError(_("Values must be “reported” or “imputed”."))
     approved_only = not (status == "all" and may_see_unapproved)
-    return Query(survey, years, year, boundaries, choice[:20], approved_only, shown == "imputed")
+    return Query(
+        survey, years, year, boundaries, choice[:20], approved_only, shown == "imputed", status == "accepted", national
+    )
 
 
 @dataclass
@@ -311,6 +321,7 @@ def build_figures(
             approved_only=query.approved_only,
             within=within,
             imputed=query.with_imputed,
+            accepted_only=query.accepted_only,
         ),
     )
     table = tables[query.year]
@@ -458,6 +469,7 @@ def build_library(network: Network, query: Query, unit: OrgUnit) -> LibraryFigur
             boundaries=query.boundaries,
             approved_only=query.approved_only,
             imputed=query.with_imputed,
+            accepted_only=query.accepted_only,
         ),
     )
     table = tables[query.year]

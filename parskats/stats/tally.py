@@ -102,15 +102,20 @@ def few(unit_ids: Iterable[int]) -> list[int] | None:
     return ids if len(ids) <= FEW else None
 
 
-def value_rows(period_ids: list[int], approved_only: bool, unit_ids: list[int] | None = None) -> Iterator[DbRow]:
+def value_rows(
+    period_ids: list[int], approved_only: bool, unit_ids: list[int] | None = None, accepted_only: bool = False
+) -> Iterator[DbRow]:
     """(report id, indicator id, code, number, flag) of these periods."""
-    return _rows(
-        _values(period_ids, approved_only, unit_ids).values_list("report_id", "indicator_id", "code", "number", "flag")
-    )
+    values = _values(period_ids, approved_only, unit_ids, accepted_only)
+    return _rows(values.values_list("report_id", "indicator_id", "code", "number", "flag"))
 
 
 def kind_rows(
-    period_ids: list[int], approved_only: bool, unit_ids: list[int] | None, report_ids: list[int]
+    period_ids: list[int],
+    approved_only: bool,
+    unit_ids: list[int] | None,
+    report_ids: list[int],
+    accepted_only: bool = False,
 ) -> Iterator[DbRow]:
     """(report id, indicator id, whole number, other number, kind): the aggregation's narrow read.
     A whole number comes as an integer (cheaper to make and to add than PostgreSQL's Decimal),
@@ -131,15 +136,19 @@ def kind_rows(
         chosen = RawSQL('"reporting_value"."report_id" = ANY(%s)', (report_ids,), output_field=BooleanField())
         values = Value.objects.filter(chosen)
     else:
-        values = _values(period_ids, approved_only, unit_ids)
+        values = _values(period_ids, approved_only, unit_ids, accepted_only)
     values = values.annotate(kind=kind, whole=whole, other=other).order_by()
     return _rows(values.values_list("report_id", "indicator_id", "whole", "other", "kind"))
 
 
-def _values(period_ids: list[int], approved_only: bool, unit_ids: list[int] | None) -> QuerySet[Value]:
+def _values(
+    period_ids: list[int], approved_only: bool, unit_ids: list[int] | None, accepted_only: bool = False
+) -> QuerySet[Value]:
     values = Value.objects.filter(report__period_id__in=period_ids)
-    if approved_only:
+    if approved_only or accepted_only:
         values = values.filter(report__status=Report.Status.APPROVED)
+    if accepted_only:
+        values = values.filter(report__national_status=Report.NationalStatus.ACCEPTED)
     if unit_ids is not None:
         values = values.filter(report__unit_id__in=unit_ids)
     return values
@@ -214,13 +223,16 @@ def library_values(
     year: int,
     population: Indicator | None,
     persons: dict[tuple[int, int], int],
+    accepted_only: bool = False,
 ) -> dict[int, dict[str, LibraryValue]]:
     """Every value of every counted library of one year (library id → indicator code → value),
     with the register's population where a report lacks its own: what library pages and per-library
     exports read."""
     reports = Report.objects.filter(period_id=period_id)
-    if approved_only:
+    if approved_only or accepted_only:
         reports = reports.filter(status=Report.Status.APPROVED)
+    if accepted_only:
+        reports = reports.filter(national_status=Report.NationalStatus.ACCEPTED)
     unit_of = {
         pk: (unit_id, status == Report.Status.APPROVED)
         for pk, unit_id, status in reports.values_list("id", "unit_id", "status")
@@ -228,7 +240,8 @@ def library_values(
     }
     codes = {indicator.pk: indicator.code for indicator in indicators}
     values: dict[int, dict[str, LibraryValue]] = {}
-    for report_id, indicator_id, code, number, flag in value_rows([period_id], approved_only, few(units)):
+    rows = value_rows([period_id], approved_only, few(units), accepted_only)
+    for report_id, indicator_id, code, number, flag in rows:
         owner = unit_of.get(report_id)
         if owner is None or indicator_id not in codes:
             continue
@@ -250,15 +263,21 @@ def library_values(
 
 
 def indicator_values(
-    period_id: int, approved_only: bool, unit_ids: list[int] | None, indicator_ids: list[int]
+    period_id: int,
+    approved_only: bool,
+    unit_ids: list[int] | None,
+    indicator_ids: list[int],
+    accepted_only: bool = False,
 ) -> Iterator[DbRow]:
     """(library id, indicator id, code, number, flag, report status) of a few indicators of one year:
     what a like-for-like change reads, without every library's every value."""
-    values = _values([period_id], approved_only, unit_ids).filter(indicator_id__in=indicator_ids)
+    values = _values([period_id], approved_only, unit_ids, accepted_only).filter(indicator_id__in=indicator_ids)
     return _rows(values.values_list("report__unit_id", "indicator_id", "code", "number", "flag", "report__status"))
 
 
-def imputed_rows(period_id: int, approved_only: bool, unit_ids: list[int] | None) -> list[tuple[int, int, Any, str]]:
+def imputed_rows(
+    period_id: int, approved_only: bool, unit_ids: list[int] | None, accepted_only: bool = False
+) -> list[tuple[int, int, Any, str]]:
     """(library id, indicator id, number, what the library's counted report says: "num", "na",
     "unknown" or "" for nothing) of the year's imputation run in force. A library's own counted
     number always wins over the estimate, so the caller adds only those with "unknown" or ""."""
@@ -269,8 +288,6 @@ def imputed_rows(period_id: int, approved_only: bool, unit_ids: list[int] | None
     if not rows:
         return []
     indicators = sorted({indicator_id for _unit, indicator_id, _number in rows})
-    given = {
-        (unit_id, indicator_id): code
-        for unit_id, indicator_id, code, *_rest in indicator_values(period_id, approved_only, unit_ids, indicators)
-    }
+    counted = indicator_values(period_id, approved_only, unit_ids, indicators, accepted_only)
+    given = {(unit_id, indicator_id): code for unit_id, indicator_id, code, *_rest in counted}
     return [(unit, indicator, exact(number), given.get((unit, indicator), "")) for unit, indicator, number in rows]
