@@ -20,7 +20,7 @@ from .factories import give_role, report_with, user
 
 def run(today: str, days: int = 7) -> str:
     out = StringIO()
-    call_command("send_reminders", f"--today={today}", f"--days={days}", stdout=out)
+    call_command("send_reminders", f"--today={today}", f"--days={days}", "--language=en", stdout=out)
     return out.getvalue()
 
 
@@ -94,14 +94,14 @@ def test_daily_digest_of_new_submissions(open_2021, world, methodologist, report
         new="submitted",
     )
     out = run("2022-01-20")
-    assert out.endswith("digests: 1.\n")
+    assert "digests: 1;" in out
     [digest] = mail.outbox
     assert digest.to == [methodologist.email]
     assert digest.subject == "1 jauns iesniegums — Testa reģions"
     assert "Sedas bibliotēka (2021)" in digest.body
-    assert run("2022-01-20").endswith("digests: 0.\n")
+    assert run("2022-01-20").endswith("digests: 0; to areas' methodologists: 0.\n")
     # Next day with nothing new: no digest; a new submission: a digest with only it.
-    assert run("2022-01-21").endswith("digests: 0.\n")
+    assert run("2022-01-21").endswith("digests: 0; to areas' methodologists: 0.\n")
     [row] = SentMail.objects.filter(key__startswith="review-digest:")
     assert row.key == f"review-digest:{world.network.pk}:2022-01-20" and row.address == methodologist.email
 
@@ -141,3 +141,40 @@ def test_the_reminders_log_is_in_the_persons_data_pruning_keeps_it_within_retent
     erasure.erase_person(None, reporter_b.email)
     assert not SentMail.objects.filter(address="reporter.b@example.org").exists()
     assert SentMail.objects.count() == 1  # the school's reporter's stays
+
+
+# Two-level review: the areas' methodologists and the areas' approval deadline (1 May by default).
+
+
+def area_mail(address: str) -> list:
+    return [m for m in mail.outbox if m.to == [address]]
+
+
+def test_each_areas_methodologist_is_reminded_of_the_areas_deadline_once(
+    open_2021, world, part_methodologist_a, part_methodologist_b
+):
+    mail.outbox.clear()
+    assert "to areas' methodologists: 0." in run("2022-04-20")  # 11 days before: outside the window
+    out = run("2022-04-28")
+    assert "to areas' methodologists: 2." in out
+    [to_a] = area_mail(part_methodologist_a.email)
+    assert to_a.subject == "2021. gada atskaites (Valmieras novads): līdz teritoriju apstiprināšanas termiņam 3 dienas"
+    assert "1 iesniegta atskaite gaida jūsu apstiprinājumu." in to_a.body
+    assert "/n/testa/review/?year=2021" in to_a.body
+    [to_b] = area_mail(part_methodologist_b.email)
+    assert "2 bibliotēkas vēl nav iesniegušas atskaiti." in to_b.body and "gaida jūsu" not in to_b.body
+    assert "to areas' methodologists: 0." in run("2022-04-29")  # the same reminder is not sent again
+    # On the deadline once more, to the area that still has reports open.
+    Report.objects.filter(unit=world.library_a, period=open_2021).update(status=Report.Status.APPROVED)
+    mail.outbox.clear()
+    assert "to areas' methodologists: 1." in run("2022-05-01")
+    [on_deadline] = mail.outbox
+    assert on_deadline.to == [part_methodologist_b.email] and "termiņš ir šodien" in on_deadline.subject
+    run("2022-05-02")
+    assert len(mail.outbox) == 1
+
+
+def test_no_area_reminder_where_the_network_reviews_on_one_level(open_2021, methodologist):
+    mail.outbox.clear()
+    assert "to areas' methodologists: 0." in run("2022-04-28")
+    assert not mail.outbox

@@ -7,6 +7,8 @@ back, so a reminder is sent once, whatever the number of runs. The keys:
     review-reminder:before:<period id>:<library id>     N days before the deadline
     review-reminder:deadline:<period id>:<library id>   on the deadline and the days after
     review-digest:<network id>:<YYYY-MM-DD>             the methodologist's daily digest
+    review-reminder:area-before:<period id>:<area id>   an area's methodologist, before the areas' deadline
+    review-reminder:area-deadline:<period id>:<area id> on the areas' deadline and the days after
 
 (the data migration review/0003 turned the earlier ReminderSent rows into these keys).
 """
@@ -21,6 +23,7 @@ from django.core.mail import get_connection
 from django.urls import reverse
 from django.utils import timezone
 
+from parskats.accounts.access import two_level, units_in_part
 from parskats.accounts.models import Role, User
 from parskats.audit.models import AuditEntry
 from parskats.jobs.mail import normal, send_once
@@ -40,6 +43,7 @@ class Sent:
     before: int = 0
     deadline: int = 0
     digests: int = 0
+    areas: int = 0  # reminders to areas' methodologists of the areas' approval deadline
 
 
 def reminder_key(kind: str, period_id: int, library_id: int | None) -> str:
@@ -63,11 +67,8 @@ def deadline_reminders(today: dt.date, days_before: int) -> Sent:
     )
     for period in periods:
         days_left = (period.deadline - today).days
-        if 0 < days_left <= days_before:
-            kind = BEFORE_DEADLINE
-        elif -days_before <= days_left <= 0:
-            kind = ON_DEADLINE
-        else:
+        kind = _window(period.deadline, today, days_before)
+        if kind is None:
             continue
         tree = hierarchy(period.network, year_end(period.year))
         library_ids = [u.pk for u in tree.units.values() if u.level == OrgUnit.Level.LIBRARY]
@@ -125,6 +126,56 @@ def daily_digests(today: dt.date, sent: Sent) -> Sent:
     return sent
 
 
+def _window(deadline: dt.date, today: dt.date, days_before: int) -> str | None:
+    days_left = (deadline - today).days
+    if 0 < days_left <= days_before:
+        return BEFORE_DEADLINE
+    if -days_before <= days_left <= 0:
+        return ON_DEADLINE
+    return None
+
+
+def area_reminders(today: dt.date, days_before: int, sent: Sent) -> Sent:
+    """In a network reviewing on two levels, each area's methodologist is reminded of the areas'
+    approval deadline (1 May by default) while reports of her area's libraries are not yet approved:
+    once before it and once on it (or in the days after), with how many wait for her and how many
+    the libraries have not submitted."""
+    periods = ReportingPeriod.objects.filter(status=ReportingPeriod.Status.OPEN, opens_on__lte=today)
+    for period in periods.select_related("network"):
+        kind = _window(period.region_deadline, today, days_before)
+        if kind is None or not two_level(period.network):
+            continue
+        statuses = dict(Report.objects.filter(period=period).values_list("unit_id", "status"))
+        roles = Role.objects.filter(
+            network=period.network, kind=Role.Kind.ADMIN, unit__isnull=False, user__is_active=True
+        ).select_related("user", "unit")
+        url = absolute(reverse("review:board", args=[period.network.slug]) + f"?year={period.year}")
+        tree = hierarchy(period.network, year_end(period.year))
+        for role in roles:
+            if role.unit is None:
+                continue
+            # Her area as it was on the year's last day: a library that moved during the year is the new area's.
+            inside = units_in_part(period.network, {role.unit.pk}, [period.year])[period.year]
+            libraries = [pk for pk in inside if pk in tree.units and tree.units[pk].level == OrgUnit.Level.LIBRARY]
+            waiting = sum(1 for pk in libraries if statuses.get(pk) == Report.Status.SUBMITTED)
+            missing = sum(1 for pk in libraries if statuses.get(pk) not in DONE)
+            if not waiting and not missing:
+                continue
+            context = {
+                "area": role.unit,
+                "year": period.year,
+                "deadline": period.region_deadline,
+                "days_left": (period.region_deadline - today).days,
+                "waiting": waiting,
+                "missing": missing,
+                "url": url,
+            }
+            key = reminder_key(f"area-{kind}", period.pk, role.unit_id)
+            if _send_once(role.user, key, "area_reminder", context):
+                sent.areas += 1
+    return sent
+
+
 def send_reminders(today: dt.date | None = None, days_before: int = 7) -> Sent:
     today = today or timezone.localdate()
-    return daily_digests(today, deadline_reminders(today, days_before))
+    return area_reminders(today, days_before, daily_digests(today, deadline_reminders(today, days_before)))

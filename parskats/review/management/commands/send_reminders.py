@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from parskats.core.commands import LanguageCommand
 from parskats.review.reminders import send_reminders
@@ -14,7 +15,8 @@ from parskats.review.reminders import send_reminders
 class Command(LanguageCommand):
     help = (
         "Email reporters whose report is not submitted N days before the deadline and on it, and each "
-        "methodologist a digest of new submissions. Never sends the same reminder twice."
+        "methodologist a digest of new submissions; where areas approve, each area's methodologist before "
+        "and on the areas' approval deadline. Never sends the same reminder twice."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,5 +35,9 @@ class Command(LanguageCommand):
             raise CommandError("--days must be 1 or more.")
         sent = send_reminders(today, days)
         self.stdout.write(
-            f"Reminders before the deadline: {sent.before}; on the deadline: {sent.deadline}; digests: {sent.digests}."
+            _(
+                "Reminders before the deadline: %(before)d; on the deadline: %(deadline)d; digests: %(digests)d; "
+                "to areas' methodologists: %(areas)d."
+            )
+            % {"before": sent.before, "deadline": sent.deadline, "digests": sent.digests, "areas": sent.areas}
         )
