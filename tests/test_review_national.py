@@ -280,6 +280,34 @@ def test_the_national_board_has_a_row_per_area_and_opens_each(national, methodol
     assert one.context["part"] == "Valkas novads"
 
 
+def test_the_national_boards_workbook_has_the_areas_first(national, methodologist):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    post(methodologist, "accept", national["a"])
+    client = client_for(methodologist)
+    response = client.get(reverse("review:board_xlsx", args=["testa"]) + "?year=2021")
+    book = load_workbook(BytesIO(response.content))
+    assert book.sheetnames == ["Teritorijas", "Bibliotēkas", "Skaiti"]
+    areas = [[c.value for c in row] for row in book["Teritorijas"].iter_rows()]
+    assert areas[0][:6] == [
+        "Teritorija", "Bibliotēkas", "Iesniegti", "Apstiprinātas teritorijā", "Pieņemtas valsts līmenī",
+        "Atgrieztas teritorijai",
+    ]  # fmt: skip
+    assert [r[:5] for r in areas[1:]] == [
+        ["Valkas novads", 2, 2, 1, 0],
+        ["Valmieras novads", 1, 1, 1, 1],
+        ["Testa reģions", 3, 3, 2, 1],
+    ]
+    libraries = {row[0].value: row[-1].value for row in book["Bibliotēkas"].iter_rows(min_row=2)}
+    assert libraries["Sedas bibliotēka"] == "pieņemta valsts līmenī"
+    assert libraries["Ērģemes pagasta bibliotēka"] == "gaida pieņemšanu"
+    # One area's board downloads that area's libraries only, without the areas' sheet.
+    one = client.get(reverse("review:board_xlsx", args=["testa"]) + "?year=2021&area=valka")
+    assert load_workbook(BytesIO(one.content)).sheetnames == ["Bibliotēkas", "Skaiti"]
+
+
 def test_an_areas_board_has_no_national_rows(national, part_methodologist_b):
     page = client_for(part_methodologist_b).get(reverse("review:board", args=["testa"]) + "?year=2021&area=valmiera")
     assert page.context["national"] == []

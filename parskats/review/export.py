@@ -1,7 +1,10 @@
-"""The completeness board as an XLSX workbook: the libraries, then the counts per county."""
+"""The completeness board as an XLSX workbook: the libraries, then the counts per county; on the
+national board of a network reviewing on two levels first the areas, as the page shows them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
 from io import BytesIO
 
 from django.utils import timezone
@@ -9,7 +12,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .board import NOT_STARTED, Board, BoardRow
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .board import NOT_STARTED, AreaTally, Board, BoardRow
 
 
 def _status_label(row: BoardRow) -> str:
@@ -18,9 +23,59 @@ def _status_label(row: BoardRow) -> str:
     return str(row.report.get_status_display()) if row.report else row.status
 
 
-def board_workbook(board: Board, rows: list[BoardRow]) -> bytes:
+def _national_label(row: BoardRow) -> str:
+    if row.report is None or row.status != "approved":
+        return ""
+    return str(row.report.get_national_status_display())
+
+
+def _rate(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _areas_sheet(sheet: Worksheet, areas: Sequence[AreaTally], total: AreaTally | None, name: str) -> None:
+    headings = (
+        _("Area"),
+        _("Libraries"),
+        _("Reported"),
+        _("Approved by the area"),
+        _("Accepted nationally"),
+        _("Returned to the area"),
+        _("On-time rate"),
+        _("Approved on time"),
+    )
+    sheet.append([str(h) for h in headings])
+    for tally in [*areas, *([total] if total is not None else [])]:
+        label = tally.unit.name if tally.unit is not None else name
+        sheet.append(
+            [
+                label,
+                tally.libraries,
+                tally.reported,
+                tally.approved,
+                tally.accepted,
+                tally.returned,
+                _rate(tally.on_time_rate),
+                _rate(tally.review_on_time_rate),
+            ]
+        )
+        for col in (7, 8):
+            sheet.cell(sheet.max_row, col).number_format = "0.0%"
+    if total is not None:
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+
+
+def board_workbook(
+    board: Board, rows: list[BoardRow], areas: Sequence[AreaTally] = (), total: AreaTally | None = None
+) -> bytes:
     book = Workbook()
     sheet = book.active
+    national = bool(areas)
+    if national:
+        # The national board: the areas first, as on the page, then every library with its national review.
+        _areas_sheet(sheet, areas, total, board.period.network.name)
+        sheet.title = _("Areas")[:31]
+        sheet = book.create_sheet()
     sheet.title = _("Libraries")[:31]
     headers = [
         _("Library"),
@@ -31,6 +86,7 @@ def board_workbook(board: Board, rows: list[BoardRow]) -> bytes:
         _("Unexplained warnings"),
         _("Days to the deadline"),
         _("Days late"),
+        *([_("National review")] if national else []),
     ]
     sheet.append([str(h) for h in headers])
     for row in rows:
@@ -48,6 +104,7 @@ def board_workbook(board: Board, rows: list[BoardRow]) -> bytes:
                 row.unexplained,
                 row.days_left if row.days_left is not None and row.days_left >= 0 else None,
                 late,
+                *([_national_label(row)] if national else []),
             ]
         )
         if activity:
@@ -81,7 +138,7 @@ def board_workbook(board: Board, rows: list[BoardRow]) -> bytes:
         )
         for col in (6, 7):
             summary.cell(summary.max_row, col).number_format = "0.0%"
-    for ws in (sheet, summary):
+    for ws in book.worksheets:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.freeze_panes = "A2"

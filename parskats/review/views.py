@@ -134,7 +134,10 @@ def board_xlsx(request: AuthenticatedHttpRequest, network: str) -> HttpResponse:
     access.require_board(request.user, net)
     context = _board_context(request, net)
     response = HttpResponse(
-        board_workbook(context["board"], context["rows"]),
+        board_workbook(
+            context["board"], context["rows"], context["national"] if context["area"] is None else (),
+            context["national_total"],
+        ),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     attachment(response, f"{net.slug}-{context['year']}-board.xlsx")
