@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
-
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .board import NOT_STARTED, AreaTally, Board, BoardRow

@@ -135,7 +135,9 @@ def board_xlsx(request: AuthenticatedHttpRequest, network: str) -> HttpResponse:
     context = _board_context(request, net)
     response = HttpResponse(
         board_workbook(
-            context["board"], context["rows"], context["national"] if context["area"] is None else (),
+            context["board"],
+            context["rows"],
+            context["national"] if context["area"] is None else (),
             context["national_total"],
         ),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
