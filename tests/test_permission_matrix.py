@@ -342,6 +342,8 @@ ACCESS: dict[str, Row] = {
         other_methodologist=(NOT_FOUND, REDIRECT)),
     "jobs:cancel": Row({**NETWORK, "job": "{job}"}, other={"network": "{other_network}", "job": "{other_job}"},
         method="post", anon=LOGIN, methodologist=(REDIRECT, NOT_FOUND), other_methodologist=(NOT_FOUND, REDIRECT)),
+    "jobs:resume": Row({**NETWORK, "job": "{job}"}, other={"network": "{other_network}", "job": "{other_job}"},
+        method="post", anon=LOGIN, methodologist=(REDIRECT, NOT_FOUND), other_methodologist=(NOT_FOUND, REDIRECT)),
     "yearbook:public": Row({**NETWORK, "year": "2020"}, other={"year": "2021"}, default=(OK, NOT_FOUND)),
     # A region's own review (issue 18): the region "region" of network "testa" (2021 a draft, 2020
     # published). The part personas hold roles over counties in it: they read its review like the

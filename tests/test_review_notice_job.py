@@ -241,3 +241,38 @@ def test_the_reminders_sent_before_the_upgrade_become_sent_mail_keys_and_go_back
     assert not apps.get_model("jobs", "SentMail").objects.exists()
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_a_job_that_stopped_on_a_mail_error_does_the_rest_when_asked(
+    world, three, methodologist, viewer, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    import smtplib
+
+    settings.TASKS = QUEUED
+    client = client_for(methodologist)
+    job = approve_all(client, world, three, django_capture_on_commit_callbacks)
+    real = EmailBackend.send_messages
+
+    def refuses_the_third(backend, messages):
+        if len(mail.outbox) == 2:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return real(backend, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refuses_the_third)
+    assert runner.run_job.call(str(job.pk)) == Job.Status.FAILED
+    page = client.get(job_url(job)).content.decode()
+    assert "Sūtīšana apstājās pēc 2 no 4 paziņojumiem" in page and "Izdarīt pārējo" in page
+    # Someone who may not see the job cannot resume it; a job that is done has nothing to resume.
+    assert client_for(viewer).post(job_url(job) + "resume/").status_code == 404
+    monkeypatch.setattr(EmailBackend, "send_messages", real)
+    response = client.post(job_url(job) + "resume/")
+    assert response.status_code == 302
+    assert runner.run_job.call(str(job.pk)) == Job.Status.DONE
+    job.refresh_from_db()
+    assert recipients() == Counter(EVERYONE) and SentMail.objects.filter(job=job).count() == 4
+    assert job.result["lines"] == ["Paziņojumi nosūtīti: 2.", "Šo paziņojumu jau saņēmuši, vēlreiz nesūtīts: 2."]
+    resumed = AuditEntry.objects.get(action=AuditEntry.Action.JOB_RESUMED)
+    assert resumed.actor == methodologist and resumed.old == {"status": "failed"}
+    assert "Izdarīt pārējo" not in client.get(job_url(job)).content.decode()
+    again = client.post(job_url(job) + "resume/", follow=True)
+    assert "var palaist vēlreiz" in again.content.decode() and len(mail.outbox) == 4

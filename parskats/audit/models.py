@@ -79,6 +79,7 @@ class AuditEntry(models.Model):
         JOB_STARTED = "job_started", _("background job started")
         JOB_CANCELLED = "job_cancelled", _("background job cancelled")
         JOB_FAILED = "job_failed", _("background job stopped by a dead worker")
+        JOB_RESUMED = "job_resumed", _("background job started again for the rest")
         # Rows written before the kinds above existed say what they were in their note and target;
         # record() refuses it for new rows.
         OTHER = "other", _("other change (recorded before typed kinds)")

@@ -1,4 +1,4 @@
-"""Who may see a job and cancel it: whoever may see its object (the kind says who) and either
+"""Who may see a job, cancel it and resume it: whoever may see its object (the kind says who) and either
 started it or is the network's methodologist. Anything else is a 404."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def _sees(user: AnyUser, job: Job, admin: bool) -> bool:
 
 
 def get_job_for_user(user: AnyUser, network_slug: str, job_id: Any) -> tuple[Job, bool]:
-    """The job and whether this person may cancel it."""
+    """The job and whether this person may cancel it (`may_resume` says whether she may run the rest)."""
     network = get_network_for_user(user, network_slug)
     try:
         pk = uuid.UUID(str(job_id))
@@ -35,6 +35,15 @@ def get_job_for_user(user: AnyUser, network_slug: str, job_id: Any) -> tuple[Job
         raise Http404("No such job.")
     mine = job.started_by_id is not None and job.started_by_id == user.pk
     return job, not job.finished and (mine or admin)
+
+
+def may_resume(user: AnyUser, job: Job) -> bool:
+    """A failed or cancelled job whose done steps stay (emails sent) may be run again for the rest:
+    its keys skip what was done. Work that rolls back as a whole is started afresh from its page."""
+    kind = KINDS.get(job.kind)
+    ended = job.status in (Job.Status.FAILED, Job.Status.CANCELLED)
+    mine = job.started_by_id is not None and job.started_by_id == user.pk
+    return kind is not None and kind.keeps_done_steps and ended and (mine or is_network_admin(user, job.network))
 
 
 def jobs_of_subject(user: AnyUser, network: Any, kind: str, subject: str | None = None, limit: int = 5) -> list[Job]:

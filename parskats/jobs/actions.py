@@ -1,6 +1,7 @@
-"""What people do with jobs: start one, cancel one; and what the system does with the jobs of a
-worker that died (the stale-heartbeat sweep). Each in one transaction with its audit record; the
-queue is told after the commit, so a worker never picks up a job that is not in the table yet."""
+"""What people do with jobs: start one, cancel one, resume one that keeps its done steps; and what
+the system does with the jobs of a worker that died (the stale-heartbeat sweep). Each in one
+transaction with its audit record; the queue is told after the commit, so a worker never picks up
+a job that is not in the table yet."""
 
 from __future__ import annotations
 
@@ -94,6 +95,32 @@ def _cancel(actor: Any, job: Job) -> Job:
             old={"status": job.status},
             new={"job": str(locked.pk), "status": locked.status},
         )
+    return locked
+
+
+def resume(actor: Any, job: Job) -> Job:
+    """Back to the queue, to do what it had not done; the caller checked access.may_resume."""
+    with transaction.atomic():
+        locked = Job.objects.select_for_update().get(pk=job.pk)
+        if locked.status not in (Job.Status.FAILED, Job.Status.CANCELLED):
+            return locked  # resumed by someone else a moment ago, or never ended
+        old = locked.status
+        locked.status = Job.Status.QUEUED
+        locked.cancel_requested = False
+        locked.finished_at = None
+        locked.problems = []
+        locked.save(update_fields=["status", "cancel_requested", "finished_at", "problems"])
+        record(
+            actor=actor,
+            channel=AuditEntry.Channel.FORM,
+            action=AuditEntry.Action.JOB_RESUMED,
+            network=locked.network,
+            target=f"{locked.kind}:{locked.subject}"[:64],
+            old={"status": old},
+            new={"job": str(locked.pk), "attempt": locked.attempts + 1},
+        )
+    queue.send(locked)
+    locked.refresh_from_db()
     return locked
 
 

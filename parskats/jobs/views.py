@@ -24,6 +24,7 @@ def status(request: HttpRequest, network: str, job: str) -> HttpResponse:
         "job": found,
         "network": found.network,
         "can_cancel": can_cancel,
+        "can_resume": access.may_resume(request.user, found),
         "back_url": kind_of(found).back_url(found),
         "kind_label": kind_of(found).label,
         "result_template": kind_of(found).result_template,
@@ -48,6 +49,18 @@ def cancel(request: HttpRequest, network: str, job: str) -> HttpResponse:
             messages.error(request, _("The job is writing its result and can no longer be stopped; it ends shortly."))
         else:
             messages.success(request, _("Cancellation asked for: the job stops at its next step."))
+    return redirect("jobs:status", network, found.pk)
+
+
+@login_required
+@require_POST
+def resume(request: HttpRequest, network: str, job: str) -> HttpResponse:
+    found, _can_cancel = access.get_job_for_user(request.user, network, job)
+    if not access.may_resume(request.user, found):
+        messages.error(request, _("Only a failed or cancelled job that keeps what it did can be run for the rest."))
+    else:
+        actions.resume(request.user, found)
+        messages.success(request, _("The job runs again for what it had not done; what was done is not repeated."))
     return redirect("jobs:status", network, found.pk)
 
 

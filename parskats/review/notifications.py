@@ -193,9 +193,9 @@ def run(job: Job, progress: Progress) -> dict[str, Any]:
             else:
                 before += 1
     except JobCancelled:
-        raise JobCancelled([stopped(sent, before + gone, total, cancelled=True)]) from None
+        raise JobCancelled([stopped(sent, sent + before + gone, total, cancelled=True)]) from None
     except (smtplib.SMTPException, OSError) as error:
-        raise JobFailed([stopped(sent, before + gone, total, cancelled=False), str(error)]) from None
+        raise JobFailed([stopped(sent, sent + before + gone, total, cancelled=False), str(error)]) from None
     finally:
         connection.close()
     lines = [_("Notices sent: %(count)s.") % {"count": sent}]
