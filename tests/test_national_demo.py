@@ -84,3 +84,17 @@ def test_a_regional_methodologist_has_no_way_into_the_valka_network(demo_output)
     valka = client_for(User.objects.get(email="valka.metodikis@example.org"))
     assert valka.get(reverse("review:board", args=["valka"])).status_code == 404
     assert valka.get(reverse("network:libraries", args=["valka"])).status_code == 404
+
+
+def test_the_closed_years_were_accepted_nationally_and_the_figures_can_say_so(demo_output):
+    from parskats.audit.models import AuditEntry
+
+    closed = Report.objects.filter(period__network__slug="latvija", period__year__lt=2022)
+    assert closed.exists() and set(closed.values_list("national_status", flat=True)) == {"accepted"}
+    accepted = AuditEntry.objects.filter(action=AuditEntry.Action.NATIONAL_ACCEPTED).count()
+    call_command("load_demo", "--today", TODAY, stdout=StringIO())  # again: nothing added
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.NATIONAL_ACCEPTED).count() == accepted
+    statistician = User.objects.get(email="statistika@example.org")
+    url = reverse("stats:dashboard", args=["latvija"])
+    page = client_for(statistician).get(url + "?year=2022&status=accepted").content.decode()
+    assert "Tikai valsts līmenī pieņemtās atskaites." in page

@@ -135,8 +135,9 @@ RETURNED_COMMENT = (
 
 
 def _national_decisions(network: Network, today: dt.date) -> None:
-    """In the open year the national statistician has accepted some reports the regions approved and
-    returned one to its region, so the national board shows every state. Run again, it adds nothing."""
+    """The closed years' reports were accepted nationally; in the open year the national statistician
+    has accepted some reports the regions approved and returned one to its region, so the national
+    board shows every state. Run again, it adds nothing."""
     from django.utils import timezone
 
     from parskats.audit.models import AuditEntry, record
@@ -149,7 +150,27 @@ def _national_decisions(network: Network, today: dt.date) -> None:
         .select_related("unit")
         .order_by("unit__code")
     )
-    if statistician is None or any(r.national_status for r in approved):
+    if statistician is None:
+        return
+    # The closed years went through both levels: accepted nationally by 1 June of the year after.
+    closed = Report.objects.filter(
+        period__network=network, period__year__lt=year, status=Report.Status.APPROVED, national_status=""
+    )
+    for report in closed.select_related("period"):
+        report.national_status = Report.NationalStatus.ACCEPTED
+        report.accepted_at = timezone.make_aware(dt.datetime(report.period.year + 1, 6, 1, 11))
+        report.save(update_fields=["national_status", "accepted_at"])
+        record(
+            actor=statistician.user,
+            channel=AuditEntry.Channel.FORM,
+            action=AuditEntry.Action.NATIONAL_ACCEPTED,
+            network=network,
+            report=report,
+            target="national_status",
+            old="",
+            new=report.national_status,
+        )
+    if any(r.national_status for r in approved):
         return
     now = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=1), dt.time(11)))
     for report in approved:  # the regions approved them the day before the demo's today
@@ -186,6 +207,7 @@ def load_national_demo(survey: Survey, today: dt.date) -> list[DemoAccount]:
     load_review_demo(network)  # when each report came in, and its warnings explained
     _national_decisions(network, today)
     _regional_sites(network, regions, today)
+    _annual_reviews(network, survey, regions, today)
     data_changed(network.pk)  # values were bulk-created, which sends no signals
     return accounts
 
@@ -250,3 +272,45 @@ def _regional_sites(network: Network, regions: dict[str, OrgUnit], today: dt.dat
             publish_at=dt.datetime(year + 1, 3, 10, 12, 0, tzinfo=RIGA),
             author=national.user if national else None,
         )
+
+
+# The year before the open one has its annual reviews: each region's by its methodologist (Balvu's
+# still a draft) and the national one, all but Balvu's published, so the national summary and the
+# public site by region have something to show.
+REVIEW_SUMMARIES = {
+    "valka-regions": "Valkas reģiona bibliotēkas gadu aizvadīja kā kopienu satikšanās vietas.",
+    "cesu-regions": "Cēsu reģionā lasītāji atgriezās bibliotēkās, un pieauga pasākumu apmeklējums.",
+    "balvu-regions": "Balvu reģiona bibliotēkas turpināja digitālo prasmju apmācības senioriem.",
+}
+DRAFT_REGION = "balvu-regions"
+
+
+def _annual_reviews(network: Network, survey: Survey, regions: dict[str, OrgUnit], today: dt.date) -> None:
+    from parskats.yearbook.models import AnnualReview
+    from parskats.yearbook.workflow import create_review, save_texts, set_status
+
+    year = demo_years(today)[-2]
+    statistician = Role.objects.filter(network=network, kind=Role.Kind.ADMIN, unit=None).select_related("user").first()
+    if statistician is None:
+        return
+    parts: list[tuple[OrgUnit | None, str]] = [(regions[code], text) for code, text in REVIEW_SUMMARIES.items()]
+    parts.append((None, "Trīs reģionu bibliotēku gada skaitļi un pārskati vienuviet."))
+    for region, summary in parts:
+        if AnnualReview.objects.filter(network=network, survey=survey, year=year, region=region).exists():
+            continue
+        author = statistician.user
+        if region is not None:
+            own = Role.objects.filter(network=network, kind=Role.Kind.ADMIN, unit=region).select_related("user").first()
+            author = own.user if own is not None else author
+        with transaction.atomic():
+            review = create_review(author, network, survey, year, region)
+            review = save_texts(
+                author,
+                review,
+                review.version,
+                summary=f"{summary}\n\nŠis ir **demonstrācijas** pārskats: visi skaitļi un teksti ir izdomāti.",
+            )
+            if region is not None and region.code == DRAFT_REGION:
+                continue
+            review = set_status(author, review, AnnualReview.Status.APPROVED)
+            set_status(author, review, AnnualReview.Status.PUBLISHED)
