@@ -224,13 +224,15 @@ ACCESS: dict[str, Row] = {
         reporter_a=(OK, NOT_FOUND), reporter_b=(NOT_FOUND, OK), methodologist=OK, viewer=OK),
     "stats:export": Row({**NETWORK, "key": "performance", "fmt": "csv"}, anon=LOGIN, default=OK,
         other_methodologist=NOT_FOUND),
-    # API tokens: the network's methodologist manages them; its other members get a 403.
+    # API tokens: the network's methodologist manages them; a part's methodologist her own (she cannot
+    # revoke the network's); its other members get a 403.
     "stats:tokens": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN, reporter_a=(FORBIDDEN, NOT_FOUND),
         reporter_b=(FORBIDDEN, NOT_FOUND), viewer=(FORBIDDEN, NOT_FOUND), methodologist=(OK, NOT_FOUND),
-        other_methodologist=(NOT_FOUND, OK)),
+        other_methodologist=(NOT_FOUND, OK), part_methodologist_a=(OK, NOT_FOUND),
+        part_methodologist_b=(OK, NOT_FOUND)),
     "stats:revoke_token": Row({**NETWORK, "token_id": "{api_token}"}, other={"token_id": "{other_api_token}"},
         method="post", anon=LOGIN, reporter_a=FORBIDDEN, reporter_b=FORBIDDEN, viewer=FORBIDDEN,
-        methodologist=(REDIRECT, NOT_FOUND)),
+        methodologist=(REDIRECT, NOT_FOUND), part_methodologist_a=NOT_FOUND, part_methodologist_b=NOT_FOUND),
     # Explanations and imputation of missing values: the network's methodologist only; its other members get a 403.
     "stats:explanations": Row(NETWORK, other={"network": "{other_network}"}, anon=LOGIN,
         reporter_a=(FORBIDDEN, NOT_FOUND), reporter_b=(FORBIDDEN, NOT_FOUND), viewer=(FORBIDDEN, NOT_FOUND),
@@ -429,7 +431,8 @@ POSTS: dict[str, Row] = {
     "pls:survey": Row({**NETWORK, "code": "testa-survey"}, other={"network": "{other_network}"}, method="post",
         anon=LOGIN, **NOT_ADMIN, methodologist=(INVALID, NOT_FOUND)),
     "stats:tokens": Row(NETWORK, other={"network": "{other_network}"}, method="post", **ADMIN_POST,
-        reporter_a=(FORBIDDEN, NOT_FOUND), reporter_b=(FORBIDDEN, NOT_FOUND), viewer=(FORBIDDEN, NOT_FOUND)),
+        reporter_a=(FORBIDDEN, NOT_FOUND), reporter_b=(FORBIDDEN, NOT_FOUND), viewer=(FORBIDDEN, NOT_FOUND),
+        part_methodologist_a=(INVALID, NOT_FOUND), part_methodologist_b=(INVALID, NOT_FOUND)),
     "stats:imputation": Row(NETWORK, other={"network": "{other_network}"}, method="post", **ADMIN_POST,
         reporter_a=(FORBIDDEN, NOT_FOUND), reporter_b=(FORBIDDEN, NOT_FOUND), viewer=(FORBIDDEN, NOT_FOUND)),
     "accounts:password_reset": Row(method="post", default=OK),  # no email given: the form again

@@ -171,3 +171,31 @@ def test_the_migration_gives_an_older_token_its_one_network(world, methodologist
     two.refresh_from_db()
     assert one.network == world.network  # the only network it could unlock: kept working there
     assert two.network is None  # unscoped, as before
+
+
+# A methodologist over a part of the map (Valmiera county: library A) holds tokens of her own.
+
+
+def test_a_parts_methodologist_holds_her_own_token_for_her_part_only(
+    world, methodologist, part_methodologist_a, part_methodologist_b, pending
+):
+    issue_token(methodologist, "Tīkla atslēga", world.network)
+    client = client_for(part_methodologist_a)
+    page = client.get(PAGE).content.decode()
+    assert "Jūsu atslēgas" in page and "Valmieras novads" in page and "Tīkla atslēga" not in page
+    secret = create(client, "Novada pārskats")
+    assert ApiToken.objects.get(name="Novada pārskats").user == part_methodologist_a
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    api = client_for(None)
+    # Reports not yet approved: of her area, and only when she names it.
+    whole = api.get(ALL, **bearer)
+    assert whole.status_code == 403 and whole.json()["error"]["parameter"] == "unit"
+    mine = api.get(ALL + "&unit=valmiera&indicator=loans", **bearer)
+    assert mine.status_code == 200
+    assert {(v["library"], v["indicator"], v["approved"]) for v in mine.json()["results"]} == {("seda", "loans", False)}
+    assert api.get(ALL + "&unit=valka", **bearer).status_code == 403
+    # The other county's methodologist's token does not read Valmiera's drafts.
+    _token, other = issue_token(part_methodologist_b, "Valkas", world.network)
+    assert api.get(ALL + "&unit=valmiera", HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 403
+    # Approved figures stay open to any token, as to anyone.
+    assert api.get("/api/networks/testa/values/?year=2021", **bearer).status_code == 200

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from parskats.accounts.access import get_network_for_user, part_name, reviews_library, units_in_part
+from parskats.accounts.access import get_network_for_user, is_network_admin, part_name, reviews_library, units_in_part
 from parskats.accounts.http import AuthenticatedHttpRequest
 from parskats.audit.models import AuditEntry
 from parskats.catalogue.models import Indicator, NarrativeSection
@@ -116,6 +116,7 @@ def _board_context(request: HttpRequest, net: Network) -> dict[str, Any]:
         "national_total": total,
         "may_accept": access.may_accept(request.user, net),
         "is_admin": access.may_approve_many(request.user, net),
+        "manages_network": is_network_admin(request.user, net),  # the network's people, libraries and years
         "clean_count": sum(r.clean for r in board.rows),
         "next_waiting": next_waiting(request.user, period),
     }

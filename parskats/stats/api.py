@@ -148,9 +148,20 @@ def _counted(request: HttpRequest, network: Network) -> tuple[bool, bool]:
         raise ApiError(400, _("“status” must be “approved”, “accepted” or “all”."), "status")
     if status == "approved":
         return True, False
-    if not access.sees_whole_network(_user(request, network), network):
-        raise ApiError(403, _("Reports not yet approved need a token of this network's methodologist or viewer."))
-    return False, False
+    user = _user(request, network)
+    if access.sees_whole_network(user, network):
+        return False, False
+    if access.reads_part(user, network):
+        # A part's token reads its own part's reports not yet approved: the unit asked for must be in it.
+        unit = _area(request, network)
+        if unit is None or not access.sees_unapproved(user, network, unit):
+            raise ApiError(
+                403,
+                _("This token reads reports not yet approved of its own area only: give unit= a unit in it."),
+                "unit",
+            )
+        return False, False
+    raise ApiError(403, _("Reports not yet approved need a token of this network's methodologist or viewer."))
 
 
 def _year(request: HttpRequest, network: Network, years: list[int]) -> int:

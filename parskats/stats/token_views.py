@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from parskats.accounts.access import get_network_for_user
+from parskats.accounts.access import get_network_for_user, is_network_admin, part_name
 from parskats.network.models import Network
 
 from .models import ApiToken
@@ -32,7 +32,8 @@ class TokenForm(forms.Form):
 def _page(
     request: HttpRequest, net: Network, tokens: QuerySet[ApiToken], form: TokenForm, secret: str = "", status: int = 200
 ) -> HttpResponse:
-    context = {"network": net, "tokens": tokens, "form": form, "secret": secret}
+    part = "" if is_network_admin(request.user, net) else part_name(request.user, net)
+    context = {"network": net, "tokens": tokens, "form": form, "secret": secret, "part": part}
     return render(request, "stats/tokens.html", context, status=status)
 
 

@@ -1,5 +1,6 @@
 """A network's API tokens, managed by its methodologist: who may see them, issuing one (its secret is
-shown once) and revoking one, each change with its audit record."""
+shown once) and revoking one, each change with its audit record. A methodologist over a part of the
+map (a region) holds tokens of her own: they read reports not yet approved of her part only."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from parskats.accounts import access
 from parskats.accounts.access import AnyUser
-from parskats.accounts.models import User
+from parskats.accounts.models import Role, User
 from parskats.audit.models import AuditEntry, record
 from parskats.network.models import Network
 
@@ -28,10 +29,19 @@ class TokenRefused(Exception):
 
 
 def tokens_for_admin(user: AnyUser, network: Network) -> QuerySet[ApiToken]:
-    """The network's tokens, for its methodologist only (its other members get a 403)."""
-    if not access.is_network_admin(user, network):
-        raise PermissionDenied
-    return ApiToken.objects.filter(network=network).select_related("user")
+    """The network's tokens for its methodologist; her own for a part's methodologist (the network's
+    other members get a 403)."""
+    tokens = ApiToken.objects.filter(network=network).select_related("user")
+    if access.is_network_admin(user, network):
+        return tokens
+    if access.part_roots(user, network, (Role.Kind.ADMIN,)):
+        return tokens.filter(user=user)
+    raise PermissionDenied
+
+
+def may_hold_token(user: AnyUser, network: Network) -> bool:
+    """The network's methodologists and viewers, over the whole of it or a part."""
+    return access.sees_whole_network(user, network) or access.reads_part(user, network)
 
 
 def get_token_for_admin(user: AnyUser, network: Network, token_id: int) -> ApiToken:
@@ -58,8 +68,10 @@ def create_token(
     name = name.strip()
     if not name:
         raise TokenRefused(_("Give the token a name."))
-    if not isinstance(holder, User) or not access.sees_whole_network(holder, network):
+    if not isinstance(holder, User) or not may_hold_token(holder, network):
         raise TokenRefused(_("Only the network's methodologists and viewers can hold an API token."))
+    if actor is not None and holder != actor and not access.is_network_admin(actor, network):
+        raise TokenRefused(_("Only the network's methodologist issues tokens for others."))
     token, raw = issue_token(holder, name, network)
     record(
         actor=actor,
