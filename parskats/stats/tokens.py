@@ -35,7 +35,7 @@ def tokens_for_admin(user: AnyUser, network: Network) -> QuerySet[ApiToken]:
     if access.is_network_admin(user, network):
         return tokens
     if access.part_roots(user, network, (Role.Kind.ADMIN,)):
-        return tokens.filter(user=user)
+        return tokens.filter(user_id=user.pk)
     raise PermissionDenied
 
 
