@@ -34,8 +34,8 @@ def tokens_for_admin(user: AnyUser, network: Network) -> QuerySet[ApiToken]:
     tokens = ApiToken.objects.filter(network=network).select_related("user")
     if access.is_network_admin(user, network):
         return tokens
-    if access.part_roots(user, network, (Role.Kind.ADMIN,)):
-        return tokens.filter(user_id=user.pk)
+    if isinstance(user, User) and access.part_roots(user, network, (Role.Kind.ADMIN,)):
+        return tokens.filter(user=user)
     raise PermissionDenied
 
 
