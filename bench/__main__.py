@@ -71,6 +71,19 @@ def main() -> int:
         vendor = django.db.connection.vendor
         anonymous, methodologist = Client(), Client()
         methodologist.force_login(User.objects.get(email="metodikis@example.org"))
+        if os.environ.get("BENCH_ONLY") == "backup":  # backup and restore with the US network's years
+            from bench import backup as backup_bench
+            from bench import pls
+
+            directory = pls.data_dir()
+            if directory is not None:
+                from parskats.pls.importer import import_year
+
+                for year in pls.YEARS:
+                    if (directory / year).is_dir():
+                        import_year(directory / year, confirm_columns=True, confirm_removals=True)
+            backup_bench.run()
+            return 0
         if os.environ.get("BENCH_ONLY") == "documents":  # the review and the seminar pack alone
             base_p50 = statistics.median(measure(anonymous, "/", runs)[0])
             print(f"baseline: start page (anonymous, no data) p50 {base_p50:.2f} ms")

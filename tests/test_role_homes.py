@@ -127,3 +127,16 @@ def test_the_anonymous_reader_gets_the_public_menu(world):
     html = client_for(None).get(reverse("public_stats:dashboard", args=[world.network.slug])).content.decode()
     assert menu_of(html) == ["Jaunumi", "Skaitļi", "Reģiona gada pārskats", "Pieteikties"]
     assert reverse("stats:dashboard", args=[world.network.slug]) not in html
+
+
+def test_a_network_fed_by_a_survey_gives_its_methodologist_the_import_in_the_menu(world, methodologist):
+    from parskats.network.models import Network
+
+    client = client_for(methodologist)
+    assert "Datu imports" not in menu_of(client.get(reverse("accounts:profile")).content.decode())
+    for slug, page in (("en-librarydata", "pls:surveys"), ("us-pls", "pls:home")):
+        network = Network.objects.create(name=slug, slug=slug)
+        Role.objects.create(user=methodologist, network=network, kind=Role.Kind.ADMIN)
+        html = client.get(reverse("stats:tokens", args=[slug])).content.decode()
+        assert "Datu imports" in menu_of(html) and f'href="{reverse(page, args=[slug])}"' in html
+        Role.objects.filter(user=methodologist, network=network).delete()

@@ -15,6 +15,8 @@ from parskats.accounts.access import AnyUser, networks_for_user
 from parskats.accounts.models import Role
 from parskats.network.models import Network
 from parskats.news.access import edited_regions
+from parskats.pls import surveys
+from parskats.pls.importer import NETWORK_SLUG as US_SURVEY_NETWORK
 
 # Label and URL name of each entry; the URL takes the network's slug unless it is in NO_NETWORK.
 HOME = (_("Home"), "site:home")
@@ -26,6 +28,8 @@ SEMINARS = (_("Seminars"), "seminar:list")
 REVIEW_DOCUMENT = (_("Region's annual review"), "yearbook:index")
 NEWS = (_("News"), "news:list")
 NEWSROOM = (_("Newsroom"), "news:desk")
+US_IMPORT = (_("Data import"), "pls:home")
+SURVEY_IMPORT = (_("Data import"), "pls:surveys")
 PUBLIC_FIGURES = (_("Figures"), "public_stats:dashboard")
 PUBLISHED_REVIEW = (_("Region's annual review"), "yearbook:published")
 NO_NETWORK = {"site:home", "news:list", "news:desk"}
@@ -81,6 +85,13 @@ def _network(request: HttpRequest) -> Network | None:
     return (mine.filter(slug=slug).first() if isinstance(slug, str) else None) or mine.first()
 
 
+def _imports(network: Network) -> tuple[tuple[Promise, str], ...]:
+    """A network whose data comes from a national survey's files: its methodologist's way to import them."""
+    if network.slug == US_SURVEY_NETWORK:
+        return (US_IMPORT,)
+    return (SURVEY_IMPORT,) if surveys.for_network(network.slug) else ()
+
+
 def build_menu(request: HttpRequest) -> list[MenuItem]:
     network = _network(request)
     if request.user.is_authenticated and network is not None:
@@ -89,6 +100,8 @@ def build_menu(request: HttpRequest) -> list[MenuItem]:
         if kind == PART_ADMIN and edited_regions(request.user).filter(network=network).exists():
             # A region's methodologist writes her region's news: the newsroom instead of the reading list.
             entries = tuple(NEWSROOM if entry == NEWS else entry for entry in entries)
+        if kind == Role.Kind.ADMIN:
+            entries = (*entries, *_imports(network))
     elif not request.user.is_authenticated:
         entries = MENUS["public"] if network is not None else MENUS["public"][:1]
     else:
