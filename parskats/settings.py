@@ -215,7 +215,7 @@ elif PRODUCTION and env_int("WEB_CONCURRENCY", 1) > 1:
 
 # Computed figures are kept per process (stats/cache.py), keyed on a version kept in the database,
 # so they stay right with any number of processes; 0 entries turns the cache off.
-FIGURES_CACHE_ENTRIES = env_int("PARSKATS_FIGURES_CACHE_ENTRIES", 32)
+FIGURES_CACHE_ENTRIES = env_int("PARSKATS_FIGURES_CACHE_ENTRIES", 128)  # one year's table each
 FIGURES_CACHE_SECONDS = env_int("PARSKATS_FIGURES_CACHE_SECONDS", 600)
 # The seminar pack's deck and handout, and the annual review's files, built at once in forked
 # processes (core.apart); 0 builds them one after another in the worker itself.

@@ -119,3 +119,62 @@ def test_bulk_writes_say_so_themselves(figures, django_capture_on_commit_callbac
     with django_capture_on_commit_callbacks(execute=True):
         data_changed(figures.network.pk)
     assert format_number(2000) in page()
+
+
+# Each year's table is kept on its own: a change of one year's values recomputes that year only.
+
+
+def series(world):
+    from parskats.stats.aggregate import Scope
+    from parskats.stats.cache import measured_tables
+
+    return measured_tables(world.network, world.survey, [2020, 2021], Scope(boundaries=dt.date(2021, 12, 31)))
+
+
+def approved_2020(world, **values: int) -> None:
+    report = report_with(world.library_a, world.periods[2020], **values)
+    report.status = Report.Status.APPROVED
+    report.save()
+
+
+def total(table, code: str = "loans"):
+    return table.total.cell(code).value
+
+
+def test_a_value_of_one_year_recomputes_that_year_only(figures, methodologist, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        approved_2020(figures, loans=900)
+    first = series(figures)
+    assert series(figures)[2020] is first[2020] and series(figures)[2021] is first[2021]  # both kept
+    report = Report.objects.create(unit=figures.school, period=figures.periods[2021])
+    with django_capture_on_commit_callbacks(execute=True):
+        save_value(methodologist, report, "loans", "55", 0)
+    second = series(figures)
+    assert second[2020] is first[2020], "2020's table stays: nothing of 2020 changed"
+    assert second[2021] is not first[2021]
+    # A change of the map moves every year.
+    with django_capture_on_commit_callbacks(execute=True):
+        move_unit(figures.library_b, figures.valmiera, dt.date(2021, 3, 1))
+    third = series(figures)
+    assert third[2020] is not second[2020] and third[2021] is not second[2021]
+
+
+def test_years_computed_apart_equal_the_years_computed_together(
+    figures, methodologist, django_capture_on_commit_callbacks
+):
+    from parskats.stats.aggregate import Scope, aggregate_years
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approved_2020(figures, loans=900, users=80)
+    series(figures)  # both years kept
+    report = Report.objects.get(unit=figures.library_b, period=figures.periods[2021])
+    with django_capture_on_commit_callbacks(execute=True):
+        report.status = Report.Status.SUBMITTED
+        report.save()  # only 2021 moves and is computed alone
+    kept = series(figures)
+    together = aggregate_years(figures.network, figures.survey, [2020, 2021], Scope(boundaries=dt.date(2021, 12, 31)))
+    for year in (2020, 2021):
+        for code in ("loans", "users"):
+            assert kept[year].total.cell(code) == together[year].total.cell(code), (year, code)
+        assert [r.key for r in kept[year].rows] == [r.key for r in together[year].rows]
+    assert total(kept[2021]) == 1200 and total(kept[2020]) == 900

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 from uuid import UUID
@@ -42,6 +43,7 @@ MIGRATE_CREATED = ("contenttypes.contenttype", "auth.permission", "catalogue.uni
 NOT_BACKED_UP = ("core.pageversion",)
 # Rows per restore insert; the database's own limit on parameters can make a batch smaller.
 INSERT_BATCH = 2000
+CHUNK = 2000  # rows read and serialised at a time by the backup
 
 
 class BackupError(Exception):
@@ -103,11 +105,14 @@ def backup(archive: Path, using: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
                 # Many-to-many links travel as rows of their own link table (with their ids), not inside
                 # the objects, so that each table is restored exactly once and exactly as it was.
                 own_fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
-                rows = model._base_manager.using(using).order_by("pk").iterator(chunk_size=2000)
-                for row in serializers.serialize("python", rows, fields=own_fields):
-                    line = (json.dumps(row, default=_exact, ensure_ascii=False) + "\n").encode()
-                    digest.update(line)
-                    data.write(line)
+                rows = model._base_manager.using(using).order_by("pk").iterator(chunk_size=CHUNK)
+                # The python serializer keeps every object it made until it returns: a batch at a time,
+                # so that a table of a million values never stands in memory whole.
+                while batch := list(islice(rows, CHUNK)):
+                    for row in serializers.serialize("python", batch, fields=own_fields):
+                        line = (json.dumps(row, default=_exact, ensure_ascii=False) + "\n").encode()
+                        digest.update(line)
+                        data.write(line)
             manifest = {
                 "format": FORMAT,
                 "created": dt.datetime.now(dt.UTC).isoformat(),

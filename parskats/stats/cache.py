@@ -3,8 +3,10 @@ changes, so a national dashboard is computed once per change, not once per reade
 
 The tables are kept as they are, in this process (a bounded LRU, `PARSKATS_FIGURES_CACHE_ENTRIES`):
 unpickling a national table from a shared cache would cost as much as computing it. A cached
-table is shared by the requests that read it and must not be changed; it is keyed on the
-network's `DataVersion`, read before the data. Every change that
+table is shared by the requests that read it and must not be changed. Each year's table is kept
+on its own, keyed on the network's `DataVersion` and its year's `PeriodVersion`, both read before
+the data: a value or a report moves only its year's counter (the other years' tables stay), every
+other change (the map, the register, the catalogue, a period, a bulk import) the network's. Every change that
 the figures are computed from moves that counter after it commits (signals for single rows; bulk
 imports call `data_changed` themselves), so a reader either sees the new counter and recomputes,
 or read the old one first and cached at worst newer data under it: never older data under a new
@@ -18,7 +20,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.conf import settings
 from django.db import transaction
@@ -33,7 +35,7 @@ from parskats.network.models import Membership, Network, OrgUnit, PopulationServ
 from parskats.reporting.models import Narrative, Photo, Report, ReportingPeriod, Value
 
 from .aggregate import COUNTY, Scope, Table, aggregate_years
-from .models import DataVersion
+from .models import DataVersion, PeriodVersion
 from .performance import add_measures
 
 
@@ -77,21 +79,33 @@ def map_version(network_id: int) -> int:
     return DataVersion.objects.filter(network_id=network_id).values_list("map_counter", flat=True).first() or 0
 
 
-def data_changed(network_id: int | None = None, public: bool = True, *, units: bool = True) -> None:
+def period_versions(period_ids: Iterable[int]) -> dict[int, int]:
+    return dict(PeriodVersion.objects.filter(period_id__in=list(period_ids)).values_list("period_id", "counter"))
+
+
+def data_changed(
+    network_id: int | None = None, public: bool = True, *, units: bool = True, period_id: int | None = None
+) -> None:
     """The figures of this network (of every network, with None) are out of date once the current
     transaction commits. `public=False` says the change cannot reach what a reader without a login
     sees (a draft's number): the tables are recomputed for the staff, but the public pages, which
     count approved reports only, stay cached; on deadline day that is nearly every write.
     `units=False` says no unit or link changed, so the network's cached map (timeline) stands: bulk
-    writers (imports, demos) leave it True, the signals of single rows say what they changed."""
+    writers (imports, demos) leave it True, the signals of single rows say what they changed.
+    `period_id` says the change is one year's values or reports only: that year's counter moves,
+    and the tables of the network's other years stay."""
     if units:  # its maps are forgotten now and kept again once `_bump` has moved the map counter
         timeline.map_changed(network_id, settle_on_commit=False)
-    transaction.on_commit(lambda: _bump(network_id, public, units))
+    transaction.on_commit(lambda: _bump(network_id, public, units, period_id))
 
 
-def _bump(network_id: int | None, public: bool = True, units: bool = True) -> None:
+def _bump(network_id: int | None, public: bool = True, units: bool = True, period_id: int | None = None) -> None:
     if public:
         pagecache.bump("figures")
+    if period_id is not None and network_id is not None and not units:
+        if not PeriodVersion.objects.filter(period_id=period_id).update(counter=F("counter") + 1):
+            PeriodVersion.objects.get_or_create(period_id=period_id, defaults={"counter": 1})
+        return
     moves = {"counter": F("counter") + 1, **({"map_counter": F("map_counter") + 1} if units else {})}
     if network_id is None:
         DataVersion.objects.update(**moves)
@@ -107,17 +121,40 @@ def _bump(network_id: int | None, public: bool = True, units: bool = True) -> No
 
 
 def measured_tables(network: Network, survey: Survey, years: Sequence[int], scope: Scope = COUNTY) -> dict[int, Table]:
-    """`aggregate_years` with the performance measures added, from the cache when the network's
-    data has not changed since."""
-    version = data_version(network.pk)
-    years_key = ",".join(map(str, sorted(years)))
-    key = f"figures:{network.pk}:{version}:{survey.pk}:{years_key}:{scope.key()}:{get_language() or ''}"
-    tables = store.get(key)
-    if tables is None:
-        tables = aggregate_years(network, survey, years, scope)
-        for table in tables.values():
-            add_measures(table)
-        store.put(key, tables)
+    """`aggregate_years` with the performance measures added; each year's table from the cache
+    when neither the network's data nor that year's has changed since, the others computed."""
+    version = data_version(network.pk)  # the counters before the data (see the module's note)
+    periods = dict(
+        ReportingPeriod.objects.filter(network=network, survey=survey, year__in=list(years)).values_list("year", "id")
+    )
+    if any(year not in periods for year in years):
+        return _measured(aggregate_years(network, survey, years, scope))  # says which year is unknown
+    counters = period_versions(periods.values())
+    language = get_language() or ""
+    # A year's table depends on that year alone: computed beside other years or on its own, it is the
+    # same (the years share only the map, and a map with branches counts a year without branch
+    # reports as one without them does).
+    keys = {
+        year: f"figures:{network.pk}:{version}:{counters.get(periods[year], 0)}:{survey.pk}:{year}:"
+        f"{scope.key()}:{language}"
+        for year in years
+    }
+    found: dict[int, Table] = {}
+    for year, key in keys.items():
+        kept = store.get(key)
+        if kept is not None:
+            found[year] = kept[year]
+    missing = [year for year in years if year not in found]
+    if missing:
+        for year, table in _measured(aggregate_years(network, survey, missing, scope)).items():
+            store.put(keys[year], {year: table})
+            found[year] = table
+    return {year: found[year] for year in years}
+
+
+def _measured(tables: dict[int, Table]) -> dict[int, Table]:
+    for table in tables.values():
+        add_measures(table)
     return tables
 
 
@@ -130,13 +167,13 @@ def _network_of_period(period_id: int) -> int | None:
     return ReportingPeriod.objects.filter(pk=period_id).values_list("network_id", flat=True).first()
 
 
-def _report_seen(report_id: int) -> tuple[int | None, bool]:
-    """The report's network, and whether the public pages may show it (approved). A report that is
-    gone counts as public: its network is unknown, so every network's counters move."""
-    found = Report.objects.filter(pk=report_id).values_list("period__network_id", "status").first()
+def _report_seen(report_id: int) -> tuple[int | None, bool, int | None]:
+    """The report's network, whether the public pages may show it (approved), and its period. A
+    report that is gone counts as public: its network is unknown, so every network's counters move."""
+    found = Report.objects.filter(pk=report_id).values_list("period__network_id", "status", "period_id").first()
     if found is None:
-        return None, True
-    return found[0], found[1] == Report.Status.APPROVED
+        return None, True, None
+    return found[0], found[1] == Report.Status.APPROVED, found[2]
 
 
 def _unit_network(unit_id: int) -> int | None:
@@ -144,8 +181,8 @@ def _unit_network(unit_id: int) -> int | None:
 
 
 def _value_changed(instance: Value, **kwargs: object) -> None:
-    network_id, public = _report_seen(instance.report_id)
-    data_changed(network_id, public, units=False)
+    network_id, public, period_id = _report_seen(instance.report_id)
+    data_changed(network_id, public, units=False, period_id=period_id)
 
 
 def _report_was_approved(instance: Report, raw: bool = False, **kwargs: object) -> None:
@@ -158,7 +195,7 @@ def _report_was_approved(instance: Report, raw: bool = False, **kwargs: object) 
 
 def _report_changed(instance: Report, **kwargs: object) -> None:
     public = instance.status == Report.Status.APPROVED or getattr(instance, "_parskats_was_approved", True)
-    data_changed(_network_of_period(instance.period_id), public, units=False)
+    data_changed(_network_of_period(instance.period_id), public, units=False, period_id=instance.period_id)
 
 
 def _period_changed(instance: ReportingPeriod, **kwargs: object) -> None:

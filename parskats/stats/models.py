@@ -94,6 +94,28 @@ class DataVersion(models.Model):
         return f"{self.network_id}: {self.counter}"
 
 
+class PeriodVersion(models.Model):
+    """Moves when a value or a report of one reporting year changes (DataVersion's counter stays):
+    the figures of the network's other years stay cached, so a number typed into the open year
+    recomputes that year's table, not the whole series beside it."""
+
+    period = models.OneToOneField(
+        "reporting.ReportingPeriod",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("reporting period"),
+    )
+    counter = models.PositiveBigIntegerField(_("changes"), default=0)
+
+    class Meta:
+        verbose_name = _("data version of a reporting year")
+        verbose_name_plural = _("data versions of reporting years")
+
+    def __str__(self) -> str:
+        return f"{self.period_id}: {self.counter}"
+
+
 class ImputationRun(models.Model):
     """One imputation of a year's missing numbers, run by the methodologist. Its values are kept apart
     from reported ones (ImputedValue); undoing the run sets `undone_at` and the figures are as before.
