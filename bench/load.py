@@ -313,16 +313,19 @@ def deadline_day(url: str) -> None:
 
 
 def reporters(url: str, count: int, excluded: set[str] | None = None) -> list[tuple[str, str, int, int]]:
-    """(email, library code, library id, open period id) of demo reporters with one library, repeated
-    to `count` (so two people may fill in one report at once, as happens)."""
+    """(email, library code, library id, open period id) of the demo network's reporters with one
+    library, repeated to `count` (so two people may fill in one report at once, as happens). The
+    national demo's reporters are left out: the mix's pages are the Valka network's."""
     import psycopg
 
     with psycopg.connect(url) as db:
         rows = db.execute(
             "SELECT u.email, min(o.code), min(o.id), min(p.id) FROM accounts_user u "
             "JOIN accounts_role r ON r.user_id = u.id JOIN network_orgunit o ON o.id = r.unit_id "
+            "JOIN network_network n ON n.id = r.network_id "
             "JOIN reporting_reportingperiod p ON p.network_id = r.network_id AND p.status = 'open' "
-            "WHERE r.kind = 'reporter' GROUP BY u.email HAVING count(*) = 1 ORDER BY u.email"
+            "WHERE r.kind = 'reporter' AND n.slug = %s GROUP BY u.email HAVING count(*) = 1 ORDER BY u.email",
+            (NETWORK,),
         ).fetchall()
     rows = [row for row in rows if row[0] not in (excluded or set())]
     return [rows[i % len(rows)] for i in range(count)]
