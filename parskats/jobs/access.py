@@ -4,13 +4,14 @@ started it or is the network's methodologist. Anything else is a 404."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from parskats.accounts.access import AnyUser, get_network_for_user, is_network_admin
 
+from .actions import may_cancel, may_resume
 from .models import Job
 from .registry import KINDS, kind_of
 
@@ -22,8 +23,14 @@ def _sees(user: AnyUser, job: Job, admin: bool) -> bool:
     return (mine or admin) and kind_of(job).may_see(user, job)
 
 
-def get_job_for_user(user: AnyUser, network_slug: str, job_id: Any) -> tuple[Job, bool]:
-    """The job and whether this person may cancel it (`may_resume` says whether she may run the rest)."""
+class JobAccess(NamedTuple):
+    job: Job
+    can_cancel: bool
+    can_resume: bool  # a stopped job that keeps its done steps: run it again for the rest
+
+
+def get_job_for_user(user: AnyUser, network_slug: str, job_id: Any) -> JobAccess:
+    """The job, and whether this person may cancel it or have it do the rest."""
     network = get_network_for_user(user, network_slug)
     try:
         pk = uuid.UUID(str(job_id))
@@ -33,17 +40,7 @@ def get_job_for_user(user: AnyUser, network_slug: str, job_id: Any) -> tuple[Job
     admin = is_network_admin(user, network)
     if job is None or not _sees(user, job, admin):
         raise Http404("No such job.")
-    mine = job.started_by_id is not None and job.started_by_id == user.pk
-    return job, not job.finished and (mine or admin)
-
-
-def may_resume(user: AnyUser, job: Job) -> bool:
-    """A failed or cancelled job whose done steps stay (emails sent) may be run again for the rest:
-    its keys skip what was done. Work that rolls back as a whole is started afresh from its page."""
-    kind = KINDS.get(job.kind)
-    ended = job.status in (Job.Status.FAILED, Job.Status.CANCELLED)
-    mine = job.started_by_id is not None and job.started_by_id == user.pk
-    return kind is not None and kind.keeps_done_steps and ended and (mine or is_network_admin(user, job.network))
+    return JobAccess(job, may_cancel(user, job, admin), may_resume(user, job, admin))
 
 
 def jobs_of_subject(user: AnyUser, network: Any, kind: str, subject: str | None = None, limit: int = 5) -> list[Job]:

@@ -21,6 +21,18 @@ from .models import Job
 from .registry import KINDS
 
 
+def _record(actor: Any, action: str, job: Job, *, channel: str = AuditEntry.Channel.FORM, **fields: Any) -> None:
+    """A job's audit record: what happened to it, under its kind and object."""
+    record(
+        actor=actor,
+        channel=channel,
+        action=action,
+        network=job.network,
+        target=f"{job.kind}:{job.subject}"[:64],
+        **fields,
+    )
+
+
 def start(
     actor: Any, kind: str, network: Any, subject: str, title: str, params: dict[str, Any], *, after_commit: bool = False
 ) -> Job:
@@ -40,14 +52,7 @@ def start(
             started_by=actor if getattr(actor, "is_authenticated", False) else None,
             language=translation.get_language() or settings.LANGUAGE_CODE,
         )
-        record(
-            actor=actor,
-            channel=AuditEntry.Channel.FORM,
-            action=AuditEntry.Action.JOB_STARTED,
-            network=network,
-            target=f"{kind}:{subject}"[:64],
-            new={"job": str(job.pk), "title": title},
-        )
+        _record(actor, AuditEntry.Action.JOB_STARTED, job, new={"job": str(job.pk), "title": title})
     if after_commit:
         transaction.on_commit(lambda: queue.send(job))
         return job
@@ -56,8 +61,19 @@ def start(
     return job
 
 
+def _mine(user: Any, job: Job) -> bool:
+    return job.started_by_id is not None and job.started_by_id == user.pk
+
+
 def may_cancel(user: Any, job: Job, is_admin: bool) -> bool:
-    return not job.finished and (is_admin or (job.started_by_id is not None and job.started_by_id == user.pk))
+    return not job.finished and (is_admin or _mine(user, job))
+
+
+def may_resume(user: Any, job: Job, is_admin: bool) -> bool:
+    """A failed or cancelled job whose done steps stay (emails sent) may be run again for the rest:
+    its keys skip what was done. Work that rolls back as a whole is started afresh from its page."""
+    kind = KINDS.get(job.kind)
+    return kind is not None and kind.keeps_done_steps and job.status in Job.STOPPED and (is_admin or _mine(user, job))
 
 
 class JobBusy(Exception):
@@ -86,12 +102,10 @@ def _cancel(actor: Any, job: Job) -> Job:
             locked.finished_at = timezone.now()
         locked.cancel_requested = True
         locked.save(update_fields=["status", "finished_at", "cancel_requested"])
-        record(
-            actor=actor,
-            channel=AuditEntry.Channel.FORM,
-            action=AuditEntry.Action.JOB_CANCELLED,
-            network=locked.network,
-            target=f"{locked.kind}:{locked.subject}"[:64],
+        _record(
+            actor,
+            AuditEntry.Action.JOB_CANCELLED,
+            locked,
             old={"status": job.status},
             new={"job": str(locked.pk), "status": locked.status},
         )
@@ -99,10 +113,10 @@ def _cancel(actor: Any, job: Job) -> Job:
 
 
 def resume(actor: Any, job: Job) -> Job:
-    """Back to the queue, to do what it had not done; the caller checked access.may_resume."""
+    """Back to the queue, to do what it had not done; the caller checked may_resume."""
     with transaction.atomic():
         locked = Job.objects.select_for_update().get(pk=job.pk)
-        if locked.status not in (Job.Status.FAILED, Job.Status.CANCELLED):
+        if locked.status not in Job.STOPPED:
             return locked  # resumed by someone else a moment ago, or never ended
         old = locked.status
         locked.status = Job.Status.QUEUED
@@ -110,12 +124,10 @@ def resume(actor: Any, job: Job) -> Job:
         locked.finished_at = None
         locked.problems = []
         locked.save(update_fields=["status", "cancel_requested", "finished_at", "problems"])
-        record(
-            actor=actor,
-            channel=AuditEntry.Channel.FORM,
-            action=AuditEntry.Action.JOB_RESUMED,
-            network=locked.network,
-            target=f"{locked.kind}:{locked.subject}"[:64],
+        _record(
+            actor,
+            AuditEntry.Action.JOB_RESUMED,
+            locked,
             old={"status": old},
             new={"job": str(locked.pk), "attempt": locked.attempts + 1},
         )
@@ -155,12 +167,11 @@ def sweep_stale(skip: Collection[str] = ()) -> list[Job]:
                         else _("The worker running this job stopped; nothing of it was applied.")
                     ]
             job.save(update_fields=["status", "finished_at", "problems"])
-            record(
-                actor=None,
+            _record(
+                None,
+                AuditEntry.Action.JOB_FAILED,
+                job,
                 channel=AuditEntry.Channel.SYSTEM,
-                action=AuditEntry.Action.JOB_FAILED,
-                network=job.network,
-                target=f"{job.kind}:{job.subject}"[:64],
                 new={"job": str(job.pk), "attempt": job.attempts, "retried": retry},
                 note="stale heartbeat",
             )

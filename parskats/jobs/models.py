@@ -21,6 +21,7 @@ class Job(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     FINISHED = (Status.DONE, Status.FAILED, Status.CANCELLED)
+    STOPPED = (Status.FAILED, Status.CANCELLED)  # finished without doing all of it
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=32)  # a key of jobs.registry

@@ -19,12 +19,12 @@ from .registry import kind_of
 
 @login_required
 def status(request: HttpRequest, network: str, job: str) -> HttpResponse:
-    found, can_cancel = access.get_job_for_user(request.user, network, job)
+    found, can_cancel, can_resume = access.get_job_for_user(request.user, network, job)
     context = {
         "job": found,
         "network": found.network,
         "can_cancel": can_cancel,
-        "can_resume": access.may_resume(request.user, found),
+        "can_resume": can_resume,
         "back_url": kind_of(found).back_url(found),
         "kind_label": kind_of(found).label,
         "result_template": kind_of(found).result_template,
@@ -39,7 +39,7 @@ def status(request: HttpRequest, network: str, job: str) -> HttpResponse:
 @login_required
 @require_POST
 def cancel(request: HttpRequest, network: str, job: str) -> HttpResponse:
-    found, can_cancel = access.get_job_for_user(request.user, network, job)
+    found, can_cancel, _can_resume = access.get_job_for_user(request.user, network, job)
     if not can_cancel:
         messages.error(request, _("This job has ended; there is nothing to cancel."))
     else:
@@ -55,8 +55,8 @@ def cancel(request: HttpRequest, network: str, job: str) -> HttpResponse:
 @login_required
 @require_POST
 def resume(request: HttpRequest, network: str, job: str) -> HttpResponse:
-    found, _can_cancel = access.get_job_for_user(request.user, network, job)
-    if not access.may_resume(request.user, found):
+    found, _can_cancel, can_resume = access.get_job_for_user(request.user, network, job)
+    if not can_resume:
         messages.error(request, _("Only a failed or cancelled job that keeps what it did can be run for the rest."))
     else:
         actions.resume(request.user, found)
@@ -66,7 +66,7 @@ def resume(request: HttpRequest, network: str, job: str) -> HttpResponse:
 
 @login_required
 def download(request: HttpRequest, network: str, job: str, name: str) -> FileResponse:
-    found, _can_cancel = access.get_job_for_user(request.user, network, job)
+    found = access.get_job_for_user(request.user, network, job).job
     path = files.output(found, name)
     if path is None:
         raise Http404("No such file.")

@@ -20,11 +20,11 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils.translation import get_language
 
@@ -79,10 +79,6 @@ def map_version(network_id: int) -> int:
     return DataVersion.objects.filter(network_id=network_id).values_list("map_counter", flat=True).first() or 0
 
 
-def period_versions(period_ids: Iterable[int]) -> dict[int, int]:
-    return dict(PeriodVersion.objects.filter(period_id__in=list(period_ids)).values_list("period_id", "counter"))
-
-
 def data_changed(
     network_id: int | None = None, public: bool = True, *, units: bool = True, period_id: int | None = None
 ) -> None:
@@ -124,19 +120,17 @@ def measured_tables(network: Network, survey: Survey, years: Sequence[int], scop
     """`aggregate_years` with the performance measures added; each year's table from the cache
     when neither the network's data nor that year's has changed since, the others computed."""
     version = data_version(network.pk)  # the counters before the data (see the module's note)
-    periods = dict(
-        ReportingPeriod.objects.filter(network=network, survey=survey, year__in=list(years)).values_list("year", "id")
-    )
-    if any(year not in periods for year in years):
+    counter = PeriodVersion.objects.filter(period_id=OuterRef("pk")).values("counter")[:1]
+    periods = ReportingPeriod.objects.filter(network=network, survey=survey, year__in=list(years))
+    counters = {year: moved or 0 for year, moved in periods.values_list("year", Subquery(counter))}
+    if any(year not in counters for year in years):
         return _measured(aggregate_years(network, survey, years, scope))  # says which year is unknown
-    counters = period_versions(periods.values())
     language = get_language() or ""
     # A year's table depends on that year alone: computed beside other years or on its own, it is the
     # same (the years share only the map, and a map with branches counts a year without branch
     # reports as one without them does).
     keys = {
-        year: f"figures:{network.pk}:{version}:{counters.get(periods[year], 0)}:{survey.pk}:{year}:"
-        f"{scope.key()}:{language}"
+        year: f"figures:{network.pk}:{version}:{counters[year]}:{survey.pk}:{year}:{scope.key()}:{language}"
         for year in years
     }
     found: dict[int, Table] = {}
