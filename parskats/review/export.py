@@ -10,7 +10,7 @@ from io import BytesIO
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .board import NOT_STARTED, AreaTally, Board, BoardRow
@@ -140,8 +140,22 @@ def board_workbook(
     for ws in book.worksheets:
         for cell in ws[1]:
             cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.freeze_panes = "A2"
         ws.column_dimensions["A"].width = 40
+        lines = 1
+        for column in ws.iter_cols(min_col=2):
+            # As wide as the longest value, the heading wrapping onto lines of at most 16 characters.
+            values = [len(str(c.value)) for c in column[1:] if c.value is not None]
+            heading = len(str(column[0].value or ""))
+            width = max(min(heading, 16), *values, 8)
+            ws.column_dimensions[column[0].column_letter].width = width + 2
+            lines = max(lines, -(-heading // width))
+        ws.row_dimensions[1].height = 15 * lines  # not every program grows a row to its wrapped text
+        # Printed, a sheet fits the page's width (landscape), however many pages long.
+        ws.page_setup.orientation = "landscape"
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     summary.cell(summary.max_row, 1).font = Font(bold=True)
     out = BytesIO()
     book.save(out)
