@@ -369,7 +369,7 @@ MAIL = {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
 
 
 def test_a_worker_killed_mid_invitations_then_swept_sends_each_remaining_recipient_once(site):
-    people = 20
+    people = 60  # enough that, on a busy machine too, the kill comes while some are still unsent
     job = site.run("shell", "-c", f"PEOPLE = {people}\n" + INVITATIONS_JOB, **MAIL).split()[-1]
 
     def some_sent() -> bool:
@@ -423,7 +423,7 @@ print(approve_reports(admin, reports).job.pk)
 
 
 def test_a_worker_killed_mid_bulk_approval_notices_then_swept_tells_each_reporter_once(site):
-    people = 20
+    people = 60  # enough that, on a busy machine too, the kill comes while some are still unsent
     job = site.run("shell", "-c", f"PEOPLE = {people}\n" + BULK_APPROVAL, **MAIL).split()[-1]
     assert site.query("SELECT count(*) FROM reporting_report WHERE status = 'approved'")[0][0] == 2
 
