@@ -80,7 +80,7 @@ def part_roots(user: AnyUser, network: Network, kinds: tuple[str, ...] = PART_KI
 
 def units_in_part(network: Network | int, roots: set[int], years: list[int]) -> dict[int, set[int]]:
     """Year → the units under `roots` (the roots included) on that year's last day."""
-    return dict(zip(years, _units_on(network, roots, [year_end(y) for y in years]), strict=True))
+    return dict(zip(years, _units_on(network, roots, [year_end(y, network) for y in years]), strict=True))
 
 
 def _units_on(

@@ -289,8 +289,8 @@ class _Writer:
         self.year = year
         self.network = network
         self.progress = progress
-        self.start = dt.date(year, 1, 1)
-        self.end = dt.date(year, 12, 31)
+        # The network's reporting year: 1 January – 31 December, or its financial year.
+        self.start, self.end = network.year_span(year)
 
     def units(self, wanted: dict[str, dict[str, str]], counts: Counts) -> dict[str, int]:
         """Create or update units by code; return code → id for every wanted unit."""
@@ -327,7 +327,7 @@ class _Writer:
         return {code: ids[code] for code in wanted}
 
     def links(self, parent_of: dict[int, int], levels: list[str], counts: Counts) -> None:
-        """One membership per unit of `levels` for this year (1 January – 31 December); units of other
+        """One membership per unit of `levels` for this year (its first to its last day); units of other
         levels (outlets, when no outlet file is given) keep theirs."""
         existing = {
             child: (pk, parent)
@@ -361,10 +361,12 @@ class _Writer:
         latest = max([*years, self.year])
         span: dict[int, list[int]] = {}
         links = Membership.objects.filter(child__network=self.network).values_list("child_id", "valid_from")
+        year_of = self.network.year_of
         for child, start in links:
-            first_last = span.setdefault(child, [start.year, start.year])
-            first_last[0] = min(first_last[0], start.year)
-            first_last[1] = max(first_last[1], start.year)
+            year = year_of(start)
+            first_last = span.setdefault(child, [year, year])
+            first_last[0] = min(first_last[0], year)
+            first_last[1] = max(first_last[1], year)
         # Few distinct (opened, closed) pairs: one UPDATE per pair and batch, not one CASE per row.
         changed: dict[tuple[dt.date, dt.date | None], list[int]] = defaultdict(list)
         for pk, opened, closed in OrgUnit.objects.filter(network=self.network).values_list(
@@ -373,7 +375,7 @@ class _Writer:
             if pk not in span:
                 continue
             first, last = span[pk]
-            want = (dt.date(first, 1, 1), None if last >= latest else dt.date(last, 12, 31))
+            want = (self.network.year_span(first)[0], None if last >= latest else self.network.year_span(last)[1])
             if (opened, closed) != want:
                 changed[want].append(pk)
         for (opened_on, closed_on), pks in changed.items():
@@ -867,20 +869,26 @@ class Removal:
 
 
 def remove_year(
-    year: int, *, actor: Any = None, dry_run: bool = False, channel: str = AuditEntry.Channel.IMPORT
+    year: int,
+    *,
+    actor: Any = None,
+    dry_run: bool = False,
+    channel: str = AuditEntry.Channel.IMPORT,
+    network_slug: str = NETWORK_SLUG,
 ) -> Removal:
-    """Remove every report, value and membership of a fiscal year of the network, in bulk, with one
-    invalidation of the figures cache; `dry_run` only counts them."""
+    """Remove every report, value and membership of a fiscal year of the network (the US survey's by
+    default), in bulk, with one invalidation of the figures cache; `dry_run` only counts them. The
+    year's memberships start on the first day of the network's reporting year."""
     began = time.perf_counter()
     removal = Removal(year=year)
     with transaction.atomic():
-        network = Network.objects.select_for_update().filter(slug=NETWORK_SLUG).first()
+        network = Network.objects.select_for_update().filter(slug=network_slug).first()
         if network is None:
             return removal
         periods = list(ReportingPeriod.objects.filter(network=network, year=year).values_list("pk", flat=True))
         reports = list(Report.objects.filter(period_id__in=periods).values_list("pk", flat=True))
         links = list(
-            Membership.objects.filter(child__network=network, valid_from=dt.date(year, 1, 1)).values_list(
+            Membership.objects.filter(child__network=network, valid_from=network.year_span(year)[0]).values_list(
                 "pk", flat=True
             )
         )
@@ -904,7 +912,7 @@ def remove_year(
             channel=channel,
             action=AuditEntry.Action.DATA_IMPORTED,
             network=network,
-            target=f"PLS FY{year}",
+            target=f"PLS FY{year}" if network_slug == NETWORK_SLUG else f"{network_slug} {year}",
             new={"removed": vars(removal)},
             note="remove_pls_year",
         )

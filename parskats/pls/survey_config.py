@@ -15,6 +15,8 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from parskats.network.models import Network
+
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
 CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 VALUE_TYPES = ("integer", "decimal")
@@ -104,14 +106,14 @@ class SurveyConfig:
         start, end = self.period(year)
         return own.format(year=year, start=start.year, end=end.year, end2=f"{end.year % 100:02d}")
 
+    def reporting_year(self) -> Network:
+        """The survey's reporting year as a network stores it (an unsaved network: its period only)."""
+        month, day = self.period_start
+        return Network(year_start_month=month, year_start_day=day, year_named_by=self.period_label)
+
     def period(self, year: int) -> tuple[dt.date, dt.date]:
         """First and last day of the fiscal year named `year`."""
-        month, day = self.period_start
-        if (month, day) == (1, 1):
-            return dt.date(year, 1, 1), dt.date(year, 12, 31)
-        first_year = year - 1 if self.period_label == "end" else year
-        start = dt.date(first_year, month, day)
-        return start, dt.date(first_year + 1, month, day) - dt.timedelta(days=1)
+        return self.reporting_year().year_span(year)
 
 
 def _latvian() -> bool:
