@@ -393,7 +393,9 @@ def import_survey(
             result.seconds = time.perf_counter() - began
             return result
         if network is None:
-            network = Network.objects.create(slug=config.network, name=config.network_name[:200], **_year_fields(config))
+            network = Network.objects.create(
+                slug=config.network, name=config.network_name[:200], **_year_fields(config)
+            )
         elif retimed:
             Network.objects.filter(pk=network.pk).update(**_year_fields(network))
         result.network = network
