@@ -70,6 +70,15 @@ class Network(models.Model):
     def calendar_year(self) -> bool:
         return (self.year_start_month, self.year_start_day) == (1, 1)
 
+    def year_fields(self) -> dict[str, object]:
+        """The fields that say the reporting year (a calendar year always named the same way)."""
+        named_by = self.YearNamedBy.END if self.calendar_year else self.year_named_by
+        return {
+            "year_start_month": self.year_start_month,
+            "year_start_day": self.year_start_day,
+            "year_named_by": named_by,
+        }
+
     def year_span(self, year: int) -> tuple[dt.date, dt.date]:
         """The first and the last day of reporting year `year`."""
         if self.calendar_year:

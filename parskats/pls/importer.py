@@ -47,10 +47,12 @@ from .layout import (
     state_names,
 )
 from .reading import ParsedFile, Progress, ReadError, Record, Rejected, at, classify, parse, read_header
+from .survey_config import SurveyConfig, us_pls
 
-NETWORK_SLUG = "us-pls"
-NETWORK_NAME = "ASV publiskās bibliotēkas (IMLS PLS)"
-COUNTRY_CODE = "us"
+# The survey's network and country, from its configuration (data/surveys/us-pls.toml).
+NETWORK_SLUG = us_pls().network
+NETWORK_NAME = us_pls().network_name
+COUNTRY_CODE = us_pls().country_code
 BATCH = 5000
 # bulk_update writes one CASE per field over the batch; PostgreSQL slows down sharply on big CASEs
 # (measured: 44 s for 7,600 renamed units at 5,000 a batch), so updates go in small batches.
@@ -102,6 +104,38 @@ class ImportResult:
     @property
     def changed(self) -> bool:
         return any(c.changed for c in (self.units, self.links, self.reports, self.values, self.totals))
+
+
+def take_reporting_year(network: Network, config: SurveyConfig) -> bool:
+    """The network's memberships are keyed by the first day of its reporting year: a survey whose
+    year is another one cannot add to a network that holds years already. An empty network takes the
+    survey's year (True: in memory now, saved when the import is applied)."""
+    wanted = config.reporting_year().year_fields()
+    if network.year_fields() == wanted:
+        return False
+    if network.periods.exists():
+        start, end = config.period(2024)
+        held_start, held_end = network.year_span(2024)
+        message = _(
+            "The network %(network)s reports by years like %(held_start)s – %(held_end)s, the survey %(survey)s "
+            "by years like %(start)s – %(end)s: one network keeps one reporting year."
+        )
+        raise ImportFailed(
+            [
+                message
+                % {
+                    "network": network.slug,
+                    "survey": config.code,
+                    "held_start": held_start.isoformat(),
+                    "held_end": held_end.isoformat(),
+                    "start": start.isoformat(),
+                    "end": end.isoformat(),
+                }
+            ]
+        )
+    for name, value in wanted.items():
+        setattr(network, name, value)
+    return True
 
 
 def fiscal_year_of(directory: Path) -> int | None:
@@ -639,6 +673,7 @@ def import_year(
             raise ImportFailed(catalogue_problems, list(parsed.values()))
         # The lock makes two imports of the network wait for each other: each plans against what it writes.
         network = Network.objects.select_for_update().filter(slug=NETWORK_SLUG).first()
+        retimed = network is not None and take_reporting_year(network, us_pls())
         ae_rows = {r.identity["key"]: (r.identity["state"], r.values) for r in ae.records} if ae else {}
         unit_names = {r.identity["key"]: r.identity["name"][:200] for r in ae.records} if ae else {}
         wanted = [change.Wanted(survey, ae_rows)] if ae else []
@@ -648,6 +683,7 @@ def import_year(
             unit_names.update({outlet_code[r.line]: r.identity["name"][:200] for r in outlets.records})
             wanted.append(change.Wanted(outlet_survey, outlet_rows))
         plan = change.compute(network, layout.fiscal_year, wanted, unit_names)
+        plan.region, plan.period = us_pls().region_word(), us_pls().period_name(layout.fiscal_year)
         totals = official.wanted(summary) if summary else {}
         if summary:
             official.plan(network, layout.fiscal_year, totals, plan)
@@ -678,7 +714,11 @@ def import_year(
             return result
         over = result.needs_removal_confirmation
         if network is None:
-            network = Network.objects.create(slug=NETWORK_SLUG, name=NETWORK_NAME)
+            network = Network.objects.create(
+                slug=NETWORK_SLUG, name=NETWORK_NAME, **us_pls().reporting_year().year_fields()
+            )
+        elif retimed:
+            Network.objects.filter(pk=network.pk).update(**network.year_fields())
         result.network = network
         result.applied = True
         if ae is not None:
@@ -795,7 +835,7 @@ def _write(
 ) -> None:
     states_seen = {r.identity["state"] for item in (ae, outlets) if item for r in item.records}
     wanted: dict[str, dict[str, str]] = {
-        COUNTRY_CODE: {"level": OrgUnit.Level.COUNTRY, "library_type": "", "name": "Amerikas Savienotās Valstis"}
+        COUNTRY_CODE: {"level": OrgUnit.Level.COUNTRY, "library_type": "", "name": us_pls().country_name}
     }
     for state in sorted(states_seen):
         wanted[state] = {"level": OrgUnit.Level.COUNTY, "library_type": "", "name": names[state]}

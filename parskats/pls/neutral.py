@@ -29,7 +29,15 @@ from parskats.reporting.models import Value
 from parskats.stats.cache import data_changed
 
 from . import change, plausibility
-from .importer import ConfirmationNeeded, ImportFailed, ImportResult, _keep_quarantine, _Writer, decide
+from .importer import (
+    ConfirmationNeeded,
+    ImportFailed,
+    ImportResult,
+    _keep_quarantine,
+    _Writer,
+    decide,
+    take_reporting_year,
+)
 from .reading import Cell, ParsedFile, Progress, ReadError, Rejected, at, read_header
 from .survey_config import ConfigError, FileSpec, SurveyConfig, read_config
 
@@ -289,47 +297,6 @@ def _catalogue(config: SurveyConfig) -> tuple[Survey, dict[str, int]]:
     return survey, ids
 
 
-def _year_fields(source: Network | SurveyConfig) -> dict[str, Any]:
-    period = source if isinstance(source, Network) else source.reporting_year()
-    return {
-        "year_start_month": period.year_start_month,
-        "year_start_day": period.year_start_day,
-        "year_named_by": period.year_named_by if not period.calendar_year else Network.YearNamedBy.END,
-    }
-
-
-def _take_reporting_year(network: Network, config: SurveyConfig) -> bool:
-    """The network's memberships are keyed by the first day of its reporting year: a survey whose
-    year is another one cannot add to a network that holds years already. An empty network takes the
-    survey's year (True: in memory now, saved when the import is applied)."""
-    wanted = _year_fields(config)
-    if _year_fields(network) == wanted:
-        return False
-    if network.periods.exists():
-        start, end = config.period(2024)
-        held_start, held_end = network.year_span(2024)
-        message = _(
-            "The network %(network)s reports by years like %(held_start)s – %(held_end)s, the survey %(survey)s "
-            "by years like %(start)s – %(end)s: one network keeps one reporting year."
-        )
-        raise ImportFailed(
-            [
-                message
-                % {
-                    "network": network.slug,
-                    "survey": config.code,
-                    "held_start": held_start.isoformat(),
-                    "held_end": held_end.isoformat(),
-                    "start": start.isoformat(),
-                    "end": end.isoformat(),
-                }
-            ]
-        )
-    for name, value in wanted.items():
-        setattr(network, name, value)
-    return True
-
-
 def import_survey(
     config_path: Path,
     paths: list[Path],
@@ -351,10 +318,13 @@ def import_survey(
         config = read_config(config_path)
     except ConfigError as exc:
         raise ImportFailed(exc.problems) from None
+    if config.reader != "neutral":
+        message = _("%(file)s: the survey %(survey)s has a reader of its own (%(reader)s): import it with import_pls.")
+        raise ImportFailed([message % {"file": config_path.name, "survey": config.code, "reader": config.reader}])
     start, end = config.period(year)
     held = Network.objects.filter(slug=config.network).first()
     if held is not None:
-        _take_reporting_year(held, config)  # another year than the network's: refused before the files are read
+        take_reporting_year(held, config)  # another year than the network's: refused before the files are read
     if progress:
         progress(_("Reading the files"), 0, 1)
     found = _read(config, paths)
@@ -369,7 +339,7 @@ def import_survey(
             progress(_("Computing the change"), 0, 1)
         survey, indicator_ids = _catalogue(config)
         network = Network.objects.select_for_update().filter(slug=config.network).first()
-        retimed = network is not None and _take_reporting_year(network, config)
+        retimed = network is not None and take_reporting_year(network, config)
         wanted = [change.Wanted(survey, rows)]
         plan = change.compute(network, year, wanted, names)
         plan.region, plan.period = config.region_word(), config.period_name(year)
@@ -394,10 +364,10 @@ def import_survey(
             return result
         if network is None:
             network = Network.objects.create(
-                slug=config.network, name=config.network_name[:200], **_year_fields(config)
+                slug=config.network, name=config.network_name[:200], **config.reporting_year().year_fields()
             )
         elif retimed:
-            Network.objects.filter(pk=network.pk).update(**_year_fields(network))
+            Network.objects.filter(pk=network.pk).update(**network.year_fields())
         result.network = network
         result.applied = True
         writer = _Writer(year, network, progress)
