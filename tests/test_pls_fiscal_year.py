@@ -179,3 +179,12 @@ def test_year_span_and_year_of_for_every_kind_of_year():
         assert october.year_of(day) == 2024
     with pytest.raises(ValidationError):
         Network(name="x", slug="x", year_start_month=2, year_start_day=29).full_clean()
+
+
+def test_the_admin_fixes_the_year_of_a_network_that_holds_years(client):
+    empty = Network.objects.create(slug="empty", name="Empty")
+    import_survey(CONFIG, FILES, year=2024)
+    client.force_login(User.objects.create_superuser(email="root@example.org", password="x-parole-123"))
+    assert 'name="year_start_month"' in client.get(f"/admin/network/network/{empty.pk}/change/").content.decode()
+    held = client.get(f"/admin/network/network/{england().pk}/change/")
+    assert held.status_code == 200 and 'name="year_start_month"' not in held.content.decode()

@@ -26,10 +26,11 @@ from .models import Membership, Network, OrgUnit
 
 def year_end(year: int, network: Network | int) -> dt.date:
     """The last day of the network's reporting year `year` (31 December for a calendar year)."""
-    return _period_of(network).year_span(year)[1]
+    return reporting_year(network).year_span(year)[1]
 
 
-def _period_of(network: Network | int) -> Network:
+def reporting_year(network: Network | int) -> Network:
+    """The network with its reporting year's fields (read once when only its id is at hand)."""
     if isinstance(network, Network):
         return network
     return Network.objects.only("year_start_month", "year_start_day", "year_named_by").get(pk=network)
