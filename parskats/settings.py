@@ -226,7 +226,7 @@ PAGE_CACHE_SECONDS = env_int("PARSKATS_PAGE_CACHE_SECONDS", 600)
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "parskats.accounts.hashers.Argon2idHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -178,3 +178,30 @@ def test_no_area_reminder_where_the_network_reviews_on_one_level(open_2021, meth
     mail.outbox.clear()
     assert "to areas' methodologists: 0." in run("2022-04-28")
     assert not mail.outbox
+
+
+def test_where_areas_approve_the_digest_goes_to_the_area_and_the_approvals_to_the_national_level(
+    open_2021, world, methodologist, reporter_a, part_methodologist_a, part_methodologist_b
+):
+    """Sedas bibliotēka (library A) is in Valmiera county in 2021: its submission is Valmiera's
+    methodologist's news, not Valka's nor the national level's; her approval is the national level's."""
+    report = Report.objects.get(unit=world.library_a, period=open_2021)
+    submitted = {"channel": "form", "action": "status", "network": world.network, "report": report, "target": "status"}
+    record(actor=reporter_a, old="draft", new="submitted", **submitted)
+    mail.outbox.clear()
+    assert "digests: 1;" in run("2022-01-20")
+    [digest] = mail.outbox
+    assert digest.to == [part_methodologist_a.email]
+    assert digest.subject == "1 jauns iesniegums — Testa reģions" and "Sedas bibliotēka (2021)" in digest.body
+    # She approves it: the next day the whole network's methodologist hears of it, and only she.
+    record(actor=part_methodologist_a, old="submitted", new="approved", **submitted)
+    mail.outbox.clear()
+    assert "digests: 1;" in run("2022-01-21")
+    [national] = mail.outbox
+    assert national.to == [methodologist.email]
+    assert national.subject == "1 teritoriju apstiprināta atskaite — Testa reģions"
+    assert "gaida pieņemšanu valsts līmenī" in national.body and "Sedas bibliotēka (2021)" in national.body
+    # Her own approvals are not news to her.
+    other = Report.objects.get(unit=world.library_b, period=open_2021)
+    record(actor=methodologist, old="submitted", new="approved", **{**submitted, "report": other})
+    assert "digests: 0;" in run("2022-01-22")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from parskats.accounts.models import Role
 from parskats.network.models import Network, OrgUnit
 from parskats.reporting.models import Report, ReportingPeriod
+from parskats.stats.models import issue_token
 
 from .conftest import client_for
 from .factories import give_role, link, report_with, unit, user
@@ -209,3 +210,27 @@ def test_her_bulk_approval_leads_to_the_notices_job_she_may_see(world, part_meth
     assert response.status_code == 302 and "/jobs/" in response["Location"]
     assert client.get(response["Location"]).status_code == 200
     assert Report.objects.get(pk=report.pk).status == Report.Status.APPROVED
+
+
+@pytest.mark.parametrize(("person", "year", "counted"), [
+    ("vidzeme", 2021, True), ("vidzeme", 2022, False), ("latgale", 2021, False), ("latgale", 2022, True),
+])  # fmt: skip
+def test_figures_not_yet_approved_follow_the_map_of_the_year_asked(country, person, year, counted):
+    """Sedas bibliotēka was Vidzeme's in 2021 and Latgale's from July 2022 (and still is today): each
+    year's reports not yet approved are counted for the part it was in that year, on the page, in
+    the export and through the part's own API token."""
+    holder = country["people"][person]
+    client = client_for(holder)
+    query = f"?year={year}&status=all"
+    page = client.get(reverse("stats:library", args=["valsts", "seda"]) + query).content.decode()
+    assert ("Ietver vēl neapstiprinātas atskaites." in page) is counted
+    assert ("Tikai apstiprinātās atskaites." in page) is not counted
+    _token, secret = issue_token(holder, "Reģiona atslēga", country["network"])
+    answer = client_for(None).get(
+        f"/api/networks/valsts/values/{query}&unit=seda&indicator=users", HTTP_AUTHORIZATION=f"Bearer {secret}"
+    )
+    if counted:
+        assert answer.status_code == 200
+        assert [(v["library"], v["approved"]) for v in answer.json()["results"]] == [("seda", False)]
+    else:
+        assert answer.status_code == 403 and answer.json()["error"]["parameter"] == "unit"

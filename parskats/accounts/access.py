@@ -136,12 +136,14 @@ def _ever_in_parts(user: AnyUser, network: Network) -> set[int]:
     return set().union(*_units_on(network, roots, sorted(days), branches=True))
 
 
-def sees_unapproved(user: AnyUser, network: Network, unit: OrgUnit | None) -> bool:
+def sees_unapproved(user: AnyUser, network: Network, unit: OrgUnit | None, year: int | None = None) -> bool:
     """Figures that count reports not yet approved: the whole network's methodologist and viewers,
-    and for an area or library inside a part of the map (on this year's map), that part's."""
+    and for an area or library inside a part of the map on the map of the year asked (this year's
+    when none is), that part's: a library that moved away is read by the part it was in that year."""
     if sees_whole_network(user, network):
         return True
-    return unit is not None and unit.pk in part_units(user, network, timezone.localdate().year)
+    when = timezone.localdate().year if year is None else year
+    return unit is not None and unit.pk in part_units(user, network, when)
 
 
 def part_areas(user: AnyUser, network: Network) -> list[OrgUnit]:

@@ -94,12 +94,21 @@ def deadline_reminders(today: dt.date, days_before: int) -> Sent:
 
 
 def daily_digests(today: dt.date, sent: Sent) -> Sent:
-    """To each methodologist, once a day, the submissions since their previous digest (or the last day)."""
+    """To each methodologist, once a day, what waits for her since her previous digest (or the last
+    day): the submissions of her libraries; where areas approve first, an area's methodologist gets
+    those of her area (on the map of each report's year) and the whole network's the reports the
+    areas approved, which wait for her acceptance."""
     for network in Network.objects.all():
-        admins = User.objects.filter(
-            roles__network=network, roles__kind=Role.Kind.ADMIN, roles__unit__isnull=True, is_active=True
-        ).distinct()
-        for admin in admins:
+        national = two_level(network)
+        roles = Role.objects.filter(network=network, kind=Role.Kind.ADMIN, user__is_active=True).select_related("user")
+        parts: dict[User, set[int] | None] = {}  # None: the whole network
+        for role in roles:
+            held = parts.setdefault(role.user, set())
+            if role.unit_id is None:
+                parts[role.user] = None
+            elif held is not None:
+                held.add(role.unit_id)
+        for admin, roots in parts.items():
             previous = (
                 SentMail.objects.filter(key__startswith=f"review-digest:{network.pk}:", address=normal(admin.email))
                 .order_by("-sent_at")
@@ -107,23 +116,39 @@ def daily_digests(today: dt.date, sent: Sent) -> Sent:
                 .first()
             )
             since = previous or timezone.now() - dt.timedelta(days=1)
-            entries = list(
-                AuditEntry.objects.filter(
-                    network=network, action=AuditEntry.Action.STATUS, new=Report.Status.SUBMITTED, at__gt=since
-                )
-                .select_related("report__unit", "report__period")
-                .order_by("at")
-            )
+            approvals = national and roots is None
+            entries = _digest_entries(network, since, admin, approvals, roots)
             if not entries:
                 continue
             context = {
                 "network": network,
                 "entries": entries,
+                "approvals": approvals,
                 "url": absolute(reverse("review:board", args=[network.slug])),
             }
             if _send_once(admin, digest_key(network.pk, today), "digest", context):
                 sent.digests += 1
     return sent
+
+
+def _digest_entries(
+    network: Network, since: dt.datetime, admin: User, approvals: bool, roots: set[int] | None
+) -> list[AuditEntry]:
+    """Submissions (of the areas under `roots`, or all), or the areas' approvals not made by `admin`."""
+    found = AuditEntry.objects.filter(
+        network=network,
+        action=AuditEntry.Action.STATUS,
+        new=Report.Status.APPROVED if approvals else Report.Status.SUBMITTED,
+        at__gt=since,
+    )
+    if approvals:
+        found = found.exclude(actor=admin)  # her own approvals wait for nobody
+    entries = list(found.select_related("report__unit", "report__period").order_by("at"))
+    if roots is None:
+        return entries
+    years = sorted({entry.report.period.year for entry in entries if entry.report is not None})
+    inside = units_in_part(network, roots, years)
+    return [e for e in entries if e.report is not None and e.report.unit_id in inside[e.report.period.year]]
 
 
 def _window(deadline: dt.date, today: dt.date, days_before: int) -> str | None:

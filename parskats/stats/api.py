@@ -137,8 +137,8 @@ def _int(request: HttpRequest, name: str, default: int | None = None, low: int =
     return int(raw)
 
 
-def _counted(request: HttpRequest, network: Network) -> tuple[bool, bool]:
-    """Which reports count, as (approved only, accepted nationally only)."""
+def _counted(request: HttpRequest, network: Network, year: int) -> tuple[bool, bool]:
+    """Which reports count in `year`, as (approved only, accepted nationally only)."""
     status = request.GET.get("status", "approved")
     if status == "accepted":
         if not access.two_level(network):
@@ -154,7 +154,7 @@ def _counted(request: HttpRequest, network: Network) -> tuple[bool, bool]:
     if access.reads_part(user, network):
         # A part's token reads its own part's reports not yet approved: the unit asked for must be in it.
         unit = _area(request, network)
-        if unit is None or not access.sees_unapproved(user, network, unit):
+        if unit is None or not access.sees_unapproved(user, network, unit, year):
             raise ApiError(
                 403,
                 _("This token reads reports not yet approved of its own area only: give unit= a unit in it."),
@@ -303,7 +303,7 @@ def values(request: HttpRequest, network: str) -> dict[str, Any]:
     net = _network(network)
     survey = default_survey(net)
     year = _year(request, net, survey_years(net, survey))
-    approved_only, accepted_only = _counted(request, net)
+    approved_only, accepted_only = _counted(request, net, year)
     within = _area(request, net)
     library_only = within is not None and within.level in (OrgUnit.Level.LIBRARY, OrgUnit.Level.BRANCH)
     table = aggregate(
@@ -354,7 +354,7 @@ def aggregates(request: HttpRequest, network: str) -> dict[str, Any]:
     # Both years on one map (the one asked for, else the year's own), so a change compares like with like.
     boundaries = parse_boundaries(request.GET.get("boundaries")) or year_end(year, net)
     with_imputed = _with_imputed(request)
-    approved_only, accepted_only = _counted(request, net)
+    approved_only, accepted_only = _counted(request, net, year)
     tables = measured_tables(
         net,
         survey,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -80,6 +81,7 @@ class Query:
     with_imputed: bool = False  # the imputation run's estimates stand in for numbers not reported
     accepted_only: bool = False  # only the reports the national level has accepted
     two_level: bool = False  # the network reviews on two levels: "accepted nationally" may be chosen
+    may_see_unapproved: bool = False  # the reader may choose reports not yet approved, for this year
 
     def map_date(self, network: Network) -> dt.date:
         return self.boundaries or year_end(self.year, network)
@@ -96,7 +98,8 @@ class Query:
         return "&".join(f"{key}={value}" for key, value in values.items())
 
 
-def parse_query(request: HttpRequest, network: Network, may_see_unapproved: bool) -> Query:
+def parse_query(request: HttpRequest, network: Network, may_see_unapproved: bool | Callable[[int], bool]) -> Query:
+    """`may_see_unapproved` may depend on the year asked (a part of the map changes over time)."""
     survey = default_survey(network)
     years = survey_years(network, survey)
     raw_year = request.GET.get("year", "")
@@ -117,9 +120,19 @@ def parse_query(request: HttpRequest, network: Network, may_see_unapproved: bool
     shown = request.GET.get("values", "reported") or "reported"
     if shown not in ("reported", "imputed"):
         raise StatsError(_("Values must be “reported” or “imputed”."))
-    approved_only = not (status == "all" and may_see_unapproved)
+    sees = may_see_unapproved(year) if callable(may_see_unapproved) else may_see_unapproved
+    approved_only = not (status == "all" and sees)
     return Query(
-        survey, years, year, boundaries, choice[:20], approved_only, shown == "imputed", status == "accepted", national
+        survey,
+        years,
+        year,
+        boundaries,
+        choice[:20],
+        approved_only,
+        shown == "imputed",
+        status == "accepted",
+        national,
+        sees,
     )
 
 

@@ -6,6 +6,8 @@ query parameters become a 400 (or 404 for an unknown year or unit) page that say
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -37,8 +39,16 @@ def _area(network: Network, code: str) -> OrgUnit:
         raise Http404(_("No such county or region.")) from None
 
 
+# Whether a reader may count reports not yet approved: given, or asked of the year the page shows.
+Sees = bool | Callable[[int], bool]
+
+
+def _sees(request: HttpRequest, net: Network, unit: OrgUnit | None) -> Callable[[int], bool]:
+    return lambda year: access.sees_unapproved(request.user, net, unit, year)
+
+
 def _figures(
-    request: HttpRequest, net: Network, public: bool, may_see_unapproved: bool, within: OrgUnit | None = None
+    request: HttpRequest, net: Network, public: bool, may_see_unapproved: Sees, within: OrgUnit | None = None
 ) -> HttpResponse:
     preliminary = False
     try:
@@ -65,7 +75,7 @@ def _figures(
             "year_text": net.year_text(query.year),
             "public": public,
             "ns": "public_stats" if public else "stats",
-            "may_see_unapproved": may_see_unapproved,
+            "may_see_unapproved": query.may_see_unapproved,
             "explained": explained,
             "preliminary": preliminary,
             "my_areas": [] if public else access.part_areas(request.user, net),
@@ -82,7 +92,7 @@ def _regions(net: Network, within: OrgUnit | None) -> list[OrgUnit]:
     return list(OrgUnit.objects.filter(network=net, level=OrgUnit.Level.REGION).order_by("name"))
 
 
-def _library(request: HttpRequest, net: Network, unit: OrgUnit, public: bool, may_see_unapproved: bool) -> HttpResponse:
+def _library(request: HttpRequest, net: Network, unit: OrgUnit, public: bool, may_see_unapproved: Sees) -> HttpResponse:
     try:
         query = parse_query(request, net, may_see_unapproved)
         figures = build_library(net, query, unit)
@@ -98,13 +108,13 @@ def _library(request: HttpRequest, net: Network, unit: OrgUnit, public: bool, ma
             "year_text": net.year_text(query.year),
             "public": public,
             "ns": "public_stats" if public else "stats",
-            "may_see_unapproved": may_see_unapproved,
+            "may_see_unapproved": query.may_see_unapproved,
         },
     )
 
 
 def _export(
-    request: HttpRequest, net: Network, key: str, fmt: str, may_see_unapproved: bool, within: OrgUnit | None = None
+    request: HttpRequest, net: Network, key: str, fmt: str, may_see_unapproved: Sees, within: OrgUnit | None = None
 ) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404(_("Exports are CSV or XLSX."))
@@ -142,21 +152,21 @@ def dashboard(request: HttpRequest, network: str) -> HttpResponse:
 def area(request: HttpRequest, network: str, code: str) -> HttpResponse:
     net = access.get_network_for_user(request.user, network)
     unit = _area(net, code)
-    return _figures(request, net, False, access.sees_unapproved(request.user, net, unit), unit)
+    return _figures(request, net, False, _sees(request, net, unit), unit)
 
 
 @login_required
 def library(request: HttpRequest, network: str, code: str) -> HttpResponse:
     net = access.get_network_for_user(request.user, network)
     unit = access.get_library_for_user(request.user, net, code)
-    return _library(request, net, unit, False, access.sees_unapproved(request.user, net, unit))
+    return _library(request, net, unit, False, _sees(request, net, unit))
 
 
 @login_required
 def export(request: HttpRequest, network: str, key: str, fmt: str) -> HttpResponse:
     net = access.get_network_for_user(request.user, network)
     within = _area(net, request.GET["unit"]) if request.GET.get("unit") else None
-    return _export(request, net, key, fmt, access.sees_unapproved(request.user, net, within), within)
+    return _export(request, net, key, fmt, _sees(request, net, within), within)
 
 
 # Public: anyone, approved reports only.
