@@ -15,6 +15,7 @@ from parskats.network.models import Membership, Network, OrgUnit
 from parskats.pls.importer import ImportFailed, ensure_surveys, import_year
 from parskats.pls.neutral import import_survey
 from parskats.pls.survey_config import US_PLS, MissingCode, read_config
+from parskats.pls.surveys import shipped
 from parskats.reporting.models import ReportingPeriod, Value
 
 from .test_pls_safety import digest
@@ -87,6 +88,8 @@ def test_the_neutral_importer_refuses_a_survey_with_a_reader_of_its_own():
         import_survey(US_PLS, [DATA / "FY2017" / "pls_fy2017_libraries.csv"], year=2017)
     assert "has a reader of its own (us-pls): import it with import_pls" in refused.value.problems[0]
     assert digest() == before
+    # nor does the web import of configured surveys offer it (the US survey has its own page)
+    assert [config.code for config in shipped()] == ["en-librarydata"]
 
 
 CODES = """

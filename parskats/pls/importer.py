@@ -106,7 +106,7 @@ class ImportResult:
         return any(c.changed for c in (self.units, self.links, self.reports, self.values, self.totals))
 
 
-def take_reporting_year(network: Network, config: SurveyConfig) -> bool:
+def take_reporting_year(network: Network, config: SurveyConfig, year: int) -> bool:
     """The network's memberships are keyed by the first day of its reporting year: a survey whose
     year is another one cannot add to a network that holds years already. An empty network takes the
     survey's year (True: in memory now, saved when the import is applied)."""
@@ -114,8 +114,8 @@ def take_reporting_year(network: Network, config: SurveyConfig) -> bool:
     if network.year_fields() == wanted:
         return False
     if network.periods.exists():
-        start, end = config.period(2024)
-        held_start, held_end = network.year_span(2024)
+        start, end = config.period(year)
+        held_start, held_end = network.year_span(year)
         message = _(
             "The network %(network)s reports by years like %(held_start)s – %(held_end)s, the survey %(survey)s "
             "by years like %(start)s – %(end)s: one network keeps one reporting year."
@@ -673,7 +673,7 @@ def import_year(
             raise ImportFailed(catalogue_problems, list(parsed.values()))
         # The lock makes two imports of the network wait for each other: each plans against what it writes.
         network = Network.objects.select_for_update().filter(slug=NETWORK_SLUG).first()
-        retimed = network is not None and take_reporting_year(network, us_pls())
+        retimed = network is not None and take_reporting_year(network, us_pls(), layout.fiscal_year)
         ae_rows = {r.identity["key"]: (r.identity["state"], r.values) for r in ae.records} if ae else {}
         unit_names = {r.identity["key"]: r.identity["name"][:200] for r in ae.records} if ae else {}
         wanted = [change.Wanted(survey, ae_rows)] if ae else []

@@ -324,7 +324,7 @@ def import_survey(
     start, end = config.period(year)
     held = Network.objects.filter(slug=config.network).first()
     if held is not None:
-        take_reporting_year(held, config)  # another year than the network's: refused before the files are read
+        take_reporting_year(held, config, year)  # another year than the network's: refused before the files are read
     if progress:
         progress(_("Reading the files"), 0, 1)
     found = _read(config, paths)
@@ -339,7 +339,7 @@ def import_survey(
             progress(_("Computing the change"), 0, 1)
         survey, indicator_ids = _catalogue(config)
         network = Network.objects.select_for_update().filter(slug=config.network).first()
-        retimed = network is not None and take_reporting_year(network, config)
+        retimed = network is not None and take_reporting_year(network, config, year)
         wanted = [change.Wanted(survey, rows)]
         plan = change.compute(network, year, wanted, names)
         plan.region, plan.period = config.region_word(), config.period_name(year)
