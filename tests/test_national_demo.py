@@ -28,7 +28,7 @@ def demo_output():
 
 
 def region_of(network: Network, code: str, year: int) -> str:
-    tree = hierarchy(network, year_end(year))
+    tree = hierarchy(network, year_end(year, network))
     unit = OrgUnit.objects.get(network=network, code=code)
     region = tree.ancestor_at_level(unit.pk, OrgUnit.Level.REGION)
     return region.code if region else ""

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from parskats.accounts.models import Role, User
 from parskats.network.models import Network, OrgUnit
-from parskats.network.timeline import network_map, year_end
+from parskats.network.timeline import network_map, reporting_year, year_end
 
 AnyUser = User | AnonymousUser
 
@@ -80,7 +80,10 @@ def part_roots(user: AnyUser, network: Network, kinds: tuple[str, ...] = PART_KI
 
 def units_in_part(network: Network | int, roots: set[int], years: list[int]) -> dict[int, set[int]]:
     """Year → the units under `roots` (the roots included) on that year's last day."""
-    return dict(zip(years, _units_on(network, roots, [year_end(y) for y in years]), strict=True))
+    if not roots:
+        return {year: set() for year in years}
+    period = reporting_year(network)  # one read of the network's year, not one per year
+    return dict(zip(years, _units_on(network, roots, [year_end(y, period) for y in years]), strict=True))
 
 
 def _units_on(

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Membership, Network, OrgUnit, PopulationServed
 
@@ -7,6 +8,13 @@ from .models import Membership, Network, OrgUnit, PopulationServed
 class NetworkAdmin(admin.ModelAdmin[Network]):
     list_display = ["name", "slug", "is_demo"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Network | None = None) -> list[str]:
+        """The memberships of the years a network holds start on its reporting year's first day: the
+        year is fixed once it holds one."""
+        if obj is not None and obj.periods.exists():
+            return ["year_start_month", "year_start_day", "year_named_by"]
+        return []
 
 
 class ParentLinkInline(admin.TabularInline[Membership, OrgUnit]):

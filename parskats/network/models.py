@@ -11,8 +11,9 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 # A library, county or region; "unit" alone is also the unit of measurement (catalogue), a
 # different word in Latvian.
@@ -20,19 +21,89 @@ ORG_UNIT = pgettext_lazy("organisation unit", "unit")
 
 
 class Network(models.Model):
+    """A library network; its reporting year is a calendar year unless it says otherwise (England's
+    local authorities report by financial year, 1 April – 31 March, named by the year it ends in)."""
+
+    class YearNamedBy(models.TextChoices):
+        START = "start", _("the calendar year it starts in")
+        END = "end", _("the calendar year it ends in")
+
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), unique=True)
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Pages of a demo network say that its figures are invented.")
+    )
+    year_start_month = models.PositiveSmallIntegerField(
+        _("reporting year starts: month"), default=1, help_text=_("Month 1 and day 1: a calendar year.")
+    )
+    year_start_day = models.PositiveSmallIntegerField(_("reporting year starts: day"), default=1)
+    year_named_by = models.CharField(
+        _("a reporting year is named by"),
+        max_length=8,
+        choices=YearNamedBy.choices,
+        default=YearNamedBy.END,
+        help_text=_("Only for a year that is not a calendar year: 2024 is the year 2023/24 or 2024/25."),
     )
 
     class Meta:
         verbose_name = _("network")
         verbose_name_plural = _("networks")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year_start_month__gte=1, year_start_month__lte=12)
+                & models.Q(year_start_day__gte=1, year_start_day__lte=31),
+                name="network_year_start_a_day",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        try:
+            dt.date(2001, self.year_start_month, self.year_start_day)  # not 29 February: a day of every year
+        except ValueError:
+            raise ValidationError({"year_start_day": _("Not a day of every year.")}) from None
+
+    @property
+    def calendar_year(self) -> bool:
+        return (self.year_start_month, self.year_start_day) == (1, 1)
+
+    def year_fields(self) -> dict[str, object]:
+        """The fields that say the reporting year (a calendar year always named the same way)."""
+        named_by = self.YearNamedBy.END if self.calendar_year else self.year_named_by
+        return {
+            "year_start_month": self.year_start_month,
+            "year_start_day": self.year_start_day,
+            "year_named_by": named_by,
+        }
+
+    def year_span(self, year: int) -> tuple[dt.date, dt.date]:
+        """The first and the last day of reporting year `year`."""
+        if self.calendar_year:
+            return dt.date(year, 1, 1), dt.date(year, 12, 31)
+        first = year if self.year_named_by == self.YearNamedBy.START else year - 1
+        start = dt.date(first, self.year_start_month, self.year_start_day)
+        return start, dt.date(first + 1, self.year_start_month, self.year_start_day) - dt.timedelta(days=1)
+
+    def year_text(self, year: int) -> str:
+        """The days reporting year `year` covers, for pages that name the year; empty for a calendar year."""
+        if self.calendar_year:
+            return ""
+        start, end = self.year_span(year)
+        return gettext("Reporting year %(year)s: %(start)s – %(end)s") % {
+            "year": year,
+            "start": date_format(start, "SHORT_DATE_FORMAT"),
+            "end": date_format(end, "SHORT_DATE_FORMAT"),
+        }
+
+    def year_of(self, day: dt.date) -> int:
+        """The reporting year `day` falls in."""
+        if self.calendar_year:
+            return day.year
+        started = day.year if (day.month, day.day) >= (self.year_start_month, self.year_start_day) else day.year - 1
+        return started if self.year_named_by == self.YearNamedBy.START else started + 1
 
 
 class OrgUnit(models.Model):

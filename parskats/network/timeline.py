@@ -1,7 +1,8 @@
 """Questions about the network at a date: who was under whom, then or now.
 
-One reporting year is seen on the boundaries of its last day (31 December): a library that moved
-from Strenči county to Valmiera county on 1 July 2021 counts in Valmiera county for 2021.
+One reporting year is seen on the boundaries of its last day (31 December, or the last day of the
+network's financial year: 31 March 2024 for England's 2024): a library that moved from Strenči
+county to Valmiera county on 1 July 2021 counts in Valmiera county for 2021.
 Each question loads the network's active links in one query and walks them in memory, which is
 cheap for national-size networks (tens of thousands of units) and identical on SQLite and PostgreSQL.
 """
@@ -23,8 +24,16 @@ from django.utils import timezone
 from .models import Membership, Network, OrgUnit
 
 
-def year_end(year: int) -> dt.date:
-    return dt.date(year, 12, 31)
+def year_end(year: int, network: Network | int) -> dt.date:
+    """The last day of the network's reporting year `year` (31 December for a calendar year)."""
+    return reporting_year(network).year_span(year)[1]
+
+
+def reporting_year(network: Network | int) -> Network:
+    """The network with its reporting year's fields (read once when only its id is at hand)."""
+    if isinstance(network, Network):
+        return network
+    return Network.objects.only("year_start_month", "year_start_day", "year_named_by").get(pk=network)
 
 
 def active_on(on: dt.date) -> Q:
@@ -218,7 +227,7 @@ def units_under(unit: OrgUnit, on: dt.date, level: str | None = None, library_ty
 
 def libraries_in(unit: OrgUnit, year: int, library_type: str | None = None) -> list[OrgUnit]:
     """The libraries (not their branches) that were in `unit` in reporting year `year`."""
-    return units_under(unit, year_end(year), level=OrgUnit.Level.LIBRARY, library_type=library_type)
+    return units_under(unit, year_end(year, unit.network_id), level=OrgUnit.Level.LIBRARY, library_type=library_type)
 
 
 def ancestry(unit: OrgUnit, on: dt.date | None = None) -> list[OrgUnit]:

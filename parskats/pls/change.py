@@ -6,7 +6,6 @@ like a big removal or rewrite of a year, and that is what it is refused as."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -171,7 +170,7 @@ def _percent(share: Decimal) -> str:
 def _state_of_units(network: Network, year: int) -> dict[int, str]:
     """unit id → state code for the year's memberships: a system's parent is its state, an outlet's
     parent is its system, whose parent is the state."""
-    start = dt.date(year, 1, 1)
+    start = network.year_span(year)[0]
     parent = dict(
         Membership.objects.filter(child__network=network, valid_from=start).values_list("child_id", "parent_id")
     )
@@ -274,7 +273,7 @@ def _names(
             continue
         pk, stored = found
         last = latest.get(pk)
-        if last is not None and last.year > year:
+        if last is not None and network.year_of(last) > year:
             continue
         plan.existing_names += 1
         if stored != name:

@@ -47,10 +47,12 @@ from .layout import (
     state_names,
 )
 from .reading import ParsedFile, Progress, ReadError, Record, Rejected, at, classify, parse, read_header
+from .survey_config import SurveyConfig, us_pls
 
-NETWORK_SLUG = "us-pls"
-NETWORK_NAME = "ASV publiskās bibliotēkas (IMLS PLS)"
-COUNTRY_CODE = "us"
+# The survey's network and country, from its configuration (data/surveys/us-pls.toml).
+NETWORK_SLUG = us_pls().network
+NETWORK_NAME = us_pls().network_name
+COUNTRY_CODE = us_pls().country_code
 BATCH = 5000
 # bulk_update writes one CASE per field over the batch; PostgreSQL slows down sharply on big CASEs
 # (measured: 44 s for 7,600 renamed units at 5,000 a batch), so updates go in small batches.
@@ -102,6 +104,38 @@ class ImportResult:
     @property
     def changed(self) -> bool:
         return any(c.changed for c in (self.units, self.links, self.reports, self.values, self.totals))
+
+
+def take_reporting_year(network: Network, config: SurveyConfig, year: int) -> bool:
+    """The network's memberships are keyed by the first day of its reporting year: a survey whose
+    year is another one cannot add to a network that holds years already. An empty network takes the
+    survey's year (True: in memory now, saved when the import is applied)."""
+    wanted = config.reporting_year().year_fields()
+    if network.year_fields() == wanted:
+        return False
+    if network.periods.exists():
+        start, end = config.period(year)
+        held_start, held_end = network.year_span(year)
+        message = _(
+            "The network %(network)s reports by years like %(held_start)s – %(held_end)s, the survey %(survey)s "
+            "by years like %(start)s – %(end)s: one network keeps one reporting year."
+        )
+        raise ImportFailed(
+            [
+                message
+                % {
+                    "network": network.slug,
+                    "survey": config.code,
+                    "held_start": held_start.isoformat(),
+                    "held_end": held_end.isoformat(),
+                    "start": start.isoformat(),
+                    "end": end.isoformat(),
+                }
+            ]
+        )
+    for name, value in wanted.items():
+        setattr(network, name, value)
+    return True
 
 
 def fiscal_year_of(directory: Path) -> int | None:
@@ -289,8 +323,8 @@ class _Writer:
         self.year = year
         self.network = network
         self.progress = progress
-        self.start = dt.date(year, 1, 1)
-        self.end = dt.date(year, 12, 31)
+        # The network's reporting year: 1 January – 31 December, or its financial year.
+        self.start, self.end = network.year_span(year)
 
     def units(self, wanted: dict[str, dict[str, str]], counts: Counts) -> dict[str, int]:
         """Create or update units by code; return code → id for every wanted unit."""
@@ -327,7 +361,7 @@ class _Writer:
         return {code: ids[code] for code in wanted}
 
     def links(self, parent_of: dict[int, int], levels: list[str], counts: Counts) -> None:
-        """One membership per unit of `levels` for this year (1 January – 31 December); units of other
+        """One membership per unit of `levels` for this year (its first to its last day); units of other
         levels (outlets, when no outlet file is given) keep theirs."""
         existing = {
             child: (pk, parent)
@@ -361,10 +395,12 @@ class _Writer:
         latest = max([*years, self.year])
         span: dict[int, list[int]] = {}
         links = Membership.objects.filter(child__network=self.network).values_list("child_id", "valid_from")
+        year_of = self.network.year_of
         for child, start in links:
-            first_last = span.setdefault(child, [start.year, start.year])
-            first_last[0] = min(first_last[0], start.year)
-            first_last[1] = max(first_last[1], start.year)
+            year = year_of(start)
+            first_last = span.setdefault(child, [year, year])
+            first_last[0] = min(first_last[0], year)
+            first_last[1] = max(first_last[1], year)
         # Few distinct (opened, closed) pairs: one UPDATE per pair and batch, not one CASE per row.
         changed: dict[tuple[dt.date, dt.date | None], list[int]] = defaultdict(list)
         for pk, opened, closed in OrgUnit.objects.filter(network=self.network).values_list(
@@ -373,7 +409,7 @@ class _Writer:
             if pk not in span:
                 continue
             first, last = span[pk]
-            want = (dt.date(first, 1, 1), None if last >= latest else dt.date(last, 12, 31))
+            want = (self.network.year_span(first)[0], None if last >= latest else self.network.year_span(last)[1])
             if (opened, closed) != want:
                 changed[want].append(pk)
         for (opened_on, closed_on), pks in changed.items():
@@ -637,6 +673,7 @@ def import_year(
             raise ImportFailed(catalogue_problems, list(parsed.values()))
         # The lock makes two imports of the network wait for each other: each plans against what it writes.
         network = Network.objects.select_for_update().filter(slug=NETWORK_SLUG).first()
+        retimed = network is not None and take_reporting_year(network, us_pls(), layout.fiscal_year)
         ae_rows = {r.identity["key"]: (r.identity["state"], r.values) for r in ae.records} if ae else {}
         unit_names = {r.identity["key"]: r.identity["name"][:200] for r in ae.records} if ae else {}
         wanted = [change.Wanted(survey, ae_rows)] if ae else []
@@ -646,6 +683,7 @@ def import_year(
             unit_names.update({outlet_code[r.line]: r.identity["name"][:200] for r in outlets.records})
             wanted.append(change.Wanted(outlet_survey, outlet_rows))
         plan = change.compute(network, layout.fiscal_year, wanted, unit_names)
+        plan.region, plan.period = us_pls().region_word(), us_pls().period_name(layout.fiscal_year)
         totals = official.wanted(summary) if summary else {}
         if summary:
             official.plan(network, layout.fiscal_year, totals, plan)
@@ -676,7 +714,11 @@ def import_year(
             return result
         over = result.needs_removal_confirmation
         if network is None:
-            network = Network.objects.create(slug=NETWORK_SLUG, name=NETWORK_NAME)
+            network = Network.objects.create(
+                slug=NETWORK_SLUG, name=NETWORK_NAME, **us_pls().reporting_year().year_fields()
+            )
+        elif retimed:
+            Network.objects.filter(pk=network.pk).update(**network.year_fields())
         result.network = network
         result.applied = True
         if ae is not None:
@@ -793,7 +835,7 @@ def _write(
 ) -> None:
     states_seen = {r.identity["state"] for item in (ae, outlets) if item for r in item.records}
     wanted: dict[str, dict[str, str]] = {
-        COUNTRY_CODE: {"level": OrgUnit.Level.COUNTRY, "library_type": "", "name": "Amerikas Savienotās Valstis"}
+        COUNTRY_CODE: {"level": OrgUnit.Level.COUNTRY, "library_type": "", "name": us_pls().country_name}
     }
     for state in sorted(states_seen):
         wanted[state] = {"level": OrgUnit.Level.COUNTY, "library_type": "", "name": names[state]}
@@ -867,20 +909,26 @@ class Removal:
 
 
 def remove_year(
-    year: int, *, actor: Any = None, dry_run: bool = False, channel: str = AuditEntry.Channel.IMPORT
+    year: int,
+    *,
+    actor: Any = None,
+    dry_run: bool = False,
+    channel: str = AuditEntry.Channel.IMPORT,
+    network_slug: str = NETWORK_SLUG,
 ) -> Removal:
-    """Remove every report, value and membership of a fiscal year of the network, in bulk, with one
-    invalidation of the figures cache; `dry_run` only counts them."""
+    """Remove every report, value and membership of a fiscal year of the network (the US survey's by
+    default), in bulk, with one invalidation of the figures cache; `dry_run` only counts them. The
+    year's memberships start on the first day of the network's reporting year."""
     began = time.perf_counter()
     removal = Removal(year=year)
     with transaction.atomic():
-        network = Network.objects.select_for_update().filter(slug=NETWORK_SLUG).first()
+        network = Network.objects.select_for_update().filter(slug=network_slug).first()
         if network is None:
             return removal
         periods = list(ReportingPeriod.objects.filter(network=network, year=year).values_list("pk", flat=True))
         reports = list(Report.objects.filter(period_id__in=periods).values_list("pk", flat=True))
         links = list(
-            Membership.objects.filter(child__network=network, valid_from=dt.date(year, 1, 1)).values_list(
+            Membership.objects.filter(child__network=network, valid_from=network.year_span(year)[0]).values_list(
                 "pk", flat=True
             )
         )
@@ -904,7 +952,7 @@ def remove_year(
             channel=channel,
             action=AuditEntry.Action.DATA_IMPORTED,
             network=network,
-            target=f"PLS FY{year}",
+            target=f"PLS FY{year}" if network_slug == NETWORK_SLUG else f"{network_slug} {year}",
             new={"removed": vars(removal)},
             note="remove_pls_year",
         )

@@ -1,5 +1,6 @@
-"""The PLS survey as data: column maps per fiscal year (layouts/fyYYYY.toml), missing-value codes
-(codes.toml), state names (states.csv) and the documented reconciliation rules (reconcile.toml).
+"""The PLS survey as data: column maps per fiscal year (layouts/fyYYYY.toml), the rules of the
+reconciliation (reconcile.toml), and, in the survey's configuration (surveys/us-pls.toml, the
+format of every survey): its network, catalogue, missing-value codes and state names.
 Nothing about a particular fiscal year is written in code."""
 
 from __future__ import annotations
@@ -14,26 +15,19 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from .survey_config import MissingCode, us_pls
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LAYOUT_DIR = DATA_DIR / "layouts"
-SURVEY_MANIFEST = DATA_DIR / "us-pls.toml"
-OUTLET_MANIFEST = DATA_DIR / "us-pls-outlets.toml"
-SURVEY_CODE = "us-pls"
-OUTLET_SURVEY_CODE = "us-pls-outlets"
+SURVEY_MANIFEST, OUTLET_MANIFEST = us_pls().catalogue  # the library systems' survey, the outlets'
+SURVEY_CODE = us_pls().code
+OUTLET_SURVEY_CODE = "us-pls-outlets"  # the code in OUTLET_MANIFEST
 FLAGS = {"reported", "imputed", "adjusted", "estimated"}
 KINDS = ("ae", "outlet", "state")
 
 
 class LayoutError(Exception):
     """A column map or rule file that cannot be used; str() says which file and what."""
-
-
-@dataclass(frozen=True)
-class MissingCode:
-    source: str  # "-1", "-9", "blank", …
-    kind: str  # Value.Code: "na" or "unknown"
-    meaning: str
-    suppressed: bool
 
 
 @dataclass
@@ -250,16 +244,11 @@ def layout_for_year(year: int) -> Layout:
 
 
 def missing_codes() -> dict[str, MissingCode]:
-    data = tomllib.loads((DATA_DIR / "codes.toml").read_text(encoding="utf-8"))
-    return {
-        source: MissingCode(source, item["kind"], item["meaning"], bool(item.get("suppressed", False)))
-        for source, item in data["codes"].items()
-    }
+    return us_pls().codes
 
 
 def state_names() -> dict[str, str]:
-    with (DATA_DIR / "states.csv").open(encoding="utf-8") as handle:
-        return {row["code"]: row["name"] for row in csv.DictReader(handle)}
+    return us_pls().region_names_by_code()
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,15 @@ from parskats.reporting.models import Value
 from parskats.stats.cache import data_changed
 
 from . import change, plausibility
-from .importer import ConfirmationNeeded, ImportFailed, ImportResult, _keep_quarantine, _Writer, decide
+from .importer import (
+    ConfirmationNeeded,
+    ImportFailed,
+    ImportResult,
+    _keep_quarantine,
+    _Writer,
+    decide,
+    take_reporting_year,
+)
 from .reading import Cell, ParsedFile, Progress, ReadError, Rejected, at, read_header
 from .survey_config import ConfigError, FileSpec, SurveyConfig, read_config
 
@@ -310,7 +318,13 @@ def import_survey(
         config = read_config(config_path)
     except ConfigError as exc:
         raise ImportFailed(exc.problems) from None
+    if config.reader != "neutral":
+        message = _("%(file)s: the survey %(survey)s has a reader of its own (%(reader)s): import it with import_pls.")
+        raise ImportFailed([message % {"file": config_path.name, "survey": config.code, "reader": config.reader}])
     start, end = config.period(year)
+    held = Network.objects.filter(slug=config.network).first()
+    if held is not None:
+        take_reporting_year(held, config, year)  # another year than the network's: refused before the files are read
     if progress:
         progress(_("Reading the files"), 0, 1)
     found = _read(config, paths)
@@ -325,6 +339,7 @@ def import_survey(
             progress(_("Computing the change"), 0, 1)
         survey, indicator_ids = _catalogue(config)
         network = Network.objects.select_for_update().filter(slug=config.network).first()
+        retimed = network is not None and take_reporting_year(network, config, year)
         wanted = [change.Wanted(survey, rows)]
         plan = change.compute(network, year, wanted, names)
         plan.region, plan.period = config.region_word(), config.period_name(year)
@@ -348,7 +363,11 @@ def import_survey(
             result.seconds = time.perf_counter() - began
             return result
         if network is None:
-            network = Network.objects.create(slug=config.network, name=config.network_name[:200])
+            network = Network.objects.create(
+                slug=config.network, name=config.network_name[:200], **config.reporting_year().year_fields()
+            )
+        elif retimed:
+            Network.objects.filter(pk=network.pk).update(**network.year_fields())
         result.network = network
         result.applied = True
         writer = _Writer(year, network, progress)

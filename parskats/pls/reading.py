@@ -14,7 +14,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from .layout import FileLayout, Layout, MissingCode
+from .layout import FileLayout, Layout
+from .survey_config import MissingCode
 
 MAX_PROBLEMS = 200  # a wholly wrong file would otherwise print one line per cell
 LIMIT = Decimal(10) ** 15  # Value.number holds 18 digits, 3 of them decimals

@@ -56,7 +56,7 @@ def state_totals(network: Network, survey: Survey, year: int) -> Table:
 
 
 def _suppressed_counts(table: Table, year: int, elements: set[str]) -> Counter[tuple[str, str]]:
-    """(state, element) → values whose original code marks them suppressed (codes.toml)."""
+    """(state, element) → values whose original code marks them suppressed (surveys/us-pls.toml, [missing.codes])."""
     sources = [code.source for code in missing_codes().values() if code.suppressed]
     counts: Counter[tuple[str, str]] = Counter()
     rows = Value.objects.filter(

@@ -4,7 +4,9 @@ checked whole before anything is used; every problem names the file, the key and
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -14,6 +16,8 @@ from typing import Any
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from parskats.network.models import Network
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
 CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -25,6 +29,19 @@ class ConfigError(Exception):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+READERS = ("neutral", "us-pls")
+CODE_KINDS = ("unknown", "na")
+US_PLS = Path(__file__).resolve().parent / "data" / "surveys" / "us-pls.toml"
+
+
+@dataclass(frozen=True)
+class MissingCode:
+    source: str  # "-1", "-9", "blank", …
+    kind: str  # Value.Code: "na" or "unknown"
+    meaning: str
+    suppressed: bool
 
 
 @dataclass
@@ -85,6 +102,18 @@ class SurveyConfig:
     region_label_lv: str = ""
     period_text: str = ""  # [survey] period_label: "financial year {start}/{end2}"
     period_text_lv: str = ""
+    # "neutral": the files are read as [files] says; "us-pls": by the US survey's own reader
+    # (its year-by-year column maps, imputation flags, outlets and state summary totals).
+    reader: str = "neutral"
+    codes: dict[str, MissingCode] = field(default_factory=dict)  # [missing.codes]: a code's kind and meaning
+    catalogue: list[Path] = field(default_factory=list)  # catalogue manifests, instead of [[indicators]]
+    region_names: Path | None = None  # a CSV of code,name for the regions
+
+    def region_names_by_code(self) -> dict[str, str]:
+        if self.region_names is None:
+            return {}
+        with self.region_names.open(encoding="utf-8") as handle:
+            return {row["code"]: row["name"] for row in csv.DictReader(handle)}
 
     @property
     def name(self) -> str:
@@ -104,14 +133,14 @@ class SurveyConfig:
         start, end = self.period(year)
         return own.format(year=year, start=start.year, end=end.year, end2=f"{end.year % 100:02d}")
 
+    def reporting_year(self) -> Network:
+        """The survey's reporting year as a network stores it (an unsaved network: its period only)."""
+        month, day = self.period_start
+        return Network(year_start_month=month, year_start_day=day, year_named_by=self.period_label)
+
     def period(self, year: int) -> tuple[dt.date, dt.date]:
         """First and last day of the fiscal year named `year`."""
-        month, day = self.period_start
-        if (month, day) == (1, 1):
-            return dt.date(year, 1, 1), dt.date(year, 12, 31)
-        first_year = year - 1 if self.period_label == "end" else year
-        start = dt.date(first_year, month, day)
-        return start, dt.date(first_year + 1, month, day) - dt.timedelta(days=1)
+        return self.reporting_year().year_span(year)
 
 
 def _latvian() -> bool:
@@ -203,6 +232,15 @@ def read_config(path: Path) -> SurveyConfig:
             text_values[str(word).casefold()] = Decimal(str(number))
         except InvalidOperation:
             r.problem(f"missing.text.{word}", _("must be a number."))
+    missing_codes: dict[str, MissingCode] = {}
+    for source, table in dict(missing.get("codes", {})).items():
+        where = f"missing.codes.{source}"
+        kind = r.text(table, "kind", where) if isinstance(table, dict) else ""
+        if kind and kind not in CODE_KINDS:
+            r.problem(f"{where}.kind", _("must be one of %(choices)s.") % {"choices": ", ".join(CODE_KINDS)})
+        meaning = r.text(table, "meaning", where) if isinstance(table, dict) else ""
+        suppressed = table.get("suppressed", False) if isinstance(table, dict) else False
+        missing_codes[str(source)] = MissingCode(str(source), kind, meaning, suppressed is True)
     notes = str(missing.get("notes_in_numbers", "refuse"))
     if notes not in ("unknown", "refuse"):
         r.problem("missing.notes_in_numbers", _('must be "unknown" or "refuse".'))
@@ -240,7 +278,19 @@ def read_config(path: Path) -> SurveyConfig:
                 r.text(table, "definition_en", where, False),
             )
         )
-    if not indicators:
+    reader = r.text(survey, "reader", "survey", False) or "neutral"
+    if reader not in READERS:
+        r.problem("survey.reader", _("must be one of %(choices)s.") % {"choices": ", ".join(READERS)})
+    catalogue = [(path.parent / name).resolve() for name in r.texts(survey, "catalogue", "survey")]
+    for manifest in catalogue:
+        if not manifest.is_file():
+            r.problem("survey.catalogue", _("%(file)s: no such file.") % {"file": manifest})
+    region_file = r.text(survey, "regions", "survey", False)
+    region_names = (path.parent / region_file).resolve() if region_file else None
+    if region_names is not None and not region_names.is_file():
+        r.problem("survey.regions", _("%(file)s: no such file.") % {"file": region_names})
+    own_reader = reader != "neutral"
+    if not indicators and not catalogue:
         r.problem("indicators", _("the survey needs at least one [[indicators]] table."))
     codes = {i.code for i in indicators}
     files = {}
@@ -274,7 +324,7 @@ def read_config(path: Path) -> SurveyConfig:
                 continue
             spec.columns[indicator] = list(listed)
         files[role] = spec
-    if not files:
+    if not files and not own_reader:
         r.problem("files", _("the survey needs at least one [files.<name>] table."))
     for spec in files.values():
         if spec.join_file and spec.join_file not in files:
@@ -305,8 +355,9 @@ def read_config(path: Path) -> SurveyConfig:
         country_name=str(survey.get("country_name", "")) or code,
         period_start=period_start,
         period_label=label,
-        unknown={str(v).strip().casefold() for v in missing.get("unknown", [""])},
-        not_applicable={str(v).strip().casefold() for v in missing.get("not_applicable", [])},
+        unknown={str(v).strip().casefold() for v in missing.get("unknown", [""])} | _sources(missing_codes, "unknown"),
+        not_applicable={str(v).strip().casefold() for v in missing.get("not_applicable", [])}
+        | _sources(missing_codes, "na"),
         text_values=text_values,
         notes_in_numbers=notes,
         units=units,
@@ -316,4 +367,19 @@ def read_config(path: Path) -> SurveyConfig:
         region_label_lv=words["region_label_lv"],
         period_text=words["period_label"],
         period_text_lv=words["period_label_lv"],
+        reader=reader,
+        codes=missing_codes,
+        catalogue=catalogue,
+        region_names=region_names,
     )
+
+
+def _sources(codes: dict[str, MissingCode], kind: str) -> set[str]:
+    """The cell texts that mean a code of `kind` ("blank": an empty cell)."""
+    return {"" if source == "blank" else source.casefold() for source, code in codes.items() if code.kind == kind}
+
+
+@functools.cache
+def us_pls() -> SurveyConfig:
+    """The US Public Libraries Survey's configuration (data/surveys/us-pls.toml), read once."""
+    return read_config(US_PLS)

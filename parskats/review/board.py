@@ -106,7 +106,7 @@ def build_board(
 ) -> Board:
     """The year's board of the whole network, or of the units in `within` (a part of the map)."""
     today = today or timezone.localdate()
-    tree = hierarchy(period.network, year_end(period.year))
+    tree = hierarchy(period.network, year_end(period.year, period.network))
     libraries = [
         u for u in tree.units.values() if u.level == OrgUnit.Level.LIBRARY and (within is None or u.pk in within)
     ]

@@ -4,7 +4,6 @@ The changes are the network's actions (network/actions.py); these views check th
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, cast
 
 from django import forms
@@ -87,7 +86,7 @@ def libraries(request: HttpRequest, network: str) -> HttpResponse:
     net = get_network_for_user(request.user, network)
     access.require_admin(request.user, net)
     form = LibraryForm(
-        request.POST or None, network=net, initial={"valid_from": dt.date(timezone.localdate().year, 1, 1)}
+        request.POST or None, network=net, initial={"valid_from": net.year_span(net.year_of(timezone.localdate()))[0]}
     )
     if request.method == "POST" and form.is_valid():
         try:

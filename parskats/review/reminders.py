@@ -70,7 +70,7 @@ def deadline_reminders(today: dt.date, days_before: int) -> Sent:
         kind = _window(period.deadline, today, days_before)
         if kind is None:
             continue
-        tree = hierarchy(period.network, year_end(period.year))
+        tree = hierarchy(period.network, year_end(period.year, period.network))
         library_ids = [u.pk for u in tree.units.values() if u.level == OrgUnit.Level.LIBRARY]
         done = set(Report.objects.filter(period=period, status__in=DONE).values_list("unit_id", flat=True))
         roles = Role.objects.filter(
@@ -175,7 +175,7 @@ def area_reminders(today: dt.date, days_before: int, sent: Sent) -> Sent:
             network=period.network, kind=Role.Kind.ADMIN, unit__isnull=False, user__is_active=True
         ).select_related("user", "unit")
         url = absolute(reverse("review:board", args=[period.network.slug]) + f"?year={period.year}")
-        tree = hierarchy(period.network, year_end(period.year))
+        tree = hierarchy(period.network, year_end(period.year, period.network))
         for role in roles:
             if role.unit is None:
                 continue

@@ -39,7 +39,7 @@ class TimedItem:
 def libraries_by_county(seminar: Seminar) -> list[tuple[str, list[OrgUnit]]]:
     """The network's libraries (a region's seminar: the region's) on the reporting year's map, grouped
     by county, both sorted in Latvian."""
-    tree = hierarchy(seminar.network, year_end(seminar.year))
+    tree = hierarchy(seminar.network, year_end(seminar.year, seminar.network))
     inside = {u.pk for u in tree.descendants(seminar.region_id)} if seminar.region_id is not None else None
     groups: dict[str, list[OrgUnit]] = {}
     for unit in tree.units.values():

@@ -66,7 +66,7 @@ def libraries(request: HttpRequest, network: str) -> HttpResponse:
     net = access.get_network_for_user(request.user, network)
     years = sorted(set(ReportingPeriod.objects.filter(network=net).values_list("year", flat=True)), reverse=True)
     year = _year_param(request, years)
-    on = year_end(year)
+    on = year_end(year, net)
     # Libraries and their counties; branches are read below for the libraries listed only.
     tree = network_map(net.pk, without_branches=True).at(on)
     # Everyone's rows are read by network, not by a list of thousands of ids.
@@ -133,7 +133,8 @@ def libraries(request: HttpRequest, network: str) -> HttpResponse:
             "chosen": chosen,
             "page": page,
             "whole_network": access.sees_whole_network(request.user, net),
-            "boundary_date": year_end(year),
+            "boundary_date": on,
+            "year_text": net.year_text(year),
         },
     )
 

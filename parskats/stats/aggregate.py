@@ -222,7 +222,7 @@ class Table:
 
     @property
     def on_own_boundaries(self) -> bool:
-        return self.boundaries == year_end(self.year)
+        return self.boundaries == year_end(self.year, self.network)
 
     def indicator(self, code: str) -> Indicator:
         for indicator in self.indicators:
@@ -353,7 +353,7 @@ def aggregate_years(network: Network, survey: Survey, years: Sequence[int], scop
     plans: dict[int, _Plan] = {}
     slots: dict[int, Slot] = {}
     for year in years:
-        own = net_map.at(year_end(year))
+        own = net_map.at(year_end(year, network))
         chosen = own if boundaries is None else net_map.at(boundaries)
         # A library belongs to the year when it was linked into the network on the year's last day.
         library_ids = {pk for pk in own.parent_of if own.units[pk].level == OrgUnit.Level.LIBRARY}
@@ -532,7 +532,7 @@ class _Plan:
             network=network,
             survey=survey,
             year=self.year,
-            boundaries=scope.boundaries or year_end(self.year),
+            boundaries=scope.boundaries or year_end(self.year, network),
             group_by=group_by,
             approved_only=scope.approved_only or scope.accepted_only,
             accepted_only=scope.accepted_only,

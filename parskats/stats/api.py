@@ -251,7 +251,7 @@ def units(request: HttpRequest, network: str) -> dict[str, Any]:
     """The network's units on the last day of `year` (or on `boundaries`), with their parents."""
     net = _network(network)
     year = _year(request, net, survey_years(net))
-    on = parse_boundaries(request.GET.get("boundaries")) or year_end(year)
+    on = parse_boundaries(request.GET.get("boundaries")) or year_end(year, net)
     tree = network_map(net.pk).at(on)
     items = [
         {
@@ -352,7 +352,7 @@ def aggregates(request: HttpRequest, network: str) -> dict[str, Any]:
     years = survey_years(net, survey)
     previous_year = next((y for y in years if y < year), None)
     # Both years on one map (the one asked for, else the year's own), so a change compares like with like.
-    boundaries = parse_boundaries(request.GET.get("boundaries")) or year_end(year)
+    boundaries = parse_boundaries(request.GET.get("boundaries")) or year_end(year, net)
     with_imputed = _with_imputed(request)
     approved_only, accepted_only = _counted(request, net, year)
     tables = measured_tables(

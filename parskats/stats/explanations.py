@@ -97,7 +97,7 @@ def listing(explanations: QuerySet[Explanation], network: Network, filters: Filt
     lines = []
     for explanation in found:
         period = explanation.report.period
-        tree = net_map.at(year_end(period.year))
+        tree = net_map.at(year_end(period.year, network))
         unit = explanation.report.unit
         county = tree.ancestor_at_level(unit.pk, OrgUnit.Level.COUNTY) if unit.pk in tree.units else None
         if filters.county and (county is None or county.code != filters.county):

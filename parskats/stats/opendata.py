@@ -52,7 +52,7 @@ def build_package(network: Network, year: int) -> tuple[dict[str, Any], dict[str
     survey = default_survey(network)
     previous_year = next((y for y in survey_years(network, survey) if y < year), None)
     # Both years on the year's own map, so that a county's change compares the same libraries.
-    scope = Scope(group_by="county", boundaries=year_end(year), approved_only=True)
+    scope = Scope(group_by="county", boundaries=year_end(year, network), approved_only=True)
     tables = aggregate_years(network, survey, [year] if previous_year is None else [previous_year, year], scope)
     table = tables[year]
     files = {

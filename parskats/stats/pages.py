@@ -83,9 +83,8 @@ class Query:
     two_level: bool = False  # the network reviews on two levels: "accepted nationally" may be chosen
     may_see_unapproved: bool = False  # the reader may choose reports not yet approved, for this year
 
-    @property
-    def map_date(self) -> dt.date:
-        return self.boundaries or year_end(self.year)
+    def map_date(self, network: Network) -> dt.date:
+        return self.boundaries or year_end(self.year, network)
 
     def params(self, **overrides: object) -> str:
         values: dict[str, object] = {"year": self.year, "boundaries": self.boundaries_choice}
@@ -323,7 +322,7 @@ def build_figures(
     series_years = sorted(y for y in query.years if y <= query.year)[-SERIES_LENGTH:]
     # The series is counted on one map (the chosen one, or the chosen year's) so that it compares
     # like with like across a reform; the year's own table is part of it.
-    boundaries = query.map_date
+    boundaries = query.map_date(network)
     tables = measured_tables(
         network,
         query.survey,

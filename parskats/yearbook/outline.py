@@ -172,7 +172,7 @@ def build_outline(review: AnnualReview, language: str = "lv") -> Outline:
         # Every year on the review year's county map, so a county's bars across a boundary change
         # compare the same libraries; the note says which counties changed.
         # A region's review counts the region's libraries (on the same map) and nothing else.
-        scope = Scope(group_by="county", boundaries=year_end(review.year), within=review.region)
+        scope = Scope(group_by="county", boundaries=year_end(review.year, review.network), within=review.region)
         tables = aggregate_years(review.network, review.survey, years, scope)
         current, previous = tables[review.year], tables.get(review.year - 1)
         map_note = _map_note(review, years)
@@ -258,7 +258,7 @@ def _groups(
 
 
 def _counties(review: AnnualReview, year: int) -> set[str]:
-    tree = hierarchy(review.network, year_end(year))
+    tree = hierarchy(review.network, year_end(year, review.network))
     inside = {u.pk for u in tree.descendants(review.region_id)} if review.region_id is not None else None
     return {
         unit.name

@@ -53,7 +53,7 @@ def national_summary(review: AnnualReview, language: str = "lv") -> NationalSumm
         return None
     with override(language):
         # The regions as they stood on the year's last day, like the review's own figures.
-        scope = Scope(group_by=OrgUnit.Level.REGION, boundaries=year_end(review.year))
+        scope = Scope(group_by=OrgUnit.Level.REGION, boundaries=year_end(review.year, review.network))
         table = aggregate(review.network, review.survey, review.year, scope)
         chosen = (indicator_by_concept(table.indicators, name) for name in dashboard_config()["headline"])
         indicators: list[Indicator] = [i for i in chosen if i is not None]
