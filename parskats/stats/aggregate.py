@@ -24,6 +24,7 @@ It is set-based: a fixed handful of queries whatever the number of libraries or 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -326,6 +327,25 @@ def aggregate_years(
     """One table per year. With `scope.boundaries`, every year is counted on that date's map, so a
     series across a reform compares like with like; without, each year on its own last day.
     `libraries`: count only these (whole groups of a table being refreshed, `refresh`)."""
+    # A national year makes some hundred thousand small objects, none of them in a cycle: the
+    # collector's full passes over the process's heap meanwhile (the network map's tens of
+    # thousands of units among it) cost more than the pass itself, so it waits until the end.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _aggregate_years(network, survey, years, scope, libraries)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _aggregate_years(
+    network: Network,
+    survey: Survey,
+    years: Sequence[int],
+    scope: Scope,
+    libraries: Collection[int] | None,
+) -> dict[int, Table]:
     group_by, boundaries, within = scope.group_by, scope.boundaries, scope.within
     approved_only, library_type = scope.approved_only, scope.library_type
     if group_by not in GROUPINGS:
