@@ -222,7 +222,7 @@ def _pairs(table: Table, top: str, bottom: str) -> dict[int, tuple[LibraryValue,
 def _found_pairs(
     table: Table, top: str, bottom: str, inputs: dict[int, dict[str, LibraryValue]]
 ) -> dict[int, tuple[LibraryValue, ...]]:
-    found = {}
+    found: dict[int, tuple[LibraryValue, ...]] = {}
     for pk, values in inputs.items():
         a, b = values.get(top), values.get(bottom)
         if a is not None and b is not None and _own_number(a) and _own_number(b) and b.number:

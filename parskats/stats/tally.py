@@ -267,6 +267,7 @@ def _grouped_rows(slot_of: dict[int, int]) -> list[DbRow] | None:
     numbers, sum of the others as a Decimal) per map and indicator; None when SQLite cannot sum
     them exactly (see `tally_in_database`)."""
     table = Value._meta.db_table
+    rows: list[DbRow] = []
     if connection.vendor == "postgresql":
         # NUMERIC sums are exact. The reports come as one array twice: joined for their group, and as
         # `= ANY` so that the values are read by the report index, not by a scan of every year's.
@@ -284,7 +285,6 @@ def _grouped_rows(slot_of: dict[int, int]) -> list[DbRow] | None:
             cursor.execute("SET LOCAL jit = off")
             cursor.execute(sql, [reports, list(slot_of.values()), reports])
             found = cursor.fetchall()
-        rows = []
         for number, indicator_id, values, numbers, not_applicable, estimated, summed in found:
             # A sum of whole numbers as an integer, as `stream` adds them (the same value either way).
             whole = summed is not None and summed == summed.to_integral_value()
@@ -320,7 +320,6 @@ def _grouped_rows(slot_of: dict[int, int]) -> list[DbRow] | None:
             found = cursor.fetchall()
     except OperationalError:  # "integer overflow": the thousandths add up beyond 64 bits
         return None
-    rows: list[DbRow] = []
     for number, indicator_id, values, numbers, not_applicable, estimated, thousandths, odd in found:
         if odd:
             return None
