@@ -266,7 +266,7 @@ def carry_over(kept: Table, table: Table, keys: set[str]) -> None:
     that those rows do not change: the changes of the other rows, their parts of the total's change,
     and the per-library numbers compared, with the refreshed rows' libraries read again."""
     ids = {pk for row in table.rows if row.key in keys for pk in row.library_ids}
-    for key, found in kept.memo.items():
+    for key, found in list(kept.memo.items()):  # a copy: other requests may add to it meanwhile
         if not isinstance(key, tuple):
             continue
         if key[0] in ("change", "part") and key[3] not in keys and key[3] != "total":
