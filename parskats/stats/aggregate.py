@@ -24,9 +24,10 @@ It is set-based: a fixed handful of queries whatever the number of libraries or 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -52,6 +53,8 @@ from .tally import (
     library_values,
     registered_population,
     stream,
+    stream_inputs,
+    tally_in_database,
 )
 
 # Grouping levels: a level of the tree (the library's ancestor there), the library type, each
@@ -59,6 +62,9 @@ from .tally import (
 TREE_LEVELS = (OrgUnit.Level.COUNTRY, OrgUnit.Level.REGION, OrgUnit.Level.COUNTY)
 GROUPINGS = ("county", "region", "country", "library_type", "library", "network")
 OFF_MAP = "-"  # the row key of libraries that are not on the chosen map
+# The database adds each group's values up (tally.tally_in_database); False streams every value
+# through Python as before (the tests compare the two on every cell).
+IN_DATABASE = True
 
 
 class StatsError(ValueError):
@@ -161,6 +167,13 @@ class Table:
     _values: dict[int, dict[str, LibraryValue]] | None = field(default=None, repr=False)
     _one: dict[int, dict[str, LibraryValue]] = field(default_factory=dict, repr=False)
     memo: dict[object, object] = field(default_factory=dict, repr=False)  # what is derived from it (peers)
+    # What a refresh of some groups (`refresh`) rebuilds the total from: each row's tallies, its
+    # libraries by type, which indicators each type's form has, and the libraries on the year's map.
+    _groups: dict[str, dict[int, Tally]] | None = field(default=None, repr=False)
+    _types: dict[str, Counter[str]] | None = field(default=None, repr=False)
+    _applicable: dict[str, frozenset[int]] | None = field(default=None, repr=False)
+    _on_map: frozenset[int] = field(default=frozenset(), repr=False)
+    _measure_sums: dict[str, dict[str, Any]] | None = field(default=None, repr=False)  # performance.py
 
     def __getstate__(self) -> dict[str, object]:
         return {**self.__dict__, "_units": None, "_inputs": None, "_values": None, "_one": {}, "memo": {}}
@@ -303,9 +316,36 @@ def aggregate(network: Network, survey: Survey, year: int, scope: Scope = COUNTY
     return aggregate_years(network, survey, [year], scope)[year]
 
 
-def aggregate_years(network: Network, survey: Survey, years: Sequence[int], scope: Scope = COUNTY) -> dict[int, Table]:
+def aggregate_years(
+    network: Network,
+    survey: Survey,
+    years: Sequence[int],
+    scope: Scope = COUNTY,
+    *,
+    libraries: Collection[int] | None = None,
+) -> dict[int, Table]:
     """One table per year. With `scope.boundaries`, every year is counted on that date's map, so a
-    series across a reform compares like with like; without, each year on its own last day."""
+    series across a reform compares like with like; without, each year on its own last day.
+    `libraries`: count only these (whole groups of a table being refreshed, `refresh`)."""
+    # A national year makes some hundred thousand small objects, none of them in a cycle: the
+    # collector's full passes over the process's heap meanwhile (the network map's tens of
+    # thousands of units among it) cost more than the pass itself, so it waits until the end.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _aggregate_years(network, survey, years, scope, libraries)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _aggregate_years(
+    network: Network,
+    survey: Survey,
+    years: Sequence[int],
+    scope: Scope,
+    libraries: Collection[int] | None,
+) -> dict[int, Table]:
     group_by, boundaries, within = scope.group_by, scope.boundaries, scope.within
     approved_only, library_type = scope.approved_only, scope.library_type
     if group_by not in GROUPINGS:
@@ -356,18 +396,21 @@ def aggregate_years(network: Network, survey: Survey, years: Sequence[int], scop
         own = net_map.at(year_end(year, network))
         chosen = own if boundaries is None else net_map.at(boundaries)
         # A library belongs to the year when it was linked into the network on the year's last day.
-        library_ids = {pk for pk in own.parent_of if own.units[pk].level == OrgUnit.Level.LIBRARY}
-        library_ids |= {pk for pk in reported_units[year] if pk in net_map.units}
+        on_map = {pk for pk in own.parent_of if own.units[pk].level == OrgUnit.Level.LIBRARY}
+        library_ids = on_map | {pk for pk in reported_units[year] if pk in net_map.units}
         if within is not None:
             library_ids &= {unit.pk for unit in chosen.descendants(within.pk)}
         if library_type:
             library_ids = {pk for pk in library_ids if net_map.units[pk].library_type == library_type}
+        if libraries is not None:
+            library_ids &= set(libraries)
         plan = _Plan(
             year,
             [i for i in indicators if i.on_form(year)],
             {pk: net_map.units[pk] for pk in library_ids},
             chosen,
             {pk: status for pk, status in reported_units[year].items() if pk in library_ids},
+            on_map=frozenset(on_map & library_ids),
         )
         plan.group(group_by, within)
         plans[year] = plan
@@ -376,12 +419,26 @@ def aggregate_years(network: Network, survey: Survey, years: Sequence[int], scop
                 slots[report_id] = Slot(plan.tally_map(unit_id, ok), plan.inputs.setdefault(unit_id, {}), ok)
 
     unit_filter = few(pk for plan in plans.values() for pk in plan.units) if within is not None else None
-    with_population = stream(
-        kind_rows(list(periods), approved_only, unit_filter, list(slots), scope.accepted_only),
-        slots,
-        keep,
-        population.pk if population else None,
-    )
+    population_id = population.pk if population else None
+    if IN_DATABASE and tally_in_database(slots):
+        # The database added the tallies up; only the measure inputs are read value by value.
+        with_population = (
+            stream_inputs(
+                kind_rows(list(periods), approved_only, unit_filter, list(slots), scope.accepted_only, list(keep)),
+                slots,
+                keep,
+                population_id,
+            )
+            if keep
+            else set()
+        )
+    else:
+        with_population = stream(
+            kind_rows(list(periods), approved_only, unit_filter, list(slots), scope.accepted_only),
+            slots,
+            keep,
+            population_id,
+        )
     # The population register fills the population indicator of a library whose report lacks it.
     if population is not None:
         has_own = {report_of[report_id][:2] for report_id in with_population}
@@ -420,6 +477,7 @@ class _Plan:
     units: dict[int, OrgUnit]
     tree: Hierarchy
     statuses: dict[int, str]
+    on_map: frozenset[int] = frozenset()  # the counted libraries linked on the year's last day
     members: dict[str, list[int]] = field(default_factory=dict)
     labels: dict[str, tuple[str, OrgUnit | None]] = field(default_factory=dict)
     group_of: dict[int, str] = field(default_factory=dict)
@@ -507,19 +565,9 @@ class _Plan:
         for (key, approved), group in self.tallies.items():
             parts[key].append((group, approved))
         tallies = {key: _combined(groups) for key, groups in parts.items()}
-        if group_by != "network":  # otherwise the one group is the total itself
-            tallies["total"] = _combined([(group, True) for group in tallies.values()])
-            for counts in list(types.values()):
-                types["total"].update(counts)
 
         def build(key: str, label: str, unit: OrgUnit | None, ids: list[int]) -> Row:
-            counts = types[key]
-            group = tallies.get(key, {})
-            cells = {}
-            for indicator in self.indicators:
-                expected = sum(n for t, n in counts.items() if indicator.pk in self.applicable[t])
-                cells[indicator.code] = _cell(indicator, group.get(indicator.pk), expected)
-            return Row(key, label, unit, ids, sum(1 for pk in ids if pk in self.statuses), cells)
+            return _row(self.indicators, self.applicable, key, label, unit, ids, self.statuses, types[key], tallies)
 
         rows = [build(key, self.labels[key][0], self.labels[key][1], ids) for key, ids in self.members.items()]
         if group_by == "library_type":
@@ -527,7 +575,9 @@ class _Plan:
             rows.sort(key=lambda row: order.index(row.key) if row.key in order else len(order))
         else:
             rows.sort(key=lambda row: (row.key == OFF_MAP, sort_key(row.label)))
-        total = build("total", within.name if within is not None else _("Total"), within, list(self.units))
+        total = _total(
+            self.indicators, self.applicable, group_by, within, list(self.units), self.statuses, types, tallies
+        )
         return Table(
             network=network,
             survey=survey,
@@ -548,7 +598,102 @@ class _Plan:
             imputed=scope.imputed,
             _units=self.units,
             _inputs=self.inputs,
+            _groups=tallies,
+            _types=dict(types),
+            _applicable=self.applicable,
+            _on_map=self.on_map,
         )
+
+
+def _row(
+    indicators: list[Indicator],
+    applicable: dict[str, frozenset[int]],
+    key: str,
+    label: str,
+    unit: OrgUnit | None,
+    ids: list[int],
+    statuses: dict[int, str],
+    counts: Counter[str],
+    tallies: dict[str, dict[int, Tally]],
+) -> Row:
+    group = tallies.get(key, {})
+    cells = {}
+    for indicator in indicators:
+        expected = sum(n for t, n in counts.items() if indicator.pk in applicable[t])
+        cells[indicator.code] = _cell(indicator, group.get(indicator.pk), expected)
+    return Row(key, label, unit, ids, sum(1 for pk in ids if pk in statuses), cells)
+
+
+def _total(
+    indicators: list[Indicator],
+    applicable: dict[str, frozenset[int]],
+    group_by: str,
+    within: OrgUnit | None,
+    ids: list[int],
+    statuses: dict[int, str],
+    types: dict[str, Counter[str]],
+    tallies: dict[str, dict[int, Tally]],
+) -> Row:
+    """The total row from the rows' tallies (with "network" the one row is the total itself)."""
+    label = within.name if within is not None else _("Total")
+    if group_by == "network":
+        return _row(
+            indicators, applicable, "total", label, within, ids, statuses, types.get("total", Counter()), tallies
+        )
+    counts: Counter[str] = Counter()
+    for found in types.values():
+        counts.update(found)
+    everything = {"total": _combined([(group, True) for group in tallies.values()])}
+    return _row(indicators, applicable, "total", label, within, ids, statuses, counts, everything)
+
+
+def refresh(old: Table, scope: Scope, changed: set[int]) -> tuple[Table, set[str]] | None:
+    """`old` with the rows of the `changed` libraries computed again from the database and the total
+    rebuilt from every row's tallies: the same table as computing the year again while the map and
+    the year's libraries stand (each row's figures depend on its own libraries only). Returns the
+    table and the keys of the rows recomputed, or None where that does not hold: a library not on
+    the year's map (whether it is counted depends on its reports), or the change reaches every row.
+
+    The performance measures and the kept comparisons are not in it (performance.add_measures,
+    compare.carry_over)."""
+    groups, types = old._groups, old._types
+    if groups is None or types is None or old._applicable is None or not changed <= old._on_map:
+        return None
+    if old.group_by == "network":
+        return None
+    keys = {old.group_of[pk] for pk in changed}
+    ids = {pk for row in old.rows if row.key in keys for pk in row.library_ids}
+    if len(ids) == len(old.group_of):
+        return None
+    fresh = aggregate_years(old.network, old.survey, [old.year], scope, libraries=ids)[old.year]
+    rows = {row.key: row for row in fresh.rows}
+    if set(rows) != keys or fresh._groups is None or fresh._types is None:
+        return None
+    if any(sorted(rows[row.key].library_ids) != sorted(row.library_ids) for row in old.rows if row.key in keys):
+        return None  # the map under the groups moved: never while the network's counter stands
+    tallies = {key: found for key, found in groups.items() if key not in keys} | fresh._groups
+    counts = {key: found for key, found in types.items() if key not in keys} | fresh._types
+    statuses = {pk: status for pk, status in old.statuses.items() if pk not in ids} | fresh.statuses
+    inputs = {pk: found for pk, found in (old._inputs or {}).items() if pk not in ids} | (fresh._inputs or {})
+    applicable = {**old._applicable, **(fresh._applicable or {})}
+    total = _total(
+        old.indicators, applicable, old.group_by, old.within, old.total.library_ids, statuses, counts, tallies
+    )
+    table = replace(
+        old,
+        rows=[rows.get(row.key, row) for row in old.rows],
+        total=total,
+        statuses=statuses,
+        _inputs=inputs,
+        _values=None,
+        _one={},
+        memo={},
+        _groups=tallies,
+        _types=counts,
+        _applicable=applicable,
+        _measure_sums=old._measure_sums,
+    )
+    return table, keys
 
 
 def _combined(parts: Iterable[tuple[dict[int, Tally], bool]]) -> dict[int, Tally]:

@@ -11,7 +11,7 @@ from parskats.catalogue.models import Indicator
 from parskats.network.models import OrgUnit
 from parskats.reporting.models import Report
 
-from .aggregate import EMPTY, Cell, Table, indicator_by_concept
+from .aggregate import EMPTY, Cell, Row, Table, indicator_by_concept
 from .measures import Measure, PeerGroup, get_measure, input_names, peer_groups
 from .performance import library_measures, peer_group_of, population_of
 from .tally import RUN_ESTIMATE, LibraryValue, as_decimal, exact, few, indicator_values
@@ -92,112 +92,196 @@ def year_change(current: Table, previous: Table, code: str, row_key: str = "tota
 
 def _year_change(current: Table, previous: Table, code: str, row_key: str) -> Change:
     row = current.total if row_key == "total" else current.row(row_key)
-    ids = row.library_ids if row is not None else []
     before = previous.total if row_key == "total" else previous.row(row_key)
     cell, before_cell = (row.cell(code) if row else EMPTY), (before.cell(code) if before else EMPTY)
     measure = get_measure(code)
-    if measure is not None and code not in {i.code for i in current.indicators}:
-        return _measure_change(current, previous, measure, ids, cell, before_cell)
-    indicator = next((i for i in current.indicators if i.code == code), None)
-    if indicator is None or not any(i.code == code for i in previous.indicators):
-        return Change(None, None, 0, previous.year, cell, before_cell)
-    now, then = _numbers(current, indicator), _numbers(previous, indicator)
-    pairs = [(now[pk], then[pk]) for pk in ids if pk in now and pk in then]
+    is_measure = measure is not None and code not in {i.code for i in current.indicators}
+    points = measure.is_percent if is_measure and measure is not None else False
+    if is_measure:
+        assert measure is not None
+        top = indicator_by_concept(current.indicators, measure.numerator)
+        bottom = indicator_by_concept(current.indicators, measure.denominator)
+        if top is None or bottom is None:
+            return Change(None, None, 0, previous.year, cell, before_cell, points)
+        aggregation = "ratio"
+    else:
+        indicator = next((i for i in current.indicators if i.code == code), None)
+        if indicator is None or not any(i.code == code for i in previous.indicators):
+            return Change(None, None, 0, previous.year, cell, before_cell)
+        aggregation = indicator.aggregation
+    if row is None:
+        part = _Part(0, (), False, False)
+    elif row_key == "total" and current.group_by != "network" and len(current.rows) <= PARTS:
+        # The total as the sum of its rows' parts: a refreshed table (aggregate.refresh) keeps the
+        # parts of the rows that did not change, so only the changed rows are matched again.
+        part = _combined_part([_row_part(current, previous, code, each) for each in current.rows])
+    else:
+        part = _part(current, previous, code, row.library_ids)
+    if not part.libraries:
+        return Change(None, None, 0, previous.year, cell, before_cell, points)
     values: list[Decimal | None] = [None, None]
-    if pairs and indicator.aggregation != Indicator.Aggregation.NONE:
-        for side in (0, 1):
-            summed = sum((pair[side].number or Decimal(0) for pair in pairs), Decimal(0))
-            average = indicator.aggregation == Indicator.Aggregation.AVERAGE
-            values[side] = summed / len(pairs) if average else summed
+    if aggregation == "ratio":
+        assert measure is not None
+        now_top, now_bottom, then_top, then_bottom = part.sums
+        values = [now_top / now_bottom * measure.scale, then_top / then_bottom * measure.scale]
+    elif aggregation != Indicator.Aggregation.NONE:
+        average = aggregation == Indicator.Aggregation.AVERAGE
+        values = [summed / part.libraries if average else summed for summed in part.sums]
     return Change(
         values[0],
         values[1],
-        len(pairs),
+        part.libraries,
         previous.year,
         cell,
         before_cell,
-        estimated=any(v.flag in ESTIMATES for pair in pairs for v in pair),
-        pending=any(not v.approved for pair in pairs for v in pair),
+        points,
+        estimated=part.estimated,
+        pending=part.pending,
     )
 
 
 ESTIMATES = ("estimated", "imputed")
+PARTS = 200  # up to this many rows, a total's change is added up from its rows' parts
 
 
-def _measure_change(
-    current: Table, previous: Table, measure: Measure, ids: list[int], cell: Cell, before_cell: Cell
-) -> Change:
-    """A ratio over the libraries that gave both its numbers in both years."""
-    top, bottom = (
-        indicator_by_concept(current.indicators, measure.numerator),
-        indicator_by_concept(current.indicators, measure.denominator),
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """What the libraries of one row give a change: how many gave the figure in both years, the sums
+    (an indicator: this year's and last; a measure: this year's numerator and denominator, then last
+    year's), and whether a compared value is estimated or not yet approved. Sums of decimals are exact,
+    so a total's parts add up to what one pass over all its libraries gives."""
+
+    libraries: int
+    sums: tuple[Decimal, ...]
+    estimated: bool
+    pending: bool
+
+
+def _combined_part(parts: list[_Part]) -> _Part:
+    found = [part for part in parts if part.libraries]
+    if not found:
+        return _Part(0, (), False, False)
+    width = len(found[0].sums)
+    return _Part(
+        sum(part.libraries for part in found),
+        tuple(sum((part.sums[i] for part in found), Decimal(0)) for i in range(width)),
+        any(part.estimated for part in found),
+        any(part.pending for part in found),
     )
-    if top is None or bottom is None:
-        return Change(None, None, 0, previous.year, cell, before_cell, measure.is_percent)
-    now, then = _pairs(current, top.code, bottom.code), _pairs(previous, top.code, bottom.code)
-    matched: list[tuple[LibraryValue, ...]] = [now[pk] + then[pk] for pk in ids if pk in now and pk in then]
+
+
+def _row_part(current: Table, previous: Table, code: str, row: Row) -> _Part:
+    key = ("part", id(previous), code, row.key)
+    found = current.memo.get(key)
+    if isinstance(found, tuple) and found[0] is previous:
+        return found[1]  # type: ignore[no-any-return]
+    part = _part(current, previous, code, row.library_ids)
+    current.memo[key] = (previous, part)
+    return part
+
+
+def _part(current: Table, previous: Table, code: str, ids: list[int]) -> _Part:
+    """The libraries of `ids` that gave the indicator (or both numbers of the measure) in both years."""
+    measure = get_measure(code)
+    if measure is not None and code not in {i.code for i in current.indicators}:
+        top = indicator_by_concept(current.indicators, measure.numerator)
+        bottom = indicator_by_concept(current.indicators, measure.denominator)
+        assert top is not None and bottom is not None  # _year_change checked
+        now: dict[int, tuple[LibraryValue, ...]] = _pairs(current, top.code, bottom.code)
+        then: dict[int, tuple[LibraryValue, ...]] = _pairs(previous, top.code, bottom.code)
+    else:
+        indicator = next(i for i in current.indicators if i.code == code)
+        now = _numbers(current, indicator)
+        then = _numbers(previous, indicator)
+    matched = [(now[pk], then[pk]) for pk in ids if pk in now and pk in then]
     if not matched:
-        return Change(None, None, 0, previous.year, cell, before_cell, measure.is_percent)
-
-    def ratio(numerator: int, denominator: int) -> Decimal:
-        over = sum((m[denominator].number or Decimal(0) for m in matched), Decimal(0))
-        return sum((m[numerator].number or Decimal(0) for m in matched), Decimal(0)) / over * measure.scale
-
-    return Change(
-        ratio(0, 1),
-        ratio(2, 3),
+        return _Part(0, (), False, False)
+    width = len(matched[0][0])
+    sums = tuple(
+        sum((pair[side][i].number or Decimal(0) for pair in matched), Decimal(0))
+        for side in (0, 1)
+        for i in range(width)
+    )
+    return _Part(
         len(matched),
-        previous.year,
-        cell,
-        before_cell,
-        measure.is_percent,
-        estimated=any(v.flag in ESTIMATES for m in matched for v in m),
-        pending=any(not v.approved for m in matched for v in m),
+        sums,
+        any(v.flag in ESTIMATES for pair in matched for side in pair for v in side),
+        any(not v.approved for pair in matched for side in pair for v in side),
     )
 
 
-def _pairs(table: Table, top: str, bottom: str) -> dict[int, tuple[LibraryValue, LibraryValue]]:
+def _pairs(table: Table, top: str, bottom: str) -> dict[int, tuple[LibraryValue, ...]]:
     """Library id → its own numbers of a measure's two inputs, where it gave both and the bottom
     one is not zero; once per table and measure, not once per row asked."""
     key = ("pairs", top, bottom)
     if key not in table.memo:
-        found = {}
-        for pk, inputs in table.inputs.items():
-            a, b = inputs.get(top), inputs.get(bottom)
-            if a is not None and b is not None and _own_number(a) and _own_number(b) and b.number:
-                found[pk] = (a, b)
-        table.memo[key] = found
+        table.memo[key] = _found_pairs(table, top, bottom, table.inputs)
     return table.memo[key]  # type: ignore[return-value]
+
+
+def _found_pairs(
+    table: Table, top: str, bottom: str, inputs: dict[int, dict[str, LibraryValue]]
+) -> dict[int, tuple[LibraryValue, ...]]:
+    found: dict[int, tuple[LibraryValue, ...]] = {}
+    for pk, values in inputs.items():
+        a, b = values.get(top), values.get(bottom)
+        if a is not None and b is not None and _own_number(a) and _own_number(b) and b.number:
+            found[pk] = (a, b)
+    return found
 
 
 def _own_number(value: LibraryValue) -> bool:
     return value.code == "num" and value.number is not None and value.flag != RUN_ESTIMATE
 
 
-def _numbers(table: Table, indicator: Indicator) -> dict[int, LibraryValue]:
-    """The libraries of the table that gave a number for the indicator (library id → value), read
+def _numbers(table: Table, indicator: Indicator) -> dict[int, tuple[LibraryValue, ...]]:
+    """The libraries of the table that gave a number for the indicator (library id → (value,)), read
     once per table and indicator. The measures' inputs (population with the register's figures
     among them) are already in the table; any other indicator is read on its own."""
     key = ("numbers", indicator.pk)
     if key not in table.memo:
-        names = input_names()
-        if indicator.concept in names or indicator.code in names:
-            found = {pk: v[indicator.code] for pk, v in table.inputs.items() if indicator.code in v}
-        else:
-            found = {}
-            rows = indicator_values(
-                table.period_id, table.approved_only, few(table.group_of), [indicator.pk], table.accepted_only
-            )
-            for unit_id, _indicator, code, number, flag, status in rows:
-                if unit_id in table.group_of:
-                    found[unit_id] = LibraryValue(
-                        code, as_decimal(exact(number)), flag, status == Report.Status.APPROVED
-                    )
-        # A library's own numbers only: an imputation run's estimate is not one it gave.
-        table.memo[key] = {
-            pk: v for pk, v in found.items() if v.code == "num" and v.number is not None and v.flag != RUN_ESTIMATE
-        }
+        table.memo[key] = _found_numbers(table, indicator, None)
     return table.memo[key]  # type: ignore[return-value]
+
+
+def _found_numbers(table: Table, indicator: Indicator, ids: set[int] | None) -> dict[int, tuple[LibraryValue, ...]]:
+    """`_numbers` of the libraries `ids` (None: every library of the table)."""
+    names = input_names()
+    if indicator.concept in names or indicator.code in names:
+        inputs = table.inputs if ids is None else {pk: table.inputs[pk] for pk in ids if pk in table.inputs}
+        found = {pk: v[indicator.code] for pk, v in inputs.items() if indicator.code in v}
+    else:
+        found = {}
+        within = table.group_of if ids is None else ids
+        rows = indicator_values(table.period_id, table.approved_only, few(within), [indicator.pk], table.accepted_only)
+        for unit_id, _indicator, code, number, flag, status in rows:
+            if unit_id in within:
+                found[unit_id] = LibraryValue(code, as_decimal(exact(number)), flag, status == Report.Status.APPROVED)
+    # A library's own numbers only: an imputation run's estimate is not one it gave.
+    return {pk: (v,) for pk, v in found.items() if v.code == "num" and v.number is not None and v.flag != RUN_ESTIMATE}
+
+
+def carry_over(kept: Table, table: Table, keys: set[str]) -> None:
+    """Give `table`, a refresh of `kept` in the rows `keys` (aggregate.refresh), what `kept` worked out
+    that those rows do not change: the changes of the other rows, their parts of the total's change,
+    and the per-library numbers compared, with the refreshed rows' libraries read again."""
+    ids = {pk for row in table.rows if row.key in keys for pk in row.library_ids}
+    for key, found in list(kept.memo.items()):  # a copy: other requests may add to it meanwhile
+        if not isinstance(key, tuple):
+            continue
+        if key[0] in ("change", "part") and key[3] not in keys and key[3] != "total":
+            table.memo[key] = found
+        elif key[0] == "numbers":
+            indicator = next((i for i in table.indicators if i.pk == key[1]), None)
+            if indicator is not None:
+                kept_numbers: dict[int, tuple[LibraryValue, ...]] = found  # type: ignore[assignment]
+                fresh = _found_numbers(table, indicator, ids)
+                table.memo[key] = {pk: v for pk, v in kept_numbers.items() if pk not in ids} | fresh
+        elif key[0] == "pairs":
+            kept_pairs: dict[int, tuple[LibraryValue, ...]] = found  # type: ignore[assignment]
+            inputs = {pk: table.inputs[pk] for pk in ids if pk in table.inputs}
+            fresh = _found_pairs(table, key[1], key[2], inputs)
+            table.memo[key] = {pk: v for pk, v in kept_pairs.items() if pk not in ids} | fresh
 
 
 @dataclass

@@ -116,6 +116,27 @@ class PeriodVersion(models.Model):
         return f"{self.period_id}: {self.counter}"
 
 
+class PeriodChange(models.Model):
+    """Which library a move of a year's counter was about: written with the move, in its transaction,
+    so a reader that sees the counter also sees why it moved. The figures cache then recomputes only
+    the groups of the libraries that changed (stats/cache.py) instead of the whole year. Old entries
+    are pruned: a table further behind than they reach is computed again in full."""
+
+    period = models.ForeignKey(
+        "reporting.ReportingPeriod", on_delete=models.CASCADE, related_name="+", verbose_name=_("reporting period")
+    )
+    counter = models.PositiveBigIntegerField(_("changes"))
+    unit_id = models.BigIntegerField(_("library"), null=True)  # no key: the report may be gone, its library too
+
+    class Meta:
+        verbose_name = _("change of a reporting year")
+        verbose_name_plural = _("changes of reporting years")
+        indexes = [models.Index(fields=["period", "counter"], name="stats_period_change_counter")]
+
+    def __str__(self) -> str:
+        return f"{self.period_id}: {self.counter} ({self.unit_id})"
+
+
 class ImputationRun(models.Model):
     """One imputation of a year's missing numbers, run by the methodologist. Its values are kept apart
     from reported ones (ImputedValue); undoing the run sets `undone_at` and the figures are as before.

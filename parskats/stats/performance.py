@@ -43,9 +43,11 @@ def available_measures(table: Table) -> list[Measure]:
     ]
 
 
-def add_measures(table: Table) -> Table:
+def add_measures(table: Table, keys: set[str] | None = None) -> Table:
     """Fill every row's (and the total's) `measures` with the available performance indicators,
-    in one pass over the libraries: numerator and denominator summed over the libraries that gave both."""
+    in one pass over the libraries: numerator and denominator summed over the libraries that gave both.
+    With `keys` (a table refreshed in those rows, aggregate.refresh), only those rows' libraries are
+    summed again; the other rows keep theirs, and the total adds every row's sums up."""
     found = available_measures(table)
     library_types = {unit.library_type for unit in table.units.values()}
     specs = []
@@ -59,6 +61,8 @@ def add_measures(table: Table) -> Table:
     no_values: dict[str, LibraryValue] = {}
     for pk, unit in table.units.items():
         key = table.group_of[pk]
+        if keys is not None and key not in keys:
+            continue
         group = sums.setdefault(key, {})
         values = table.inputs.get(pk, no_values)
         for code, top_code, bottom_code, types in specs:
@@ -80,6 +84,9 @@ def add_measures(table: Table) -> Table:
                 tally.estimated += 1
             if not (top.approved and bottom.approved):
                 tally.pending += 1
+    if keys is not None and table._measure_sums is not None:
+        sums = {key: kept for key, kept in table._measure_sums.items() if key not in keys} | sums
+    table._measure_sums = sums
     total: dict[str, MeasureTally] = {}
     for group in sums.values():
         for code, tally in group.items():
@@ -100,7 +107,8 @@ def add_measures(table: Table) -> Table:
         return out
 
     for row in table.rows:
-        row.measures = cells(sums.get(row.key, {}))
+        if keys is None or row.key in keys:  # the other rows are the kept table's, measured already
+            row.measures = cells(sums.get(row.key, {}))
     table.total.measures = cells(total)
     return table
 

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from django import template
+from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -27,10 +28,10 @@ def _symbols(language: str) -> tuple[str, str, str]:
     return get_decimal_symbol(language), get_group_symbol(language), MINUS
 
 
-def fast_number(value: Decimal | int | float, decimals: int) -> str:
+def fast_number(value: Decimal | int | float, decimals: int, symbols: tuple[str, str, str] | None = None) -> str:
     """format_number's output (12 345,6) for a fixed number of decimals, with the locale's symbols
     looked up once: a dashboard formats hundreds of figures per request."""
-    decimal, group, minus = _symbols(babel_locale())
+    decimal, group, minus = symbols or _symbols(babel_locale())
     rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
     text = f"{abs(rounded):,.{decimals}f}".replace(",", "\x00").replace(".", decimal).replace("\x00", group)
     return (minus if rounded < 0 else "") + text
@@ -52,9 +53,9 @@ def _pieces(language: str | None) -> dict[str, str]:
     }
 
 
-def _marks(found: list[Marker]) -> str:
+def _marks(found: list[Marker], pieces: dict[str, str] | None = None) -> str:
     """The marks chosen by stats.marks (one choice and order for pages and documents) as HTML."""
-    pieces = _pieces(get_language())
+    pieces = pieces or _pieces(get_language())
     return "".join(pieces[mark.value] for mark in found)
 
 
@@ -67,17 +68,49 @@ def legend_entries(with_imputed: bool, approved_only: bool) -> list[tuple[Marker
 @register.simple_tag
 def cell(value: Cell, decimals: int = 0, percent: bool = False) -> SafeString:
     """12 345 · "12 no 15" when not every library reported · the marks of core.changes.Marker."""
-    pieces = _pieces(get_language())
+    language = get_language()
+    return mark_safe(_cell(value, decimals, percent, _pieces(language), _symbols(babel_locale(language))))  # noqa: S308
+
+
+def _cell(value: Cell, decimals: int, percent: bool, pieces: dict[str, str], symbols: tuple[str, str, str]) -> str:
     if value.value is None:
         text = pieces["none"]
     else:
-        text = escape(fast_number(value.value, decimals) + ("\u00a0%" if percent else ""))
+        text = escape(fast_number(value.value, decimals, symbols) + ("\u00a0%" if percent else ""))
     coverage = ""
     if value.expected and value.reported < value.expected:
         counted = escape(pieces["of"] % {"n": value.reported, "total": value.expected})
         coverage = f'<span class="coverage">{counted}</span>'
     # Every variable part above is escaped; the fixed parts come from format_html.
-    return mark_safe(text + _marks(cell_marks(value)) + coverage)  # noqa: S308
+    return text + _marks(cell_marks(value), pieces) + coverage
+
+
+@register.simple_tag
+def cells(found: list[tuple[Cell, int, bool]]) -> SafeString:
+    """A row's cells, each as `<td class="num">{% cell %}</td>`, in one tag: a national dashboard has
+    thousands of cells, and the template's loop and tag per cell cost more than the cells."""
+    language = get_language()
+    pieces, symbols = _pieces(language), _symbols(babel_locale(language))
+    return mark_safe(  # noqa: S308 - _cell escapes every variable part
+        "".join(
+            f'<td class="num">{_cell(value, decimals, percent, pieces, symbols)}</td>'
+            for value, decimals, percent in found
+        )
+    )
+
+
+@register.simple_tag(takes_context=True)
+def row_url(context: template.Context, name: str, network: str, key: str) -> str:
+    """`{% url name network key %}`, worked out once per page for each row: a dashboard names the
+    same rows in each of its tables (some 35 tables of 55 states nationally)."""
+    found: dict[tuple[str, str, str], str] | None = getattr(context, "_parskats_row_urls", None)
+    if found is None:
+        found = {}
+        context._parskats_row_urls = found  # type: ignore[attr-defined]
+    url = found.get((name, network, key))
+    if url is None:
+        url = found[(name, network, key)] = reverse(name, args=[network, key])
+    return url
 
 
 @register.simple_tag
