@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
 import re
 from types import SimpleNamespace
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from weasyprint import HTML, Document
+from weasyprint.logger import LOGGER
 from weasyprint.formatting_structure.boxes import MarginBox
 from weasyprint.matrix import Matrix
 
@@ -38,7 +40,7 @@ from .models import AgendaItem
 from .wall import slide_spec
 
 LIBRARIES_PER_PIECE = 100  # libraries laid out in one process; the demo's 33 are one piece
-OVERLAP = 8  # libraries a group is laid out past its end, to find where the next one joins it
+OVERLAP = 4  # libraries a group is laid out past its end, to find where the next one joins it
 PT = 0.75  # PDF points per CSS pixel
 
 
@@ -163,6 +165,14 @@ def _describe(document: Document) -> dict[str, Any]:
     return {"pages": pages}
 
 
+class _OtherPieces(logging.Filter):
+    """WeasyPrint drops a link to an anchor its document lacks, and says so; in a piece that is the
+    contents' links to the other pieces, which the join puts back."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("No anchor #")
+
+
 def _write(document: Document, answer: dict[str, Any]) -> bytes:
     """The kept pages, each footed with the region's name and its number in the whole handout."""
     start, end = answer["keep"]
@@ -175,7 +185,12 @@ def _write(document: Document, answer: dict[str, Any]) -> bytes:
         if page._page_box.page_type.name != "cover":
             margins = tuple(box for box in next(footed)._page_box.children if isinstance(box, MarginBox))
             page._page_box.children = (*page._page_box.children, *margins)
-    pdf: bytes = document.copy(kept).write_pdf()
+    quiet = _OtherPieces()
+    LOGGER.addFilter(quiet)
+    try:
+        pdf: bytes = document.copy(kept).write_pdf()
+    finally:
+        LOGGER.removeFilter(quiet)
     return pdf
 
 
