@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import io
-import logging
 import re
 from types import SimpleNamespace
 from dataclasses import dataclass
@@ -27,7 +26,6 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from weasyprint import HTML, Document
-from weasyprint.logger import LOGGER
 from weasyprint.formatting_structure.boxes import MarginBox
 from weasyprint.matrix import Matrix
 
@@ -123,22 +121,28 @@ class _Front(_Piece):
     contents' numbers, which only the other pieces' pages give (a number does not move a line)."""
 
     def first(self) -> dict[str, Any]:
-        self.document = self.lay_out(re.sub(f"{MARK}[a-z]+", "0", self.html))
+        self.document = self.lay_out(re.sub(f"{MARK}[a-z]+", "0", self.html))  # the numbers come in `then`
         return _describe(self.document)
 
     def then(self, answer: dict[str, Any]) -> bytes:
         numbered = self.html
         for anchor, number in answer["contents"].items():
             numbered = numbered.replace(f"{MARK}{anchor}", str(number))
-        return _write(self.lay_out(numbered), answer)
+        # The other pieces' anchors, out of the flow, so WeasyPrint keeps the contents' links to them;
+        # the joined PDF's destinations are the real ones (Pieces.join), not these.
+        assert self.document is not None
+        own = {anchor for page in self.document.pages for anchor in page.anchors}
+        stand_ins = "".join(f'<i id="{anchor}" class="stand-in"></i>' for anchor in answer["contents"] if anchor not in own)
+        return _write(self.lay_out(numbered.replace(STAND_INS, stand_ins)), answer)
 
 
 MARK = "§page-"  # where the front's contents take a page number
+STAND_INS = "<!-- the other pieces' anchors -->"
 
 
 def _describe(document: Document) -> dict[str, Any]:
-    """Per page: the library that opens it (at its top, not a part carried over), its bookmarks,
-    anchors and the links to anchors elsewhere, in PDF points."""
+    """Per page: the library that opens it (at its top, not a part carried over), its bookmarks and
+    its anchors (in PDF points)."""
     pages = []
     before: set[str] = set()
     for page in document.pages:
@@ -154,23 +158,10 @@ def _describe(document: Document) -> dict[str, Any]:
                 "height": page.height,
                 "bookmarks": [[level, label, list(point), state] for level, label, point, state in page.bookmarks],
                 "anchors": {name: matrix.transform_point(x, y) for name, (x, y, _w, _h) in page.anchors.items()},
-                "links": [
-                    [target, [*matrix.transform_point(x1, y1), *matrix.transform_point(x2, y2)]]
-                    for kind, target, (x1, y1, x2, y2), _box in page.links
-                    if kind == "internal"
-                ],
             }
         )
         before = set(on_page)
     return {"pages": pages}
-
-
-class _OtherPieces(logging.Filter):
-    """WeasyPrint drops a link to an anchor its document lacks, and says so; in a piece that is the
-    contents' links to the other pieces, which the join puts back."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("No anchor #")
 
 
 def _write(document: Document, answer: dict[str, Any]) -> bytes:
@@ -185,12 +176,7 @@ def _write(document: Document, answer: dict[str, Any]) -> bytes:
         if page._page_box.page_type.name != "cover":
             margins = tuple(box for box in next(footed)._page_box.children if isinstance(box, MarginBox))
             page._page_box.children = (*page._page_box.children, *margins)
-    quiet = _OtherPieces()
-    LOGGER.addFilter(quiet)
-    try:
-        pdf: bytes = document.copy(kept).write_pdf()
-    finally:
-        LOGGER.removeFilter(quiet)
+    pdf: bytes = document.copy(kept).write_pdf()
     return pdf
 
 
@@ -301,7 +287,7 @@ class Pieces:
     def join(self, data: dict[str, bytes]) -> bytes:
         """One PDF of the pieces' kept pages, with the whole handout's outline and links."""
         from pypdf import PdfReader, PdfWriter
-        from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, TextStringObject
+        from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject, TextStringObject
 
         writer = PdfWriter()
         order = ["pdf-front", "pdf-region", *(group.name for group in self.groups)]
@@ -313,11 +299,9 @@ class Pieces:
                 if "/Lang" in reader.trailer["/Root"]:
                     writer._root_object[NameObject("/Lang")] = reader.trailer["/Root"]["/Lang"]
             first, end = self.keep[name]
-            ours = {anchor for page in self.pages[name][first:end] for anchor in page["anchors"]}
             for page, said in zip(reader.pages, self.pages[name][first:end], strict=True):
                 writer.add_page(page)
-                # A link to another piece's anchor was dropped from this piece's PDF: put it back.
-                described.append({**said, "links": [link for link in said["links"] if link[0] not in ours]})
+                described.append(said)
         named: set[str] = set()
         for at, said in enumerate(described):
             reference = writer.pages[at].indirect_reference
@@ -326,13 +310,6 @@ class Pieces:
                     named.add(anchor)
                     destination = ArrayObject([reference, NameObject("/XYZ"), FloatObject(x), FloatObject(y), NumberObject(0)])
                     writer.add_named_destination_array(TextStringObject(anchor), destination)
-            for target, rect in said["links"]:
-                writer.add_annotation(at, DictionaryObject({
-                    NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
-                    NameObject("/Rect"): ArrayObject([FloatObject(v) for v in rect]),
-                    NameObject("/BS"): DictionaryObject({NameObject("/W"): NumberObject(0)}),
-                    NameObject("/Dest"): TextStringObject(target),
-                }))  # fmt: skip
         stand_in = SimpleNamespace(
             pages=[
                 SimpleNamespace(height=said["height"], bookmarks=[(l, t, tuple(p), s) for l, t, p, s in said["bookmarks"]])
