@@ -31,7 +31,9 @@ def pack(world, methodologist, settings, tmp_path):
     pack = build_pack(make_seminar(world, methodologist))
     shown = next(lib for lib in pack.libraries if lib.approved)
     pack.libraries = [
-        dataclasses.replace(shown, name=f"{shown.name} {n:02d}", story_full=STORY * (1 + 9 * (n % 4 == 3) + 3 * (n % 3)))
+        dataclasses.replace(
+            shown, name=f"{shown.name} {n:02d}", story_full=STORY * (1 + 9 * (n % 4 == 3) + 3 * (n % 3))
+        )
         for n in range(23)
     ]
     return pack

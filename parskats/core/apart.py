@@ -163,7 +163,9 @@ def _in_turn(makers: dict[str, Maker], settle: Settle | None) -> dict[str, Part]
         started, cpu = time.perf_counter(), time.process_time()
         data = make.then(json.loads(json.dumps(answers.get(name)))) if isinstance(make, TwoStep) else make()
         before = spent.get(name, (0.0, 0.0))
-        parts[name] = Part(data, before[0] + time.perf_counter() - started, before[1] + time.process_time() - cpu, 0, False)
+        parts[name] = Part(
+            data, before[0] + time.perf_counter() - started, before[1] + time.process_time() - cpu, 0, False
+        )
     return parts
 
 

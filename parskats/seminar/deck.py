@@ -17,8 +17,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from pptx import Presentation
-from pptx.opc.packuri import PackURI
 from pptx.enum.text import PP_ALIGN
+from pptx.opc.packuri import PackURI
 from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide
 from pptx.util import Inches

@@ -20,8 +20,8 @@ from __future__ import annotations
 import base64
 import io
 import re
-from types import SimpleNamespace
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -37,8 +37,8 @@ from .content import Pack
 from .models import AgendaItem
 from .wall import slide_spec
 
-LIBRARIES_PER_PIECE = 100  # libraries laid out in one process; the demo's 33 are one piece
-OVERLAP = 4  # libraries a group is laid out past its end, to find where the next one joins it
+LIBRARIES_PER_PIECE = 100  # libraries laid out in one process, about; the demo's 33 are one piece
+OVERLAP = 6  # libraries a group is laid out past its end, to find where the next one joins it
 PT = 0.75  # PDF points per CSS pixel
 
 
@@ -132,7 +132,9 @@ class _Front(_Piece):
         # the joined PDF's destinations are the real ones (Pieces.join), not these.
         assert self.document is not None
         own = {anchor for page in self.document.pages for anchor in page.anchors}
-        stand_ins = "".join(f'<i id="{anchor}" class="stand-in"></i>' for anchor in answer["contents"] if anchor not in own)
+        stand_ins = "".join(
+            f'<i id="{anchor}" class="stand-in"></i>' for anchor in answer["contents"] if anchor not in own
+        )
         return _write(self.lay_out(numbered.replace(STAND_INS, stand_ins)), answer)
 
 
@@ -178,6 +180,11 @@ def _write(document: Document, answer: dict[str, Any]) -> bytes:
             page._page_box.children = (*page._page_box.children, *margins)
     pdf: bytes = document.copy(kept).write_pdf()
     return pdf
+
+
+def _openers(pages: list[dict[str, Any]], after: int) -> dict[int, int]:
+    """The libraries that open a page (after page `after`), and the page each opens."""
+    return {page["opens"]: at for at, page in enumerate(pages) if at > after and page["opens"] is not None}
 
 
 @dataclass
@@ -239,19 +246,17 @@ class Pieces:
                 keep[group.name] = (start, len(pages[group.name]))
                 break
             following = self.groups[index + 1]
-            opens = {page["opens"]: at for at, page in enumerate(pages[group.name]) if at > start}
-            theirs = {page["opens"]: at for at, page in enumerate(pages[following.name])}
-            join = next((n for n in sorted(opens) if n is not None and n >= following.first and n in theirs), None)
+            opens = _openers(pages[group.name], start)
+            theirs = _openers(pages[following.name], -1)
+            join = next((n for n in sorted(opens) if n >= following.first and n in theirs), None)
             if join is None:  # no library opens a page in both: lay the next group out again from one that does here
-                join = next((n for n in sorted(opens) if n is not None and n >= following.first), None)
-                if join is None:
-                    join = max((n for n in opens if n is not None), default=None)
+                join = next((n for n in sorted(opens) if n >= following.first), max(opens, default=None))
                 if join is None:
                     raise RuntimeError(f"no page of {group.name} opens with a library to join {following.name} at")
                 piece = _Piece(self._group_html(index + 1, join))
                 pages[following.name] = piece.first()["pages"]
                 again[following.name] = piece
-                theirs = {page["opens"]: at for at, page in enumerate(pages[following.name])}
+                theirs = _openers(pages[following.name], -1)
             keep[group.name] = (start, opens[join])
             start = theirs[join]
         order = ["pdf-front", "pdf-region", *(group.name for group in self.groups)]
@@ -271,12 +276,15 @@ class Pieces:
         for name in order:
             first, end = keep[name]
             folios = [
-                f"{numbers[name] + at - first} / {total}" for at in range(first, end)
+                f"{numbers[name] + at - first} / {total}"
+                for at in range(first, end)
                 if not (name == "pdf-front" and at == 0)  # the cover has no footer
             ]
             answers[name] = {
                 "keep": [first, end],
-                "folios": render_to_string("seminar/handout_folios.html", {"seminar": self.pack.seminar, "folios": folios}),
+                "folios": render_to_string(
+                    "seminar/handout_folios.html", {"seminar": self.pack.seminar, "folios": folios}
+                ),
                 "contents": anchors if name == "pdf-front" else {},
             }
         for name, piece in again.items():
@@ -308,11 +316,16 @@ class Pieces:
             for anchor, (x, y) in said["anchors"].items():
                 if anchor not in named:
                     named.add(anchor)
-                    destination = ArrayObject([reference, NameObject("/XYZ"), FloatObject(x), FloatObject(y), NumberObject(0)])
+                    destination = ArrayObject(
+                        [reference, NameObject("/XYZ"), FloatObject(x), FloatObject(y), NumberObject(0)]
+                    )
                     writer.add_named_destination_array(TextStringObject(anchor), destination)
         stand_in = SimpleNamespace(
             pages=[
-                SimpleNamespace(height=said["height"], bookmarks=[(l, t, tuple(p), s) for l, t, p, s in said["bookmarks"]])
+                SimpleNamespace(
+                    height=said["height"],
+                    bookmarks=[(lv, text, tuple(at), state) for lv, text, at, state in said["bookmarks"]],
+                )
                 for said in described
             ]
         )
