@@ -35,7 +35,7 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,6 +66,7 @@ class TwoStep:
 
 
 Maker = Callable[[], bytes] | TwoStep
+Makers = Mapping[str, Maker]
 Settle = Callable[[dict[str, Any]], dict[str, Any]]
 
 
@@ -87,7 +88,7 @@ def parallel() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def build_apart(makers: dict[str, Maker], fork: bool | None = None, settle: Settle | None = None) -> dict[str, Part]:
+def build_apart(makers: Makers, fork: bool | None = None, settle: Settle | None = None) -> dict[str, Part]:
     """Each maker's bytes by name: in forked children at once, or in turn when that is not possible.
     The two-step makers' first words go to `settle`, whose answers they finish with. A failure in any
     part raises PartFailed (or the maker's own exception in-process) and returns nothing, so the
@@ -107,12 +108,14 @@ def build_apart(makers: dict[str, Maker], fork: bool | None = None, settle: Sett
             pid = os.fork()
             if pid == 0:  # pragma: no cover - the child ends in os._exit, where coverage stops counting
                 for ours in talks.values():  # the other children's pipes are not this child's business
-                    ours[0].close(), ours[1].close()
+                    ours[0].close()
+                    ours[1].close()
                 _child(folder, name, make, parent, talk)
             children[pid] = name
             if talk:
                 (hear, said), (answer, told) = talk
-                os.close(said), os.close(answer)
+                os.close(said)
+                os.close(answer)
                 talks[name] = (os.fdopen(hear, "r", encoding="utf-8"), os.fdopen(told, "w", encoding="utf-8"))
         gc.unfreeze()
         usage: dict[str, Any] = {}
@@ -148,7 +151,7 @@ def build_apart(makers: dict[str, Maker], fork: bool | None = None, settle: Sett
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _in_turn(makers: dict[str, Maker], settle: Settle | None) -> dict[str, Part]:
+def _in_turn(makers: Makers, settle: Settle | None) -> dict[str, Part]:
     """The parts one after another in this process: every first step, `settle`, every second step."""
     spent: dict[str, tuple[float, float]] = {}
     heard: dict[str, Any] = {}
@@ -192,7 +195,8 @@ def _child(folder: Path, name: str, make: Maker, parent: int, talk: Any) -> None
         started = time.perf_counter()
         if isinstance(make, TwoStep):
             (hear, said), (answer, told) = talk
-            os.close(hear), os.close(told)
+            os.close(hear)
+            os.close(told)
             with os.fdopen(said, "w", encoding="utf-8") as out:
                 out.write(json.dumps(make.first()) + "\n")
             with os.fdopen(answer, "r", encoding="utf-8") as back:

@@ -299,17 +299,17 @@ def _known_partnames(deck: Deck) -> None:
     package = deck.part.package
     used: dict[str, set[str]] = {}
 
-    def next_partname(template: str) -> PackURI:
-        prefix = template[: (template % 42).find("42")]
+    def next_partname(tmpl: str) -> PackURI:  # python-pptx's name for the argument
+        prefix = tmpl[: (tmpl % 42).find("42")]
         if prefix not in used:
             used[prefix] = {part.partname for part in package.iter_parts() if part.partname.startswith(prefix)}
         names = used[prefix]
         for number in range(len(names) + 1, 0, -1):  # as python-pptx: from the end downward
-            candidate = template % number
+            candidate = tmpl % number
             if candidate not in names:
                 names.add(candidate)
                 return PackURI(candidate)
-        raise RuntimeError(f"no free part name for {template}")  # pragma: no cover - the loop always finds one
+        raise RuntimeError(f"no free part name for {tmpl}")  # pragma: no cover - the loop always finds one
 
     package.next_partname = next_partname  # type: ignore[method-assign]
 

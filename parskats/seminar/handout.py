@@ -22,7 +22,7 @@ import io
 import re
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 from django.template.loader import render_to_string
 from weasyprint import HTML, Document
@@ -295,7 +295,7 @@ class Pieces:
     def join(self, data: dict[str, bytes]) -> bytes:
         """One PDF of the pieces' kept pages, with the whole handout's outline and links."""
         from pypdf import PdfReader, PdfWriter
-        from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject, TextStringObject
+        from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, TextStringObject
 
         writer = PdfWriter()
         order = ["pdf-front", "pdf-region", *(group.name for group in self.groups)]
@@ -304,8 +304,9 @@ class Pieces:
             reader = PdfReader(io.BytesIO(self.redone.get(name) or data[name]))
             if name == "pdf-front":
                 writer.add_metadata(reader.metadata or {})
-                if "/Lang" in reader.trailer["/Root"]:
-                    writer._root_object[NameObject("/Lang")] = reader.trailer["/Root"]["/Lang"]
+                catalog = cast(DictionaryObject, reader.trailer["/Root"])
+                if "/Lang" in catalog:
+                    writer._root_object[NameObject("/Lang")] = catalog["/Lang"]
             first, end = self.keep[name]
             for page, said in zip(reader.pages, self.pages[name][first:end], strict=True):
                 writer.add_page(page)
@@ -329,7 +330,7 @@ class Pieces:
                 for said in described
             ]
         )
-        self._outline(writer, Document.make_bookmark_tree(stand_in, PT, transform_pages=True), None)  # type: ignore[arg-type]
+        self._outline(writer, Document.make_bookmark_tree(stand_in, PT, transform_pages=True), None)
         out = io.BytesIO()
         writer.write(out)
         return out.getvalue()
