@@ -86,3 +86,11 @@ def test_a_group_with_no_join_in_its_overlap_is_laid_out_again(pack):
     assert pieces.redone
     assert pages_of(data) == pages_of(whole)
     assert structure(data) == structure(whole)
+
+
+def test_a_region_without_libraries_is_one_piece_of_its_heading(pack):
+    pack.libraries, pack.insights = [], []
+    data, pieces = pieces_pdf(pack, False)
+    assert [(group.first, group.end) for group in pieces.groups] == [(0, 0)]
+    assert pages_of(data) == pages_of(build_handout(pack))
+    assert "Bibliotēkas" in pages_of(data)[-1]

@@ -101,3 +101,16 @@ def test_a_request_thread_builds_in_turn(settings):
     thread.start()
     thread.join()
     assert found == {"a": False}
+
+
+def test_a_piece_failing_after_the_others_answer_fails_the_build(seminar, tmp_path, monkeypatch):
+    """The handout's pieces fail in their second step (after the parent has settled their pages)."""
+
+    def broken(_document: object, _answer: object) -> bytes:
+        raise ValueError("no ink")
+
+    monkeypatch.setattr(handout_module, "_write", broken)
+    with pytest.raises(PartFailed) as failed:
+        write_pack(seminar, tmp_path / "pack", fork=True)
+    assert failed.value.name.startswith("pdf-") and "ValueError: no ink" in failed.value.reason
+    assert not (tmp_path / "pack").exists() or not list((tmp_path / "pack").glob("*.pdf"))

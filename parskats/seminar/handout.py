@@ -206,8 +206,10 @@ class Pieces:
         self.overlap = overlap
         count = len(pack.libraries)
         pieces = max(1, round(count / per_piece))
-        bounds = [count * i // pieces for i in range(pieces + 1)]
-        self.groups = [_Group(f"pdf-{i}", bounds[i], bounds[i + 1]) for i in range(pieces)]
+        # Even boundaries: where libraries go two to a page from the first, each group then starts on
+        # a page's top in the whole document too, and the join is found on its first page.
+        bounds = sorted({count * i // pieces // 2 * 2 for i in range(pieces)} | {count}) if count else [0, 0]
+        self.groups = [_Group(f"pdf-{i}", bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
         self.redone: dict[str, bytes] = {}  # a group laid out again here, when no join was found
         self.pages: dict[str, list[dict[str, Any]]] = {}
         self.keep: dict[str, tuple[int, int]] = {}
