@@ -12,7 +12,7 @@ import pytest
 from pptx import Presentation
 
 from parskats.core.apart import PartFailed, build_apart
-from parskats.seminar import pack as pack_module
+from parskats.seminar import handout as handout_module
 from parskats.seminar.models import Seminar
 from parskats.seminar.pack import write_pack
 
@@ -50,13 +50,13 @@ def test_a_failing_child_leaves_the_previous_pair(seminar, tmp_path, monkeypatch
     Seminar.objects.filter(pk=seminar.pk).update(title="Otrā versija")
     seminar.refresh_from_db()
 
-    def broken(_html: str) -> bytes:
+    def broken(_piece: object, _html: str) -> bytes:
         raise ValueError("no room on the page")
 
-    monkeypatch.setattr(pack_module, "pdf_of", broken)
+    monkeypatch.setattr(handout_module._Piece, "lay_out", broken)
     with pytest.raises(PartFailed) as failed:
         write_pack(seminar, out, fork=True)
-    assert failed.value.name == "pdf" and "ValueError: no room on the page" in failed.value.reason
+    assert failed.value.name.startswith("pdf-") and "ValueError: no room on the page" in failed.value.reason
     assert {name: (out / name).read_bytes() for name in before} == before
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
 
@@ -101,3 +101,16 @@ def test_a_request_thread_builds_in_turn(settings):
     thread.start()
     thread.join()
     assert found == {"a": False}
+
+
+def test_a_piece_failing_after_the_others_answer_fails_the_build(seminar, tmp_path, monkeypatch):
+    """The handout's pieces fail in their second step (after the parent has settled their pages)."""
+
+    def broken(_document: object, _answer: object) -> bytes:
+        raise ValueError("no ink")
+
+    monkeypatch.setattr(handout_module, "_write", broken)
+    with pytest.raises(PartFailed) as failed:
+        write_pack(seminar, tmp_path / "pack", fork=True)
+    assert failed.value.name.startswith("pdf-") and "ValueError: no ink" in failed.value.reason
+    assert not (tmp_path / "pack").exists() or not list((tmp_path / "pack").glob("*.pdf"))

@@ -18,12 +18,12 @@ from pathlib import Path
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from parskats.core.apart import Part, build_apart
+from parskats.core.apart import Part, build_apart, parallel
 from parskats.core.files import write_together
 
 from .content import build_pack
 from .deck import build_deck
-from .handout import handout_html, pdf_of
+from .handout import Pieces, handout_html, pdf_of
 from .models import Seminar
 
 
@@ -49,13 +49,19 @@ def write_pack(
     step = progress or (lambda _stage, _done, _total: None)
     step(_("Gathering the figures and stories"), 0, 3)
     pack = build_pack(seminar, base_url)
-    html = handout_html(pack)
     step(_("Making the slides and the handout"), 1, 3)
-    parts = build_apart({"pptx": lambda: build_deck(pack), "pdf": lambda: pdf_of(html)}, fork)
+    if parallel() if fork is None else fork:  # the handout in pieces, laid out at once beside the deck
+        pieces = Pieces(pack)
+        parts = build_apart({"pptx": lambda: build_deck(pack), **pieces.makers()}, True, pieces.settle)
+        pdf = pieces.join({name: part.data for name, part in parts.items()})
+    else:
+        html = handout_html(pack)
+        parts = build_apart({"pptx": lambda: build_deck(pack), "pdf": lambda: pdf_of(html)}, False)
+        pdf = parts["pdf"].data
     step(_("Writing the files"), 2, 3)
     stem = file_stem(seminar)
     for leftover in out.glob(f".{stem}.*.partial"):  # of a build killed under the earlier way of writing
         leftover.unlink(missing_ok=True)
-    write_together(out, {f"{stem}.{suffix}": part.data for suffix, part in parts.items()})
+    write_together(out, {f"{stem}.pptx": parts["pptx"].data, f"{stem}.pdf": pdf})
     step(_("Writing the files"), 3, 3)
     return Written(out / f"{stem}.pptx", out / f"{stem}.pdf", parts)

@@ -9,6 +9,7 @@ by the app's system check); a narrower substitute on another machine only leaves
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import deepcopy
 from decimal import Decimal
 from typing import Any
 
@@ -69,6 +70,15 @@ def text(
     box = slide.shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
     if name:
         box.name = name
+    lines = content.split("\n")
+    style = (size, bold, italic, str(color), align, anchor, len(lines))
+    made = _BODIES.get(style)
+    if made is not None:  # the same text body as below, copied: python-pptx's setters are most of a deck's time
+        body = deepcopy(made)
+        for run, line in zip(body.iter(qn("a:r")), lines, strict=True):
+            run.text = line
+        box._element.replace(box._element.txBody, body)
+        return
     frame = box.text_frame
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.NONE
@@ -85,6 +95,11 @@ def text(
         run.font.italic = italic
         run.font.name = FONT_NAME
         run.font.color.rgb = color
+    _BODIES[style] = deepcopy(box._element.txBody)
+
+
+# A text box's body by its style and number of lines, as python-pptx made it the first time.
+_BODIES: dict[tuple[Any, ...], Any] = {}
 
 
 def title(slide: Slide, content: str, subtitle: str = "") -> int:
