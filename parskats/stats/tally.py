@@ -288,17 +288,9 @@ def _grouped_rows(slot_of: dict[int, int]) -> list[DbRow] | None:
         for number, indicator_id, values, numbers, not_applicable, estimated, summed in found:
             # A sum of whole numbers as an integer, as `stream` adds them (the same value either way).
             whole = summed is not None and summed == summed.to_integral_value()
+            counts = (values, numbers, not_applicable, estimated)
             rows.append(
-                (
-                    number,
-                    indicator_id,
-                    not_applicable,
-                    values - numbers - not_applicable,
-                    numbers - estimated,
-                    estimated,
-                    int(summed) if whole else None,
-                    None if whole else summed,
-                )
+                _grouped(number, indicator_id, counts, int(summed) if whole else None, None if whole else summed)
             )
         return rows
     # SQLite keeps a whole number as an INTEGER and any other as a binary float. Below 10⁹, a number
@@ -324,19 +316,19 @@ def _grouped_rows(slot_of: dict[int, int]) -> list[DbRow] | None:
         if odd:
             return None
         whole, fraction = (None, None) if thousandths is None else divmod(thousandths, 1000)
-        rows.append(
-            (
-                number,
-                indicator_id,
-                not_applicable,
-                values - numbers - not_applicable,
-                numbers - estimated,
-                estimated,
-                whole,
-                Decimal(fraction).scaleb(-3) if fraction else None,
-            )
-        )
+        counts = (values, numbers, not_applicable, estimated)
+        rows.append(_grouped(number, indicator_id, counts, whole, Decimal(fraction).scaleb(-3) if fraction else None))
     return rows
+
+
+def _grouped(
+    number: int, indicator_id: int, counts: tuple[int, int, int, int], whole: int | None, fraction: Decimal | None
+) -> DbRow:
+    """One row of `_grouped_rows` from the database's counts (values, numbers, not applicable,
+    estimates): what is neither a number nor "not applicable" is unknown."""
+    values, numbers, not_applicable, estimated = counts
+    unknown = values - numbers - not_applicable
+    return (number, indicator_id, not_applicable, unknown, numbers - estimated, estimated, whole, fraction)
 
 
 def stream_inputs(
